@@ -1,0 +1,15 @@
+/*
+ * omacp.h - libomacp, the device side of OMA Client Provisioning.
+ *
+ * Include this one header; it pulls in every module header under omacp/.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef OMACP_H
+#define OMACP_H
+
+#include "omacp/common.h"
+#include "omacp/ctx.h"
+#include "omacp/doc.h"
+
+#endif /* OMACP_H */

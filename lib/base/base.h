@@ -1,0 +1,127 @@
+/*
+ * base.h - floor 1 internals: the context, memory, errors, buffers and the
+ * bounds-checked reader. Not installed.
+ */
+#ifndef CP_BASE_H
+#define CP_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omacp/common.h"
+#include "omacp/ctx.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CP_PRINTF(f, a)
+#endif
+
+#define CP_ERRMSG_MAX 200
+#define CP_ERRPATH_MAX 256
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* The allocator with defaults filled in (never has NULL hooks). */
+void *cp_mem__alloc(const cp_allocator *a, size_t n);
+void *cp_mem__realloc(const cp_allocator *a, void *p, size_t n);
+void cp_mem__free(const cp_allocator *a, void *p);
+/* Fill a with the C library's hooks. */
+void cp_mem__default(cp_allocator *a);
+
+/* ---- the context -------------------------------------------------------- */
+
+typedef struct cp_error_detail {
+    cp_status code;
+    size_t offset;
+    unsigned long line, column;
+    char message[CP_ERRMSG_MAX];
+    char path[CP_ERRPATH_MAX];
+} cp_error_detail;
+
+struct cp_ctx {
+    cp_allocator alloc;
+    cp_limits limits;
+    cp_error_detail err;
+};
+
+/*
+ * Record a failure and return st. offset may be CP_NO_OFFSET. The message
+ * is printf-formatted and cut to fit. The path is cleared.
+ */
+cp_status cp_err__set(cp_ctx *ctx, cp_status st, size_t offset,
+                      const char *fmt, ...) CP_PRINTF(4, 5);
+/* The same with a line and column (XML). */
+cp_status cp_err__set_lc(cp_ctx *ctx, cp_status st, unsigned long line,
+                         unsigned long column, const char *fmt, ...)
+    CP_PRINTF(5, 6);
+/* Set the element path of the recorded failure. */
+void cp_err__set_path(cp_ctx *ctx, const char *path);
+
+/* ---- growable byte buffer ---------------------------------------------- */
+
+typedef struct cp_buf {
+    uint8_t *p;
+    size_t len, cap;
+    const cp_allocator *a;
+    size_t max; /* 0: no cap; else growing past it fails with CP_E_LIMIT */
+} cp_buf;
+
+void cp_buf__init(cp_buf *b, const cp_allocator *a);
+cp_status cp_buf__reserve(cp_buf *b, size_t extra);
+cp_status cp_buf__put(cp_buf *b, const void *data, size_t n);
+cp_status cp_buf__putc(cp_buf *b, uint8_t c);
+cp_status cp_buf__puts(cp_buf *b, const char *s);
+/* Hand the bytes over (NUL-terminated, not counted); the buffer is reset. */
+cp_status cp_buf__take(cp_buf *b, uint8_t **out, size_t *out_len);
+void cp_buf__free(cp_buf *b);
+
+/* ---- bounds-checked reader --------------------------------------------- */
+
+typedef struct cp_rd {
+    const uint8_t *start, *p, *end;
+} cp_rd;
+
+void cp_rd__init(cp_rd *r, const uint8_t *p, size_t n);
+size_t cp_rd__off(const cp_rd *r);
+size_t cp_rd__left(const cp_rd *r);
+cp_status cp_rd__u8(cp_rd *r, uint8_t *out);
+cp_status cp_rd__peek(const cp_rd *r, uint8_t *out);
+cp_status cp_rd__skip(cp_rd *r, size_t n);
+/* WBXML mb_u_int32 / WSP uintvar: at most 5 octets, value <= 0xFFFFFFFF. */
+cp_status cp_rd__mbu32(cp_rd *r, uint32_t *out);
+
+/* ---- arena ------------------------------------------------------------- */
+
+typedef struct cp_arena_chunk cp_arena_chunk;
+typedef struct cp_arena {
+    cp_allocator a;
+    cp_arena_chunk *head;
+    size_t next_size; /* size of the next chunk to get */
+} cp_arena;
+
+void cp_arena__init(cp_arena *ar, const cp_allocator *a, size_t first);
+void *cp_arena__alloc(cp_arena *ar, size_t n); /* aligned for any object */
+char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n);
+void cp_arena__free(cp_arena *ar);
+
+/* ---- text -------------------------------------------------------------- */
+
+/* 1 when s[0..n) is valid UTF-8 without NUL, no overlongs or surrogates. */
+int cp_utf8__valid(const uint8_t *s, size_t n);
+/* Encode code point cp (<= 0x10FFFF, not a surrogate) into out; bytes written, 0 if invalid. */
+size_t cp_utf8__encode(uint32_t cp, uint8_t out[4]);
+/* ASCII case-insensitive compare of NUL-terminated strings (0 when equal). */
+int cp_str__casecmp(const char *a, const char *b);
+
+/* Overflow-checked size_t addition: 0 on success. */
+static inline int cp_add__ovf(size_t a, size_t b, size_t *out)
+{
+    if (a > (size_t)-1 - b)
+        return 1;
+    *out = a + b;
+    return 0;
+}
+
+#endif /* CP_BASE_H */

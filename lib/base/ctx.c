@@ -1,0 +1,175 @@
+/* ctx.c - context creation, limits and error detail. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base.h"
+
+CP_EXPORT void cp_config_init(cp_config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->struct_size = sizeof *cfg;
+}
+
+/* The smallest cp_config a caller may pass: the 0.1.0 layout. */
+#define CONFIG_MIN_SIZE sizeof(cp_config)
+
+static void fill_limits(cp_limits *l)
+{
+    if (l->max_doc_bytes == 0)
+        l->max_doc_bytes = CP_DEFAULT_MAX_DOC_BYTES;
+    if (l->max_depth == 0)
+        l->max_depth = CP_DEFAULT_MAX_DEPTH;
+    if (l->max_elements == 0)
+        l->max_elements = CP_DEFAULT_MAX_ELEMENTS;
+    if (l->max_strtbl_bytes == 0)
+        l->max_strtbl_bytes = CP_DEFAULT_MAX_STRTBL_BYTES;
+    if (l->max_attr_bytes == 0)
+        l->max_attr_bytes = CP_DEFAULT_MAX_ATTR_BYTES;
+}
+
+CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
+{
+    cp_config c;
+    cp_allocator a;
+    cp_ctx *ctx;
+    int nset;
+
+    if (out == NULL)
+        return CP_E_INVALID_ARG;
+    *out = NULL;
+    cp_config_init(&c);
+    if (cfg != NULL) {
+        if (cfg->struct_size < CONFIG_MIN_SIZE ||
+            cfg->struct_size > ((size_t)1 << 16))
+            return CP_E_VERSION;
+        /* Read what both sides know; newer fields we do not know stay unread. */
+        memcpy(&c, cfg,
+               cfg->struct_size < sizeof c ? cfg->struct_size : sizeof c);
+        c.struct_size = sizeof c;
+    }
+    nset = (c.allocator.alloc != NULL) + (c.allocator.realloc != NULL) +
+           (c.allocator.free != NULL);
+    if (nset != 0 && nset != 3)
+        return CP_E_INVALID_ARG;
+    if (nset == 0) {
+        cp_mem__default(&a);
+    } else {
+        a = c.allocator;
+    }
+    ctx = cp_mem__alloc(&a, sizeof *ctx);
+    if (ctx == NULL)
+        return CP_E_NOMEM;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->alloc = a;
+    ctx->limits = c.limits;
+    fill_limits(&ctx->limits);
+    ctx->err.offset = CP_NO_OFFSET;
+    *out = ctx;
+    return CP_OK;
+}
+
+CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
+{
+    cp_allocator a;
+    if (ctx == NULL)
+        return;
+    a = ctx->alloc;
+    cp_mem__free(&a, ctx);
+}
+
+CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx)
+{
+    return ctx ? &ctx->limits : NULL;
+}
+
+CP_EXPORT void *cp_alloc(cp_ctx *ctx, size_t n)
+{
+    return ctx ? cp_mem__alloc(&ctx->alloc, n) : NULL;
+}
+
+CP_EXPORT void cp_free(cp_ctx *ctx, void *p)
+{
+    if (ctx != NULL)
+        cp_mem__free(&ctx->alloc, p);
+}
+
+static void vset(cp_ctx *ctx, cp_status st, const char *fmt, va_list ap)
+{
+    ctx->err.code = st;
+    ctx->err.path[0] = '\0';
+    if (fmt == NULL || vsnprintf(ctx->err.message, sizeof ctx->err.message,
+                                 fmt, ap) < 0)
+        snprintf(ctx->err.message, sizeof ctx->err.message, "%s",
+                 cp_strerror(st));
+}
+
+cp_status cp_err__set(cp_ctx *ctx, cp_status st, size_t offset,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    if (ctx == NULL)
+        return st;
+    va_start(ap, fmt);
+    vset(ctx, st, fmt, ap);
+    va_end(ap);
+    ctx->err.offset = offset;
+    ctx->err.line = 0;
+    ctx->err.column = 0;
+    return st;
+}
+
+cp_status cp_err__set_lc(cp_ctx *ctx, cp_status st, unsigned long line,
+                         unsigned long column, const char *fmt, ...)
+{
+    va_list ap;
+    if (ctx == NULL)
+        return st;
+    va_start(ap, fmt);
+    vset(ctx, st, fmt, ap);
+    va_end(ap);
+    ctx->err.offset = CP_NO_OFFSET;
+    ctx->err.line = line;
+    ctx->err.column = column;
+    return st;
+}
+
+void cp_err__set_path(cp_ctx *ctx, const char *path)
+{
+    if (ctx == NULL)
+        return;
+    snprintf(ctx->err.path, sizeof ctx->err.path, "%s", path ? path : "");
+}
+
+CP_EXPORT cp_status cp_ctx_error_code(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.code : CP_E_INVALID_ARG;
+}
+CP_EXPORT const char *cp_ctx_error_message(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.message : "";
+}
+CP_EXPORT size_t cp_ctx_error_offset(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.offset : CP_NO_OFFSET;
+}
+CP_EXPORT unsigned long cp_ctx_error_line(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.line : 0;
+}
+CP_EXPORT unsigned long cp_ctx_error_column(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.column : 0;
+}
+CP_EXPORT const char *cp_ctx_error_path(const cp_ctx *ctx)
+{
+    return ctx ? ctx->err.path : "";
+}
+CP_EXPORT void cp_ctx_clear_error(cp_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    memset(&ctx->err, 0, sizeof ctx->err);
+    ctx->err.offset = CP_NO_OFFSET;
+}

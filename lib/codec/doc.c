@@ -1,0 +1,366 @@
+/* doc.c - the document model: one arena, a tree of nodes, the grammar. */
+#include <string.h>
+
+#include "docint.h"
+
+static const char *const kind_names[CP_NODE_KIND_COUNT] = {
+    "wap-provisioningdoc", "characteristic", "parm",
+    "characteristic-query", "parm-query", "nocharacteristic", "noparm",
+    "characteristic-error", "parm-error", "characteristic-query-error",
+    "parm-query-error", "nocharacteristic-error", "noparm-error"};
+
+static const char *const attr_names[CP_ATTR_COUNT] = {
+    "version", "type", "name", "value", "datatype", "translation",
+    "recursive", "mwid", "desc", "semantic-type", "minvalue", "maxvalue",
+    "maxlength", "options", "multiple", "rw-access", "label", "access-roles"};
+
+#define B(a) (1ul << (a))
+#define META                                                                  \
+    (B(CP_ATTR_SEMANTIC_TYPE) | B(CP_ATTR_MINVALUE) | B(CP_ATTR_MAXVALUE) |  \
+     B(CP_ATTR_MAXLENGTH) | B(CP_ATTR_OPTIONS) | B(CP_ATTR_MULTIPLE) |       \
+     B(CP_ATTR_RW_ACCESS) | B(CP_ATTR_LABEL) | B(CP_ATTR_ACCESS_ROLES))
+#define A_CHAR (B(CP_ATTR_TYPE) | B(CP_ATTR_TRANSLATION) | B(CP_ATTR_MWID))
+#define A_PARM                                                                \
+    (B(CP_ATTR_NAME) | B(CP_ATTR_VALUE) | B(CP_ATTR_DATATYPE) |              \
+     B(CP_ATTR_TRANSLATION) | META)
+#define A_CQ (B(CP_ATTR_TYPE) | B(CP_ATTR_RECURSIVE) | B(CP_ATTR_MWID))
+#define A_PQ (B(CP_ATTR_NAME))
+#define A_NOC (B(CP_ATTR_TYPE) | B(CP_ATTR_MWID))
+#define A_NOP (B(CP_ATTR_NAME))
+#define D B(CP_ATTR_DESC)
+
+static const unsigned long attr_masks[CP_NODE_KIND_COUNT] = {
+    B(CP_ATTR_VERSION), A_CHAR, A_PARM, A_CQ, A_PQ, A_NOC, A_NOP,
+    A_CHAR | D, A_PARM | D, A_CQ | D, A_PQ | D, A_NOC | D, A_NOP | D};
+
+#define K(k) (1u << (k))
+#define ROOT_KIDS                                                             \
+    (K(CP_NODE_CHARACTERISTIC) | K(CP_NODE_CHARACTERISTIC_QUERY) |           \
+     K(CP_NODE_NOCHARACTERISTIC) | K(CP_NODE_CHARACTERISTIC_ERROR) |         \
+     K(CP_NODE_CHARACTERISTIC_QUERY_ERROR) |                                 \
+     K(CP_NODE_NOCHARACTERISTIC_ERROR))
+#define ALL_KIDS (((1u << CP_NODE_KIND_COUNT) - 1) & ~K(CP_NODE_DOC))
+
+static unsigned children_mask(cp_node_kind k)
+{
+    switch (k) {
+    case CP_NODE_DOC: return ROOT_KIDS;
+    case CP_NODE_CHARACTERISTIC:
+    case CP_NODE_CHARACTERISTIC_ERROR: return ALL_KIDS;
+    default: return 0;
+    }
+}
+
+CP_EXPORT const char *cp_node_kind_name(cp_node_kind kind)
+{
+    if ((unsigned)kind >= CP_NODE_KIND_COUNT)
+        return NULL;
+    return kind_names[kind];
+}
+
+CP_EXPORT const char *cp_attr_name(cp_attr attr)
+{
+    if ((unsigned)attr >= CP_ATTR_COUNT)
+        return NULL;
+    return attr_names[attr];
+}
+
+int cp_doc__attr_allowed(cp_node_kind kind, cp_attr attr)
+{
+    if ((unsigned)kind >= CP_NODE_KIND_COUNT ||
+        (unsigned)attr >= CP_ATTR_COUNT)
+        return 0;
+    return (attr_masks[kind] & B(attr)) != 0;
+}
+
+int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child)
+{
+    if ((unsigned)parent >= CP_NODE_KIND_COUNT ||
+        (unsigned)child >= CP_NODE_KIND_COUNT)
+        return 0;
+    return (children_mask(parent) & K(child)) != 0;
+}
+
+/* version for the root, type for characteristic forms, name for parm forms */
+static cp_attr primary(cp_node_kind k)
+{
+    switch (k) {
+    case CP_NODE_DOC: return CP_ATTR_VERSION;
+    case CP_NODE_CHARACTERISTIC:
+    case CP_NODE_CHARACTERISTIC_QUERY:
+    case CP_NODE_NOCHARACTERISTIC:
+    case CP_NODE_CHARACTERISTIC_ERROR:
+    case CP_NODE_CHARACTERISTIC_QUERY_ERROR:
+    case CP_NODE_NOCHARACTERISTIC_ERROR: return CP_ATTR_TYPE;
+    default: return CP_ATTR_NAME;
+    }
+}
+
+int cp_doc__required_attr(cp_node_kind kind)
+{
+    if ((unsigned)kind >= CP_NODE_KIND_COUNT || kind == CP_NODE_DOC)
+        return -1;
+    return (int)primary(kind);
+}
+
+int cp_doc__is_container(cp_node_kind kind)
+{
+    return children_mask(kind) != 0;
+}
+
+static int name_index(const char *const *tab, int n, const char *s,
+                      size_t len)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (strlen(tab[i]) == len && memcmp(tab[i], s, len) == 0)
+            return i;
+    return -1;
+}
+
+int cp_doc__kind_from_name(const char *s, size_t n)
+{
+    return name_index(kind_names, CP_NODE_KIND_COUNT, s, n);
+}
+
+int cp_doc__attr_from_name(const char *s, size_t n)
+{
+    return name_index(attr_names, CP_ATTR_COUNT, s, n);
+}
+
+cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out)
+{
+    cp_arena ar;
+    cp_doc *doc;
+    cp_node *root;
+
+    *out = NULL;
+    cp_arena__init(&ar, &ctx->alloc, 512);
+    doc = cp_arena__alloc(&ar, sizeof *doc);
+    root = doc ? cp_arena__alloc(&ar, sizeof *root) : NULL;
+    if (root == NULL) {
+        cp_arena__free(&ar);
+        return CP_E_NOMEM;
+    }
+    memset(root, 0, sizeof *root);
+    root->kind = CP_NODE_DOC;
+    doc->root = root;
+    doc->count = 1;
+    doc->max_elements = ctx->limits.max_elements;
+    doc->arena = ar; /* the arena now lives inside the doc it holds */
+    *out = doc;
+    return CP_OK;
+}
+
+cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
+                      cp_node **out)
+{
+    cp_node *n;
+    if (!cp_doc__child_allowed((cp_node_kind)parent->kind, kind))
+        return CP_E_GRAMMAR;
+    if (doc->count >= doc->max_elements)
+        return CP_E_LIMIT;
+    n = cp_arena__alloc(&doc->arena, sizeof *n);
+    if (n == NULL)
+        return CP_E_NOMEM;
+    memset(n, 0, sizeof *n);
+    n->kind = (uint8_t)kind;
+    n->parent = parent;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->child = n;
+    parent->last = n;
+    doc->count++;
+    if (out)
+        *out = n;
+    return CP_OK;
+}
+
+static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
+{
+    cp_xattr *x, **pp;
+    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, a))
+        return CP_E_GRAMMAR;
+    if (a == primary((cp_node_kind)n->kind)) {
+        n->key = s;
+        return CP_OK;
+    }
+    if (a == CP_ATTR_VALUE) {
+        n->value = s;
+        return CP_OK;
+    }
+    for (pp = &n->x; *pp != NULL; pp = &(*pp)->next) {
+        if ((*pp)->id == a) {
+            if (s == NULL)
+                *pp = (*pp)->next; /* the record stays in the arena */
+            else
+                (*pp)->str = s;
+            return CP_OK;
+        }
+        if ((*pp)->id > a)
+            break;
+    }
+    if (s == NULL)
+        return CP_OK;
+    x = cp_arena__alloc(&doc->arena, sizeof *x);
+    if (x == NULL)
+        return CP_E_NOMEM;
+    x->id = (uint8_t)a;
+    x->str = s;
+    x->next = *pp; /* kept sorted by id: canonical order for the writer */
+    *pp = x;
+    return CP_OK;
+}
+
+cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
+                           size_t len)
+{
+    char *d;
+    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, a))
+        return CP_E_GRAMMAR;
+    d = cp_arena__strndup(&doc->arena, s, len);
+    if (d == NULL)
+        return CP_E_NOMEM;
+    return put_attr(doc, n, a, d);
+}
+
+cp_status cp_doc__set_attr_static(cp_doc *doc, cp_node *n, cp_attr a,
+                                  const char *s)
+{
+    return put_attr(doc, n, a, s);
+}
+
+void cp_doc__path(const cp_node *n, char *buf, size_t cap)
+{
+    const cp_node *chain[64];
+    size_t depth = 0, len = 0, i;
+    int cut = 0;
+
+    if (cap == 0)
+        return;
+    buf[0] = '\0';
+    for (; n != NULL; n = n->parent) {
+        if (depth == 64) {
+            cut = 1;
+            break;
+        }
+        chain[depth++] = n;
+    }
+    if (cut && cap > 4) {
+        memcpy(buf, "...", 4);
+        len = 3;
+    }
+    for (i = depth; i-- > 0;) {
+        const cp_node *e = chain[i];
+        const char *nm = kind_names[e->kind];
+        size_t need = 1 + strlen(nm) + (e->key && e->kind ? strlen(e->key) + 2 : 0);
+        if (len + need + 1 > cap) {
+            if (cap > 4) {
+                memcpy(buf + (len + 4 <= cap ? len : cap - 4), "...", 4);
+            }
+            return;
+        }
+        buf[len++] = '/';
+        memcpy(buf + len, nm, strlen(nm));
+        len += strlen(nm);
+        if (e->key && e->kind) {
+            buf[len++] = '[';
+            memcpy(buf + len, e->key, strlen(e->key));
+            len += strlen(e->key);
+            buf[len++] = ']';
+        }
+        buf[len] = '\0';
+    }
+}
+
+/* ---- public reading and building ---------------------------------------- */
+
+CP_EXPORT void cp_doc_free(cp_doc *doc)
+{
+    cp_arena ar;
+    if (doc == NULL)
+        return;
+    ar = doc->arena; /* copy out: the doc itself is inside the arena */
+    cp_arena__free(&ar);
+}
+
+CP_EXPORT const cp_node *cp_doc_root(const cp_doc *doc)
+{
+    return doc ? doc->root : NULL;
+}
+
+CP_EXPORT size_t cp_doc_element_count(const cp_doc *doc)
+{
+    return doc ? doc->count : 0;
+}
+
+CP_EXPORT cp_node_kind cp_node_get_kind(const cp_node *node)
+{
+    return node ? (cp_node_kind)node->kind : CP_NODE_DOC;
+}
+
+CP_EXPORT const cp_node *cp_node_first_child(const cp_node *node)
+{
+    return node ? node->child : NULL;
+}
+
+CP_EXPORT const cp_node *cp_node_next(const cp_node *node)
+{
+    return node ? node->next : NULL;
+}
+
+CP_EXPORT const cp_node *cp_node_parent(const cp_node *node)
+{
+    return node ? node->parent : NULL;
+}
+
+CP_EXPORT const char *cp_node_attr(const cp_node *node, cp_attr attr)
+{
+    const cp_xattr *x;
+    if (node == NULL || (unsigned)attr >= CP_ATTR_COUNT)
+        return NULL;
+    if (attr == primary((cp_node_kind)node->kind))
+        return node->key;
+    if (attr == CP_ATTR_VALUE)
+        return node->kind == CP_NODE_DOC ? NULL : node->value;
+    for (x = node->x; x != NULL; x = x->next)
+        if (x->id == attr)
+            return x->str;
+    return NULL;
+}
+
+CP_EXPORT cp_status cp_doc_new(cp_ctx *ctx, cp_doc **out)
+{
+    if (ctx == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    return cp_doc__create(ctx, out);
+}
+
+CP_EXPORT cp_status cp_node_add(cp_doc *doc, const cp_node *parent,
+                                cp_node_kind kind, const cp_node **out)
+{
+    cp_node *n = NULL;
+    cp_status st;
+    if (doc == NULL || parent == NULL ||
+        (unsigned)kind >= CP_NODE_KIND_COUNT)
+        return CP_E_INVALID_ARG;
+    st = cp_doc__add(doc, (cp_node *)parent, kind, &n);
+    if (out)
+        *out = st ? NULL : n;
+    return st;
+}
+
+CP_EXPORT cp_status cp_node_set_attr(cp_doc *doc, const cp_node *node,
+                                     cp_attr attr, const char *value)
+{
+    size_t n;
+    if (doc == NULL || node == NULL || (unsigned)attr >= CP_ATTR_COUNT)
+        return CP_E_INVALID_ARG;
+    if (value == NULL)
+        return put_attr(doc, (cp_node *)node, attr, NULL);
+    n = strlen(value);
+    if (!cp_utf8__valid((const uint8_t *)value, n))
+        return CP_E_CHARSET;
+    return cp_doc__set_attr(doc, (cp_node *)node, attr, value, n);
+}

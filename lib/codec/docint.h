@@ -1,0 +1,61 @@
+/*
+ * docint.h - floor 2 internals of the document model, shared by the codecs
+ * and (later) the engine. Not installed.
+ */
+#ifndef CP_DOCINT_H
+#define CP_DOCINT_H
+
+#include "../base/base.h"
+#include "omacp/doc.h"
+
+/* Extra attributes beyond the node's primary one and its value. */
+typedef struct cp_xattr {
+    struct cp_xattr *next;
+    const char *str;
+    uint8_t id; /* cp_attr */
+} cp_xattr;
+
+struct cp_node {
+    cp_node *parent, *next, *child, *last;
+    const char *key;   /* the primary attribute: version, type or name */
+    const char *value; /* CP_ATTR_VALUE */
+    cp_xattr *x;       /* every other attribute */
+    uint8_t kind;      /* cp_node_kind */
+};
+
+struct cp_doc {
+    cp_arena arena;
+    cp_node *root;
+    size_t count;        /* elements, root included */
+    size_t max_elements; /* from the ctx that made it */
+};
+
+/* Make a document holding only the root. */
+cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out);
+/* Append a child; checks the grammar (CP_E_GRAMMAR) and the element limit (CP_E_LIMIT). */
+cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
+                      cp_node **out);
+/* Set an attribute to a copy of s[0..n) (no UTF-8 check here). */
+cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
+                           size_t len);
+/* Set an attribute to a string that outlives the document (no copy). */
+cp_status cp_doc__set_attr_static(cp_doc *doc, cp_node *n, cp_attr a,
+                                  const char *s);
+/* 1 when kind may carry attr. */
+int cp_doc__attr_allowed(cp_node_kind kind, cp_attr attr);
+/* 1 when a child of kind child may stand under parent. */
+int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child);
+/* The attribute every node of kind must carry (-1 if none). */
+int cp_doc__required_attr(cp_node_kind kind);
+/* Kind / attribute from an XML name (-1 if unknown). */
+int cp_doc__kind_from_name(const char *s, size_t n);
+int cp_doc__attr_from_name(const char *s, size_t n);
+/* 1 when elements of kind have children in canonical output (characteristic-like). */
+int cp_doc__is_container(cp_node_kind kind);
+/*
+ * The element path of n, "/wap-provisioningdoc/characteristic[NAPDEF]/...",
+ * written into buf (always NUL-terminated; cut with "..." if too long).
+ */
+void cp_doc__path(const cp_node *n, char *buf, size_t cap);
+
+#endif /* CP_DOCINT_H */
