@@ -108,7 +108,7 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIBM)
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIB)
 
-$(TOOL): $(TOOL_SRCS) $(STATICLIB)
+$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
 
 # ---- tests ---------------------------------------------------------------
@@ -119,7 +119,7 @@ $(BUILD)/test/%: test/%.c $(TEST_SUPPORT) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itest -o $@ $< $(TEST_SUPPORT) $(STATICLIB) \
 	  $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
-VECTORS ?= $(firstword $(wildcard ../shared/vectors) $(wildcard shared/vectors))
+VECTORS ?= test/vectors
 export CP_VECTORS = $(abspath $(VECTORS))
 export CP_TOOL = $(abspath $(TOOL))
 

@@ -54,7 +54,7 @@ cp_status cp_buf__put(cp_buf *b, const void *data, size_t n)
 
 cp_status cp_buf__putc(cp_buf *b, uint8_t c)
 {
-    if (b->len + 1 < b->cap) {
+    if (b->len + 1 < b->cap && (b->max == 0 || b->len < b->max)) {
         b->p[b->len++] = c;
         return CP_OK;
     }
