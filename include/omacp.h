@@ -11,5 +11,6 @@
 #include "omacp/common.h"
 #include "omacp/ctx.h"
 #include "omacp/doc.h"
+#include "omacp/trust.h"
 
 #endif /* OMACP_H */

@@ -56,6 +56,47 @@ typedef struct cp_limits {
 #define CP_DEFAULT_MAX_ATTR_BYTES ((size_t)8192)
 
 /**
+ * Storage hooks: how a context keeps device state (policies, PIN counters,
+ * the TPS, the SPC store, settings) across restarts, as named blobs. Names
+ * are short ASCII identifiers such as "policy".
+ *
+ * - load(user, name, buf, cap, &len): copy the blob into buf and set len.
+ *   When cap is too small return CP_E_BUFFER_TOO_SMALL with len = the size
+ *   needed (the library retries with a larger buffer). Return CP_E_NOT_FOUND
+ *   when no blob of that name exists, CP_E_IO on failure.
+ * - save(user, name, data, len): replace the blob atomically: after a crash
+ *   the old or the new content is readable, never a mix. CP_E_IO on failure.
+ *
+ * With both hooks NULL the state lives in the context's memory only.
+ */
+typedef struct cp_storage {
+    cp_status (*load)(void *user, const char *name, uint8_t *buf, size_t cap,
+                      size_t *len);
+    cp_status (*save)(void *user, const char *name, const uint8_t *data,
+                      size_t len);
+    void *user; /**< passed back to both hooks */
+} cp_storage;
+
+/** Device profiles: which policy defaults a new device starts from. */
+typedef enum cp_profile {
+    /** Operator-customised: OTA bootstrap refused (the safe default). */
+    CP_PROFILE_BRANDED = 0,
+    /** OEM-unlocked: one USERNETWPIN-signed OTA bootstrap accepted. */
+    CP_PROFILE_UNBRANDED = 1
+} cp_profile;
+
+/** Application security tiers (policy 4123). */
+typedef enum cp_tier {
+    /** Two-tier: privileged callers get MANAGER, normal ones USER_AUTH. */
+    CP_TIER_TWO = 0,
+    /** One-tier: every caller allowed to run gets MANAGER. */
+    CP_TIER_ONE = 1
+} cp_tier;
+
+/** At most this many IMSIs (SIMs) per device. */
+#define CP_MAX_IMSIS 4
+
+/**
  * Configuration of a context. Always start from cp_config_init(), which
  * zeroes the struct and sets struct_size; then set what you need. Fields are
  * only ever appended, and the library reads only the first struct_size
@@ -65,6 +106,19 @@ typedef struct cp_config {
     size_t struct_size;     /**< sizeof(cp_config) as the caller compiled it */
     cp_allocator allocator; /**< all NULL: malloc/realloc/free */
     cp_limits limits;       /**< 0 fields: defaults */
+    cp_storage storage;     /**< NULL hooks: state in memory only */
+    cp_profile profile;     /**< policy defaults; default CP_PROFILE_BRANDED */
+    cp_tier tier;           /**< default CP_TIER_TWO (policy 4123 = 0) */
+    /**
+     * The device's IMSIs (decimal digits), one per SIM, at most CP_MAX_IMSIS;
+     * copied by cp_ctx_new. NETWPIN and USERNETWPIN keys are tried with each.
+     */
+    const char *const *imsis;
+    size_t n_imsis;
+    /** USERPINMAC: fewest PIN digits N accepted (user types 2N); 0 = 5. */
+    unsigned int min_pinmac_digits;
+    /** CP_AUTH_COMPAT_* bits (omacp/auth.h): non-standard key forms, default none. */
+    unsigned int auth_compat;
 } cp_config;
 
 /** Prepare *cfg: zero it, set struct_size. Never fails. */

@@ -40,10 +40,25 @@ typedef struct cp_error_detail {
     char path[CP_ERRPATH_MAX];
 } cp_error_detail;
 
+#define CP_IMSI_MAX_DIGITS 15
+
+struct cp_trust_state; /* floor 3 (lib/trust), made on first use */
+
 struct cp_ctx {
     cp_allocator alloc;
     cp_limits limits;
     cp_error_detail err;
+    cp_storage storage;
+    cp_profile profile;
+    cp_tier tier;
+    char imsis[CP_MAX_IMSIS][CP_IMSI_MAX_DIGITS + 1];
+    size_t n_imsis;
+    unsigned min_pinmac_digits;
+    unsigned auth_compat;
+    /* State of the upper floors, owned by them; base only calls the
+       destructor they registered (arrows point down). */
+    struct cp_trust_state *trust;
+    void (*trust_free)(cp_ctx *ctx);
 };
 
 /*

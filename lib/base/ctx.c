@@ -12,8 +12,32 @@ CP_EXPORT void cp_config_init(cp_config *cfg)
     cfg->struct_size = sizeof *cfg;
 }
 
-/* The smallest cp_config a caller may pass: the 0.1.0 layout. */
+/*
+ * The smallest cp_config a caller may pass: the 0.1.0 layout. When fields
+ * are appended later this stays the 0.1.0 size, and fields beyond a
+ * caller's struct_size keep their defaults.
+ */
 #define CONFIG_MIN_SIZE sizeof(cp_config)
+
+static cp_status copy_imsis(cp_ctx *ctx, const cp_config *c)
+{
+    size_t i, k;
+    if (c->n_imsis > CP_MAX_IMSIS || (c->n_imsis && c->imsis == NULL))
+        return CP_E_INVALID_ARG;
+    for (i = 0; i < c->n_imsis; i++) {
+        const char *d = c->imsis[i];
+        if (d == NULL)
+            return CP_E_INVALID_ARG;
+        for (k = 0; d[k]; k++)
+            if (k >= CP_IMSI_MAX_DIGITS || d[k] < '0' || d[k] > '9')
+                return CP_E_INVALID_ARG;
+        if (k == 0)
+            return CP_E_INVALID_ARG;
+        memcpy(ctx->imsis[i], d, k + 1);
+    }
+    ctx->n_imsis = c->n_imsis;
+    return CP_OK;
+}
 
 static void fill_limits(cp_limits *l)
 {
@@ -66,6 +90,18 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     ctx->limits = c.limits;
     fill_limits(&ctx->limits);
     ctx->err.offset = CP_NO_OFFSET;
+    if ((c.storage.load == NULL) != (c.storage.save == NULL) ||
+        (c.profile != CP_PROFILE_BRANDED && c.profile != CP_PROFILE_UNBRANDED) ||
+        (c.tier != CP_TIER_ONE && c.tier != CP_TIER_TWO) ||
+        copy_imsis(ctx, &c) != CP_OK) {
+        cp_mem__free(&a, ctx);
+        return CP_E_INVALID_ARG;
+    }
+    ctx->storage = c.storage;
+    ctx->profile = c.profile;
+    ctx->tier = c.tier;
+    ctx->min_pinmac_digits = c.min_pinmac_digits;
+    ctx->auth_compat = c.auth_compat;
     *out = ctx;
     return CP_OK;
 }
@@ -75,6 +111,8 @@ CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
     cp_allocator a;
     if (ctx == NULL)
         return;
+    if (ctx->trust_free != NULL)
+        ctx->trust_free(ctx);
     a = ctx->alloc;
     cp_mem__free(&a, ctx);
 }

@@ -1,0 +1,580 @@
+/*
+ * state.c - persisted security state: policies, SPC store, TPS and PIN
+ * counters, each kept as one named blob through the ctx storage hooks.
+ *
+ * Blob layout (all integers big-endian, so a blob moves between hosts):
+ *   "CPST"  magic
+ *   u8      kind (1 policies, 2 SPC, 3 TPS, 4 PIN)
+ *   u8      format version (1)
+ *   u32     payload length
+ *   payload
+ *   u32     CRC-32 (IEEE) of everything before it
+ * A blob with another magic, kind, version, length or CRC is refused as
+ * corrupt or foreign; the defaults stay in force.
+ */
+#include <string.h>
+
+#include "state.h"
+
+enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4 };
+#define BLOB_VERSION 1
+#define BLOB_HDR 10
+#define BLOB_MAX 4096
+
+static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin"};
+
+static uint32_t crc32_ieee(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    int k;
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        for (k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/* Wrap payload into a blob and save it (heap buffer: bounded stack). */
+static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
+                           size_t len)
+{
+    uint8_t *blob;
+    cp_status s;
+    if (ctx->storage.save == NULL)
+        return CP_OK; /* memory-only device */
+    if (len > BLOB_MAX)
+        return CP_E_INTERNAL;
+    blob = cp_mem__alloc(&ctx->alloc, BLOB_HDR + len + 4);
+    if (blob == NULL)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory saving the %s state",
+                           blob_names[kind]);
+    memcpy(blob, "CPST", 4);
+    blob[4] = (uint8_t)kind;
+    blob[5] = BLOB_VERSION;
+    put32(blob + 6, (uint32_t)len);
+    if (len)
+        memcpy(blob + BLOB_HDR, payload, len);
+    put32(blob + BLOB_HDR + len, crc32_ieee(blob, BLOB_HDR + len));
+    s = ctx->storage.save(ctx->storage.user, blob_names[kind], blob,
+                          BLOB_HDR + len + 4);
+    cp_mem__free(&ctx->alloc, blob);
+    if (s != CP_OK)
+        return cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
+                           "cannot save the %s state (%s)", blob_names[kind],
+                           cp_strerror(s));
+    return CP_OK;
+}
+
+/*
+ * Load a blob and hand its payload to parse. CP_E_NOT_FOUND when absent
+ * (defaults stay), CP_E_CORRUPT when it is not a valid blob of that kind.
+ */
+static cp_status load_blob(cp_ctx *ctx, int kind,
+                           cp_status (*parse)(struct cp_trust_state *,
+                                              const uint8_t *, size_t))
+{
+    size_t cap = BLOB_HDR + BLOB_MAX + 4, n = 0;
+    uint8_t *blob;
+    uint32_t plen;
+    cp_status s;
+    if (ctx->storage.load == NULL)
+        return CP_E_NOT_FOUND;
+    blob = cp_mem__alloc(&ctx->alloc, cap);
+    if (blob == NULL)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory loading the %s state",
+                           blob_names[kind]);
+    s = ctx->storage.load(ctx->storage.user, blob_names[kind], blob, cap, &n);
+    if (s == CP_E_NOT_FOUND) {
+        /* nothing stored: defaults */
+    } else if (s == CP_E_BUFFER_TOO_SMALL) {
+        s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                        "stored %s state is too large; defaults kept",
+                        blob_names[kind]);
+    } else if (s != CP_OK || n > cap) {
+        s = cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
+                        "cannot load the %s state", blob_names[kind]);
+    } else if (n < BLOB_HDR + 4 || memcmp(blob, "CPST", 4) != 0 ||
+               blob[4] != (uint8_t)kind || blob[5] != BLOB_VERSION) {
+        s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                        "stored %s state has a foreign format; defaults kept",
+                        blob_names[kind]);
+    } else if ((plen = get32(blob + 6)) != n - BLOB_HDR - 4 ||
+               get32(blob + n - 4) != crc32_ieee(blob, n - 4) ||
+               parse(ctx->trust, blob + BLOB_HDR, plen) != CP_OK) {
+        s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                        "stored %s state is corrupt; defaults kept",
+                        blob_names[kind]);
+    }
+    cp_mem__free(&ctx->alloc, blob);
+    return s;
+}
+
+/* ---- policies: u16 count, then (u32 id, u32 value) per set policy ------ */
+
+static cp_status parse_policies(struct cp_trust_state *st, const uint8_t *p,
+                                size_t n)
+{
+    size_t count, i;
+    uint32_t vals[CP_POLICY_SLOTS];
+    uint8_t set[CP_POLICY_SLOTS];
+    if (n < 2)
+        return CP_E_CORRUPT;
+    count = ((size_t)p[0] << 8) | p[1];
+    if (n != 2 + count * 8)
+        return CP_E_CORRUPT;
+    memcpy(vals, st->pol, sizeof vals);
+    memset(set, 0, sizeof set);
+    for (i = 0; i < count; i++) {
+        int k = cp_policy__index(get32(p + 2 + i * 8));
+        if (k < 0 || set[k])
+            return CP_E_CORRUPT;
+        vals[k] = get32(p + 6 + i * 8);
+        set[k] = 1;
+    }
+    memcpy(st->pol, vals, sizeof vals);
+    memcpy(st->pol_set, set, sizeof set);
+    return CP_OK;
+}
+
+cp_status cp_trust__save_policies(cp_ctx *ctx)
+{
+    uint8_t buf[2 + CP_POLICY_SLOTS * 8];
+    size_t i, count = 0;
+    struct cp_trust_state *st = ctx->trust;
+    for (i = 0; i < cp_policy__count(); i++) {
+        if (!st->pol_set[i])
+            continue;
+        put32(buf + 2 + count * 8, cp_policy__id(i));
+        put32(buf + 6 + count * 8, st->pol[i]);
+        count++;
+    }
+    buf[0] = (uint8_t)(count >> 8);
+    buf[1] = (uint8_t)count;
+    return save_blob(ctx, K_POLICY, buf, 2 + count * 8);
+}
+
+/* ---- SPC: u16 count, then (20 octets, u32 roles) ----------------------- */
+
+static cp_status parse_spc(struct cp_trust_state *st, const uint8_t *p,
+                           size_t n)
+{
+    size_t count, i;
+    if (n < 2)
+        return CP_E_CORRUPT;
+    count = ((size_t)p[0] << 8) | p[1];
+    if (count > CP_SPC_MAX || n != 2 + count * 24)
+        return CP_E_CORRUPT;
+    for (i = 0; i < count; i++) {
+        memcpy(st->spc[i].sha1, p + 2 + i * 24, 20);
+        st->spc[i].roles = get32(p + 22 + i * 24);
+    }
+    st->n_spc = count;
+    return CP_OK;
+}
+
+cp_status cp_trust__save_spc(cp_ctx *ctx)
+{
+    struct cp_trust_state *st = ctx->trust;
+    size_t i, n = 2 + st->n_spc * 24;
+    cp_status s;
+    uint8_t *buf = cp_mem__alloc(&ctx->alloc, n);
+    if (buf == NULL)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory saving the SPC store");
+    buf[0] = (uint8_t)(st->n_spc >> 8);
+    buf[1] = (uint8_t)st->n_spc;
+    for (i = 0; i < st->n_spc; i++) {
+        memcpy(buf + 2 + i * 24, st->spc[i].sha1, 20);
+        put32(buf + 22 + i * 24, st->spc[i].roles);
+    }
+    s = save_blob(ctx, K_SPC, buf, n);
+    cp_mem__free(&ctx->alloc, buf);
+    return s;
+}
+
+/* ---- TPS: u16 url length, url, u8 name length, name -------------------- */
+
+static cp_status parse_tps(struct cp_trust_state *st, const uint8_t *p,
+                           size_t n)
+{
+    size_t ul, nl;
+    if (n < 3)
+        return CP_E_CORRUPT;
+    ul = ((size_t)p[0] << 8) | p[1];
+    if (ul == 0 || ul > CP_TPS_URL_MAX || n < 3 + ul)
+        return CP_E_CORRUPT;
+    nl = p[2 + ul];
+    if (nl > CP_TPS_NAME_MAX || n != 3 + ul + nl)
+        return CP_E_CORRUPT;
+    memcpy(st->tps, p + 2, ul);
+    st->tps[ul] = '\0';
+    if (cp_trust__provurl_check(st->tps) != CP_OK ||
+        memchr(p + 3 + ul, 0, nl) != NULL) {
+        st->tps[0] = '\0';
+        return CP_E_CORRUPT;
+    }
+    memcpy(st->tps_name, p + 3 + ul, nl);
+    st->tps_name[nl] = '\0';
+    st->has_tps = 1;
+    return CP_OK;
+}
+
+cp_status cp_trust__save_tps(cp_ctx *ctx)
+{
+    uint8_t buf[3 + CP_TPS_URL_MAX + CP_TPS_NAME_MAX];
+    struct cp_trust_state *st = ctx->trust;
+    size_t ul = strlen(st->tps), nl = strlen(st->tps_name);
+    buf[0] = (uint8_t)(ul >> 8);
+    buf[1] = (uint8_t)ul;
+    memcpy(buf + 2, st->tps, ul);
+    buf[2 + ul] = (uint8_t)nl;
+    memcpy(buf + 3 + ul, st->tps_name, nl);
+    return save_blob(ctx, K_TPS, buf, 3 + ul + nl);
+}
+
+/* ---- PIN counter: 20-octet message digest, u32 failures --------------- */
+
+static cp_status parse_pin(struct cp_trust_state *st, const uint8_t *p,
+                           size_t n)
+{
+    if (n == 0) {
+        st->has_pin = 0;
+        return CP_OK;
+    }
+    if (n != 24)
+        return CP_E_CORRUPT;
+    memcpy(st->pin_digest, p, 20);
+    st->pin_failures = get32(p + 20);
+    st->has_pin = 1;
+    return CP_OK;
+}
+
+cp_status cp_trust__save_pin(cp_ctx *ctx)
+{
+    uint8_t buf[24] = {0};
+    struct cp_trust_state *st = ctx->trust;
+    if (!st->has_pin)
+        return save_blob(ctx, K_PIN, buf, 0);
+    memcpy(buf, st->pin_digest, 20);
+    put32(buf + 20, st->pin_failures);
+    return save_blob(ctx, K_PIN, buf, 24);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+typedef cp_status (*parse_fn)(struct cp_trust_state *, const uint8_t *, size_t);
+
+static cp_status load_one(cp_ctx *ctx, int kind, parse_fn parse)
+{
+    cp_status s = load_blob(ctx, kind, parse);
+    return s == CP_E_NOT_FOUND ? CP_OK : s;
+}
+
+static void set_defaults(cp_ctx *ctx, struct cp_trust_state *st)
+{
+    size_t i;
+    memset(st, 0, sizeof *st);
+    for (i = 0; i < cp_policy__count(); i++)
+        st->pol[i] = cp_policy__default(ctx, i);
+}
+
+/* Load every blob; the first failure is returned, the rest still load. */
+static cp_status load_all(cp_ctx *ctx)
+{
+    static const struct {
+        int kind;
+        parse_fn parse;
+    } parts[] = {{K_POLICY, parse_policies},
+                 {K_SPC, parse_spc},
+                 {K_TPS, parse_tps},
+                 {K_PIN, parse_pin}};
+    cp_status first = CP_OK;
+    cp_error_detail saved;
+    size_t i;
+    set_defaults(ctx, ctx->trust);
+    ctx->trust->loaded = 1;
+    for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        cp_status s = load_one(ctx, parts[i].kind, parts[i].parse);
+        if (s && first == CP_OK) {
+            first = s;
+            saved = ctx->err;
+        }
+    }
+    if (first)
+        ctx->err = saved;
+    return first;
+}
+
+static void trust_free(cp_ctx *ctx)
+{
+    if (ctx->trust != NULL) {
+        /* PIN digests and counters are not secret, but wipe anyway. */
+        memset(ctx->trust, 0, sizeof *ctx->trust);
+        cp_mem__free(&ctx->alloc, ctx->trust);
+        ctx->trust = NULL;
+    }
+}
+
+cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
+{
+    if (ctx->trust == NULL) {
+        ctx->trust = cp_mem__alloc(&ctx->alloc, sizeof *ctx->trust);
+        if (ctx->trust == NULL) {
+            *out = NULL;
+            return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                               "out of memory for the security state");
+        }
+        ctx->trust_free = trust_free;
+        (void)load_all(ctx); /* a corrupt blob leaves its defaults */
+    }
+    *out = ctx->trust;
+    return CP_OK;
+}
+
+CP_EXPORT cp_status cp_state_load(cp_ctx *ctx)
+{
+    struct cp_trust_state *st;
+    cp_status s;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    return load_all(ctx);
+}
+
+/* ---- SPC store ----------------------------------------------------------- */
+
+static int spc_find(const struct cp_trust_state *st, const uint8_t *sha1)
+{
+    size_t i;
+    for (i = 0; i < st->n_spc; i++)
+        if (memcmp(st->spc[i].sha1, sha1, 20) == 0)
+            return (int)i;
+    return -1;
+}
+
+CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
+                               uint32_t roles)
+{
+    struct cp_trust_state *st;
+    cp_spc_entry old;
+    size_t old_n;
+    int i;
+    cp_status s;
+    if (ctx == NULL || sha1 == NULL || (roles & ~(uint32_t)CP_ROLES_ALL))
+        return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    old_n = st->n_spc;
+    i = spc_find(st, sha1);
+    if (i < 0) {
+        if (st->n_spc == CP_SPC_MAX)
+            return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                               "the SPC store is full (%d signers)", CP_SPC_MAX);
+        i = (int)st->n_spc++;
+        memcpy(st->spc[i].sha1, sha1, 20);
+    }
+    old = st->spc[i];
+    st->spc[i].roles = roles;
+    s = cp_trust__save_spc(ctx);
+    if (s) {
+        st->spc[i] = old;
+        st->n_spc = old_n;
+    }
+    return s;
+}
+
+CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
+{
+    struct cp_trust_state *st;
+    cp_spc_entry old;
+    size_t k;
+    int i;
+    cp_status s;
+    if (ctx == NULL || sha1 == NULL)
+        return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    i = spc_find(st, sha1);
+    if (i < 0)
+        return cp_err__set(ctx, CP_E_NOT_FOUND, CP_NO_OFFSET,
+                           "no such signer in the SPC store");
+    old = st->spc[i];
+    for (k = (size_t)i; k + 1 < st->n_spc; k++)
+        st->spc[k] = st->spc[k + 1];
+    st->n_spc--;
+    s = cp_trust__save_spc(ctx);
+    if (s) { /* put it back where it was */
+        for (k = st->n_spc; k > (size_t)i; k--)
+            st->spc[k] = st->spc[k - 1];
+        st->spc[i] = old;
+        st->n_spc++;
+    }
+    return s;
+}
+
+CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                               uint32_t *roles)
+{
+    struct cp_trust_state *st;
+    cp_status s;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    if (index >= st->n_spc)
+        return CP_E_NOT_FOUND;
+    if (sha1)
+        memcpy(sha1, st->spc[index].sha1, 20);
+    if (roles)
+        *roles = st->spc[index].roles;
+    return CP_OK;
+}
+
+/* ---- TPS ----------------------------------------------------------------- */
+
+static int lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Length of the scheme if url starts with one we accept, else 0. */
+static size_t scheme_len(const char *url)
+{
+    static const char *const schemes[] = {"https://", "http://", "wsps://",
+                                          "wsp://"};
+    size_t i, k;
+    for (i = 0; i < 4; i++) {
+        const char *s = schemes[i];
+        for (k = 0; s[k] && lower((unsigned char)url[k]) == s[k]; k++)
+            ;
+        if (s[k] == '\0')
+            return k;
+    }
+    return 0;
+}
+
+cp_status cp_trust__provurl_check(const char *url)
+{
+    size_t n = strlen(url), sl = scheme_len(url), i;
+    if (n == 0 || n > CP_TPS_URL_MAX || sl == 0)
+        return CP_E_BAD_DOC;
+    /* a host must follow, and no control characters or spaces anywhere */
+    if (url[sl] == '\0' || url[sl] == '/' || url[sl] == ':')
+        return CP_E_BAD_DOC;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] == 0x7F)
+            return CP_E_BAD_DOC;
+    return CP_OK;
+}
+
+cp_status cp_trust__tps_set(cp_ctx *ctx, const char *url, const char *name)
+{
+    struct cp_trust_state *st;
+    char old_tps[CP_TPS_URL_MAX + 1], old_name[CP_TPS_NAME_MAX + 1];
+    int old_has;
+    size_t nl;
+    cp_status s;
+    if (cp_trust__provurl_check(url) != CP_OK)
+        return cp_err__set(ctx, CP_E_BAD_DOC, CP_NO_OFFSET,
+                           "PROVURL must be a complete http, https, wsp or "
+                           "wsps URL of at most %d characters",
+                           CP_TPS_URL_MAX);
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    memcpy(old_tps, st->tps, sizeof old_tps);
+    memcpy(old_name, st->tps_name, sizeof old_name);
+    old_has = st->has_tps;
+    memcpy(st->tps, url, strlen(url) + 1);
+    if (name == NULL)
+        name = "";
+    nl = strlen(name);
+    if (nl > CP_TPS_NAME_MAX)
+        nl = CP_TPS_NAME_MAX;
+    memcpy(st->tps_name, name, nl);
+    st->tps_name[nl] = '\0';
+    st->has_tps = 1;
+    s = cp_trust__save_tps(ctx);
+    if (s) {
+        memcpy(st->tps, old_tps, sizeof old_tps);
+        memcpy(st->tps_name, old_name, sizeof old_name);
+        st->has_tps = old_has;
+    }
+    return s;
+}
+
+/* Compare two URLs: scheme and host case-insensitively, the rest exactly,
+   ignoring one trailing '/'. */
+static int url_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, host_end;
+    if (la && a[la - 1] == '/')
+        la--;
+    if (lb && b[lb - 1] == '/')
+        lb--;
+    if (la != lb)
+        return 0;
+    host_end = scheme_len(a);
+    while (host_end < la && a[host_end] != '/')
+        host_end++;
+    for (i = 0; i < la; i++) {
+        int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+        if (i < host_end) {
+            ca = lower(ca);
+            cb = lower(cb);
+        }
+        if (ca != cb)
+            return 0;
+    }
+    return 1;
+}
+
+int cp_trust__tps_match(cp_ctx *ctx, const char *url)
+{
+    struct cp_trust_state *st;
+    if (url == NULL || cp_trust__state(ctx, &st) != CP_OK || !st->has_tps)
+        return 0;
+    return url_equal(st->tps, url);
+}
+
+CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
+{
+    struct cp_trust_state *st;
+    cp_status s;
+    size_t n;
+    if (ctx == NULL || (url == NULL && cap))
+        return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    if (!st->has_tps)
+        return CP_E_NOT_FOUND;
+    n = strlen(st->tps);
+    if (cap <= n)
+        return CP_E_BUFFER_TOO_SMALL;
+    memcpy(url, st->tps, n + 1);
+    return CP_OK;
+}

@@ -1,0 +1,59 @@
+/*
+ * state.h - floor 3 internals: the device's persisted security state
+ * (policies, SPC store, TPS, PIN counters). Not installed.
+ */
+#ifndef CP_TRUST_STATE_H
+#define CP_TRUST_STATE_H
+
+#include "../base/base.h"
+#include "omacp/trust.h"
+
+#define CP_POLICY_SLOTS 64
+#define CP_TPS_NAME_MAX 64
+
+typedef struct cp_spc_entry {
+    uint8_t sha1[20];
+    uint32_t roles;
+} cp_spc_entry;
+
+struct cp_trust_state {
+    int loaded;
+    uint32_t pol[CP_POLICY_SLOTS];   /* value by table index */
+    uint8_t pol_set[CP_POLICY_SLOTS]; /* 1: explicitly set (persisted) */
+    cp_spc_entry spc[CP_SPC_MAX];
+    size_t n_spc;
+    int has_tps;
+    char tps[CP_TPS_URL_MAX + 1];
+    char tps_name[CP_TPS_NAME_MAX + 1];
+    int has_pin;
+    uint8_t pin_digest[20]; /* which message the failure count belongs to */
+    uint32_t pin_failures;
+};
+
+/* The trust state of ctx, made and loaded on first use. NULL only on CP_E_NOMEM. */
+cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out);
+
+/* Persist one part of the state. */
+cp_status cp_trust__save_policies(cp_ctx *ctx);
+cp_status cp_trust__save_spc(cp_ctx *ctx);
+cp_status cp_trust__save_tps(cp_ctx *ctx);
+cp_status cp_trust__save_pin(cp_ctx *ctx);
+
+/* Policy table access for state.c (index-based). */
+size_t cp_policy__count(void);
+uint32_t cp_policy__id(size_t index);
+uint32_t cp_policy__default(const cp_ctx *ctx, size_t index);
+/* Index of id in the table, or -1. */
+int cp_policy__index(uint32_t id);
+/* Value of a known policy id (the default if ctx state cannot be made). */
+uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id);
+
+/* Set the TPS (BOOTSTRAP): url must be a valid PROVURL; persisted. */
+cp_status cp_trust__tps_set(cp_ctx *ctx, const char *url, const char *name);
+/* 1 when url names the stored TPS (case-insensitive scheme and host, a
+   trailing '/' ignored). */
+int cp_trust__tps_match(cp_ctx *ctx, const char *url);
+/* 0 when url is a complete http, https, wsp or wsps URL of at most 256 characters. */
+cp_status cp_trust__provurl_check(const char *url);
+
+#endif
