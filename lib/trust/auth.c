@@ -94,7 +94,7 @@ static int hmac_run(const uint8_t *key, size_t key_len, const uint8_t *data,
     memset(k0, 0, sizeof k0);
     if (key_len > SHA1_BLOCK) {
         if (sha1_init(&h) != CRYPT_OK || sha1_feed(&h, key, key_len) != 0 ||
-            sha1_done(&h, k0) != CRYPT_OK)
+            sha1_done(&h, (unsigned char *)k0) != CRYPT_OK)
             goto out;
     } else if (key_len > 0) {
         memcpy(k0, key, key_len);
