@@ -3,6 +3,9 @@
  *
  *   omacp decode [--pretty] [FILE|-]     WBXML or XML in, canonical XML out
  *   omacp encode [--no-string-table] [-o OUT] [FILE|-]   XML or WBXML in, WBXML out
+ *   omacp mac --sec METHOD [--imsi DIGITS] [--pin PIN] [FILE|-]
+ *   omacp verify (--sec METHOD --mac HEX | --content-type TEXT | --pdu)
+ *                [--imsi DIGITS]... [--pin PIN] [FILE|-]
  *
  * Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,
  * 66 input file cannot be opened, 70 internal error.
@@ -23,6 +26,18 @@ static const char usage_text[] =
     "      first byte) and print it as canonical XML.\n"
     "  encode [--no-string-table] [-o OUT] [FILE|-]\n"
     "      Read a provisioning document (XML or WBXML) and write WBXML.\n"
+    "  mac --sec METHOD [--imsi DIGITS] [--pin PIN] [FILE|-]\n"
+    "      Print the bootstrap MAC of the body in FILE: 40 upper-case hex\n"
+    "      digits; for USERPINMAC (--pin = the N PIN digits) the 2N digits\n"
+    "      the user is to type. METHOD: NETWPIN, USERPIN, USERNETWPIN,\n"
+    "      USERPINMAC or 0-3.\n"
+    "  verify (--sec METHOD --mac HEX | --content-type TEXT | --pdu)\n"
+    "         [--imsi DIGITS]... [--pin PIN] [FILE|-]\n"
+    "      Check a body against its MAC: from --sec/--mac, from a textual\n"
+    "      content type (\"application/vnd.wap.connectivity-wbxml; SEC=1;\n"
+    "      MAC=...\"), or from a whole WSP push PDU (--pdu). Every --imsi\n"
+    "      (one per SIM) is tried. Exit 0 authentic, 1 not authentic,\n"
+    "      65 malformed. For USERPINMAC --pin is the whole typed string.\n"
     "\n"
     "Options:\n"
     "  -h, --help       this text\n"
@@ -279,6 +294,8 @@ struct command {
 static const struct command commands[] = {
     {"decode", cmd_decode},
     {"encode", cmd_encode},
+    {"mac", cmd_mac},
+    {"verify", cmd_verify},
 };
 
 int main(int argc, char **argv)

@@ -28,5 +28,7 @@ cp_ctx *tool_ctx(void);
 
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
+int cmd_mac(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

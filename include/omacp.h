@@ -12,5 +12,8 @@
 #include "omacp/ctx.h"
 #include "omacp/doc.h"
 #include "omacp/trust.h"
+#include "omacp/wsp.h"
+#include "omacp/auth.h"
+#include "omacp/bootstrap.h"
 
 #endif /* OMACP_H */

@@ -1,0 +1,356 @@
+/*
+ * bootstrap.c - cp_verify_bootstrap(): origin roles, the acceptance
+ * policies, the MAC before any decoding, PIN attempts, and the bootstrap
+ * rules (branded devices refuse it, unbranded ones accept one).
+ */
+#include <string.h>
+
+#include "../codec/docint.h"
+#include "../trust/state.h"
+#include "device.h"
+#include "omacp/auth.h"
+
+#define NO_IMSI ((size_t)-1)
+
+CP_EXPORT void cp_gateway_init(cp_gateway *gw)
+{
+    if (gw == NULL)
+        return;
+    memset(gw, 0, sizeof *gw);
+    gw->struct_size = sizeof *gw;
+}
+
+CP_EXPORT void cp_verdict_init(cp_verdict *v)
+{
+    if (v == NULL)
+        return;
+    memset(v, 0, sizeof *v);
+    v->struct_size = sizeof *v;
+    v->imsi_index = NO_IMSI;
+    v->sec = CP_SEC_NONE;
+}
+
+static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
+                        const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= sizeof v->reason_text)
+        n = sizeof v->reason_text - 1;
+    memcpy(v->reason_text, text, n);
+    v->reason_text[n] = '\0';
+    v->accepted = 0;
+    v->reason = st;
+    /* keep a more precise message an inner call may have recorded */
+    if (ctx->err.code != st)
+        cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
+    return st;
+}
+
+uint32_t cp_boot__origin_roles(cp_ctx *ctx, const cp_push *push,
+                               const cp_gateway *gw)
+{
+    uint32_t r = CP_ROLE_ANY_PUSH_SOURCE;
+    cp_ppg ppg = gw ? gw->ppg : CP_PPG_ANY;
+    if (ppg == CP_PPG_KNOWN || ppg == CP_PPG_TRUSTED)
+        r |= CP_ROLE_KNOWN_PPG;
+    if (ppg != CP_PPG_TRUSTED)
+        return r; /* Push-Flag is only believed from a trusted gateway */
+    r |= CP_ROLE_TRUSTED_PPG;
+    if (push->push_flag >= 0 && (push->push_flag & 0x01))
+        r |= CP_ROLE_PPG_AUTH;
+    if (push->push_flag >= 0 && (push->push_flag & 0x02))
+        r |= CP_ROLE_PPG_TRUSTED;
+    if ((r & CP_ROLE_PPG_AUTH) && push->initiator_uri != NULL &&
+        cp_policy__value(ctx, CP_POLICY_TPS) == 1 &&
+        cp_trust__tps_match(ctx, push->initiator_uri))
+        r |= CP_ROLE_OPERATOR_TPS;
+    return r;
+}
+
+/* Steps 2-4 of the pipeline: which policy admits this method. */
+static cp_status check_policies(cp_ctx *ctx, cp_verdict *v)
+{
+    static const uint32_t by_sec[4] = {
+        CP_POLICY_OMACP_NETWPIN, CP_POLICY_OMACP_USERPIN,
+        CP_POLICY_OMACP_USERNETWPIN, CP_POLICY_OMACP_USERPIN};
+    char text[160];
+    uint32_t id, mask;
+    if (v->sec == CP_SEC_NONE) {
+        id = CP_POLICY_UNAUTH_MESSAGES;
+        mask = cp_policy__value(ctx, id);
+        if ((v->roles & mask) == 0) {
+            snprintf(text, sizeof text,
+                    "unsigned message refused by policy 4110 (roles 0x%lx, "
+                    "policy 0x%lx)",
+                    (unsigned long)v->roles, (unsigned long)mask);
+            return refuse(ctx, v, CP_E_REFUSED, text);
+        }
+    } else {
+        id = by_sec[v->sec];
+        mask = cp_policy__value(ctx, id);
+        if ((v->origin_roles & mask) == 0) {
+            snprintf(text, sizeof text,
+                    "%s-signed message refused by policy %lu (origin roles "
+                    "0x%lx, policy 0x%lx)",
+                    cp_sec_name(v->sec), (unsigned long)id,
+                    (unsigned long)v->origin_roles, (unsigned long)mask);
+            return refuse(ctx, v, CP_E_REFUSED, text);
+        }
+    }
+    mask = cp_policy__value(ctx, CP_POLICY_OTA_PROVISIONING);
+    if ((v->roles & mask) == 0) {
+        snprintf(text, sizeof text,
+                "OTA provisioning refused by policy 4111 (roles 0x%lx, policy "
+                "0x%lx)",
+                (unsigned long)v->roles, (unsigned long)mask);
+        return refuse(ctx, v, CP_E_REFUSED, text);
+    }
+    return CP_OK;
+}
+
+static cp_status verify_netwpin(cp_ctx *ctx, const cp_push *push,
+                                const cp_auth_options *opt, cp_verdict *v)
+{
+    const char *imsis[CP_MAX_IMSIS];
+    size_t i, idx = NO_IMSI;
+    cp_status st;
+    if (ctx->n_imsis == 0)
+        return refuse(ctx, v, CP_E_BAD_PIN,
+                      "NETWPIN message but the device has no IMSI");
+    for (i = 0; i < ctx->n_imsis; i++)
+        imsis[i] = ctx->imsis[i];
+    st = cp_mac_verify(ctx, CP_SEC_NETWPIN, imsis, ctx->n_imsis, NULL,
+                       push->mac, opt, push->body, push->body_len, &idx);
+    if (st == CP_OK && push->mac_len != CP_PUSH_MAC_CHARS)
+        st = CP_E_BAD_MAC; /* a longer MAC was cut to 40 characters */
+    if (st != CP_OK)
+        return refuse(ctx, v, st,
+                      st == CP_E_BAD_MAC ? "MAC is not exactly 40 hex digits"
+                                         : "NETWPIN MAC does not match: not authentic");
+    v->imsi_index = idx;
+    return CP_OK;
+}
+
+/* The PIN counter belongs to one message, named by a digest of its body. */
+static void body_digest(const cp_push *push, uint8_t out[20])
+{
+    static const uint8_t label[] = "omacp PIN counter";
+    (void)cp_hmac_sha1(label, sizeof label - 1, push->body, push->body_len,
+                       out);
+}
+
+static cp_status note_failure(cp_ctx *ctx, const uint8_t digest[20],
+                              unsigned failures)
+{
+    struct cp_trust_state *st = ctx->trust;
+    memcpy(st->pin_digest, digest, 20);
+    st->pin_failures = failures;
+    st->has_pin = 1;
+    return cp_trust__save_pin(ctx);
+}
+
+static cp_status one_attempt(cp_ctx *ctx, const cp_push *push,
+                             const cp_auth_options *opt, const char *pin,
+                             size_t *idx)
+{
+    const char *imsis[CP_MAX_IMSIS];
+    size_t i;
+    if (push->sec == CP_SEC_USERNETWPIN && ctx->n_imsis == 0)
+        return CP_E_BAD_PIN;
+    for (i = 0; i < ctx->n_imsis; i++)
+        imsis[i] = ctx->imsis[i];
+    if (push->sec != CP_SEC_USERPINMAC && push->has_mac &&
+        push->mac_len != CP_PUSH_MAC_CHARS)
+        return CP_E_BAD_MAC;
+    return cp_mac_verify(ctx, push->sec, imsis, ctx->n_imsis, pin,
+                         push->mac, opt, push->body, push->body_len, idx);
+}
+
+static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
+                            const cp_auth_options *opt, cp_pin_prompt prompt,
+                            void *user, cp_verdict *v)
+{
+    struct cp_trust_state *ts;
+    uint8_t digest[20];
+    char pin[CP_PIN_MAX + 1];
+    unsigned failures = 0, max;
+    cp_status st = cp_trust__state(ctx, &ts);
+    if (st)
+        return refuse(ctx, v, st, "out of memory");
+    body_digest(push, digest);
+    if (ts->has_pin && memcmp(ts->pin_digest, digest, 20) == 0)
+        failures = ts->pin_failures;
+    max = cp_policy__value(ctx, CP_POLICY_MAX_AUTH_RETRY);
+    v->pin_failures = failures;
+    while (failures < max) {
+        size_t idx = NO_IMSI;
+        memset(pin, 0, sizeof pin);
+        if (prompt == NULL ||
+            prompt(user, push->sec, failures + 1, max - failures, pin,
+                   sizeof pin) != CP_OK) {
+            memset(pin, 0, sizeof pin);
+            return refuse(ctx, v, CP_E_BAD_PIN,
+                          "no PIN was entered for a PIN-signed message");
+        }
+        pin[CP_PIN_MAX] = '\0';
+        st = one_attempt(ctx, push, opt, pin, &idx);
+        memset(pin, 0, sizeof pin); /* wipe the PIN at once */
+        if (st == CP_OK) {
+            v->imsi_index = idx;
+            if (ts->has_pin && memcmp(ts->pin_digest, digest, 20) == 0) {
+                ts->has_pin = 0;
+                (void)cp_trust__save_pin(ctx);
+            }
+            return CP_OK;
+        }
+        if (st == CP_E_BAD_MAC)
+            return refuse(ctx, v, st, "MAC is not exactly 40 hex digits");
+        if (st == CP_E_BAD_PIN && push->sec == CP_SEC_USERNETWPIN &&
+            ctx->n_imsis == 0)
+            return refuse(ctx, v, st,
+                          "USERNETWPIN message but the device has no IMSI");
+        if (st != CP_E_NOT_AUTHENTIC && st != CP_E_BAD_PIN)
+            return refuse(ctx, v, st, "PIN check failed");
+        failures++;
+        v->pin_failures = failures;
+        st = note_failure(ctx, digest, failures);
+        if (st)
+            return refuse(ctx, v, st, "cannot store the PIN failure count");
+    }
+    return refuse(ctx, v, CP_E_PIN_EXHAUSTED,
+                  "wrong PIN too many times (policy 4105): message discarded");
+}
+
+/* Decode the (authentic) body and look for a top-level BOOTSTRAP. */
+static cp_status find_bootstrap(cp_ctx *ctx, const cp_push *push,
+                                cp_doc **doc_out, int *is_boot)
+{
+    const cp_node *n;
+    cp_doc *doc = NULL;
+    cp_status st;
+    *is_boot = 0;
+    if (push->content == CP_CONTENT_WBXML)
+        st = cp_doc_decode_wbxml(ctx, push->body, push->body_len, &doc);
+    else
+        st = cp_doc_parse_xml(ctx, (const char *)push->body, push->body_len,
+                              &doc);
+    if (st)
+        return st;
+    for (n = cp_node_first_child(cp_doc_root(doc)); n; n = cp_node_next(n)) {
+        const char *t = cp_node_attr(n, CP_ATTR_TYPE);
+        if (cp_node_get_kind(n) == CP_NODE_CHARACTERISTIC && t &&
+            cp_str__casecmp(t, "BOOTSTRAP") == 0)
+            *is_boot = 1;
+    }
+    if (doc_out)
+        *doc_out = doc;
+    else
+        cp_doc_free(doc);
+    return CP_OK;
+}
+
+static cp_status bootstrap_rules(cp_ctx *ctx, cp_verdict *v)
+{
+    if (!v->is_bootstrap)
+        return CP_OK;
+    if (v->sec == CP_SEC_NONE)
+        return refuse(ctx, v, CP_E_REFUSED,
+                      "an unauthenticated bootstrap is never accepted");
+    if (ctx->profile == CP_PROFILE_BRANDED)
+        return refuse(ctx, v, CP_E_REFUSED,
+                      "OTA bootstrap is disabled on this operator-branded device");
+    if (cp_tps_get(ctx, NULL, 0) != CP_E_NOT_FOUND)
+        return refuse(ctx, v, CP_E_EXISTS,
+                      "device already bootstrapped: a second bootstrap is refused");
+    return CP_OK;
+}
+
+cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
+                          const cp_gateway *gw, cp_pin_prompt prompt,
+                          void *user, cp_verdict *v, cp_doc **doc_out)
+{
+    cp_auth_options opt;
+    cp_status st;
+    cp_doc *doc = NULL;
+
+    if (doc_out)
+        *doc_out = NULL;
+    cp_verdict_init(v);
+    v->sec = push->sec;
+    if (push->body == NULL)
+        return refuse(ctx, v, CP_E_INVALID_ARG, "the push has no body");
+    if (push->content != CP_CONTENT_WBXML && push->content != CP_CONTENT_XML)
+        return refuse(ctx, v, CP_E_NOT_PROV,
+                      "content type is not a provisioning document");
+    v->origin_roles = cp_boot__origin_roles(ctx, push, gw);
+    if (push->sec == CP_SEC_INVALID || push->sec < CP_SEC_NONE ||
+        push->sec > CP_SEC_USERPINMAC)
+        return refuse(ctx, v, CP_E_BAD_SEC,
+                      "SEC method is not one of 0-3: message dropped");
+    v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
+    st = check_policies(ctx, v);
+    if (st)
+        return st;
+
+    cp_auth_options_init(&opt);
+    opt.min_pinmac_digits = ctx->min_pinmac_digits;
+    opt.compat = ctx->auth_compat;
+    if (push->sec == CP_SEC_NETWPIN)
+        st = verify_netwpin(ctx, push, &opt, v);
+    else if (push->sec != CP_SEC_NONE)
+        st = verify_pin(ctx, push, &opt, prompt, user, v);
+    if (st)
+        return st;
+
+    /* Authentic (or unsigned and admitted): only now decode the body. */
+    st = find_bootstrap(ctx, push, &doc, &v->is_bootstrap);
+    if (st)
+        return refuse(ctx, v, st, "the document cannot be decoded");
+    st = bootstrap_rules(ctx, v);
+    if (st) {
+        cp_doc_free(doc);
+        return st;
+    }
+    v->confirm_due = push->sec == CP_SEC_NETWPIN &&
+                     cp_policy__value(ctx, CP_POLICY_NETWPIN_PROMPT) == 0;
+    v->effective_roles = cp_roles_effective(ctx, v->roles);
+    v->accepted = 1;
+    v->reason = CP_OK;
+    strcpy(v->reason_text, "accepted");
+    if (doc_out)
+        *doc_out = doc;
+    else
+        cp_doc_free(doc);
+    return CP_OK;
+}
+
+CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
+                                        const cp_gateway *gw,
+                                        cp_pin_prompt prompt, void *user,
+                                        cp_verdict *out)
+{
+    if (ctx == NULL || push == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    return cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
+}
+
+CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
+                                            size_t len, const cp_gateway *gw,
+                                            cp_pin_prompt prompt, void *user,
+                                            cp_verdict *out)
+{
+    cp_push push;
+    cp_status st;
+    if (ctx == NULL || pdu == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    cp_push_init(&push);
+    st = cp_wsp_parse_push(ctx, pdu, len, &push);
+    if (st) {
+        cp_verdict_init(out);
+        out->reason = st;
+        snprintf(out->reason_text, sizeof out->reason_text,
+                 "malformed push: %s", cp_ctx_error_message(ctx));
+        return st;
+    }
+    return cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
+}
