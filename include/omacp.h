@@ -15,5 +15,7 @@
 #include "omacp/wsp.h"
 #include "omacp/auth.h"
 #include "omacp/bootstrap.h"
+#include "omacp/store.h"
+#include "omacp/engine.h"
 
 #endif /* OMACP_H */

@@ -60,7 +60,7 @@ typedef enum cp_attr {
     CP_ATTR_DATATYPE = 4,    /**< datatype (parm) */
     CP_ATTR_TRANSLATION = 5, /**< translation: filesystem | install (characteristic, parm) */
     CP_ATTR_RECURSIVE = 6,   /**< recursive: true | false (characteristic-query) */
-    CP_ATTR_MWID = 7,        /**< mwid (characteristic, characteristic-query) */
+    CP_ATTR_MWID = 7,        /**< mwid (characteristic, characteristic-query, nocharacteristic) */
     CP_ATTR_DESC = 8,        /**< desc: the reason on a *-error form */
     CP_ATTR_SEMANTIC_TYPE = 9, /**< semantic-type (metadata) */
     CP_ATTR_MINVALUE = 10,   /**< minvalue (metadata) */
@@ -97,10 +97,13 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
 /**
  * Parse the textual XML form (UTF-8, or another encoding expat knows when
  * the XML declaration names it). A DOCTYPE naming the PROV DTD is accepted
- * and never fetched; entity declarations are refused (CP_E_DTD); external
- * entities are never loaded. Errors carry line and column:
- * CP_E_XML, CP_E_GRAMMAR, CP_E_DTD, CP_E_LIMIT, CP_E_NOMEM, and
- * CP_E_UNSUPPORTED in a build without the XML front end (NO_XML).
+ * and never fetched; entity and attribute-list declarations and parameter
+ * entity references in an internal subset are refused (CP_E_DTD); external
+ * entities are never loaded; only the five predefined entities may be
+ * referenced. Errors carry line and column (0 for the size limit, checked
+ * before parsing): CP_E_XML, CP_E_GRAMMAR, CP_E_DTD, CP_E_LIMIT, CP_E_NOMEM,
+ * CP_E_INVALID_ARG, and CP_E_UNSUPPORTED in a build without the XML front
+ * end (NO_XML).
  */
 CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
                                      size_t in_len, cp_doc **out);
@@ -125,10 +128,12 @@ CP_EXPORT void cp_doc_free(cp_doc *doc);
 /**
  * Write the document as canonical XML: UTF-8, no whitespace between elements
  * (unless CP_XML_PRETTY), attributes in cp_attr order, & < > " and control
- * characters escaped, parm-like elements self-closed, characteristic-like
+ * characters escaped (tab, LF, CR and other C0 controls as &#N;; the other
+ * controls cannot be read back as XML 1.0), parm-like elements self-closed,
+ * characteristic-like
  * elements always with an end tag. The same tree always gives the same bytes.
  * *out is NUL-terminated (not counted in *out_len) and is freed with
- * cp_free(ctx, *out).
+ * cp_free(ctx, *out). Unknown flags: CP_E_INVALID_ARG.
  */
 CP_EXPORT cp_status cp_doc_write_xml(cp_ctx *ctx, const cp_doc *doc,
                                      unsigned int flags, char **out,

@@ -56,9 +56,19 @@ struct cp_ctx {
     unsigned min_pinmac_digits;
     unsigned auth_compat;
     /* State of the upper floors, owned by them; base only calls the
-       destructor they registered (arrows point down). */
+       destructor they registered (arrows point down). A destructor also
+       serves to drop the cache when a transaction is aborted. */
     struct cp_trust_state *trust;
     void (*trust_free)(cp_ctx *ctx);
+    void *engine;
+    void (*engine_free)(cp_ctx *ctx);       /* at cp_ctx_free */
+    void (*engine_invalidate)(cp_ctx *ctx); /* drop caches (aborted transaction) */
+    /* Storage: the built-in memory store when the host gives none. */
+    struct cp_memblob *mem_blobs;
+    struct cp_staged *staged; /* saves staged by an open transaction */
+    int in_txn;
+    int recovered;
+    int busy; /* inside cp_process_config_xml / cp_push_process */
 };
 
 /*
@@ -129,6 +139,15 @@ int cp_utf8__valid(const uint8_t *s, size_t n);
 size_t cp_utf8__encode(uint32_t cp, uint8_t out[4]);
 /* ASCII case-insensitive compare of NUL-terminated strings (0 when equal). */
 int cp_str__casecmp(const char *a, const char *b);
+
+/*
+ * Enter / leave a context for a whole call. cp_ctx__enter returns
+ * CP_E_BUSY when another call (another thread, or a callback re-entering
+ * the library) is inside; the flag is set atomically where the compiler
+ * offers atomics.
+ */
+cp_status cp_ctx__enter(cp_ctx *ctx);
+void cp_ctx__leave(cp_ctx *ctx);
 
 /* Overflow-checked size_t addition: 0 on success. */
 static inline int cp_add__ovf(size_t a, size_t b, size_t *out)

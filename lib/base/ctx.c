@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base.h"
+#include "store.h"
 
 CP_EXPORT void cp_config_init(cp_config *cfg)
 {
@@ -111,8 +111,10 @@ CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
     cp_allocator a;
     if (ctx == NULL)
         return;
-    if (ctx->trust_free != NULL)
-        ctx->trust_free(ctx);
+    cp_store__invalidate(ctx);
+    if (ctx->engine_free != NULL)
+        ctx->engine_free(ctx);
+    cp_store__free(ctx);
     a = ctx->alloc;
     cp_mem__free(&a, ctx);
 }
@@ -133,6 +135,8 @@ CP_EXPORT void cp_free(cp_ctx *ctx, void *p)
         cp_mem__free(&ctx->alloc, p);
 }
 
+static void vset(cp_ctx *ctx, cp_status st, const char *fmt, va_list ap)
+    CP_PRINTF(3, 0);
 static void vset(cp_ctx *ctx, cp_status st, const char *fmt, va_list ap)
 {
     ctx->err.code = st;
@@ -210,4 +214,26 @@ CP_EXPORT void cp_ctx_clear_error(cp_ctx *ctx)
         return;
     memset(&ctx->err, 0, sizeof ctx->err);
     ctx->err.offset = CP_NO_OFFSET;
+}
+
+cp_status cp_ctx__enter(cp_ctx *ctx)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (__atomic_exchange_n(&ctx->busy, 1, __ATOMIC_ACQ_REL) != 0)
+        return CP_E_BUSY;
+#else
+    if (ctx->busy)
+        return CP_E_BUSY;
+    ctx->busy = 1;
+#endif
+    return CP_OK;
+}
+
+void cp_ctx__leave(cp_ctx *ctx)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(&ctx->busy, 0, __ATOMIC_RELEASE);
+#else
+    ctx->busy = 0;
+#endif
 }

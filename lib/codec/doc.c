@@ -274,6 +274,124 @@ void cp_doc__path(const cp_node *n, char *buf, size_t cap)
     }
 }
 
+void cp_doc__unlink(cp_node *n)
+{
+    cp_node *p = n->parent, *prev = NULL, *c;
+    if (p == NULL)
+        return;
+    for (c = p->child; c != NULL && c != n; c = c->next)
+        prev = c;
+    if (c == NULL)
+        return;
+    if (prev)
+        prev->next = n->next;
+    else
+        p->child = n->next;
+    if (p->last == n)
+        p->last = prev;
+    n->next = NULL;
+    n->parent = NULL;
+}
+
+static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src)
+{
+    const cp_xattr *x;
+    cp_status st = CP_OK;
+    if (src->key)
+        st = cp_doc__set_attr(doc, dst, primary((cp_node_kind)src->kind),
+                              src->key, strlen(src->key));
+    if (!st && src->value && src->kind != CP_NODE_DOC)
+        st = cp_doc__set_attr(doc, dst, CP_ATTR_VALUE, src->value,
+                              strlen(src->value));
+    for (x = src->x; x != NULL && !st; x = x->next)
+        st = cp_doc__set_attr(doc, dst, (cp_attr)x->id, x->str,
+                              strlen(x->str));
+    return st;
+}
+
+/* Iterative deep copy of src's children under dst. */
+static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src)
+{
+    const cp_node *s = src->child;
+    cp_node *d = dst;
+    while (s != NULL) {
+        cp_node *n;
+        cp_status st = cp_doc__add(doc, d, (cp_node_kind)s->kind, &n);
+        if (!st)
+            st = copy_attrs(doc, n, s);
+        if (st)
+            return st;
+        if (s->child != NULL) { /* descend */
+            s = s->child;
+            d = n;
+            continue;
+        }
+        while (s != NULL && s->next == NULL && s != src) { /* climb */
+            s = s->parent;
+            d = d->parent;
+        }
+        if (s == NULL || s == src)
+            break;
+        s = s->next;
+    }
+    return CP_OK;
+}
+
+cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
+                             const cp_node *src, cp_node **out)
+{
+    cp_node *n;
+    cp_status st = cp_doc__add(doc, parent, (cp_node_kind)src->kind, &n);
+    if (st)
+        return st;
+    if (before != NULL && before != n) {
+        /* move n from the end to just before `before` */
+        cp_node *prev = NULL, *c;
+        cp_doc__unlink(n);
+        n->parent = parent;
+        for (c = parent->child; c != NULL && c != before; c = c->next)
+            prev = c;
+        n->next = before;
+        if (prev)
+            prev->next = n;
+        else
+            parent->child = n;
+        if (c == NULL) { /* before not found: append */
+            n->next = NULL;
+            if (parent->last)
+                parent->last->next = n;
+            else
+                parent->child = n;
+            parent->last = n;
+        }
+    }
+    st = copy_attrs(doc, n, src);
+    if (!st)
+        st = copy_children(doc, n, src);
+    if (out)
+        *out = n;
+    return st;
+}
+
+cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out)
+{
+    cp_doc *d;
+    cp_status st = cp_doc__create(ctx, &d);
+    if (st)
+        return st;
+    if (d->max_elements < src->count)
+        d->max_elements = src->count;
+    st = copy_attrs(d, d->root, src->root);
+    if (!st)
+        st = copy_children(d, d->root, src->root);
+    if (st) {
+        cp_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return CP_OK;
+}
+
 /* ---- public reading and building ---------------------------------------- */
 
 CP_EXPORT void cp_doc_free(cp_doc *doc)

@@ -52,6 +52,18 @@ int cp_doc__kind_from_name(const char *s, size_t n);
 int cp_doc__attr_from_name(const char *s, size_t n);
 /* 1 when elements of kind have children in canonical output (characteristic-like). */
 int cp_doc__is_container(cp_node_kind kind);
+/* Unlink n (and its subtree) from its parent; the memory stays in the arena. */
+void cp_doc__unlink(cp_node *n);
+/*
+ * Deep-copy src (from any document) as a new child of parent in doc,
+ * inserted before `before` (a child of parent) or appended when NULL.
+ * Checks the grammar and the element limit like cp_doc__add.
+ */
+cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
+                             const cp_node *src, cp_node **out);
+/* A deep copy of a whole document, made with ctx's allocator. */
+cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out);
+
 /*
  * The element path of n, "/wap-provisioningdoc/characteristic[NAPDEF]/...",
  * written into buf (always NUL-terminated; cut with "..." if too long).

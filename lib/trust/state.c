@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "../base/store.h"
 #include "state.h"
 
 enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4 };
@@ -23,32 +24,9 @@ enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4 };
 
 static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin"};
 
-static uint32_t crc32_ieee(const uint8_t *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    size_t i;
-    int k;
-    for (i = 0; i < n; i++) {
-        c ^= p[i];
-        for (k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return ~c;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
+#define crc32_ieee cp_crc32__ieee
+#define put32 cp_be32__put
+#define get32 cp_be32__get
 
 /* Wrap payload into a blob and save it (heap buffer: bounded stack). */
 static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
@@ -56,8 +34,6 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
 {
     uint8_t *blob;
     cp_status s;
-    if (ctx->storage.save == NULL)
-        return CP_OK; /* memory-only device */
     if (len > BLOB_MAX)
         return CP_E_INTERNAL;
     blob = cp_mem__alloc(&ctx->alloc, BLOB_HDR + len + 4);
@@ -72,8 +48,7 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
     if (len)
         memcpy(blob + BLOB_HDR, payload, len);
     put32(blob + BLOB_HDR + len, crc32_ieee(blob, BLOB_HDR + len));
-    s = ctx->storage.save(ctx->storage.user, blob_names[kind], blob,
-                          BLOB_HDR + len + 4);
+    s = cp_store__save(ctx, blob_names[kind], blob, BLOB_HDR + len + 4);
     cp_mem__free(&ctx->alloc, blob);
     if (s != CP_OK)
         return cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
@@ -90,40 +65,36 @@ static cp_status load_blob(cp_ctx *ctx, int kind,
                            cp_status (*parse)(struct cp_trust_state *,
                                               const uint8_t *, size_t))
 {
-    size_t cap = BLOB_HDR + BLOB_MAX + 4, n = 0;
-    uint8_t *blob;
+    cp_buf b;
     uint32_t plen;
+    size_t n;
     cp_status s;
-    if (ctx->storage.load == NULL)
-        return CP_E_NOT_FOUND;
-    blob = cp_mem__alloc(&ctx->alloc, cap);
-    if (blob == NULL)
-        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
-                           "out of memory loading the %s state",
-                           blob_names[kind]);
-    s = ctx->storage.load(ctx->storage.user, blob_names[kind], blob, cap, &n);
-    if (s == CP_E_NOT_FOUND) {
-        /* nothing stored: defaults */
-    } else if (s == CP_E_BUFFER_TOO_SMALL) {
-        s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
-                        "stored %s state is too large; defaults kept",
+    cp_buf__init(&b, &ctx->alloc);
+    s = cp_store__load(ctx, blob_names[kind], &b);
+    n = b.len;
+    if (s == CP_E_NOT_FOUND || (s == CP_OK && n == 0)) {
+        s = CP_E_NOT_FOUND; /* nothing stored: defaults */
+    } else if (s == CP_E_NOMEM) {
+        s = cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                        "out of memory loading the %s state",
                         blob_names[kind]);
-    } else if (s != CP_OK || n > cap) {
+    } else if (s != CP_OK) {
         s = cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
                         "cannot load the %s state", blob_names[kind]);
-    } else if (n < BLOB_HDR + 4 || memcmp(blob, "CPST", 4) != 0 ||
-               blob[4] != (uint8_t)kind || blob[5] != BLOB_VERSION) {
+    } else if (n < BLOB_HDR + 4 || memcmp(b.p, "CPST", 4) != 0 ||
+               b.p[4] != (uint8_t)kind || b.p[5] != BLOB_VERSION) {
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
                         "stored %s state has a foreign format; defaults kept",
                         blob_names[kind]);
-    } else if ((plen = get32(blob + 6)) != n - BLOB_HDR - 4 ||
-               get32(blob + n - 4) != crc32_ieee(blob, n - 4) ||
-               parse(ctx->trust, blob + BLOB_HDR, plen) != CP_OK) {
+    } else if ((plen = get32(b.p + 6)) != n - BLOB_HDR - 4 ||
+               plen > BLOB_MAX ||
+               get32(b.p + n - 4) != crc32_ieee(b.p, n - 4) ||
+               parse(ctx->trust, b.p + BLOB_HDR, plen) != CP_OK) {
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
                         "stored %s state is corrupt; defaults kept",
                         blob_names[kind]);
     }
-    cp_mem__free(&ctx->alloc, blob);
+    cp_buf__free(&b);
     return s;
 }
 

@@ -1,0 +1,378 @@
+/* store.c - named blobs, the built-in memory store and atomic multi-blob commits. */
+#include <string.h>
+
+#include "store.h"
+
+#define JOURNAL "journal"
+#define NAME_MAX_LEN 63
+
+struct cp_memblob {
+    struct cp_memblob *next;
+    char name[NAME_MAX_LEN + 1];
+    uint8_t *data;
+    size_t len;
+};
+
+struct cp_staged {
+    struct cp_staged *next;
+    char name[NAME_MAX_LEN + 1];
+    uint8_t *data;
+    size_t len;
+};
+
+uint32_t cp_crc32__ieee(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    int k;
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        for (k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+void cp_be32__put(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+uint32_t cp_be32__get(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static int name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n <= NAME_MAX_LEN;
+}
+
+/* ---- the built-in memory store ------------------------------------------ */
+
+static struct cp_memblob *mem_find(cp_ctx *ctx, const char *name)
+{
+    struct cp_memblob *b;
+    for (b = ctx->mem_blobs; b != NULL; b = b->next)
+        if (strcmp(b->name, name) == 0)
+            return b;
+    return NULL;
+}
+
+static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
+                          size_t len)
+{
+    struct cp_memblob *b = mem_find(ctx, name);
+    uint8_t *copy = cp_mem__alloc(&ctx->alloc, len);
+    if (copy == NULL)
+        return CP_E_NOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    if (b == NULL) {
+        b = cp_mem__alloc(&ctx->alloc, sizeof *b);
+        if (b == NULL) {
+            cp_mem__free(&ctx->alloc, copy);
+            return CP_E_NOMEM;
+        }
+        memcpy(b->name, name, strlen(name) + 1);
+        b->next = ctx->mem_blobs;
+        ctx->mem_blobs = b;
+    } else {
+        cp_mem__free(&ctx->alloc, b->data);
+    }
+    b->data = copy;
+    b->len = len;
+    return CP_OK;
+}
+
+/* ---- raw load and save (no transaction) ----------------------------------- */
+
+static cp_status raw_save(cp_ctx *ctx, const char *name, const uint8_t *data,
+                          size_t len)
+{
+    cp_status st;
+    if (ctx->storage.save == NULL)
+        return mem_save(ctx, name, data, len);
+    st = ctx->storage.save(ctx->storage.user, name, data, len);
+    return st == CP_OK ? CP_OK : (st == CP_E_NOMEM ? st : CP_E_IO);
+}
+
+static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
+{
+    size_t need = 0;
+    cp_status st;
+    out->len = 0;
+    if (ctx->storage.load == NULL) {
+        struct cp_memblob *b = mem_find(ctx, name);
+        if (b == NULL)
+            return CP_E_NOT_FOUND;
+        return cp_buf__put(out, b->data, b->len);
+    }
+    st = cp_buf__reserve(out, 256);
+    if (st)
+        return st;
+    for (;;) {
+        st = ctx->storage.load(ctx->storage.user, name, out->p, out->cap - 1,
+                               &need);
+        if (st != CP_E_BUFFER_TOO_SMALL)
+            break;
+        if (need <= out->cap - 1)
+            return CP_E_IO; /* the hook contradicts itself */
+        st = cp_buf__reserve(out, need);
+        if (st)
+            return st;
+    }
+    if (st == CP_E_NOT_FOUND)
+        return st;
+    if (st != CP_OK || need > out->cap - 1)
+        return st == CP_E_NOMEM ? st : CP_E_IO;
+    out->len = need;
+    return CP_OK;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+static struct cp_staged *staged_find(cp_ctx *ctx, const char *name)
+{
+    struct cp_staged *s;
+    for (s = ctx->staged; s != NULL; s = s->next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+static void staged_free(cp_ctx *ctx)
+{
+    struct cp_staged *s = ctx->staged;
+    while (s != NULL) {
+        struct cp_staged *next = s->next;
+        cp_mem__free(&ctx->alloc, s->data);
+        cp_mem__free(&ctx->alloc, s);
+        s = next;
+    }
+    ctx->staged = NULL;
+}
+
+cp_status cp_store__load(cp_ctx *ctx, const char *name, cp_buf *out)
+{
+    struct cp_staged *s;
+    cp_status st;
+    if (!name_ok(name))
+        return CP_E_INVALID_ARG;
+    if (!ctx->recovered) {
+        st = cp_store__recover(ctx);
+        if (st)
+            return st;
+    }
+    s = ctx->in_txn ? staged_find(ctx, name) : NULL;
+    if (s != NULL) { /* read your own staged write */
+        out->len = 0;
+        return cp_buf__put(out, s->data, s->len);
+    }
+    return raw_load(ctx, name, out);
+}
+
+cp_status cp_store__save(cp_ctx *ctx, const char *name, const uint8_t *data,
+                         size_t len)
+{
+    struct cp_staged *s;
+    uint8_t *copy;
+    if (!name_ok(name) || strcmp(name, JOURNAL) == 0)
+        return CP_E_INVALID_ARG;
+    if (!ctx->in_txn)
+        return raw_save(ctx, name, data, len);
+    copy = cp_mem__alloc(&ctx->alloc, len);
+    if (copy == NULL)
+        return CP_E_NOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    s = staged_find(ctx, name);
+    if (s == NULL) {
+        s = cp_mem__alloc(&ctx->alloc, sizeof *s);
+        if (s == NULL) {
+            cp_mem__free(&ctx->alloc, copy);
+            return CP_E_NOMEM;
+        }
+        memcpy(s->name, name, strlen(name) + 1);
+        s->next = ctx->staged;
+        ctx->staged = s;
+    } else {
+        cp_mem__free(&ctx->alloc, s->data);
+    }
+    s->data = copy;
+    s->len = len;
+    return CP_OK;
+}
+
+cp_status cp_store__begin(cp_ctx *ctx)
+{
+    cp_status st;
+    if (ctx->in_txn)
+        return CP_E_BUSY;
+    if (!ctx->recovered) {
+        st = cp_store__recover(ctx);
+        if (st)
+            return st;
+    }
+    ctx->in_txn = 1;
+    return CP_OK;
+}
+
+/*
+ * Journal: "CPJ1", u32 count, then per blob: u8 name length, name, u32
+ * length, data; then a CRC-32 of all before it.
+ */
+static cp_status write_journal(cp_ctx *ctx)
+{
+    cp_buf j;
+    struct cp_staged *s;
+    uint8_t w[4];
+    uint32_t count = 0;
+    cp_status st;
+    cp_buf__init(&j, &ctx->alloc);
+    for (s = ctx->staged; s != NULL; s = s->next)
+        count++;
+    st = cp_buf__put(&j, "CPJ1", 4);
+    cp_be32__put(w, count);
+    if (!st)
+        st = cp_buf__put(&j, w, 4);
+    for (s = ctx->staged; s != NULL && !st; s = s->next) {
+        uint8_t nl = (uint8_t)strlen(s->name);
+        st = cp_buf__putc(&j, nl);
+        if (!st)
+            st = cp_buf__put(&j, s->name, nl);
+        cp_be32__put(w, (uint32_t)s->len);
+        if (!st)
+            st = cp_buf__put(&j, w, 4);
+        if (!st)
+            st = cp_buf__put(&j, s->data, s->len);
+    }
+    cp_be32__put(w, cp_crc32__ieee(j.p, j.len));
+    if (!st)
+        st = cp_buf__put(&j, w, 4);
+    if (!st)
+        st = raw_save(ctx, JOURNAL, j.p, j.len);
+    cp_buf__free(&j);
+    return st;
+}
+
+cp_status cp_store__commit(cp_ctx *ctx)
+{
+    struct cp_staged *s;
+    cp_status st = CP_OK;
+    int many;
+    if (!ctx->in_txn)
+        return CP_E_INTERNAL;
+    many = ctx->staged != NULL && ctx->staged->next != NULL;
+    if (many) {
+        st = write_journal(ctx);
+        if (st)
+            return st; /* nothing written yet: still all or nothing */
+    }
+    for (s = ctx->staged; s != NULL && !st; s = s->next)
+        st = raw_save(ctx, s->name, s->data, s->len);
+    if (st == CP_OK && many)
+        st = raw_save(ctx, JOURNAL, NULL, 0);
+    if (st && many) {
+        /* The journal is complete; recovery will finish the commit. */
+        ctx->recovered = 0;
+        st = CP_OK;
+    }
+    if (st == CP_OK) {
+        staged_free(ctx);
+        ctx->in_txn = 0;
+    }
+    return st;
+}
+
+void cp_store__invalidate(cp_ctx *ctx)
+{
+    if (ctx->trust_free != NULL)
+        ctx->trust_free(ctx);
+    if (ctx->engine_invalidate != NULL)
+        ctx->engine_invalidate(ctx);
+}
+
+void cp_store__abort(cp_ctx *ctx)
+{
+    staged_free(ctx);
+    ctx->in_txn = 0;
+    cp_store__invalidate(ctx);
+}
+
+/* Apply a valid journal; a corrupt one never finished being written. */
+static cp_status replay(cp_ctx *ctx, const uint8_t *p, size_t n)
+{
+    size_t off = 8, i;
+    uint32_t count;
+    if (n < 12 || memcmp(p, "CPJ1", 4) != 0 ||
+        cp_be32__get(p + n - 4) != cp_crc32__ieee(p, n - 4))
+        return CP_OK;
+    count = cp_be32__get(p + 4);
+    n -= 4;
+    for (i = 0; i < count; i++) {
+        char name[NAME_MAX_LEN + 1];
+        size_t nl, dl;
+        cp_status st;
+        if (off >= n)
+            return CP_E_CORRUPT;
+        nl = p[off++];
+        if (nl == 0 || nl > NAME_MAX_LEN || n - off < nl + 4)
+            return CP_E_CORRUPT;
+        memcpy(name, p + off, nl);
+        name[nl] = '\0';
+        off += nl;
+        dl = cp_be32__get(p + off);
+        off += 4;
+        if (n - off < dl)
+            return CP_E_CORRUPT;
+        st = raw_save(ctx, name, p + off, dl);
+        if (st)
+            return st;
+        off += dl;
+    }
+    return CP_OK;
+}
+
+cp_status cp_store__recover(cp_ctx *ctx)
+{
+    cp_buf j;
+    cp_status st;
+    cp_buf__init(&j, &ctx->alloc);
+    st = raw_load(ctx, JOURNAL, &j);
+    if (st == CP_E_NOT_FOUND || (st == CP_OK && j.len == 0)) {
+        cp_buf__free(&j);
+        ctx->recovered = 1;
+        return CP_OK;
+    }
+    if (st == CP_OK)
+        st = replay(ctx, j.p, j.len);
+    cp_buf__free(&j);
+    if (st == CP_OK)
+        st = raw_save(ctx, JOURNAL, NULL, 0);
+    if (st == CP_OK)
+        ctx->recovered = 1;
+    else
+        cp_err__set(ctx, st, CP_NO_OFFSET,
+                    "cannot finish an interrupted commit (%s)",
+                    cp_strerror(st));
+    return st;
+}
+
+void cp_store__free(cp_ctx *ctx)
+{
+    struct cp_memblob *b = ctx->mem_blobs;
+    staged_free(ctx);
+    while (b != NULL) {
+        struct cp_memblob *next = b->next;
+        cp_mem__free(&ctx->alloc, b->data);
+        cp_mem__free(&ctx->alloc, b);
+        b = next;
+    }
+    ctx->mem_blobs = NULL;
+}

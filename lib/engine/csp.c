@@ -1,0 +1,238 @@
+/* csp.c - the CSP registry and the helper functions CSPs call. */
+#include <string.h>
+
+#include "engine.h"
+
+static void engine_invalidate(cp_ctx *ctx)
+{
+    cp_engine *e = ctx->engine;
+    size_t i;
+    if (e == NULL)
+        return;
+    cp_meta__tab_free(ctx, &e->meta);
+    e->meta_loaded = 0;
+    for (i = 0; i < e->n_csps; i++)
+        if (e->csps[i]->invalidate)
+            e->csps[i]->invalidate(e->csps[i]->user);
+}
+
+static void free_reg(cp_ctx *ctx, cp_csp_reg *r)
+{
+    if (r->user_free)
+        r->user_free(ctx, r->user);
+    cp_mem__free(&ctx->alloc, r);
+}
+
+static void engine_free(cp_ctx *ctx)
+{
+    cp_engine *e = ctx->engine;
+    size_t i;
+    if (e == NULL)
+        return;
+    for (i = 0; i < e->n_csps; i++)
+        free_reg(ctx, e->csps[i]);
+    cp_mem__free(&ctx->alloc, e->csps);
+    cp_meta__tab_free(ctx, &e->meta);
+    cp_meta__tab_free(ctx, &e->defaults);
+    cp_mem__free(&ctx->alloc, e);
+    ctx->engine = NULL;
+}
+
+cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out)
+{
+    cp_engine *e = ctx->engine;
+    if (e == NULL) {
+        e = cp_mem__alloc(&ctx->alloc, sizeof *e);
+        if (e == NULL)
+            return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                               "out of memory for the engine");
+        memset(e, 0, sizeof *e);
+        ctx->engine = e;
+        ctx->engine_free = engine_free;
+        ctx->engine_invalidate = engine_invalidate;
+    }
+    *out = e;
+    return CP_OK;
+}
+
+cp_csp_reg *cp_engine__find(cp_engine *e, const char *type)
+{
+    size_t i;
+    for (i = 0; i < e->n_csps; i++)
+        if (cp_str__casecmp(e->csps[i]->type, type) == 0)
+            return e->csps[i];
+    return NULL;
+}
+
+/* The first released cp_csp_ops layout. */
+#define OPS_MIN_SIZE sizeof(cp_csp_ops)
+
+cp_status cp_engine__register(cp_ctx *ctx, const char *type,
+                              const cp_csp_ops *ops, void *user,
+                              int store_backed,
+                              void (*user_free)(cp_ctx *, void *),
+                              void (*invalidate)(void *))
+{
+    cp_engine *e;
+    cp_csp_reg *r;
+    size_t n;
+    cp_status st;
+    if (type == NULL || ops == NULL)
+        return CP_E_INVALID_ARG;
+    n = strlen(type);
+    if (n == 0 || n > CP_TYPE_MAX || !cp_utf8__valid((const uint8_t *)type, n))
+        return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
+                           "a CSP type must be 1-%d octets of UTF-8",
+                           CP_TYPE_MAX);
+    if (ops->struct_size < OPS_MIN_SIZE || ops->struct_size > 4096)
+        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
+                           "unknown cp_csp_ops size %lu",
+                           (unsigned long)ops->struct_size);
+    if (ctx->busy)
+        return CP_E_BUSY;
+    st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    if (cp_engine__find(e, type) != NULL)
+        return cp_err__set(ctx, CP_E_EXISTS, CP_NO_OFFSET,
+                           "a CSP for %s is registered already", type);
+    if (e->n_csps == e->cap_csps) {
+        size_t cap = e->cap_csps ? e->cap_csps * 2 : 8;
+        cp_csp_reg **nc = cp_mem__realloc(&ctx->alloc, e->csps,
+                                          cap * sizeof *nc);
+        if (nc == NULL)
+            return CP_E_NOMEM;
+        e->csps = nc;
+        e->cap_csps = cap;
+    }
+    r = cp_mem__alloc(&ctx->alloc, sizeof *r);
+    if (r == NULL)
+        return CP_E_NOMEM;
+    memset(r, 0, sizeof *r);
+    memcpy(r->type, type, n + 1);
+    memcpy(&r->ops, ops, sizeof r->ops);
+    r->ops.struct_size = sizeof r->ops;
+    r->user = user;
+    r->store_backed = store_backed;
+    r->user_free = user_free;
+    r->invalidate = invalidate;
+    e->csps[e->n_csps++] = r;
+    return CP_OK;
+}
+
+CP_EXPORT cp_status cp_csp_register(cp_ctx *ctx, const char *type,
+                                    const cp_csp_ops *ops, void *user)
+{
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    return cp_engine__register(ctx, type, ops, user, 0, NULL, NULL);
+}
+
+CP_EXPORT cp_status cp_csp_unregister(cp_ctx *ctx, const char *type)
+{
+    cp_engine *e;
+    size_t i;
+    if (ctx == NULL || type == NULL)
+        return CP_E_INVALID_ARG;
+    if (ctx->busy)
+        return CP_E_BUSY;
+    e = ctx->engine;
+    for (i = 0; e != NULL && i < e->n_csps; i++) {
+        if (cp_str__casecmp(e->csps[i]->type, type) == 0) {
+            free_reg(ctx, e->csps[i]);
+            memmove(e->csps + i, e->csps + i + 1,
+                    (e->n_csps - i - 1) * sizeof *e->csps);
+            e->n_csps--;
+            return CP_OK;
+        }
+    }
+    return cp_err__set(ctx, CP_E_NOT_FOUND, CP_NO_OFFSET,
+                       "no CSP is registered for %s", type);
+}
+
+/* ---- helpers CSPs call ----------------------------------------------------- */
+
+static cp_status text_ok(const char *s)
+{
+    return s != NULL && cp_utf8__valid((const uint8_t *)s, strlen(s))
+               ? CP_OK
+               : CP_E_CHARSET;
+}
+
+CP_EXPORT cp_status cp_csp_answer(cp_csp_session *s, const char *value)
+{
+    if (s == NULL || value == NULL)
+        return CP_E_INVALID_ARG;
+    if (text_ok(value))
+        return CP_E_CHARSET;
+    s->answer.len = 0;
+    s->answered = 1;
+    return cp_buf__put(&s->answer, value, strlen(value));
+}
+
+static cp_status emit_fail(cp_csp_session *s, cp_status st)
+{
+    if (s->emit_err == CP_OK)
+        s->emit_err = st;
+    return st;
+}
+
+CP_EXPORT cp_status cp_csp_emit_enter(cp_csp_session *s, const char *type)
+{
+    cp_node *n;
+    cp_status st;
+    if (s == NULL || s->emit_doc == NULL || type == NULL)
+        return CP_E_INVALID_ARG;
+    if (text_ok(type) || type[0] == '\0')
+        return emit_fail(s, CP_E_CHARSET);
+    st = cp_doc__add(s->emit_doc, s->emit_at, CP_NODE_CHARACTERISTIC, &n);
+    if (!st)
+        st = cp_doc__set_attr(s->emit_doc, n, CP_ATTR_TYPE, type, strlen(type));
+    if (st)
+        return emit_fail(s, st);
+    s->emit_at = n;
+    s->emit_depth++;
+    return CP_OK;
+}
+
+CP_EXPORT cp_status cp_csp_emit_parm(cp_csp_session *s, const char *name,
+                                     const char *value)
+{
+    cp_node *n;
+    cp_status st;
+    if (s == NULL || s->emit_doc == NULL || name == NULL || s->emit_depth == 0)
+        return CP_E_INVALID_ARG;
+    if (text_ok(name) || name[0] == '\0' || (value && text_ok(value)))
+        return emit_fail(s, CP_E_CHARSET);
+    st = cp_doc__add(s->emit_doc, s->emit_at, CP_NODE_PARM, &n);
+    if (!st)
+        st = cp_doc__set_attr(s->emit_doc, n, CP_ATTR_NAME, name, strlen(name));
+    if (!st && value)
+        st = cp_doc__set_attr(s->emit_doc, n, CP_ATTR_VALUE, value,
+                              strlen(value));
+    return st ? emit_fail(s, st) : CP_OK;
+}
+
+CP_EXPORT cp_status cp_csp_emit_leave(cp_csp_session *s)
+{
+    if (s == NULL || s->emit_doc == NULL || s->emit_depth == 0)
+        return CP_E_INVALID_ARG;
+    s->emit_at = s->emit_at->parent;
+    s->emit_depth--;
+    return CP_OK;
+}
+
+CP_EXPORT uint32_t cp_csp_roles(const cp_csp_session *s)
+{
+    return s ? s->roles : 0;
+}
+
+CP_EXPORT unsigned int cp_csp_flags(const cp_csp_session *s)
+{
+    return s ? s->flags : 0;
+}
+
+CP_EXPORT cp_ctx *cp_csp_ctx(cp_csp_session *s)
+{
+    return s ? s->ctx : NULL;
+}

@@ -1,0 +1,416 @@
+/*
+ * metabase.c - access control per setting path: a hash table of entries,
+ * persisted as the "metabase" blob, with built-in defaults beside it.
+ *
+ * Blob: "CPMB", u8 version 1, u32 count, then per entry: u16 path length,
+ * path, u32 access roles, u8 rw, u8 datatype, u8 bounds flags (1 min,
+ * 2 max), u64 min, u64 max (two's complement), u32 max length; then a
+ * CRC-32 of all before it. Big-endian throughout.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+#define META_BLOB "metabase"
+#define PATH_LIMIT 1024
+
+CP_EXPORT void cp_meta_init(cp_meta *m)
+{
+    if (m == NULL)
+        return;
+    memset(m, 0, sizeof *m);
+    m->struct_size = sizeof *m;
+    m->access_roles = CP_ROLE_MANAGER;
+    m->rw = CP_RW_READ | CP_RW_WRITE;
+    m->datatype = CP_DT_UNKNOWN;
+}
+
+static uint32_t hash_path(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
+{
+    size_t i;
+    for (i = 0; i < t->cap; i++)
+        cp_mem__free(&ctx->alloc, t->slots[i].path);
+    cp_mem__free(&ctx->alloc, t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* Slot holding path[0..n), or NULL. */
+static cp_meta_ent *tab_find(const cp_meta_tab *t, const char *path, size_t n)
+{
+    size_t i, mask;
+    if (t->cap == 0)
+        return NULL;
+    mask = t->cap - 1;
+    for (i = hash_path(path, n) & mask;; i = (i + 1) & mask) {
+        cp_meta_ent *e = &t->slots[i];
+        if (e->path == NULL && !e->tomb)
+            return NULL;
+        if (e->path != NULL && strlen(e->path) == n &&
+            memcmp(e->path, path, n) == 0)
+            return e;
+    }
+}
+
+static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
+{
+    cp_meta_tab nt;
+    size_t i;
+    memset(&nt, 0, sizeof nt);
+    nt.cap = t->cap ? t->cap * 2 : 16;
+    nt.slots = cp_mem__alloc(&ctx->alloc, nt.cap * sizeof *nt.slots);
+    if (nt.slots == NULL)
+        return CP_E_NOMEM;
+    memset(nt.slots, 0, nt.cap * sizeof *nt.slots);
+    for (i = 0; i < t->cap; i++) {
+        cp_meta_ent *e = &t->slots[i];
+        size_t k;
+        if (e->path == NULL)
+            continue;
+        for (k = hash_path(e->path, strlen(e->path)) & (nt.cap - 1);
+             nt.slots[k].path != NULL; k = (k + 1) & (nt.cap - 1))
+            ;
+        nt.slots[k] = *e;
+        nt.used++;
+        nt.live++;
+    }
+    cp_mem__free(&ctx->alloc, t->slots);
+    *t = nt;
+    return CP_OK;
+}
+
+static cp_status tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
+                         const cp_meta *m)
+{
+    size_t n = strlen(path), i, mask;
+    cp_meta_ent *e = tab_find(t, path, n);
+    cp_status st;
+    if (e != NULL) {
+        e->m = *m;
+        return CP_OK;
+    }
+    if ((t->used + 1) * 4 > t->cap * 3) {
+        st = tab_grow(ctx, t);
+        if (st)
+            return st;
+    }
+    mask = t->cap - 1;
+    for (i = hash_path(path, n) & mask; t->slots[i].path != NULL;
+         i = (i + 1) & mask)
+        ;
+    e = &t->slots[i];
+    e->path = cp_mem__alloc(&ctx->alloc, n + 1);
+    if (e->path == NULL)
+        return CP_E_NOMEM;
+    memcpy(e->path, path, n + 1);
+    if (!e->tomb)
+        t->used++;
+    e->tomb = 0;
+    e->m = *m;
+    t->live++;
+    return CP_OK;
+}
+
+static int tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
+{
+    cp_meta_ent *e = tab_find(t, path, strlen(path));
+    if (e == NULL)
+        return 0;
+    cp_mem__free(&ctx->alloc, e->path);
+    e->path = NULL;
+    e->tomb = 1;
+    t->live--;
+    return 1;
+}
+
+/* ---- persistence -------------------------------------------------------------- */
+
+static void put64(uint8_t *p, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    cp_be32__put(p, (uint32_t)(u >> 32));
+    cp_be32__put(p + 4, (uint32_t)u);
+}
+
+static int64_t get64(const uint8_t *p)
+{
+    uint64_t u = ((uint64_t)cp_be32__get(p) << 32) | cp_be32__get(p + 4);
+    /* two's complement back to signed without implementation-defined casts */
+    if (u <= (uint64_t)INT64_MAX)
+        return (int64_t)u;
+    return -(int64_t)(~u) - 1;
+}
+
+static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
+{
+    cp_buf b;
+    uint8_t w[32];
+    size_t i;
+    cp_status st;
+    cp_buf__init(&b, &ctx->alloc);
+    st = cp_buf__put(&b, "CPMB\001", 5);
+    cp_be32__put(w, (uint32_t)e->meta.live);
+    if (!st)
+        st = cp_buf__put(&b, w, 4);
+    for (i = 0; i < e->meta.cap && !st; i++) {
+        const cp_meta_ent *m = &e->meta.slots[i];
+        size_t pl;
+        if (m->path == NULL)
+            continue;
+        pl = strlen(m->path);
+        w[0] = (uint8_t)(pl >> 8);
+        w[1] = (uint8_t)pl;
+        st = cp_buf__put(&b, w, 2);
+        if (!st)
+            st = cp_buf__put(&b, m->path, pl);
+        cp_be32__put(w, m->m.access_roles);
+        w[4] = (uint8_t)m->m.rw;
+        w[5] = (uint8_t)m->m.datatype;
+        w[6] = (uint8_t)((m->m.has_min ? 1 : 0) | (m->m.has_max ? 2 : 0));
+        put64(w + 7, m->m.min);
+        put64(w + 15, m->m.max);
+        cp_be32__put(w + 23, (uint32_t)m->m.max_length);
+        if (!st)
+            st = cp_buf__put(&b, w, 27);
+    }
+    cp_be32__put(w, cp_crc32__ieee(b.p, b.len));
+    if (!st)
+        st = cp_buf__put(&b, w, 4);
+    if (!st)
+        st = cp_store__save(ctx, META_BLOB, b.p, b.len);
+    cp_buf__free(&b);
+    return st;
+}
+
+static cp_status parse_meta(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
+                            size_t n)
+{
+    size_t off = 9, i, count;
+    if (n < 13 || memcmp(p, "CPMB\001", 5) != 0 ||
+        cp_be32__get(p + n - 4) != cp_crc32__ieee(p, n - 4))
+        return CP_E_CORRUPT;
+    count = cp_be32__get(p + 5);
+    n -= 4;
+    for (i = 0; i < count; i++) {
+        char path[PATH_LIMIT + 1];
+        cp_meta m;
+        size_t pl;
+        cp_status st;
+        if (n - off < 2)
+            return CP_E_CORRUPT;
+        pl = ((size_t)p[off] << 8) | p[off + 1];
+        off += 2;
+        if (pl == 0 || pl > PATH_LIMIT || n - off < pl + 27)
+            return CP_E_CORRUPT;
+        memcpy(path, p + off, pl);
+        path[pl] = '\0';
+        off += pl;
+        cp_meta_init(&m);
+        m.access_roles = cp_be32__get(p + off);
+        m.rw = p[off + 4];
+        m.datatype = (cp_datatype)p[off + 5];
+        m.has_min = (p[off + 6] & 1) != 0;
+        m.has_max = (p[off + 6] & 2) != 0;
+        m.min = get64(p + off + 7);
+        m.max = get64(p + off + 15);
+        m.max_length = cp_be32__get(p + off + 23);
+        off += 27;
+        st = tab_put(ctx, &e->meta, path, &m);
+        if (st)
+            return st;
+    }
+    return off == n ? CP_OK : CP_E_CORRUPT;
+}
+
+static cp_status load_meta(cp_ctx *ctx, cp_engine **out)
+{
+    cp_engine *e;
+    cp_buf b;
+    cp_status st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    *out = e;
+    if (e->meta_loaded)
+        return CP_OK;
+    cp_buf__init(&b, &ctx->alloc);
+    st = cp_store__load(ctx, META_BLOB, &b);
+    if (st == CP_OK && b.len > 0) {
+        st = parse_meta(ctx, e, b.p, b.len);
+        if (st == CP_E_CORRUPT) {
+            cp_meta__tab_free(ctx, &e->meta);
+            cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                        "stored metabase is corrupt; defaults kept");
+        }
+    } else if (st == CP_E_NOT_FOUND || st == CP_OK) {
+        st = CP_OK;
+    }
+    cp_buf__free(&b);
+    if (st == CP_OK || st == CP_E_CORRUPT) {
+        e->meta_loaded = 1;
+        return CP_OK; /* a corrupt metabase leaves the defaults in force */
+    }
+    cp_meta__tab_free(ctx, &e->meta);
+    return st;
+}
+
+/* ---- lookups -------------------------------------------------------------------- */
+
+/* Nearest-ancestor match of path in t: exact, then each '/'-prefix. */
+static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
+                                  int *exact)
+{
+    size_t n = strlen(path);
+    *exact = 1;
+    for (;;) {
+        const cp_meta_ent *e = tab_find(t, path, n);
+        if (e != NULL)
+            return e;
+        *exact = 0;
+        while (n > 0 && path[n - 1] != '/')
+            n--;
+        if (n == 0)
+            return NULL;
+        n--; /* drop the '/' */
+    }
+}
+
+cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
+                          int *exact)
+{
+    cp_engine *e;
+    const cp_meta_ent *ent;
+    int ex = 0;
+    cp_status st = load_meta(ctx, &e);
+    if (st)
+        return st;
+    ent = nearest(&e->meta, path, &ex);
+    if (ent == NULL) {
+        ent = nearest(&e->defaults, path, &ex);
+        ex = 0;
+    }
+    if (ent != NULL) {
+        *m = ent->m;
+    } else {
+        cp_meta_init(m);
+        ex = 0;
+    }
+    if (exact)
+        *exact = ex;
+    return CP_OK;
+}
+
+cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
+                               unsigned rw)
+{
+    cp_engine *e;
+    cp_meta m;
+    cp_status st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    cp_meta_init(&m);
+    m.access_roles = roles;
+    m.rw = rw;
+    return tab_put(ctx, &e->defaults, path, &m);
+}
+
+static int meta_valid(const cp_meta *m)
+{
+    return m->struct_size >= sizeof(cp_meta) &&
+           (m->rw & ~(CP_RW_READ | CP_RW_WRITE)) == 0 &&
+           (m->access_roles & ~(uint32_t)CP_ROLES_ALL) == 0 &&
+           (!m->has_min || !m->has_max || m->min <= m->max) &&
+           m->max_length <= 0xFFFFFFFFu &&
+           (m->datatype == CP_DT_INTEGER || m->datatype == CP_DT_STRING ||
+            m->datatype == CP_DT_FLOAT || m->datatype == CP_DT_BOOLEAN ||
+            m->datatype == CP_DT_BINARY ||
+            m->datatype == CP_DT_MULTIPLE_STRING ||
+            m->datatype == CP_DT_NODE || m->datatype == CP_DT_UNKNOWN);
+}
+
+static int path_valid(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 0 && n <= PATH_LIMIT &&
+           cp_utf8__valid((const uint8_t *)path, n) && path[0] != '/' &&
+           path[n - 1] != '/';
+}
+
+cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
+{
+    cp_engine *e;
+    cp_status st;
+    if (!path_valid(path) || m == NULL || !meta_valid(m))
+        return CP_E_INVALID_ARG;
+    st = load_meta(ctx, &e);
+    if (!st)
+        st = tab_put(ctx, &e->meta, path, m);
+    if (!st)
+        st = save_meta(ctx, e);
+    if (st && !ctx->in_txn) {
+        /* not stored: forget the change (reload from storage next time) */
+        cp_meta__tab_free(ctx, &e->meta);
+        e->meta_loaded = 0;
+    }
+    return st;
+}
+
+cp_status cp_meta__del(cp_ctx *ctx, const char *path)
+{
+    cp_engine *e;
+    cp_status st;
+    if (!path_valid(path))
+        return CP_E_INVALID_ARG;
+    st = load_meta(ctx, &e);
+    if (st)
+        return st;
+    if (!tab_del(ctx, &e->meta, path))
+        return CP_E_NOT_FOUND;
+    st = save_meta(ctx, e);
+    if (st && !ctx->in_txn) {
+        cp_meta__tab_free(ctx, &e->meta);
+        e->meta_loaded = 0;
+    }
+    return st;
+}
+
+CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
+                                const cp_meta *m)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if (ctx->busy)
+        return CP_E_BUSY;
+    st = cp_meta__put(ctx, path, m);
+    if (st == CP_E_INVALID_ARG)
+        return cp_err__set(ctx, st, CP_NO_OFFSET,
+                           "invalid metabase path or entry");
+    return st;
+}
+
+CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
+                                int *exact)
+{
+    if (ctx == NULL || m == NULL || !path_valid(path))
+        return CP_E_INVALID_ARG;
+    return cp_meta__lookup(ctx, path, m, exact);
+}
+
+CP_EXPORT cp_status cp_meta_remove(cp_ctx *ctx, const char *path)
+{
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if (ctx->busy)
+        return CP_E_BUSY;
+    return cp_meta__del(ctx, path);
+}
