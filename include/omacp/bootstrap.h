@@ -33,7 +33,15 @@ typedef enum cp_ppg {
 /** Facts about the delivery of one push, from the host. */
 typedef struct cp_gateway {
     size_t struct_size; /**< sizeof(cp_gateway), set by cp_gateway_init */
-    cp_ppg ppg;         /**< default CP_PPG_ANY */
+    cp_ppg ppg;         /**< what the host itself knows; default CP_PPG_ANY */
+    /**
+     * The gateway's address as the bearer shows it (an E.164 number or an
+     * IP address), or NULL. When it matches the PXADDR of a provisioned
+     * PXPHYSICAL with PUSHENABLED = 1 the message gets KNOWN_PPG, and
+     * TRUSTED_PPG too when its PXLOGICAL carries TRUST (the stronger of
+     * this and ppg counts).
+     */
+    const char *address;
 } cp_gateway;
 
 /** Prepare *gw: zero it, set struct_size (ppg = CP_PPG_ANY). */

@@ -30,8 +30,7 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v)
     v->sec = CP_SEC_NONE;
 }
 
-static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
-                        const char *text)
+static void set_reason(cp_verdict *v, cp_status st, const char *text)
 {
     size_t n = strlen(text);
     if (n >= sizeof v->reason_text)
@@ -40,10 +39,43 @@ static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
     v->reason_text[n] = '\0';
     v->accepted = 0;
     v->reason = st;
-    /* keep a more precise message an inner call may have recorded */
+}
+
+/* Refuse for a reason found here: the ctx error detail says so. */
+static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
+                        const char *text)
+{
+    set_reason(v, st, text);
+    cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
+    return st;
+}
+
+/*
+ * Refuse with the status of an inner call that has just recorded its own,
+ * more precise message (a decoder, the MAC check, the state store).
+ */
+static cp_status refuse_inner(cp_ctx *ctx, cp_verdict *v, cp_status st,
+                              const char *text)
+{
+    set_reason(v, st, text);
     if (ctx->err.code != st)
         cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
     return st;
+}
+
+/* A MAC parameter that can verify at all: exactly 40 hex digits. */
+static int mac_form_ok(const cp_push *push)
+{
+    size_t i;
+    if (!push->has_mac || push->mac_len != CP_PUSH_MAC_CHARS)
+        return 0;
+    for (i = 0; i < CP_PUSH_MAC_CHARS; i++) {
+        char c = push->mac[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') ||
+              (c >= 'a' && c <= 'f')))
+            return 0;
+    }
+    return 1;
 }
 
 uint32_t cp_boot__origin_roles(cp_ctx *ctx, const cp_push *push,
@@ -51,6 +83,10 @@ uint32_t cp_boot__origin_roles(cp_ctx *ctx, const cp_push *push,
 {
     uint32_t r = CP_ROLE_ANY_PUSH_SOURCE;
     cp_ppg ppg = gw ? gw->ppg : CP_PPG_ANY;
+    const cp_gw_entry *known =
+        gw ? cp_trust__gateway_find(ctx, gw->address) : NULL;
+    if (known != NULL && known->push && ppg != CP_PPG_TRUSTED)
+        ppg = known->trusted ? CP_PPG_TRUSTED : CP_PPG_KNOWN;
     if (ppg == CP_PPG_KNOWN || ppg == CP_PPG_TRUSTED)
         r |= CP_ROLE_KNOWN_PPG;
     if (ppg != CP_PPG_TRUSTED)
@@ -114,6 +150,8 @@ static cp_status verify_netwpin(cp_ctx *ctx, const cp_push *push,
     const char *imsis[CP_MAX_IMSIS];
     size_t i, idx = NO_IMSI;
     cp_status st;
+    if (!mac_form_ok(push)) /* also a longer MAC cut to 40 characters */
+        return refuse(ctx, v, CP_E_BAD_MAC, "MAC is not exactly 40 hex digits");
     if (ctx->n_imsis == 0)
         return refuse(ctx, v, CP_E_BAD_PIN,
                       "NETWPIN message but the device has no IMSI");
@@ -121,12 +159,11 @@ static cp_status verify_netwpin(cp_ctx *ctx, const cp_push *push,
         imsis[i] = ctx->imsis[i];
     st = cp_mac_verify(ctx, CP_SEC_NETWPIN, imsis, ctx->n_imsis, NULL,
                        push->mac, opt, push->body, push->body_len, &idx);
-    if (st == CP_OK && push->mac_len != CP_PUSH_MAC_CHARS)
-        st = CP_E_BAD_MAC; /* a longer MAC was cut to 40 characters */
     if (st != CP_OK)
-        return refuse(ctx, v, st,
-                      st == CP_E_BAD_MAC ? "MAC is not exactly 40 hex digits"
-                                         : "NETWPIN MAC does not match: not authentic");
+        return refuse_inner(ctx, v, st,
+                            st == CP_E_NOT_AUTHENTIC
+                                ? "NETWPIN MAC does not match: not authentic"
+                                : "NETWPIN check failed");
     v->imsi_index = idx;
     return CP_OK;
 }
@@ -155,13 +192,8 @@ static cp_status one_attempt(cp_ctx *ctx, const cp_push *push,
 {
     const char *imsis[CP_MAX_IMSIS];
     size_t i;
-    if (push->sec == CP_SEC_USERNETWPIN && ctx->n_imsis == 0)
-        return CP_E_BAD_PIN;
     for (i = 0; i < ctx->n_imsis; i++)
         imsis[i] = ctx->imsis[i];
-    if (push->sec != CP_SEC_USERPINMAC && push->has_mac &&
-        push->mac_len != CP_PUSH_MAC_CHARS)
-        return CP_E_BAD_MAC;
     return cp_mac_verify(ctx, push->sec, imsis, ctx->n_imsis, pin,
                          push->mac, opt, push->body, push->body_len, idx);
 }
@@ -176,7 +208,13 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
     unsigned failures = 0, max;
     cp_status st = cp_trust__state(ctx, &ts);
     if (st)
-        return refuse(ctx, v, st, "out of memory");
+        return refuse_inner(ctx, v, st, "out of memory");
+    /* a message that can never verify does not make the user type a PIN */
+    if (push->sec == CP_SEC_USERNETWPIN && ctx->n_imsis == 0)
+        return refuse(ctx, v, CP_E_BAD_PIN,
+                      "USERNETWPIN message but the device has no IMSI");
+    if (push->sec != CP_SEC_USERPINMAC && !mac_form_ok(push))
+        return refuse(ctx, v, CP_E_BAD_MAC, "MAC is not exactly 40 hex digits");
     body_digest(push, digest);
     if (ts->has_pin && memcmp(ts->pin_digest, digest, 20) == 0)
         failures = ts->pin_failures;
@@ -203,22 +241,34 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
             }
             return CP_OK;
         }
-        if (st == CP_E_BAD_MAC)
-            return refuse(ctx, v, st, "MAC is not exactly 40 hex digits");
-        if (st == CP_E_BAD_PIN && push->sec == CP_SEC_USERNETWPIN &&
-            ctx->n_imsis == 0)
-            return refuse(ctx, v, st,
-                          "USERNETWPIN message but the device has no IMSI");
         if (st != CP_E_NOT_AUTHENTIC && st != CP_E_BAD_PIN)
-            return refuse(ctx, v, st, "PIN check failed");
+            return refuse_inner(ctx, v, st, "PIN check failed");
         failures++;
         v->pin_failures = failures;
         st = note_failure(ctx, digest, failures);
         if (st)
-            return refuse(ctx, v, st, "cannot store the PIN failure count");
+            return refuse_inner(ctx, v, st,
+                                "cannot store the PIN failure count");
     }
     return refuse(ctx, v, CP_E_PIN_EXHAUSTED,
                   "wrong PIN too many times (policy 4105): message discarded");
+}
+
+/*
+ * A BOOTSTRAP that names a TPS (PROVURL parm): what sets the TPS. Many
+ * operator documents carry a BOOTSTRAP with only NAME (the CHT and NowSMS
+ * vectors); those are ordinary settings, not an OTA bootstrap.
+ */
+static int names_tps(const cp_node *c)
+{
+    const cp_node *p;
+    for (p = cp_node_first_child(c); p; p = cp_node_next(p)) {
+        const char *nm = cp_node_attr(p, CP_ATTR_NAME);
+        if (cp_node_get_kind(p) == CP_NODE_PARM && nm &&
+            cp_str__casecmp(nm, "PROVURL") == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Decode the (authentic) body and look for a top-level BOOTSTRAP. */
@@ -239,7 +289,7 @@ static cp_status find_bootstrap(cp_ctx *ctx, const cp_push *push,
     for (n = cp_node_first_child(cp_doc_root(doc)); n; n = cp_node_next(n)) {
         const char *t = cp_node_attr(n, CP_ATTR_TYPE);
         if (cp_node_get_kind(n) == CP_NODE_CHARACTERISTIC && t &&
-            cp_str__casecmp(t, "BOOTSTRAP") == 0)
+            cp_str__casecmp(t, "BOOTSTRAP") == 0 && names_tps(n))
             *is_boot = 1;
     }
     if (doc_out)
@@ -272,6 +322,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     cp_auth_options opt;
     cp_status st;
     cp_doc *doc = NULL;
+    struct cp_trust_state *ts;
 
     if (doc_out)
         *doc_out = NULL;
@@ -282,12 +333,16 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     if (push->content != CP_CONTENT_WBXML && push->content != CP_CONTENT_XML)
         return refuse(ctx, v, CP_E_NOT_PROV,
                       "content type is not a provisioning document");
+    /* Make the state first: no policy read may fall back to its default. */
+    st = cp_trust__state(ctx, &ts);
+    if (st)
+        return refuse_inner(ctx, v, st, "out of memory");
     v->origin_roles = cp_boot__origin_roles(ctx, push, gw);
+    v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
     if (push->sec == CP_SEC_INVALID || push->sec < CP_SEC_NONE ||
         push->sec > CP_SEC_USERPINMAC)
         return refuse(ctx, v, CP_E_BAD_SEC,
                       "SEC method is not one of 0-3: message dropped");
-    v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
     st = check_policies(ctx, v);
     if (st)
         return st;
@@ -305,7 +360,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     /* Authentic (or unsigned and admitted): only now decode the body. */
     st = find_bootstrap(ctx, push, &doc, &v->is_bootstrap);
     if (st)
-        return refuse(ctx, v, st, "the document cannot be decoded");
+        return refuse_inner(ctx, v, st, "the document cannot be decoded");
     st = bootstrap_rules(ctx, v);
     if (st) {
         cp_doc_free(doc);

@@ -17,12 +17,13 @@
 #include "../base/store.h"
 #include "state.h"
 
-enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4 };
+enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4, K_GW = 5 };
 #define BLOB_VERSION 1
 #define BLOB_HDR 10
 #define BLOB_MAX 4096
 
-static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin"};
+static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin",
+                                          "gateways"};
 
 #define crc32_ieee cp_crc32__ieee
 #define put32 cp_be32__put
@@ -249,6 +250,96 @@ cp_status cp_trust__save_pin(cp_ctx *ctx)
     return save_blob(ctx, K_PIN, buf, 24);
 }
 
+/* ---- gateways: u16 count, then (u8 length, address, u8 flags) ---------- */
+
+static cp_status parse_gw(struct cp_trust_state *st, const uint8_t *p,
+                          size_t n)
+{
+    size_t count, i, off = 2;
+    if (n < 2)
+        return CP_E_CORRUPT;
+    count = ((size_t)p[0] << 8) | p[1];
+    if (count > CP_GATEWAYS_MAX)
+        return CP_E_CORRUPT;
+    for (i = 0; i < count; i++) {
+        size_t al;
+        if (off >= n)
+            return CP_E_CORRUPT;
+        al = p[off++];
+        if (al == 0 || al > CP_GATEWAY_ADDR_MAX || n - off < al + 1 ||
+            memchr(p + off, 0, al) != NULL)
+            return CP_E_CORRUPT;
+        memcpy(st->gw[i].addr, p + off, al);
+        st->gw[i].addr[al] = '\0';
+        off += al;
+        st->gw[i].trusted = (p[off] & 1) != 0;
+        st->gw[i].push = (p[off] & 2) != 0;
+        off++;
+    }
+    if (off != n)
+        return CP_E_CORRUPT;
+    st->n_gw = count;
+    return CP_OK;
+}
+
+static cp_status save_gw(cp_ctx *ctx)
+{
+    struct cp_trust_state *st = ctx->trust;
+    cp_buf b;
+    size_t i;
+    cp_status s;
+    cp_buf__init(&b, &ctx->alloc);
+    s = cp_buf__putc(&b, (uint8_t)(st->n_gw >> 8));
+    if (!s)
+        s = cp_buf__putc(&b, (uint8_t)st->n_gw);
+    for (i = 0; i < st->n_gw && !s; i++) {
+        size_t al = strlen(st->gw[i].addr);
+        s = cp_buf__putc(&b, (uint8_t)al);
+        if (!s)
+            s = cp_buf__put(&b, st->gw[i].addr, al);
+        if (!s)
+            s = cp_buf__putc(&b, (uint8_t)((st->gw[i].trusted ? 1 : 0) |
+                                           (st->gw[i].push ? 2 : 0)));
+    }
+    if (!s)
+        s = save_blob(ctx, K_GW, b.p, b.len);
+    cp_buf__free(&b);
+    return s;
+}
+
+cp_status cp_trust__gateways_set(cp_ctx *ctx, const cp_gw_entry *gw, size_t n)
+{
+    struct cp_trust_state *st;
+    size_t i;
+    cp_status s;
+    if (n > CP_GATEWAYS_MAX)
+        return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                           "more than %d push gateways", CP_GATEWAYS_MAX);
+    for (i = 0; i < n; i++)
+        if (gw[i].addr[0] == '\0' ||
+            memchr(gw[i].addr, 0, sizeof gw[i].addr) == NULL)
+            return CP_E_INVALID_ARG;
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    if (n)
+        memcpy(st->gw, gw, n * sizeof *gw);
+    st->n_gw = n;
+    return save_gw(ctx);
+}
+
+const cp_gw_entry *cp_trust__gateway_find(cp_ctx *ctx, const char *addr)
+{
+    struct cp_trust_state *st;
+    size_t i;
+    if (addr == NULL || cp_trust__state(ctx, &st) != CP_OK)
+        return NULL;
+    for (i = 0; i < st->n_gw; i++)
+        if (cp_str__casecmp(st->gw[i].addr, addr) == 0)
+            return &st->gw[i];
+    return NULL;
+}
+
 /* ---- loading ------------------------------------------------------------ */
 
 typedef cp_status (*parse_fn)(struct cp_trust_state *, const uint8_t *, size_t);
@@ -276,7 +367,8 @@ static cp_status load_all(cp_ctx *ctx)
     } parts[] = {{K_POLICY, parse_policies},
                  {K_SPC, parse_spc},
                  {K_TPS, parse_tps},
-                 {K_PIN, parse_pin}};
+                 {K_PIN, parse_pin},
+                 {K_GW, parse_gw}};
     cp_status first = CP_OK;
     cp_error_detail saved;
     size_t i;

@@ -16,6 +16,16 @@ typedef struct cp_spc_entry {
     uint32_t roles;
 } cp_spc_entry;
 
+#define CP_GATEWAYS_MAX 32
+#define CP_GATEWAY_ADDR_MAX 127
+
+/* A push gateway provisioned through PXLOGICAL/PXPHYSICAL. */
+typedef struct cp_gw_entry {
+    char addr[CP_GATEWAY_ADDR_MAX + 1]; /* PXADDR */
+    uint8_t trusted;                    /* its PXLOGICAL has TRUST */
+    uint8_t push;                       /* PUSHENABLED = 1 */
+} cp_gw_entry;
+
 struct cp_trust_state {
     int loaded;
     uint32_t pol[CP_POLICY_SLOTS];   /* value by table index */
@@ -28,6 +38,8 @@ struct cp_trust_state {
     int has_pin;
     uint8_t pin_digest[20]; /* which message the failure count belongs to */
     uint32_t pin_failures;
+    cp_gw_entry gw[CP_GATEWAYS_MAX];
+    size_t n_gw;
 };
 
 /* The trust state of ctx, made and loaded on first use. NULL only on CP_E_NOMEM. */
@@ -55,5 +67,10 @@ cp_status cp_trust__tps_set(cp_ctx *ctx, const char *url, const char *name);
 int cp_trust__tps_match(cp_ctx *ctx, const char *url);
 /* 0 when url is a complete http, https, wsp or wsps URL of at most 256 characters. */
 cp_status cp_trust__provurl_check(const char *url);
+
+/* Replace the provisioned gateway list (PXLOGICAL CSP); persisted. */
+cp_status cp_trust__gateways_set(cp_ctx *ctx, const cp_gw_entry *gw, size_t n);
+/* The provisioned gateway with address addr, or NULL. */
+const cp_gw_entry *cp_trust__gateway_find(cp_ctx *ctx, const char *addr);
 
 #endif

@@ -1,0 +1,533 @@
+/*
+ * builtins.c - the built-in CSPs: SecurityPolicy, BOOTSTRAP and Metabase
+ * (PXLOGICAL and the generic settings CSP live in settings.c), their
+ * default metabase entries, and cp_csp_register_builtins().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "csp_int.h"
+
+/* Who may touch each built-in CSP by default (wm-model.md 4.5, K2/M2/P5). */
+#define RW (CP_RW_READ | CP_RW_WRITE)
+
+int cp_csp__known_appid(const char *appid)
+{
+    /* ProvCont / OMNA application ids (protocol.md b.8) */
+    static const char *const ids[] = {"w2", "w4", "w5", "w7", "wA",
+                                      "DL", "ap0004", "ap0005", "25",
+                                      "110", "143"};
+    size_t i;
+    if (appid == NULL)
+        return 0;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (strcmp(ids[i], appid) == 0)
+            return 1;
+    return 0;
+}
+
+/* A decimal uint32 with no sign, no hex, no spaces. */
+static int parse_u32(const char *s, uint32_t *out)
+{
+    uint32_t v = 0;
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (0xFFFFFFFFu - (uint32_t)(*s - '0')) / 10)
+            return 0;
+        v = v * 10 + (uint32_t)(*s - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* ---- SecurityPolicy ------------------------------------------------------------- */
+
+typedef struct simple {
+    char err[160];
+} simple;
+
+static const char *simple_err(void *user, cp_csp_session *s)
+{
+    simple *c = user;
+    (void)s;
+    return c->err[0] ? c->err : NULL;
+}
+
+static cp_status sp_begin(void *user, cp_csp_session *s)
+{
+    simple *c = user;
+    (void)s;
+    c->err[0] = '\0';
+    return CP_OK;
+}
+
+static cp_status sp_parm(void *user, cp_csp_session *s, const char *path,
+                         const char *name, const char *value, void *cookie)
+{
+    simple *c = user;
+    cp_ctx *ctx = cp_csp_ctx(s);
+    uint32_t id, v;
+    cp_status st;
+    (void)cookie;
+    if (strchr(path, '/') != NULL) {
+        snprintf(c->err, sizeof c->err, "SecurityPolicy has no sub-characteristics");
+        return CP_E_BAD_DOC;
+    }
+    if (!parse_u32(name, &id) || !parse_u32(value, &v)) {
+        snprintf(c->err, sizeof c->err,
+                 "policy ids and values are decimal numbers");
+        return CP_E_BAD_DOC;
+    }
+    /* the engine checked the caller against the metabase already */
+    st = cp_policy_set(ctx, id, v, CP_ROLE_EXEMPT);
+    if (st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG) {
+        snprintf(c->err, sizeof c->err, "%s", cp_ctx_error_message(ctx));
+        return CP_E_BAD_DOC;
+    }
+    return st;
+}
+
+static cp_status sp_noparm(void *user, cp_csp_session *s, const char *path,
+                           const char *name, void *cookie)
+{
+    simple *c = user;
+    uint32_t id;
+    (void)path;
+    (void)cookie;
+    if (!parse_u32(name, &id) || cp_policy__index(id) < 0) {
+        snprintf(c->err, sizeof c->err, "unknown policy %.40s", name);
+        return CP_E_NOT_FOUND;
+    }
+    return cp_policy_reset(cp_csp_ctx(s), id, CP_ROLE_EXEMPT);
+}
+
+static cp_status sp_query(void *user, cp_csp_session *s, const char *path,
+                          const char *name, void *cookie)
+{
+    char b[16];
+    uint32_t id, v;
+    (void)user;
+    (void)path;
+    (void)cookie;
+    if (!parse_u32(name, &id) ||
+        cp_policy_get(cp_csp_ctx(s), id, &v) != CP_OK)
+        return CP_E_NOT_FOUND;
+    snprintf(b, sizeof b, "%lu", (unsigned long)v);
+    return cp_csp_answer(s, b);
+}
+
+static cp_status sp_char_query(void *user, cp_csp_session *s,
+                               const char *path, int recursive, void *cookie)
+{
+    cp_ctx *ctx = cp_csp_ctx(s);
+    cp_policy_desc d;
+    size_t i;
+    cp_status st;
+    (void)user;
+    (void)recursive;
+    (void)cookie;
+    if (strchr(path, '/') != NULL)
+        return CP_E_NOT_FOUND;
+    st = cp_csp_emit_enter(s, "SecurityPolicy");
+    for (i = 0; !st && cp_policy_list(ctx, i, &d) == CP_OK; i++) {
+        char id[16], b[16];
+        snprintf(id, sizeof id, "%lu", (unsigned long)d.id);
+        snprintf(b, sizeof b, "%lu", (unsigned long)d.value);
+        st = cp_csp_emit_parm(s, id, b);
+    }
+    return st ? st : cp_csp_emit_leave(s);
+}
+
+/* ---- BOOTSTRAP -------------------------------------------------------------------- */
+
+typedef struct boot {
+    char err[160];
+    char url[CP_TPS_URL_MAX + 1];
+    char name[CP_TPS_NAME_MAX + 1];
+    int has_url, depth;
+} boot;
+
+static const char *boot_err(void *user, cp_csp_session *s)
+{
+    boot *b = user;
+    (void)s;
+    return b->err[0] ? b->err : NULL;
+}
+
+static cp_status boot_enter(void *user, cp_csp_session *s, const char *path,
+                            const char *type, void *pc, void **cookie)
+{
+    boot *b = user;
+    (void)s;
+    (void)path;
+    (void)type;
+    (void)pc;
+    (void)cookie;
+    if (b->depth++ == 0) {
+        b->has_url = 0;
+        b->name[0] = '\0';
+        b->err[0] = '\0';
+    }
+    return CP_OK;
+}
+
+static cp_status boot_parm(void *user, cp_csp_session *s, const char *path,
+                           const char *name, const char *value, void *cookie)
+{
+    boot *b = user;
+    uint32_t v;
+    (void)s;
+    (void)cookie;
+    if (strchr(path, '/') != NULL) {
+        snprintf(b->err, sizeof b->err, "BOOTSTRAP has no sub-characteristics");
+        return CP_E_BAD_DOC;
+    }
+    if (value == NULL)
+        value = "";
+    if (strcmp(name, "PROVURL") == 0) {
+        if (b->has_url || cp_trust__provurl_check(value) != CP_OK) {
+            snprintf(b->err, sizeof b->err,
+                     b->has_url ? "only one PROVURL per BOOTSTRAP"
+                                : "PROVURL must be a complete http, https, wsp "
+                                  "or wsps URL of at most 256 characters");
+            return CP_E_BAD_DOC;
+        }
+        memcpy(b->url, value, strlen(value) + 1);
+        b->has_url = 1;
+    } else if (strcmp(name, "NAME") == 0) {
+        size_t n = strlen(value);
+        if (n > CP_TPS_NAME_MAX)
+            n = CP_TPS_NAME_MAX;
+        memcpy(b->name, value, n);
+        b->name[n] = '\0';
+    } else if (strcmp(name, "CONTEXT-ALLOW") == 0) {
+        if (!parse_u32(value, &v)) { /* accepted, and treated as 0 */
+            snprintf(b->err, sizeof b->err, "CONTEXT-ALLOW is a number");
+            return CP_E_BAD_DOC;
+        }
+    } else if (strcmp(name, "PROXY-ID") != 0 && strcmp(name, "NETWORK") != 0 &&
+               strcmp(name, "COUNTRY") != 0) {
+        snprintf(b->err, sizeof b->err, "BOOTSTRAP has no parm %.60s", name);
+        return CP_E_BAD_DOC;
+    }
+    return CP_OK;
+}
+
+static cp_status boot_leave(void *user, cp_csp_session *s, const char *path,
+                            const char *type, void *cookie)
+{
+    boot *b = user;
+    cp_ctx *ctx = cp_csp_ctx(s);
+    (void)path;
+    (void)type;
+    (void)cookie;
+    if (b->depth > 0 && --b->depth > 0)
+        return CP_OK;
+    if (!b->has_url)
+        return CP_OK;
+    if (cp_tps_get(ctx, NULL, 0) != CP_E_NOT_FOUND) {
+        snprintf(b->err, sizeof b->err,
+                 "a TPS is stored already: a second bootstrap is refused");
+        return CP_E_EXISTS;
+    }
+    return cp_trust__tps_set(ctx, b->url, b->name[0] ? b->name
+                                                     : "Trust WAP Config Server");
+}
+
+static cp_status boot_query(void *user, cp_csp_session *s, const char *path,
+                            const char *name, void *cookie)
+{
+    struct cp_trust_state *ts;
+    (void)user;
+    (void)path;
+    (void)cookie;
+    if (cp_trust__state(cp_csp_ctx(s), &ts) != CP_OK || !ts->has_tps)
+        return CP_E_NOT_FOUND;
+    if (strcmp(name, "PROVURL") == 0)
+        return cp_csp_answer(s, ts->tps);
+    if (strcmp(name, "NAME") == 0)
+        return cp_csp_answer(s, ts->tps_name);
+    return CP_E_NOT_FOUND;
+}
+
+static cp_status boot_char_query(void *user, cp_csp_session *s,
+                                 const char *path, int recursive, void *cookie)
+{
+    struct cp_trust_state *ts;
+    cp_status st;
+    (void)user;
+    (void)recursive;
+    (void)cookie;
+    if (strchr(path, '/') != NULL ||
+        cp_trust__state(cp_csp_ctx(s), &ts) != CP_OK || !ts->has_tps)
+        return CP_E_NOT_FOUND;
+    st = cp_csp_emit_enter(s, "BOOTSTRAP");
+    if (!st)
+        st = cp_csp_emit_parm(s, "NAME", ts->tps_name);
+    if (!st)
+        st = cp_csp_emit_parm(s, "PROVURL", ts->tps);
+    return st ? st : cp_csp_emit_leave(s);
+}
+
+/* ---- Metabase --------------------------------------------------------------------- */
+
+typedef struct mb {
+    char err[160];
+    char path[CP_PATH_MAX + 1];
+    cp_meta m;
+    int open;
+} mb;
+
+static const char *mb_err(void *user, cp_csp_session *s)
+{
+    mb *c = user;
+    (void)s;
+    return c->err[0] ? c->err : NULL;
+}
+
+/* The setting path inside a Metabase path ("Metabase/X/Y" -> "X/Y"). */
+static const char *setting_of(const char *path)
+{
+    const char *p = strchr(path, '/');
+    return p ? p + 1 : NULL;
+}
+
+static cp_status mb_enter(void *user, cp_csp_session *s, const char *path,
+                          const char *type, void *pc, void **cookie)
+{
+    mb *c = user;
+    const char *sp = setting_of(path);
+    cp_status st;
+    (void)type;
+    (void)cookie;
+    c->err[0] = '\0';
+    if (sp == NULL)
+        return CP_OK; /* the Metabase characteristic itself */
+    if (pc != NULL || c->open) {
+        snprintf(c->err, sizeof c->err,
+                 "a metabase entry is one characteristic named by its path");
+        return CP_E_BAD_DOC;
+    }
+    if (strlen(sp) >= sizeof c->path)
+        return CP_E_LIMIT;
+    memcpy(c->path, sp, strlen(sp) + 1);
+    st = cp_meta__lookup(cp_csp_ctx(s), sp, &c->m, NULL);
+    c->open = st == CP_OK;
+    *cookie = c;
+    return st;
+}
+
+static int parse_i64s(const char *v, int64_t *out)
+{
+    int neg = v && *v == '-';
+    uint32_t u;
+    if (!parse_u32(neg ? v + 1 : v, &u))
+        return 0;
+    *out = neg ? -(int64_t)u : (int64_t)u;
+    return 1;
+}
+
+static const struct {
+    const char *name;
+    cp_datatype dt;
+} dts[] = {{"integer", CP_DT_INTEGER}, {"string", CP_DT_STRING},
+           {"float", CP_DT_FLOAT},     {"boolean", CP_DT_BOOLEAN},
+           {"binary", CP_DT_BINARY},   {"multiplestring", CP_DT_MULTIPLE_STRING},
+           {"node", CP_DT_NODE}};
+
+static cp_status mb_parm(void *user, cp_csp_session *s, const char *path,
+                         const char *name, const char *value, void *cookie)
+{
+    mb *c = user;
+    uint32_t u = 0;
+    size_t i;
+    int ok = 0;
+    (void)s;
+    (void)path;
+    if (cookie == NULL || !c->open) {
+        snprintf(c->err, sizeof c->err, "metabase parms belong to an entry");
+        return CP_E_BAD_DOC;
+    }
+    if (value == NULL)
+        value = "";
+    if (strcmp(name, "access-role") == 0 || strcmp(name, "access-roles") == 0) {
+        ok = parse_u32(value, &u) && (u & ~(uint32_t)CP_ROLES_ALL) == 0;
+        c->m.access_roles = u;
+    } else if (strcmp(name, "rw-access") == 0) {
+        ok = parse_u32(value, &u) && u <= 3;
+        c->m.rw = u;
+    } else if (strcmp(name, "maxlength") == 0) {
+        ok = parse_u32(value, &u);
+        c->m.max_length = u;
+    } else if (strcmp(name, "minvalue") == 0) {
+        ok = c->m.has_min = parse_i64s(value, &c->m.min);
+    } else if (strcmp(name, "maxvalue") == 0) {
+        ok = c->m.has_max = parse_i64s(value, &c->m.max);
+    } else if (strcmp(name, "datatype") == 0) {
+        for (i = 0; i < sizeof dts / sizeof dts[0]; i++)
+            if (cp_str__casecmp(dts[i].name, value) == 0) {
+                c->m.datatype = dts[i].dt;
+                ok = 1;
+            }
+    } else if (strcmp(name, "semantic-type") == 0 || strcmp(name, "label") == 0 ||
+               strcmp(name, "options") == 0 || strcmp(name, "multiple") == 0) {
+        ok = 1; /* UI metadata: accepted, not used by the device model */
+    }
+    if (!ok) {
+        snprintf(c->err, sizeof c->err, "bad metabase parm %.40s=%.40s", name,
+                 value);
+        return CP_E_BAD_DOC;
+    }
+    return CP_OK;
+}
+
+static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
+                          const char *type, void *cookie)
+{
+    mb *c = user;
+    cp_status st;
+    (void)type;
+    if (cookie == NULL || setting_of(path) == NULL || !c->open)
+        return CP_OK;
+    c->open = 0;
+    /* takes effect at once: later elements of the same document see it */
+    st = cp_meta__put(cp_csp_ctx(s), c->path, &c->m);
+    if (st == CP_E_INVALID_ARG) {
+        snprintf(c->err, sizeof c->err, "invalid metabase entry for %.100s",
+                 c->path);
+        return CP_E_BAD_DOC;
+    }
+    return st;
+}
+
+static cp_status mb_query(void *user, cp_csp_session *s, const char *path,
+                          const char *name, void *cookie)
+{
+    mb *c = user;
+    char b[32];
+    cp_meta m;
+    const char *sp = setting_of(path);
+    (void)c;
+    (void)cookie;
+    if (sp == NULL || cp_meta__lookup(cp_csp_ctx(s), sp, &m, NULL) != CP_OK)
+        return CP_E_NOT_FOUND;
+    if (strcmp(name, "access-role") == 0 || strcmp(name, "access-roles") == 0)
+        snprintf(b, sizeof b, "%lu", (unsigned long)m.access_roles);
+    else if (strcmp(name, "rw-access") == 0)
+        snprintf(b, sizeof b, "%u", m.rw);
+    else if (strcmp(name, "maxlength") == 0 && m.max_length)
+        snprintf(b, sizeof b, "%lu", (unsigned long)m.max_length);
+    else if (strcmp(name, "minvalue") == 0 && m.has_min)
+        snprintf(b, sizeof b, "%lld", (long long)m.min);
+    else if (strcmp(name, "maxvalue") == 0 && m.has_max)
+        snprintf(b, sizeof b, "%lld", (long long)m.max);
+    else
+        return CP_E_NOT_FOUND;
+    return cp_csp_answer(s, b);
+}
+
+static cp_status mb_nochar(void *user, cp_csp_session *s, const char *path,
+                           const char *type, void *cookie)
+{
+    mb *c = user;
+    const char *sp = setting_of(path);
+    (void)type;
+    (void)cookie;
+    if (sp == NULL) {
+        snprintf(c->err, sizeof c->err, "a top-level Metabase delete is refused");
+        return CP_E_ACCESS_DENIED;
+    }
+    return cp_meta__del(cp_csp_ctx(s), sp);
+}
+
+static cp_status mb_char_query(void *user, cp_csp_session *s, const char *path,
+                               int recursive, void *cookie)
+{
+    mb *c = user;
+    const char *sp = setting_of(path);
+    char b[32];
+    cp_meta m;
+    int exact = 0;
+    cp_status st;
+    (void)recursive;
+    (void)cookie;
+    if (sp == NULL) {
+        snprintf(c->err, sizeof c->err, "a top-level Metabase query is refused");
+        return CP_E_ACCESS_DENIED;
+    }
+    st = cp_meta__lookup(cp_csp_ctx(s), sp, &m, &exact);
+    if (st)
+        return st;
+    if (!exact)
+        return CP_E_NOT_FOUND;
+    st = cp_csp_emit_enter(s, sp);
+    snprintf(b, sizeof b, "%lu", (unsigned long)m.access_roles);
+    if (!st)
+        st = cp_csp_emit_parm(s, "access-role", b);
+    snprintf(b, sizeof b, "%u", m.rw);
+    if (!st)
+        st = cp_csp_emit_parm(s, "rw-access", b);
+    return st ? st : cp_csp_emit_leave(s);
+}
+
+/* ---- registration ----------------------------------------------------------------------- */
+
+static void simple_free(cp_ctx *ctx, void *user)
+{
+    cp_mem__free(&ctx->alloc, user);
+}
+
+static cp_status reg(cp_ctx *ctx, const char *type, const cp_csp_ops *ops,
+                     size_t user_size)
+{
+    void *u = cp_mem__alloc(&ctx->alloc, user_size);
+    cp_status st;
+    if (u == NULL)
+        return CP_E_NOMEM;
+    memset(u, 0, user_size);
+    st = cp_engine__register(ctx, type, ops, u, 1, simple_free, NULL);
+    if (st)
+        cp_mem__free(&ctx->alloc, u);
+    return st;
+}
+
+CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
+{
+    static const cp_csp_ops sp_ops = {
+        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, sp_begin, NULL, NULL, sp_parm,
+        sp_noparm, sp_query, NULL, sp_char_query, NULL, NULL, simple_err};
+    static const cp_csp_ops boot_ops = {
+        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, NULL, boot_enter, boot_leave,
+        boot_parm, NULL, boot_query, NULL, boot_char_query, NULL, NULL,
+        boot_err};
+    static const cp_csp_ops mb_ops = {
+        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, NULL, mb_enter, mb_leave,
+        mb_parm, NULL, mb_query, mb_nochar, mb_char_query, NULL, NULL, mb_err};
+    static const struct {
+        const char *path;
+        uint32_t roles;
+    } defaults[] = {
+        {"SecurityPolicy", CP_ROLE_MANAGER},
+        {"SecurityPolicy/4120", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH},
+        {"BOOTSTRAP", CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS},
+        {"Metabase", CP_ROLE_MANAGER},
+        {"PXLOGICAL", CP_ROLE_MANAGER},
+        {"APPLICATION", CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS},
+        {"ACCESS", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH},
+    };
+    cp_status st;
+    size_t i;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    st = reg(ctx, "SecurityPolicy", &sp_ops, sizeof(simple));
+    if (!st)
+        st = reg(ctx, "BOOTSTRAP", &boot_ops, sizeof(boot));
+    if (!st)
+        st = reg(ctx, "Metabase", &mb_ops, sizeof(mb));
+    if (!st)
+        st = cp_csp__pxlogical_register(ctx);
+    for (i = 0; i < sizeof defaults / sizeof defaults[0] && !st; i++)
+        st = cp_meta__set_default(ctx, defaults[i].path, defaults[i].roles, RW);
+    return st;
+}

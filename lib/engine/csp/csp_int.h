@@ -1,0 +1,19 @@
+/* csp_int.h - the built-in CSPs' shared internals. Not installed. */
+#ifndef CP_CSP_INT_H
+#define CP_CSP_INT_H
+
+#include "../engine.h"
+
+struct settings;
+/* Register a generic settings CSP with an optional commit hook. */
+cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
+                                    cp_status (*on_commit)(struct settings *),
+                                    struct settings **out);
+cp_status cp_csp__pxlogical_register(cp_ctx *ctx);
+cp_status cp_csp__secpolicy_register(cp_ctx *ctx);
+cp_status cp_csp__bootstrap_register(cp_ctx *ctx);
+cp_status cp_csp__metabase_register(cp_ctx *ctx);
+/* 1 when appid is an APPLICATION APPID this library knows. */
+int cp_csp__known_appid(const char *appid);
+
+#endif
