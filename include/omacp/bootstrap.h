@@ -6,7 +6,7 @@
  * gateway -> policy 4110 (unsigned) or 4141/4142/4143 (by SEC method) ->
  * policy 4111 -> the MAC over the raw body, before anything decodes it,
  * with PIN attempts counted against policy 4105 -> only then the body is
- * decoded to see whether it is a bootstrap (BOOTSTRAP characteristic):
+ * decoded to see whether it is a bootstrap (a BOOTSTRAP with a PROVURL):
  * refused on a branded device, accepted once on an unbranded one.
  *
  * SPDX-License-Identifier: MIT
@@ -75,7 +75,7 @@ typedef struct cp_verdict {
     uint32_t effective_roles; /**< roles after the grant policies 4119/4120 */
     size_t imsi_index;       /**< IMSI that verified, or (size_t)-1 */
     int confirm_due;         /**< pure NETWPIN and policy 4132 = 0: ask the user first */
-    int is_bootstrap;        /**< the body carries a BOOTSTRAP characteristic */
+    int is_bootstrap;        /**< the body names a TPS: BOOTSTRAP with a PROVURL */
     unsigned pin_failures;   /**< wrong PINs counted for this message so far */
 } cp_verdict;
 

@@ -119,6 +119,8 @@ typedef struct cp_config {
     unsigned int min_pinmac_digits;
     /** CP_AUTH_COMPAT_* bits (omacp/auth.h): non-standard key forms, default none. */
     unsigned int auth_compat;
+    /** 1: cp_process_config_xml checks the ProvCont rules first (cp_doc_validate). */
+    int strict_validation;
 } cp_config;
 
 /** Prepare *cfg: zero it, set struct_size. Never fails. */

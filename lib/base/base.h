@@ -55,6 +55,7 @@ struct cp_ctx {
     size_t n_imsis;
     unsigned min_pinmac_digits;
     unsigned auth_compat;
+    int strict_validation;
     /* State of the upper floors, owned by them; base only calls the
        destructor they registered (arrows point down). A destructor also
        serves to drop the cache when a transaction is aborted. */

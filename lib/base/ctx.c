@@ -102,6 +102,7 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     ctx->tier = c.tier;
     ctx->min_pinmac_digits = c.min_pinmac_digits;
     ctx->auth_compat = c.auth_compat;
+    ctx->strict_validation = c.strict_validation != 0;
     *out = ctx;
     return CP_OK;
 }

@@ -184,8 +184,17 @@ cp_status cp_store__save(cp_ctx *ctx, const char *name, const uint8_t *data,
     uint8_t *copy;
     if (!name_ok(name) || strcmp(name, JOURNAL) == 0)
         return CP_E_INVALID_ARG;
-    if (!ctx->in_txn)
+    if (len > 0xFFFFFFFFu)
+        return CP_E_LIMIT; /* the journal records 32-bit lengths */
+    if (!ctx->in_txn) {
+        /* a pending journal must not later replay over this newer save */
+        if (!ctx->recovered) {
+            cp_status st = cp_store__recover(ctx);
+            if (st)
+                return st;
+        }
         return raw_save(ctx, name, data, len);
+    }
     copy = cp_mem__alloc(&ctx->alloc, len);
     if (copy == NULL)
         return CP_E_NOMEM;
@@ -271,8 +280,13 @@ cp_status cp_store__commit(cp_ctx *ctx)
     many = ctx->staged != NULL && ctx->staged->next != NULL;
     if (many) {
         st = write_journal(ctx);
-        if (st)
-            return st; /* nothing written yet: still all or nothing */
+        if (st) {
+            /* The journal may have landed even though the save failed
+               (e.g. the directory fsync): empty it, so that the commit
+               the caller sees as failed is never rolled forward later. */
+            (void)raw_save(ctx, JOURNAL, NULL, 0);
+            return st;
+        }
     }
     for (s = ctx->staged; s != NULL && !st; s = s->next)
         st = raw_save(ctx, s->name, s->data, s->len);
@@ -281,6 +295,9 @@ cp_status cp_store__commit(cp_ctx *ctx)
     if (st && many) {
         /* The journal is complete; recovery will finish the commit. */
         ctx->recovered = 0;
+        cp_err__set(ctx, st, CP_NO_OFFSET,
+                    "commit journaled; finishing it at the next access (%s)",
+                    cp_strerror(st));
         st = CP_OK;
     }
     if (st == CP_OK) {
@@ -326,6 +343,8 @@ static cp_status replay(cp_ctx *ctx, const uint8_t *p, size_t n)
             return CP_E_CORRUPT;
         memcpy(name, p + off, nl);
         name[nl] = '\0';
+        if (strlen(name) != nl || strcmp(name, JOURNAL) == 0)
+            return CP_E_CORRUPT;
         off += nl;
         dl = cp_be32__get(p + off);
         off += 4;
@@ -336,7 +355,7 @@ static cp_status replay(cp_ctx *ctx, const uint8_t *p, size_t n)
             return st;
         off += dl;
     }
-    return CP_OK;
+    return off == n ? CP_OK : CP_E_CORRUPT;
 }
 
 cp_status cp_store__recover(cp_ctx *ctx)

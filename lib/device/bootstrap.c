@@ -168,22 +168,19 @@ static cp_status verify_netwpin(cp_ctx *ctx, const cp_push *push,
     return CP_OK;
 }
 
-/* The PIN counter belongs to one message, named by a digest of its body. */
+/*
+ * The PIN counter belongs to one message: its SEC method, its MAC text and
+ * its body (the same PDU sent again is the same message).
+ */
 static void body_digest(const cp_push *push, uint8_t out[20])
 {
-    static const uint8_t label[] = "omacp PIN counter";
-    (void)cp_hmac_sha1(label, sizeof label - 1, push->body, push->body_len,
-                       out);
-}
-
-static cp_status note_failure(cp_ctx *ctx, const uint8_t digest[20],
-                              unsigned failures)
-{
-    struct cp_trust_state *st = ctx->trust;
-    memcpy(st->pin_digest, digest, 20);
-    st->pin_failures = failures;
-    st->has_pin = 1;
-    return cp_trust__save_pin(ctx);
+    static const char label[] = "omacp PIN counter ";
+    uint8_t key[sizeof label + 1 + CP_PUSH_MAC_CHARS];
+    size_t n = sizeof label - 1, m = strlen(push->mac);
+    memcpy(key, label, n);
+    key[n++] = (uint8_t)('0' + (push->sec & 7));
+    memcpy(key + n, push->mac, m);
+    (void)cp_hmac_sha1(key, n + m, push->body, push->body_len, out);
 }
 
 static cp_status one_attempt(cp_ctx *ctx, const cp_push *push,
@@ -216,8 +213,7 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
     if (push->sec != CP_SEC_USERPINMAC && !mac_form_ok(push))
         return refuse(ctx, v, CP_E_BAD_MAC, "MAC is not exactly 40 hex digits");
     body_digest(push, digest);
-    if (ts->has_pin && memcmp(ts->pin_digest, digest, 20) == 0)
-        failures = ts->pin_failures;
+    failures = cp_trust__pin_failures(ctx, digest);
     max = cp_policy__value(ctx, CP_POLICY_MAX_AUTH_RETRY);
     v->pin_failures = failures;
     while (failures < max) {
@@ -235,17 +231,16 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
         memset(pin, 0, sizeof pin); /* wipe the PIN at once */
         if (st == CP_OK) {
             v->imsi_index = idx;
-            if (ts->has_pin && memcmp(ts->pin_digest, digest, 20) == 0) {
-                ts->has_pin = 0;
-                (void)cp_trust__save_pin(ctx);
-            }
+            /* best effort: a count left behind only costs attempts */
+            if (failures > 0)
+                (void)cp_trust__pin_clear(ctx, digest);
             return CP_OK;
         }
         if (st != CP_E_NOT_AUTHENTIC && st != CP_E_BAD_PIN)
             return refuse_inner(ctx, v, st, "PIN check failed");
         failures++;
         v->pin_failures = failures;
-        st = note_failure(ctx, digest, failures);
+        st = cp_trust__pin_note(ctx, digest, failures);
         if (st)
             return refuse_inner(ctx, v, st,
                                 "cannot store the PIN failure count");

@@ -94,4 +94,8 @@ struct cp_csp_session {
     cp_status emit_err;
 };
 
+/* ProvCont validation: CP_OK, or CP_E_BAD_DOC with the element and a reason. */
+cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
+                           char *msg, size_t cap);
+
 #endif

@@ -838,6 +838,13 @@ static cp_status run(walker *w)
 {
     cp_node *n, *next;
     cp_status st = CP_OK;
+    if (w->ctx->strict_validation && w->apply) {
+        const cp_node *bad = NULL;
+        char msg[160];
+        st = cp_validate__doc(w->ctx, w->out, &bad, msg, sizeof msg);
+        if (st)
+            return fail(w, (cp_node *)(uintptr_t)bad, st, "%s", msg);
+    }
     for (n = w->out->root->child; n != NULL && !st; n = n->next) {
         path_pop(w, 0);
         w->depth = 1;

@@ -52,9 +52,9 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
     s = cp_store__save(ctx, blob_names[kind], blob, BLOB_HDR + len + 4);
     cp_mem__free(&ctx->alloc, blob);
     if (s != CP_OK)
-        return cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
-                           "cannot save the %s state (%s)", blob_names[kind],
-                           cp_strerror(s));
+        return cp_err__set(ctx, s == CP_E_NOMEM ? CP_E_NOMEM : CP_E_IO,
+                           CP_NO_OFFSET, "cannot save the %s state (%s)",
+                           blob_names[kind], cp_strerror(s));
     return CP_OK;
 }
 
@@ -222,32 +222,101 @@ cp_status cp_trust__save_tps(cp_ctx *ctx)
     return save_blob(ctx, K_TPS, buf, 3 + ul + nl);
 }
 
-/* ---- PIN counter: 20-octet message digest, u32 failures --------------- */
+/* ---- PIN counts: u8 count, then (20-octet digest, u32 failures, u32 seq) -- */
 
 static cp_status parse_pin(struct cp_trust_state *st, const uint8_t *p,
                            size_t n)
 {
-    if (n == 0) {
-        st->has_pin = 0;
-        return CP_OK;
-    }
-    if (n != 24)
+    size_t count, i;
+    if (n < 1)
         return CP_E_CORRUPT;
-    memcpy(st->pin_digest, p, 20);
-    st->pin_failures = get32(p + 20);
-    st->has_pin = 1;
+    count = p[0];
+    if (count > CP_PIN_SLOTS || n != 1 + count * 28)
+        return CP_E_CORRUPT;
+    for (i = 0; i < count; i++) {
+        const uint8_t *e = p + 1 + i * 28;
+        memcpy(st->pin[i].digest, e, 20);
+        st->pin[i].failures = get32(e + 20);
+        st->pin[i].seq = get32(e + 24);
+        if (st->pin[i].seq > st->pin_seq)
+            st->pin_seq = st->pin[i].seq;
+    }
+    st->n_pin = count;
     return CP_OK;
 }
 
 cp_status cp_trust__save_pin(cp_ctx *ctx)
 {
-    uint8_t buf[24] = {0};
+    uint8_t buf[1 + CP_PIN_SLOTS * 28];
     struct cp_trust_state *st = ctx->trust;
-    if (!st->has_pin)
-        return save_blob(ctx, K_PIN, buf, 0);
-    memcpy(buf, st->pin_digest, 20);
-    put32(buf + 20, st->pin_failures);
-    return save_blob(ctx, K_PIN, buf, 24);
+    size_t i;
+    buf[0] = (uint8_t)st->n_pin;
+    for (i = 0; i < st->n_pin; i++) {
+        uint8_t *e = buf + 1 + i * 28;
+        memcpy(e, st->pin[i].digest, 20);
+        put32(e + 20, st->pin[i].failures);
+        put32(e + 24, st->pin[i].seq);
+    }
+    return save_blob(ctx, K_PIN, buf, 1 + st->n_pin * 28);
+}
+
+static cp_pin_slot *pin_slot(struct cp_trust_state *st, const uint8_t *d)
+{
+    size_t i;
+    for (i = 0; i < st->n_pin; i++)
+        if (memcmp(st->pin[i].digest, d, 20) == 0)
+            return &st->pin[i];
+    return NULL;
+}
+
+unsigned cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20])
+{
+    struct cp_trust_state *st;
+    const cp_pin_slot *sl;
+    if (cp_trust__state(ctx, &st) != CP_OK)
+        return 0;
+    sl = pin_slot(st, digest);
+    return sl ? sl->failures : 0;
+}
+
+cp_status cp_trust__pin_note(cp_ctx *ctx, const uint8_t digest[20],
+                             unsigned failures)
+{
+    struct cp_trust_state *st;
+    cp_pin_slot *sl;
+    cp_status s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    sl = pin_slot(st, digest);
+    if (sl == NULL) {
+        if (st->n_pin < CP_PIN_SLOTS) {
+            sl = &st->pin[st->n_pin++];
+        } else { /* reuse the oldest */
+            size_t i;
+            sl = &st->pin[0];
+            for (i = 1; i < st->n_pin; i++)
+                if (st->pin[i].seq < sl->seq)
+                    sl = &st->pin[i];
+        }
+        memcpy(sl->digest, digest, 20);
+    }
+    sl->failures = failures;
+    sl->seq = ++st->pin_seq;
+    return cp_trust__save_pin(ctx);
+}
+
+cp_status cp_trust__pin_clear(cp_ctx *ctx, const uint8_t digest[20])
+{
+    struct cp_trust_state *st;
+    cp_pin_slot *sl;
+    cp_status s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    sl = pin_slot(st, digest);
+    if (sl == NULL)
+        return CP_OK;
+    *sl = st->pin[--st->n_pin];
+    return cp_trust__save_pin(ctx);
 }
 
 /* ---- gateways: u16 count, then (u8 length, address, u8 flags) ---------- */
@@ -406,7 +475,17 @@ cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
                                "out of memory for the security state");
         }
         ctx->trust_free = trust_free;
-        (void)load_all(ctx); /* a corrupt blob leaves its defaults */
+        {
+            /* A corrupt blob leaves its defaults (and is reported by
+               cp_state_load); a blob that could not be read at all must
+               not silently fall back to the defaults: fail closed. */
+            cp_status s = load_all(ctx);
+            if (s != CP_OK && s != CP_E_CORRUPT) {
+                trust_free(ctx);
+                *out = NULL;
+                return s;
+            }
+        }
     }
     *out = ctx->trust;
     return CP_OK;

@@ -26,6 +26,18 @@ typedef struct cp_gw_entry {
     uint8_t push;                       /* PUSHENABLED = 1 */
 } cp_gw_entry;
 
+/*
+ * PIN failure counts are kept per message (a digest of its body), for the
+ * last CP_PIN_SLOTS messages that failed, so re-sending a message does not
+ * buy new attempts; the oldest slot is reused when all are taken.
+ */
+#define CP_PIN_SLOTS 8
+typedef struct cp_pin_slot {
+    uint8_t digest[20];
+    uint32_t failures;
+    uint32_t seq; /* age: larger is newer */
+} cp_pin_slot;
+
 struct cp_trust_state {
     int loaded;
     uint32_t pol[CP_POLICY_SLOTS];   /* value by table index */
@@ -35,9 +47,9 @@ struct cp_trust_state {
     int has_tps;
     char tps[CP_TPS_URL_MAX + 1];
     char tps_name[CP_TPS_NAME_MAX + 1];
-    int has_pin;
-    uint8_t pin_digest[20]; /* which message the failure count belongs to */
-    uint32_t pin_failures;
+    cp_pin_slot pin[CP_PIN_SLOTS]; /* PIN failure counts by message */
+    size_t n_pin;
+    uint32_t pin_seq;
     cp_gw_entry gw[CP_GATEWAYS_MAX];
     size_t n_gw;
 };
@@ -67,6 +79,14 @@ cp_status cp_trust__tps_set(cp_ctx *ctx, const char *url, const char *name);
 int cp_trust__tps_match(cp_ctx *ctx, const char *url);
 /* 0 when url is a complete http, https, wsp or wsps URL of at most 256 characters. */
 cp_status cp_trust__provurl_check(const char *url);
+
+/* Failures counted for the message with this body digest (0 if none). */
+unsigned cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20]);
+/* Record the failure count of a message; persisted. */
+cp_status cp_trust__pin_note(cp_ctx *ctx, const uint8_t digest[20],
+                             unsigned failures);
+/* Forget a message's count (it verified); persisted. */
+cp_status cp_trust__pin_clear(cp_ctx *ctx, const uint8_t digest[20]);
 
 /* Replace the provisioned gateway list (PXLOGICAL CSP); persisted. */
 cp_status cp_trust__gateways_set(cp_ctx *ctx, const cp_gw_entry *gw, size_t n);
