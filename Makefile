@@ -77,14 +77,19 @@ SHAREDLIBV = $(SHAREDLIB).$(VERSION)
 TOOL       = $(BUILD)/omacp
 TOOL_SRCS := $(wildcard examples/omacp*.c)
 
+# Examples other than the tool: built with the library so they cannot rot,
+# and run by make check.
+EXAMPLE_SRCS := $(filter-out examples/omacp%.c,$(wildcard examples/*.c))
+EXAMPLE_BINS  = $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
+
 TEST_SRCS := $(wildcard test/test_*.c)
 TEST_BINS  = $(TEST_SRCS:test/%.c=$(BUILD)/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
-.PHONY: all lib tool check test demo deps bench install uninstall clean \
+.PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
         headertest symcheck shared-smoke
 
-all: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
+all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
 lib: $(STATICLIB) $(SHAREDLIBV)
 tool: $(TOOL)
 
@@ -111,6 +116,10 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 $(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
 
+$(BUILD)/examples/%: examples/%.c $(STATICLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
+
 # ---- tests ---------------------------------------------------------------
 # Every test/test_*.c is one cmocka program, linked with the static library
 # (whose internal headers the tests may include) and test/support/*.c.
@@ -126,7 +135,10 @@ export CP_TOOL = $(abspath $(TOOL))
 test: deps $(TEST_BINS) $(TOOL)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
-check: deps all test shared-smoke symcheck headertest
+examples-run: $(EXAMPLE_BINS)
+	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $$e > $(BUILD)/examples/$$(basename $$e).out; done
+
+check: deps all test examples-run shared-smoke symcheck headertest
 	@echo "make check: all passed"
 
 # Link a small program against the shared library and run it.
