@@ -155,6 +155,17 @@ static const char *boot_err(void *user, cp_csp_session *s)
     return b->err[0] ? b->err : NULL;
 }
 
+/* A failed call never reaches boot_leave: start every call afresh. */
+static cp_status boot_begin(void *user, cp_csp_session *s)
+{
+    boot *b = user;
+    (void)s;
+    b->depth = 0;
+    b->has_url = 0;
+    b->err[0] = '\0';
+    return CP_OK;
+}
+
 static cp_status boot_enter(void *user, cp_csp_session *s, const char *path,
                             const char *type, void *pc, void **cookie)
 {
@@ -277,6 +288,7 @@ typedef struct mb {
     char path[CP_PATH_MAX + 1];
     cp_meta m;
     int open;
+    int changed; /* a parm set a field: store the entry at mb_leave */
 } mb;
 
 static const char *mb_err(void *user, cp_csp_session *s)
@@ -284,6 +296,16 @@ static const char *mb_err(void *user, cp_csp_session *s)
     mb *c = user;
     (void)s;
     return c->err[0] ? c->err : NULL;
+}
+
+/* A failed call never reaches mb_leave: start every call afresh. */
+static cp_status mb_begin(void *user, cp_csp_session *s)
+{
+    mb *c = user;
+    (void)s;
+    c->open = 0;
+    c->err[0] = '\0';
+    return CP_OK;
 }
 
 /* The setting path inside a Metabase path ("Metabase/X/Y" -> "X/Y"). */
@@ -314,6 +336,7 @@ static cp_status mb_enter(void *user, cp_csp_session *s, const char *path,
     memcpy(c->path, sp, strlen(sp) + 1);
     st = cp_meta__lookup(cp_csp_ctx(s), sp, &c->m, NULL);
     c->open = st == CP_OK;
+    c->changed = 0;
     *cookie = c;
     return st;
 }
@@ -379,6 +402,7 @@ static cp_status mb_parm(void *user, cp_csp_session *s, const char *path,
                  value);
         return CP_E_BAD_DOC;
     }
+    c->changed = 1;
     return CP_OK;
 }
 
@@ -391,6 +415,8 @@ static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
     if (cookie == NULL || setting_of(path) == NULL || !c->open)
         return CP_OK;
     c->open = 0;
+    if (!c->changed)
+        return CP_OK; /* only read: a query must not create an entry */
     /* takes effect at once: later elements of the same document see it */
     st = cp_meta__put(cp_csp_ctx(s), c->path, &c->m);
     if (st == CP_E_INVALID_ARG) {
@@ -401,28 +427,42 @@ static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
     return st;
 }
 
+/* The text of one field of m by its metabase parm name; 0 when it has none. */
+static int mb_field(const cp_meta *m, const char *name, char *b, size_t cap)
+{
+    size_t i;
+    if (strcmp(name, "access-role") == 0 || strcmp(name, "access-roles") == 0)
+        snprintf(b, cap, "%lu", (unsigned long)m->access_roles);
+    else if (strcmp(name, "rw-access") == 0)
+        snprintf(b, cap, "%u", m->rw);
+    else if (strcmp(name, "maxlength") == 0 && m->max_length)
+        snprintf(b, cap, "%lu", (unsigned long)m->max_length);
+    else if (strcmp(name, "minvalue") == 0 && m->has_min)
+        snprintf(b, cap, "%lld", (long long)m->min);
+    else if (strcmp(name, "maxvalue") == 0 && m->has_max)
+        snprintf(b, cap, "%lld", (long long)m->max);
+    else if (strcmp(name, "datatype") == 0) {
+        for (i = 0; i < sizeof dts / sizeof dts[0]; i++)
+            if (dts[i].dt == m->datatype) {
+                snprintf(b, cap, "%s", dts[i].name);
+                return 1;
+            }
+        return 0;
+    } else
+        return 0;
+    return 1;
+}
+
 static cp_status mb_query(void *user, cp_csp_session *s, const char *path,
                           const char *name, void *cookie)
 {
-    mb *c = user;
     char b[32];
     cp_meta m;
     const char *sp = setting_of(path);
-    (void)c;
+    (void)user;
     (void)cookie;
-    if (sp == NULL || cp_meta__lookup(cp_csp_ctx(s), sp, &m, NULL) != CP_OK)
-        return CP_E_NOT_FOUND;
-    if (strcmp(name, "access-role") == 0 || strcmp(name, "access-roles") == 0)
-        snprintf(b, sizeof b, "%lu", (unsigned long)m.access_roles);
-    else if (strcmp(name, "rw-access") == 0)
-        snprintf(b, sizeof b, "%u", m.rw);
-    else if (strcmp(name, "maxlength") == 0 && m.max_length)
-        snprintf(b, sizeof b, "%lu", (unsigned long)m.max_length);
-    else if (strcmp(name, "minvalue") == 0 && m.has_min)
-        snprintf(b, sizeof b, "%lld", (long long)m.min);
-    else if (strcmp(name, "maxvalue") == 0 && m.has_max)
-        snprintf(b, sizeof b, "%lld", (long long)m.max);
-    else
+    if (sp == NULL || cp_meta__lookup(cp_csp_ctx(s), sp, &m, NULL) != CP_OK ||
+        !mb_field(&m, name, b, sizeof b))
         return CP_E_NOT_FOUND;
     return cp_csp_answer(s, b);
 }
@@ -444,10 +484,14 @@ static cp_status mb_nochar(void *user, cp_csp_session *s, const char *path,
 static cp_status mb_char_query(void *user, cp_csp_session *s, const char *path,
                                int recursive, void *cookie)
 {
+    static const char *const fields[] = {"access-role", "rw-access",
+                                         "datatype",    "minvalue",
+                                         "maxvalue",    "maxlength"};
     mb *c = user;
     const char *sp = setting_of(path);
     char b[32];
     cp_meta m;
+    size_t i;
     int exact = 0;
     cp_status st;
     (void)recursive;
@@ -462,12 +506,9 @@ static cp_status mb_char_query(void *user, cp_csp_session *s, const char *path,
     if (!exact)
         return CP_E_NOT_FOUND;
     st = cp_csp_emit_enter(s, sp);
-    snprintf(b, sizeof b, "%lu", (unsigned long)m.access_roles);
-    if (!st)
-        st = cp_csp_emit_parm(s, "access-role", b);
-    snprintf(b, sizeof b, "%u", m.rw);
-    if (!st)
-        st = cp_csp_emit_parm(s, "rw-access", b);
+    for (i = 0; i < sizeof fields / sizeof fields[0] && !st; i++)
+        if (mb_field(&m, fields[i], b, sizeof b))
+            st = cp_csp_emit_parm(s, fields[i], b);
     return st ? st : cp_csp_emit_leave(s);
 }
 
@@ -498,11 +539,11 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
         sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, sp_begin, NULL, NULL, sp_parm,
         sp_noparm, sp_query, NULL, sp_char_query, NULL, NULL, simple_err};
     static const cp_csp_ops boot_ops = {
-        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, NULL, boot_enter, boot_leave,
-        boot_parm, NULL, boot_query, NULL, boot_char_query, NULL, NULL,
-        boot_err};
+        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, boot_begin, boot_enter,
+        boot_leave, boot_parm, NULL, boot_query, NULL, boot_char_query, NULL,
+        NULL, boot_err};
     static const cp_csp_ops mb_ops = {
-        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, NULL, mb_enter, mb_leave,
+        sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, mb_begin, mb_enter, mb_leave,
         mb_parm, NULL, mb_query, mb_nochar, mb_char_query, NULL, NULL, mb_err};
     static const struct {
         const char *path;

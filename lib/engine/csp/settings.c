@@ -45,6 +45,8 @@ typedef struct settings {
     cp_status (*on_commit)(struct settings *st); /* PXLOGICAL: gateways */
     cp_status (*check_parm)(struct settings *st, cp_csp_session *s,
                             const char *name, const char *value);
+    /* after each change of a top-level item (PXLOGICAL: trusted gateways) */
+    cp_status (*check_doc)(struct settings *st, cp_csp_session *s);
 } settings;
 
 /* ---- identity ------------------------------------------------------------------ */
@@ -298,9 +300,57 @@ static cp_status leave(void *user, cp_csp_session *s, const char *path,
         if (f->node->child != NULL)
             e = commit_item(st, s, f->node);
         cp_doc__unlink(f->node);
+        if (!e && st->check_doc)
+            e = st->check_doc(st, s);
     }
     st->nfr--;
     return e;
+}
+
+/*
+ * A setting reached through Windows Mobile addressing has a path with the
+ * item's identity in it ("NAPDEF/N1/NAME"); the engine checked that path.
+ * The item's own setting path ("NAPDEF/NAME") must allow it too, or an
+ * entry on it could be bypassed by addressing the item.
+ */
+static cp_status addressed_ok(settings *st, cp_csp_session *s,
+                              const char *path, const char *name,
+                              unsigned need)
+{
+    char canon[CP_PATH_MAX + 1];
+    const char *key = strchr(path, '/');
+    const char *rest = key ? strchr(key + 1, '/') : NULL;
+    size_t tl = key ? (size_t)(key - path) : strlen(path);
+    size_t rl = rest ? strlen(rest) : 0, nl = name ? strlen(name) : 0;
+    uint32_t roles = cp_csp_roles(s);
+    cp_meta m;
+    cp_status e;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    if (tl + rl + 1 + nl > CP_PATH_MAX)
+        return CP_E_LIMIT;
+    memcpy(canon, path, tl);
+    memcpy(canon + tl, rest ? rest : "", rl);
+    canon[tl + rl] = '\0';
+    if (name != NULL) {
+        canon[tl + rl] = '/';
+        memcpy(canon + tl + rl + 1, name, nl + 1);
+    }
+    e = cp_meta__lookup(st->ctx, canon, &m, NULL);
+    if (e)
+        return e;
+    if ((m.rw & need) != need) {
+        snprintf(st->err, sizeof st->err, "%.90s is not %s", canon,
+                 need & CP_RW_WRITE ? "writable" : "readable");
+        return CP_E_ACCESS_DENIED;
+    }
+    if ((roles & m.access_roles) == 0) {
+        snprintf(st->err, sizeof st->err,
+                 "access denied to %.90s: roles 0x%lx, needs one of 0x%lx",
+                 canon, (unsigned long)roles, (unsigned long)m.access_roles);
+        return CP_E_ACCESS_DENIED;
+    }
+    return CP_OK;
 }
 
 static cp_status parm(void *user, cp_csp_session *s, const char *path,
@@ -310,10 +360,12 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
     frame *f = cookie;
     cp_node *n, *c, *next;
     cp_status e;
-    (void)path;
     if (f == NULL)
         return CP_E_BAD_DOC;
     if (st->check_parm && (e = st->check_parm(st, s, name, value)) != CP_OK)
+        return e;
+    if (f->mode != MODE_PENDING &&
+        (e = addressed_ok(st, s, path, name, CP_RW_WRITE)) != CP_OK)
         return e;
     if (f->mode == MODE_PENDING) {
         e = cp_doc__add(st->pend, f->node, CP_NODE_PARM, &n);
@@ -345,13 +397,15 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
     frame *f = cookie;
     cp_node *c, *next;
     int found = 0;
-    (void)s;
-    (void)path;
+    cp_status e;
     if (f == NULL)
         return CP_E_BAD_DOC;
+    if (f->mode != MODE_PENDING &&
+        (e = addressed_ok(st, s, path, name, CP_RW_WRITE)) != CP_OK)
+        return e;
     if (f->mode == MODE_PENDING) {
         cp_node *n;
-        cp_status e = cp_doc__add(st->pend, f->node, CP_NODE_NOPARM, &n);
+        e = cp_doc__add(st->pend, f->node, CP_NODE_NOPARM, &n);
         return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_NAME, name,
                                         strlen(name));
     }
@@ -387,11 +441,13 @@ static cp_status parm_query(void *user, cp_csp_session *s, const char *path,
     const frame *f = cookie;
     const cp_node *item, *p;
     cp_status e = load(st);
-    (void)path;
     if (e)
         return e;
     if (f == NULL)
         return CP_E_NOT_FOUND;
+    if (f->mode != MODE_PENDING &&
+        (e = addressed_ok(st, s, path, name, CP_RW_READ)) != CP_OK)
+        return e;
     item = stored_of(st, f);
     p = item ? find_parm(item, name) : NULL;
     if (p == NULL)
@@ -399,17 +455,18 @@ static cp_status parm_query(void *user, cp_csp_session *s, const char *path,
     return cp_csp_answer(s, p->value ? p->value : "");
 }
 
-static cp_status emit_node(cp_csp_session *s, const cp_node *n, int depth,
-                           int recursive)
+/* Describe n under the characteristic type "type". */
+static cp_status emit_as(cp_csp_session *s, const cp_node *n, const char *type,
+                         int depth, int recursive)
 {
     const cp_node *c;
-    cp_status e = cp_csp_emit_enter(s, n->key);
+    cp_status e = cp_csp_emit_enter(s, type);
     for (c = n->child; c != NULL && !e; c = c->next) {
         if (c->kind == CP_NODE_PARM && (depth == 0 || recursive))
             e = cp_csp_emit_parm(s, c->key, c->value);
         else if (c->kind == CP_NODE_CHARACTERISTIC) {
             if (recursive)
-                e = emit_node(s, c, depth + 1, 1);
+                e = emit_as(s, c, c->key, depth + 1, 1);
             else if (depth == 0) {
                 e = cp_csp_emit_enter(s, c->key);
                 if (!e)
@@ -418,6 +475,12 @@ static cp_status emit_node(cp_csp_session *s, const cp_node *n, int depth,
         }
     }
     return e ? e : cp_csp_emit_leave(s);
+}
+
+static cp_status emit_node(cp_csp_session *s, const cp_node *n, int depth,
+                           int recursive)
+{
+    return emit_as(s, n, n->key, depth, recursive);
 }
 
 static cp_status char_query(void *user, cp_csp_session *s, const char *path,
@@ -440,7 +503,11 @@ static cp_status char_query(void *user, cp_csp_session *s, const char *path,
     if (f != NULL && f->mode == MODE_PENDING &&
         f->node->parent->kind == CP_NODE_DOC && f->node->child == NULL &&
         (item = item_by_key(st, leaf)) != NULL)
-        return emit_node(s, item, 0, recursive); /* Windows Mobile addressing */
+        /* Windows Mobile addressing: the item, named as it was addressed */
+        return emit_as(s, item, leaf, 0, recursive);
+    if (f != NULL && f->mode != MODE_PENDING &&
+        (e = addressed_ok(st, s, path, NULL, CP_RW_READ)) != CP_OK)
+        return e;
     item = f ? stored_of(st, f) : NULL;
     for (c = item ? item->child : NULL; c != NULL && !e; c = c->next)
         if (c->kind == CP_NODE_CHARACTERISTIC && strcmp(c->key, leaf) == 0) {
@@ -458,7 +525,6 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
     cp_node *c, *next, *parent;
     int found = 0;
     cp_status e = load(st);
-    (void)s;
     if (e)
         return e;
     if (strchr(path, '/') == NULL) { /* every item of the type */
@@ -466,6 +532,8 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         while (st->doc->root->child != NULL)
             cp_doc__unlink(st->doc->root->child);
         st->dirty |= found;
+        if (found && st->check_doc && (e = st->check_doc(st, s)) != CP_OK)
+            return e;
         return found ? CP_OK : CP_E_NOT_FOUND;
     }
     if (f != NULL && f->mode == MODE_PENDING &&
@@ -483,6 +551,8 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_TYPE, type,
                                         strlen(type));
     }
+    if (f != NULL && (e = addressed_ok(st, s, path, NULL, CP_RW_WRITE)) != CP_OK)
+        return e;
     parent = f ? f->node : NULL;
     for (c = parent ? parent->child : NULL; c != NULL; c = next) {
         next = c->next;
@@ -598,9 +668,9 @@ static int is_on(const char *v)
     return v != NULL && (v[0] == '\0' || strcmp(v, "1") == 0);
 }
 
-static cp_status px_commit(settings *st)
+/* The push gateways the stored PXLOGICAL items describe. */
+static cp_status px_collect(settings *st, cp_gw_entry *gw, size_t *count)
 {
-    cp_gw_entry gw[CP_GATEWAYS_MAX];
     size_t n = 0;
     const cp_node *lp, *pp;
     for (lp = st->doc->root->child; lp != NULL; lp = lp->next) {
@@ -631,7 +701,63 @@ static cp_status px_commit(settings *st)
             n++;
         }
     }
-    return cp_trust__gateways_set(st->ctx, gw, n);
+    *count = n;
+    return CP_OK;
+}
+
+static cp_status px_commit(settings *st)
+{
+    cp_gw_entry gw[CP_GATEWAYS_MAX];
+    size_t n = 0;
+    cp_status e = px_collect(st, gw, &n);
+    return e ? e : cp_trust__gateways_set(st->ctx, gw, n);
+}
+
+/* Is every trusted gateway of a also one of b (same address and push)? */
+static int trusted_within(const cp_gw_entry *a, size_t na,
+                          const cp_gw_entry *b, size_t nb)
+{
+    size_t i, k;
+    for (i = 0; i < na; i++) {
+        if (!a[i].trusted)
+            continue;
+        for (k = 0; k < nb; k++)
+            if (b[k].trusted && b[k].push == a[i].push &&
+                cp_str__casecmp(a[i].addr, b[k].addr) == 0)
+                break;
+        if (k == nb)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Policy 4121 governs creating, changing and deleting trusted gateways,
+ * however the change is made (TRUST, a new or changed PXPHYSICAL of a
+ * trusted PXLOGICAL, a delete): compare with the gateways in force.
+ */
+static cp_status px_check_doc(settings *st, cp_csp_session *s)
+{
+    cp_gw_entry gw[CP_GATEWAYS_MAX];
+    struct cp_trust_state *ts;
+    uint32_t need = cp_policy__value(st->ctx, CP_POLICY_TRUSTED_WAP_PROXY);
+    size_t n = 0;
+    cp_status e;
+    if ((cp_csp_roles(s) & CP_ROLE_EXEMPT) || (cp_csp_roles(s) & need) != 0)
+        return CP_OK;
+    e = px_collect(st, gw, &n);
+    if (!e)
+        e = cp_trust__state(st->ctx, &ts);
+    if (e)
+        return e;
+    if (trusted_within(gw, n, ts->gw, ts->n_gw) &&
+        trusted_within(ts->gw, ts->n_gw, gw, n))
+        return CP_OK;
+    snprintf(st->err, sizeof st->err,
+             "changing a trusted push gateway needs one of the roles 0x%lx "
+             "(policy 4121)",
+             (unsigned long)need);
+    return CP_E_ACCESS_DENIED;
 }
 
 /* TRUST makes gateways trusted: only the roles of policy 4121 may set it. */
@@ -653,7 +779,9 @@ cp_status cp_csp__pxlogical_register(cp_ctx *ctx)
 {
     settings *st = NULL;
     cp_status e = cp_csp__settings_register(ctx, "PXLOGICAL", px_commit, &st);
-    if (!e)
+    if (!e) {
         st->check_parm = px_check;
+        st->check_doc = px_check_doc;
+    }
     return e;
 }
