@@ -1,0 +1,747 @@
+/*
+ * wbxml.c - WBXML 1.1-1.3 PROV documents -> the document model.
+ *
+ * One pass over the input with the bounds-checked reader, no recursion: the
+ * open elements are the chain of parent pointers of the tree being built.
+ * The string table is not copied. An attribute value that is exactly one
+ * table string (a start-token prefix or a value token) is stored without a
+ * copy, a value that is exactly one input string is copied once into the
+ * document, and only values made of several items go through the one
+ * scratch buffer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "prov.h"
+
+/* Global tokens (the same in every code page). */
+enum {
+    T_SWITCH_PAGE = 0x00, T_END = 0x01, T_ENTITY = 0x02, T_STR_I = 0x03,
+    T_LITERAL = 0x04, T_PI = 0x43, T_LITERAL_C = 0x44, T_STR_T = 0x83,
+    T_LITERAL_A = 0x84, T_OPAQUE = 0xC3, T_LITERAL_AC = 0xC4
+};
+#define TAG_A 0x80u /* tag octet: an attribute list follows */
+#define TAG_C 0x40u /* tag octet: content follows */
+
+/* Charsets (IANA MIBenum) the decoder reads. */
+enum { CS_ASCII = 3, CS_LATIN1 = 4, CS_UTF8 = 106 };
+
+/* What the attribute value being built is made of so far. */
+enum { V_EMPTY, V_STATIC, V_SPAN, V_BUF };
+
+typedef struct dec {
+    cp_ctx *ctx;
+    cp_rd r;
+    const uint8_t *tbl; /* string table, inside the input */
+    size_t tbl_len;
+    uint32_t charset;
+    unsigned tpage, apage; /* current tag and attribute code pages */
+    const uint8_t *tok;    /* the token being decoded */
+    int recorded;          /* the error detail is already set */
+    cp_doc *doc;
+    cp_node *cur;  /* innermost open element (one with content) */
+    cp_node *node; /* element whose start tag is being read */
+    size_t depth;  /* depth of cur, root = 1 */
+    int done;      /* the root is closed */
+    size_t max_attr;
+    /* the attribute value: a table string, an input span, or buf */
+    int vmode;
+    const char *span;
+    size_t vlen; /* its length in bytes (of UTF-8) */
+    cp_buf buf;
+} dec;
+
+static cp_status fail(dec *d, cp_status st, const char *fmt, ...)
+    CP_PRINTF(3, 4);
+
+static cp_status fail(dec *d, cp_status st, const char *fmt, ...)
+{
+    char msg[CP_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    d->recorded = 1;
+    size_t off = (size_t)(d->tok - d->r.start);
+    return cp_err__set(d->ctx, st, off, "%s at offset %lu", msg,
+                       (unsigned long)off);
+}
+
+/* Input text for a message: at most 40 octets, printable ASCII only. */
+#define SHOW_MAX 44
+static const char *show(char out[SHOW_MAX], const uint8_t *s, size_t n)
+{
+    size_t i, k = n > 40 ? 40 : n;
+    for (i = 0; i < k; i++)
+        out[i] = (char)(s[i] >= 0x20 && s[i] < 0x7F ? s[i] : '?');
+    memcpy(out + k, n > 40 ? "..." : "", n > 40 ? 4 : 1);
+    return out;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/*
+ * The hot paths test the cp_rd bounds inline (the same test cp_rd__u8
+ * makes) and leave everything longer to the reader's functions.
+ */
+static inline size_t rd_left(const dec *d)
+{
+    return (size_t)(d->r.end - d->r.p);
+}
+
+static inline cp_status rd_u8(dec *d, uint8_t *b)
+{
+    if (d->r.p == d->r.end)
+        return fail(d, CP_E_TRUNCATED, "input ends inside a token");
+    *b = *d->r.p++;
+    return CP_OK;
+}
+
+static inline cp_status rd_mbu32(dec *d, uint32_t *v)
+{
+    cp_status st;
+    if (d->r.p != d->r.end && *d->r.p < 0x80) { /* one octet */
+        *v = *d->r.p++;
+        return CP_OK;
+    }
+    st = cp_rd__mbu32(&d->r, v);
+    switch (st) {
+    case CP_OK: return CP_OK;
+    case CP_E_TRUNCATED:
+        return fail(d, st, "input ends inside a multi-byte integer");
+    case CP_E_OVERFLOW:
+        return fail(d, st, "multi-byte integer above 0xFFFFFFFF");
+    default: return fail(d, st, "multi-byte integer longer than 5 octets");
+    }
+}
+
+static cp_status rd_page(dec *d, unsigned *page)
+{
+    uint8_t b = 0;
+    cp_status st = rd_u8(d, &b);
+    if (st)
+        return st;
+    if (b >= CP_PROV_PAGES)
+        return fail(d, CP_E_UNKNOWN_TOKEN,
+                    "SWITCH_PAGE to unknown code page %u", (unsigned)b);
+    *page = b;
+    return CP_OK;
+}
+
+/* An inline string: the bytes up to its terminator, which is skipped. */
+static cp_status rd_inline(dec *d, const uint8_t **s, size_t *n)
+{
+    const uint8_t *z = memchr(d->r.p, 0, rd_left(d));
+    if (z == NULL)
+        return fail(d, CP_E_TRUNCATED, "input ends inside an inline string");
+    *s = d->r.p;
+    *n = (size_t)(z - d->r.p);
+    d->r.p = z + 1;
+    return CP_OK;
+}
+
+/* The string-table string at off, which must end inside the table. */
+static cp_status tbl_at(dec *d, uint32_t off, const uint8_t **s, size_t *n)
+{
+    const uint8_t *z;
+    if (off >= d->tbl_len)
+        return fail(d, CP_E_MALFORMED,
+                    "string-table offset %lu outside the table (%lu bytes)",
+                    (unsigned long)off, (unsigned long)d->tbl_len);
+    z = memchr(d->tbl + off, 0, d->tbl_len - off);
+    if (z == NULL)
+        return fail(d, CP_E_MALFORMED,
+                    "string-table string at offset %lu is not terminated",
+                    (unsigned long)off);
+    *s = d->tbl + off;
+    *n = (size_t)(z - *s);
+    return CP_OK;
+}
+
+static cp_status rd_tblref(dec *d, const uint8_t **s, size_t *n)
+{
+    uint32_t off;
+    cp_status st = rd_mbu32(d, &off);
+    return st ? st : tbl_at(d, off, s, n);
+}
+
+/* ---- the value being built ---------------------------------------------- */
+
+static inline cp_status val_grow(dec *d, size_t n)
+{
+    if (n > d->max_attr - d->vlen) /* vlen <= max_attr always */
+        return fail(d, CP_E_LIMIT, "attribute value longer than %lu bytes",
+                    (unsigned long)d->max_attr);
+    return CP_OK;
+}
+
+/* Make room for n more bytes in buf, moving a pending string there first. */
+static cp_status val_room(dec *d, size_t n)
+{
+    cp_status st = val_grow(d, n);
+    if (st)
+        return st;
+    if (d->vmode != V_BUF)
+        d->buf.len = 0;
+    if (cp_buf__reserve(&d->buf, d->vlen + n) != CP_OK)
+        return fail(d, CP_E_NOMEM, "out of memory");
+    if (d->vmode != V_BUF) {
+        if (d->vlen)
+            memcpy(d->buf.p, d->span, d->vlen);
+        d->buf.len = d->vlen;
+        d->vmode = V_BUF;
+    }
+    return CP_OK;
+}
+
+/* Append n bytes that are UTF-8 already (or checked ASCII). */
+static inline cp_status val_bytes(dec *d, const void *s, size_t n, int mode)
+{
+    cp_status st;
+    if (n == 0)
+        return CP_OK;
+    if (d->vmode == V_EMPTY) {
+        st = val_grow(d, n);
+        d->span = s;
+        d->vlen = n;
+        d->vmode = mode;
+        return st;
+    }
+    st = val_room(d, n);
+    if (st)
+        return st;
+    memcpy(d->buf.p + d->buf.len, s, n);
+    d->buf.len += n;
+    d->vlen += n;
+    return CP_OK;
+}
+
+/* Append ISO-8859-1 text with high octets: each becomes two UTF-8 bytes. */
+static cp_status val_latin1(dec *d, const uint8_t *s, size_t n, size_t high)
+{
+    size_t i;
+    uint8_t *o;
+    cp_status st = val_room(d, n + high);
+    if (st)
+        return st;
+    o = d->buf.p + d->buf.len;
+    for (i = 0; i < n; i++) {
+        if (s[i] < 0x80) {
+            *o++ = s[i];
+        } else {
+            *o++ = (uint8_t)(0xC0 | (s[i] >> 6));
+            *o++ = (uint8_t)(0x80 | (s[i] & 0x3F));
+        }
+    }
+    d->buf.len += n + high;
+    d->vlen += n + high;
+    return CP_OK;
+}
+
+/* Append text in the document's charset. */
+static inline cp_status val_text(dec *d, const uint8_t *s, size_t n)
+{
+    size_t i, high = 0;
+    if (d->charset == CS_UTF8)
+        return val_bytes(d, s, n, V_SPAN);
+    for (i = 0; i < n; i++)
+        high += s[i] >> 7;
+    if (high == 0)
+        return val_bytes(d, s, n, V_SPAN);
+    if (d->charset == CS_ASCII)
+        return fail(d, CP_E_CHARSET, "octet above 0x7F in US-ASCII text");
+    return val_latin1(d, s, n, high);
+}
+
+static cp_status val_entity(dec *d)
+{
+    uint8_t u[4];
+    uint32_t cp;
+    size_t n;
+    cp_status st = rd_mbu32(d, &cp);
+    if (st)
+        return st;
+    n = cp_utf8__encode(cp, u);
+    if (n == 0)
+        return fail(d, CP_E_CHARSET, "ENTITY of invalid character U+%04lX",
+                    (unsigned long)cp);
+    st = val_room(d, n);
+    if (st)
+        return st;
+    memcpy(d->buf.p + d->buf.len, u, n);
+    d->buf.len += n;
+    d->vlen += n;
+    return CP_OK;
+}
+
+/* Valid UTF-8. No item can bring a NUL (OPAQUE is checked when read). */
+static inline int text_ok(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    uint32_t acc = 0, w;
+    for (; n - i >= sizeof w; i += sizeof w) {
+        memcpy(&w, s + i, sizeof w); /* any byte order: only bit 7s matter */
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= s[i];
+    return (acc & 0x80808080u) == 0 || cp_utf8__valid(s, n);
+}
+
+/* Store the finished value as attribute a of the element being read. */
+static inline cp_status val_finish(dec *d, cp_attr a,
+                                   const uint8_t *start_tok)
+{
+    const char *s = d->vmode == V_BUF ? (const char *)d->buf.p : d->span;
+    int mode = d->vmode;
+    cp_status st;
+
+    d->vmode = V_EMPTY;
+    if (mode == V_EMPTY || mode == V_STATIC) {
+        st = cp_doc__set_attr_static(d->doc, d->node, a,
+                                     mode == V_EMPTY ? "" : s);
+    } else if (!text_ok((const uint8_t *)s, d->vlen)) {
+        d->tok = start_tok;
+        return fail(d, CP_E_CHARSET, "attribute %s is not valid text",
+                    cp_attr_name(a));
+    } else {
+        st = cp_doc__set_attr(d->doc, d->node, a, s, d->vlen);
+    }
+    d->vlen = 0;
+    return st ? fail(d, st, "out of memory") : CP_OK;
+}
+
+/* ---- attribute lists ---------------------------------------------------- */
+
+static cp_status attr_opaque(dec *d, const uint8_t **s, size_t *n)
+{
+    uint32_t len;
+    cp_status st = rd_mbu32(d, &len);
+    if (st)
+        return st;
+    if (len > rd_left(d))
+        return fail(d, CP_E_TRUNCATED, "input ends inside OPAQUE data");
+    *s = d->r.p;
+    *n = len;
+    d->r.p += len;
+    if (memchr(*s, 0, *n) != NULL)
+        return fail(d, CP_E_CHARSET, "NUL character in OPAQUE text");
+    return CP_OK;
+}
+
+/* The attribute an attribute-start token names: from the table or LITERAL. */
+static cp_status attr_name(dec *d, uint8_t b, int pi, const cp_prov_str **e,
+                           int *attr)
+{
+    char txt[SHOW_MAX];
+    const uint8_t *s;
+    size_t n;
+    cp_status st;
+    if (b != T_LITERAL) {
+        *e = cp_prov__start(d->apage, b);
+        if (*e == NULL)
+            return fail(d, CP_E_UNKNOWN_TOKEN,
+                        "unknown attribute start token 0x%02X (page %u)", b,
+                        d->apage);
+        *attr = (*e)->attr;
+        return CP_OK;
+    }
+    *e = NULL;
+    st = rd_tblref(d, &s, &n);
+    if (st || pi)
+        return st;
+    *attr = cp_doc__attr_from_name((const char *)s, n);
+    if (*attr < 0)
+        return fail(d, CP_E_GRAMMAR, "unknown attribute name '%s'",
+                    show(txt, s, n));
+    return CP_OK;
+}
+
+/* Check that attribute a may start on n (allowed there, not seen yet). */
+static cp_status attr_check(dec *d, const cp_node *n, int a, uint32_t seen)
+{
+    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)a))
+        return fail(d, CP_E_GRAMMAR, "attribute %s not allowed on %s",
+                    cp_attr_name((cp_attr)a),
+                    cp_node_kind_name((cp_node_kind)n->kind));
+    if (seen & ((uint32_t)1 << a))
+        return fail(d, CP_E_MALFORMED, "attribute %s given twice",
+                    cp_attr_name((cp_attr)a));
+    return CP_OK;
+}
+
+/* A value item (the token b is read): string, entity, opaque or value token. */
+static cp_status attr_item(dec *d, uint8_t b, int keep)
+{
+    const uint8_t *s = NULL;
+    size_t n = 0;
+    uint32_t cp;
+    const cp_prov_str *e;
+    cp_status st;
+
+    switch (b) {
+    case T_ENTITY:
+        return keep ? val_entity(d) : rd_mbu32(d, &cp);
+    case T_STR_I:
+        st = rd_inline(d, &s, &n);
+        break;
+    case T_STR_T:
+        st = rd_tblref(d, &s, &n);
+        break;
+    case T_OPAQUE:
+        st = attr_opaque(d, &s, &n);
+        break;
+    default:
+        e = cp_prov__value(d->apage, b);
+        if (e == NULL)
+            return fail(d, CP_E_UNKNOWN_TOKEN,
+                        "unknown attribute value token 0x%02X (page %u)", b,
+                        d->apage);
+        return keep ? val_bytes(d, e->s, e->len, V_STATIC) : CP_OK;
+    }
+    if (st || !keep)
+        return st;
+    return val_text(d, s, n);
+}
+
+/* Pseudo status of attr_global: the END of the list. */
+#define LIST_END 1
+
+/* A global token other than LITERAL inside an attribute list. */
+static cp_status attr_global(dec *d, uint8_t b, const cp_node *n, int a)
+{
+    switch (b) {
+    case T_SWITCH_PAGE:
+        return rd_page(d, &d->apage);
+    case T_END:
+        if (a < 0 && n == NULL)
+            return fail(d, CP_E_MALFORMED,
+                        "processing instruction without a target");
+        return LIST_END;
+    case T_ENTITY: case T_STR_I: case T_STR_T: case T_OPAQUE:
+        if (a < 0)
+            return fail(d, CP_E_MALFORMED,
+                        "value item 0x%02X before an attribute", b);
+        return attr_item(d, b, n != NULL);
+    case T_PI: case T_LITERAL_C: case T_LITERAL_A: case T_LITERAL_AC:
+        return fail(d, CP_E_UNKNOWN_TOKEN,
+                    "token 0x%02X not allowed in an attribute list", b);
+    default:
+        return fail(d, CP_E_UNKNOWN_TOKEN, "extension token 0x%02X", b);
+    }
+}
+
+/*
+ * The attribute list of n up to its END, or (n == NULL) the body of a
+ * processing instruction, whose items are checked and dropped. *seen gets
+ * the set of attributes given. The token state machine of the decoder.
+ */
+static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
+{
+    const cp_prov_str *e;
+    const uint8_t *a_tok = NULL; /* start token of the open attribute */
+    int a = -1;                  /* the open attribute, -1: none yet */
+    uint8_t b = 0;
+    cp_status st;
+
+    *seen = 0;
+    for (;;) {
+        d->tok = d->r.p;
+        if (d->r.p == d->r.end)
+            return fail(d, CP_E_TRUNCATED,
+                        "input ends inside an attribute list");
+        b = *d->r.p++;
+        if ((b & 0x3F) <= T_LITERAL && b != T_LITERAL) {
+            st = attr_global(d, b, n, a);
+            if (st == LIST_END)
+                return a >= 0 && n ? val_finish(d, (cp_attr)a, a_tok) : CP_OK;
+        } else if (b >= 0x80) { /* a value token */
+            if (a < 0)
+                return fail(d, CP_E_MALFORMED,
+                            "value token 0x%02X before an attribute", b);
+            st = attr_item(d, b, n != NULL);
+        } else { /* an attribute starts (a start token or LITERAL) */
+            if (a >= 0 && n != NULL) {
+                st = val_finish(d, (cp_attr)a, a_tok);
+                if (st)
+                    return st;
+            }
+            a_tok = d->tok;
+            st = attr_name(d, b, n == NULL, &e, &a);
+            if (st == CP_OK && n != NULL) {
+                st = attr_check(d, n, a, *seen);
+                *seen |= (uint32_t)1 << a;
+                if (st == CP_OK && e != NULL && e->len != 0)
+                    st = val_bytes(d, e->s, e->len, V_STATIC);
+            }
+            a = a < 0 ? 0 : a;
+        }
+        if (st)
+            return st;
+    }
+}
+
+/* ---- elements ----------------------------------------------------------- */
+
+static cp_status elem_kind(dec *d, uint8_t b, int *kind)
+{
+    char txt[SHOW_MAX];
+    const uint8_t *s;
+    size_t n;
+    cp_status st;
+
+    if ((b & 0x3F) == T_LITERAL) {
+        st = rd_tblref(d, &s, &n);
+        if (st)
+            return st;
+        *kind = cp_doc__kind_from_name((const char *)s, n);
+        if (*kind < 0)
+            return fail(d, CP_E_GRAMMAR, "unknown element name '%s'",
+                        show(txt, s, n));
+        return CP_OK;
+    }
+    *kind = cp_prov__tag_kind(d->tpage, b & 0x3Fu);
+    if (*kind < 0)
+        return fail(d, CP_E_UNKNOWN_TOKEN,
+                    "unknown tag token 0x%02X (page %u)", b, d->tpage);
+    return CP_OK;
+}
+
+/* Make the node of a start tag: the root, or a child of the open element. */
+static cp_status elem_node(dec *d, int kind, cp_node **out)
+{
+    cp_status st;
+    if (d->doc == NULL) {
+        if (kind != CP_NODE_DOC)
+            return fail(d, CP_E_GRAMMAR,
+                        "root element is %s, not wap-provisioningdoc",
+                        cp_node_kind_name((cp_node_kind)kind));
+        if (cp_doc__create(d->ctx, &d->doc) != CP_OK)
+            return fail(d, CP_E_NOMEM, "out of memory");
+        *out = d->doc->root;
+        return CP_OK;
+    }
+    if (d->depth >= d->ctx->limits.max_depth)
+        return fail(d, CP_E_LIMIT, "elements nested deeper than %lu",
+                    (unsigned long)d->ctx->limits.max_depth);
+    st = cp_doc__add(d->doc, d->cur, (cp_node_kind)kind, out);
+    switch (st) {
+    case CP_OK: return CP_OK;
+    case CP_E_GRAMMAR:
+        return fail(d, st, "%s not allowed inside %s",
+                    cp_node_kind_name((cp_node_kind)kind),
+                    cp_node_kind_name((cp_node_kind)d->cur->kind));
+    case CP_E_LIMIT:
+        return fail(d, st, "more than %lu elements",
+                    (unsigned long)d->ctx->limits.max_elements);
+    default: return fail(d, st, "out of memory");
+    }
+}
+
+static cp_status elem_start(dec *d, uint8_t b)
+{
+    uint32_t seen = 0;
+    cp_node *n = NULL;
+    int kind, req;
+    cp_status st = elem_kind(d, b, &kind);
+    if (st == CP_OK)
+        st = elem_node(d, kind, &n);
+    if (st)
+        return st;
+    d->node = n;
+    if (b & TAG_A) {
+        st = attr_list(d, n, &seen);
+        if (st)
+            return st;
+    }
+    req = cp_doc__required_attr((cp_node_kind)kind);
+    if (req >= 0 && !(seen & ((uint32_t)1 << req)))
+        return fail(d, CP_E_GRAMMAR, "%s without its %s attribute",
+                    cp_node_kind_name((cp_node_kind)kind),
+                    cp_attr_name((cp_attr)req));
+    d->node = NULL;
+    if (b & TAG_C) {
+        d->cur = n;
+        d->depth++;
+    } else if (n == d->doc->root) {
+        d->done = 1;
+    }
+    return CP_OK;
+}
+
+static cp_status elem_end(dec *d)
+{
+    if (d->cur == NULL)
+        return fail(d, CP_E_MALFORMED, "END outside any element");
+    if (d->cur == d->doc->root)
+        d->done = 1;
+    d->cur = d->cur->parent;
+    d->depth--;
+    return CP_OK;
+}
+
+/* The body: *pi element, with nothing after the root's end. */
+static cp_status body(dec *d)
+{
+    uint32_t seen;
+    uint8_t b = 0;
+    cp_status st;
+
+    while (!d->done) {
+        d->tok = d->r.p;
+        if (d->r.p == d->r.end)
+            return fail(d, CP_E_TRUNCATED, "input ends %s",
+                        d->doc ? "inside an element"
+                               : "before the root element");
+        b = *d->r.p++;
+        if ((b & 0x3F) >= T_LITERAL) { /* a tag, or a LITERAL* tag */
+            st = elem_start(d, b);
+            if (st)
+                return st;
+            continue;
+        }
+        switch (b) {
+        case T_SWITCH_PAGE:
+            st = rd_page(d, &d->tpage);
+            break;
+        case T_END:
+            st = elem_end(d);
+            break;
+        case T_PI:
+            st = attr_list(d, NULL, &seen);
+            break;
+        case T_ENTITY: case T_STR_I: case T_STR_T: case T_OPAQUE:
+            if (d->cur)
+                return fail(d, CP_E_GRAMMAR,
+                            "text content (token 0x%02X) in %s", b,
+                            cp_node_kind_name((cp_node_kind)d->cur->kind));
+            return fail(d, CP_E_MALFORMED,
+                        "text (token 0x%02X) before the root element", b);
+        default: /* EXT_I_*, EXT_T_*, EXT_* */
+            return fail(d, CP_E_UNKNOWN_TOKEN, "extension token 0x%02X", b);
+        }
+        if (st)
+            return st;
+    }
+    if (d->r.p != d->r.end) {
+        d->tok = d->r.p;
+        return fail(d, CP_E_MALFORMED,
+                    "%lu bytes after the end of the document",
+                    (unsigned long)rd_left(d));
+    }
+    return CP_OK;
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+static cp_status check_fpi(dec *d, uint32_t off)
+{
+    char txt[SHOW_MAX];
+    const uint8_t *s;
+    size_t n;
+    cp_status st;
+    d->tok = d->r.start + 1;
+    st = tbl_at(d, off, &s, &n);
+    if (st)
+        return st;
+    if (n != sizeof CP_PROV_FPI - 1 || memcmp(s, CP_PROV_FPI, n) != 0)
+        return fail(d, CP_E_NOT_PROV, "public identifier '%s' is not PROV",
+                    show(txt, s, n));
+    return CP_OK;
+}
+
+static cp_status header(dec *d)
+{
+    uint8_t ver = 0;
+    uint32_t pubid, fpi = 0, len;
+    cp_status st;
+
+    d->tok = d->r.start;
+    st = rd_u8(d, &ver);
+    if (st)
+        return st;
+    if (ver < 0x01 || ver > 0x03)
+        return fail(d, CP_E_MALFORMED, "WBXML version 0x%02X is not 1.1-1.3",
+                    ver);
+    d->tok = d->r.p;
+    st = rd_mbu32(d, &pubid);
+    if (st == CP_OK && pubid == 0)
+        st = rd_mbu32(d, &fpi);
+    if (st)
+        return st;
+    if (pubid != 0 && pubid != CP_PROV_PUBLIC_ID)
+        return fail(d, CP_E_NOT_PROV, "public id 0x%lX is not PROV (0x0B)",
+                    (unsigned long)pubid);
+    d->tok = d->r.p;
+    st = rd_mbu32(d, &d->charset);
+    if (st)
+        return st;
+    if (d->charset != CS_UTF8 && d->charset != CS_ASCII &&
+        d->charset != CS_LATIN1)
+        return fail(d, CP_E_CHARSET, "unsupported charset %lu",
+                    (unsigned long)d->charset);
+    d->tok = d->r.p;
+    st = rd_mbu32(d, &len);
+    if (st)
+        return st;
+    if (len > d->ctx->limits.max_strtbl_bytes)
+        return fail(d, CP_E_LIMIT, "string table of %lu bytes (limit %lu)",
+                    (unsigned long)len,
+                    (unsigned long)d->ctx->limits.max_strtbl_bytes);
+    if (len > rd_left(d))
+        return fail(d, CP_E_TRUNCATED, "input ends inside the string table");
+    d->tbl = d->r.p;
+    d->tbl_len = len;
+    d->r.p += len;
+    return pubid == 0 ? check_fpi(d, fpi) : CP_OK;
+}
+
+/* Record a failure that no helper described, and the element path. */
+static void fail_detail(dec *d, cp_status st)
+{
+    const cp_node *at = d->node ? d->node : d->cur;
+    if (!d->recorded)
+        fail(d, st, "%s", cp_strerror(st));
+    if (at != NULL) {
+        char path[CP_ERRPATH_MAX];
+        cp_doc__path(at, path, sizeof path);
+        cp_err__set_path(d->ctx, path);
+    }
+}
+
+CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
+                                        size_t in_len, cp_doc **out)
+{
+    dec d;
+    cp_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    if (ctx == NULL || out == NULL || (in == NULL && in_len != 0))
+        return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
+                           "cp_doc_decode_wbxml: NULL argument");
+    if (in_len > ctx->limits.max_doc_bytes)
+        return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                           "document of %lu bytes (limit %lu)",
+                           (unsigned long)in_len,
+                           (unsigned long)ctx->limits.max_doc_bytes);
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.max_attr = ctx->limits.max_attr_bytes;
+    d.vmode = V_EMPTY;
+    cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);
+    d.tok = d.r.p;
+    cp_buf__init(&d.buf, &ctx->alloc);
+    st = header(&d);
+    if (st == CP_OK)
+        st = body(&d);
+    if (st != CP_OK)
+        fail_detail(&d, st);
+    cp_buf__free(&d.buf);
+    if (st != CP_OK) {
+        cp_doc_free(d.doc);
+        return st;
+    }
+    *out = d.doc;
+    return CP_OK;
+}

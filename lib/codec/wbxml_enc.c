@@ -1,0 +1,502 @@
+/*
+ * wbxml_enc.c - the document model -> WBXML 1.3, public id 0x0B, UTF-8.
+ *
+ * Two walks over the tree, both iterative. The first collects the strings
+ * that cannot be tokenised (and the names that have no token, which WBXML
+ * can only send as LITERAL references into the string table) and lays out
+ * the string table; the second writes the header, the table and the body.
+ * The attribute code page is tracked exactly as the decoder tracks it, so a
+ * SWITCH_PAGE is written only where the next token lives on the other page.
+ */
+#include <string.h>
+
+#include "prov.h"
+
+enum {
+    T_SWITCH_PAGE = 0x00, T_END = 0x01, T_STR_I = 0x03, T_LITERAL = 0x04,
+    T_STR_T = 0x83
+};
+#define TAG_A 0x80u
+#define TAG_C 0x40u
+#define NO_OFF UINT32_MAX
+
+/* One distinct string: how often it is written, where it sits in the table. */
+typedef struct sent {
+    const char *s;
+    size_t len;
+    uint32_t hash, count, off; /* off: NO_OFF when written inline */
+    int lit;                   /* a LITERAL name: always in the table */
+} sent;
+
+typedef struct enc {
+    cp_ctx *ctx;
+    unsigned flags;
+    unsigned page; /* current attribute page */
+    cp_buf out;
+    cp_buf plans;     /* per attribute in document order: how, tok0, tok1 */
+    size_t next_plan; /* the second walk's position in plans */
+    sent *ents;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing: index + 1, 0 = empty */
+    size_t nslots;
+    size_t tbl_len;
+    size_t estimate; /* rough size of the output */
+} enc;
+
+/* ---- the string set ---------------------------------------------------- */
+
+static uint32_t hash_str(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static size_t slot_of(const enc *e, const char *s, size_t n, uint32_t h)
+{
+    size_t mask = e->nslots - 1, i = h & mask;
+    while (e->slots[i] != 0) {
+        const sent *x = &e->ents[e->slots[i] - 1];
+        if (x->hash == h && x->len == n && memcmp(x->s, s, n) == 0)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+static cp_status set_grow(enc *e)
+{
+    size_t ns = e->nslots ? e->nslots * 2 : 64, i;
+    uint32_t *sl;
+    sent *ne;
+    if (ns > ((size_t)-1) / sizeof *sl / 2 || ns / 2 > UINT32_MAX)
+        return CP_E_NOMEM;
+    ne = cp_mem__realloc(&e->ctx->alloc, e->ents, ns / 2 * sizeof *ne);
+    if (ne == NULL)
+        return CP_E_NOMEM;
+    e->ents = ne;
+    e->cap = ns / 2;
+    sl = cp_mem__alloc(&e->ctx->alloc, ns * sizeof *sl);
+    if (sl == NULL)
+        return CP_E_NOMEM;
+    memset(sl, 0, ns * sizeof *sl);
+    cp_mem__free(&e->ctx->alloc, e->slots);
+    e->slots = sl;
+    e->nslots = ns;
+    for (i = 0; i < e->n; i++)
+        sl[slot_of(e, ne[i].s, ne[i].len, ne[i].hash)] = (uint32_t)(i + 1);
+    return CP_OK;
+}
+
+/* Count one use of s; lit marks a LITERAL name. */
+static cp_status set_add(enc *e, const char *s, int lit)
+{
+    size_t n = strlen(s), i;
+    uint32_t h = hash_str(s, n);
+    sent *x;
+    if (e->n >= e->cap) {
+        cp_status st = set_grow(e);
+        if (st)
+            return st;
+    }
+    i = slot_of(e, s, n, h);
+    if (e->slots[i] == 0) {
+        x = &e->ents[e->n];
+        x->s = s;
+        x->len = n;
+        x->hash = h;
+        x->count = 0;
+        x->off = NO_OFF;
+        x->lit = 0;
+        e->slots[i] = (uint32_t)++e->n;
+    }
+    x = &e->ents[e->slots[i] - 1];
+    if (x->count < UINT32_MAX)
+        x->count++;
+    x->lit |= lit;
+    return CP_OK;
+}
+
+/* Table offset of s, or NO_OFF when s is written inline. */
+static uint32_t set_off(const enc *e, const char *s)
+{
+    size_t n = strlen(s);
+    size_t i;
+    if (e->nslots == 0)
+        return NO_OFF;
+    i = slot_of(e, s, n, hash_str(s, n));
+    return e->slots[i] ? e->ents[e->slots[i] - 1].off : NO_OFF;
+}
+
+/* ---- the document walk ------------------------------------------------- */
+
+/* The node after n in document order, within the tree under root. */
+static const cp_node *next_node(const cp_node *n, const cp_node *root)
+{
+    if (n->child)
+        return n->child;
+    while (n != root && n->next == NULL)
+        n = n->parent;
+    return n == root ? NULL : n->next;
+}
+
+static int kind_has_token(cp_node_kind k)
+{
+    return cp_prov__tag_token(k) != 0;
+}
+
+/*
+ * The attributes of n in cp_attr order: the primary one (version, type or
+ * name), value, then the others, which the model keeps sorted by id.
+ */
+typedef struct aiter {
+    const cp_node *n;
+    int step;
+    int primary; /* the attribute kept in n->key */
+    const cp_xattr *x;
+} aiter;
+
+static void attr_first(aiter *it, const cp_node *n)
+{
+    it->n = n;
+    it->step = 0;
+    it->primary = cp_doc__required_attr((cp_node_kind)n->kind);
+    if (it->primary < 0)
+        it->primary = CP_ATTR_VERSION; /* the root */
+    it->x = NULL;
+}
+
+static int attr_next(aiter *it, cp_attr *a, const char **v)
+{
+    for (;;) {
+        switch (it->step) {
+        case 0:
+            it->step = 1;
+            if (it->n->key) {
+                *a = (cp_attr)it->primary;
+                *v = it->n->key;
+                return 1;
+            }
+            break;
+        case 1:
+            it->step = 2;
+            it->x = it->n->x;
+            if (it->n->value && it->n->kind != CP_NODE_DOC) {
+                *a = CP_ATTR_VALUE;
+                *v = it->n->value;
+                return 1;
+            }
+            break;
+        default:
+            if (it->x == NULL)
+                return 0;
+            *a = (cp_attr)it->x->id;
+            *v = it->x->str;
+            it->x = it->x->next;
+            return 1;
+        }
+    }
+}
+
+/*
+ * How value v of attribute a is written: a start token whose prefix is the
+ * whole value (W_START), or the bare start token (or a LITERAL name)
+ * followed by nothing, a value token or a string. The first walk keeps
+ * one record per attribute, {W_*, token on page 0, token on page 1}, for
+ * the second, so every lookup is made once.
+ */
+enum { W_START, W_EMPTY, W_VALUE, W_STRING };
+
+static void plan(cp_attr a, const char *v, uint8_t rec[3])
+{
+    uint8_t stok[2] = {0, 0}, vtok[2] = {0, 0};
+    unsigned hits = 0;
+    if (v[0] != '\0')
+        hits = cp_prov__lookup(a, v, cp_prov__attr_has_tokens(a) ? stok : NULL,
+                               vtok);
+    rec[0] = (uint8_t)(v[0] == '\0'                     ? W_EMPTY
+                       : (hits & CP_PROV_HIT_START) ? W_START
+                       : (hits & CP_PROV_HIT_VALUE) ? W_VALUE
+                                                    : W_STRING);
+    rec[1] = hits & CP_PROV_HIT_START ? stok[0] : vtok[0];
+    rec[2] = hits & CP_PROV_HIT_START ? stok[1] : vtok[1];
+}
+
+static cp_status collect_node(enc *e, const cp_node *n)
+{
+    aiter it;
+    cp_attr a;
+    const char *v;
+    uint8_t rec[3];
+    cp_status st = CP_OK;
+
+    attr_first(&it, n);
+    if (n->kind != CP_NODE_DOC && n->key == NULL)
+        return CP_E_GRAMMAR; /* the required attribute is missing */
+    if (!kind_has_token((cp_node_kind)n->kind))
+        st = set_add(e, cp_node_kind_name((cp_node_kind)n->kind), 1);
+    e->estimate += 4;
+    while (st == CP_OK && attr_next(&it, &a, &v)) {
+        if (!cp_prov__attr_has_tokens(a))
+            st = set_add(e, cp_attr_name(a), 1);
+        plan(a, v, rec);
+        if (st == CP_OK)
+            st = cp_buf__put(&e->plans, rec, sizeof rec);
+        e->estimate += 8;
+        if (rec[0] != W_STRING)
+            continue;
+        e->estimate += strlen(v);
+        if (st == CP_OK && !(e->flags & CP_WBXML_NO_STRING_TABLE))
+            st = set_add(e, v, 0);
+    }
+    return st;
+}
+
+/* Give table offsets to the LITERAL names and the repeated strings. */
+static cp_status layout_table(enc *e)
+{
+    size_t i, next;
+    for (i = 0; i < e->n; i++) {
+        sent *x = &e->ents[i];
+        if (!x->lit && x->count < 2)
+            continue;
+        if (e->tbl_len >= UINT32_MAX ||
+            cp_add__ovf(e->tbl_len, x->len, &next) ||
+            cp_add__ovf(next, 1, &next))
+            return CP_E_OVERFLOW;
+        x->off = (uint32_t)e->tbl_len;
+        e->tbl_len = next;
+    }
+    if (e->tbl_len > UINT32_MAX)
+        return CP_E_OVERFLOW;
+    return CP_OK;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static cp_status put_mbu32(cp_buf *b, uint32_t v)
+{
+    uint8_t t[5];
+    size_t i = sizeof t;
+    t[--i] = (uint8_t)(v & 0x7F);
+    while ((v >>= 7) != 0)
+        t[--i] = (uint8_t)(0x80 | (v & 0x7F));
+    return cp_buf__put(b, t + i, sizeof t - i);
+}
+
+/* One octet: the room is usually reserved already. */
+static cp_status putc_(cp_buf *b, uint8_t c)
+{
+    if (b->len + 1 < b->cap) {
+        b->p[b->len++] = c;
+        return CP_OK;
+    }
+    return cp_buf__putc(b, c);
+}
+
+static cp_status put2(cp_buf *b, uint8_t x, uint8_t y)
+{
+    uint8_t t[2];
+    t[0] = x;
+    t[1] = y;
+    return cp_buf__put(b, t, 2);
+}
+
+/* Write token tok[p] of a page that has it, switching pages if needed. */
+static cp_status put_paged(enc *e, const uint8_t tok[2], int page0_first)
+{
+    unsigned p = e->page;
+    cp_status st;
+    if (page0_first)
+        p = tok[0] ? 0 : 1;
+    else if (tok[p] == 0)
+        p = !p;
+    if (p != e->page) {
+        st = put2(&e->out, T_SWITCH_PAGE, (uint8_t)p);
+        if (st)
+            return st;
+        e->page = p;
+    }
+    return putc_(&e->out, tok[p]);
+}
+
+static cp_status put_ref(enc *e, uint8_t tok, uint32_t off)
+{
+    cp_status st = putc_(&e->out, tok);
+    return st ? st : put_mbu32(&e->out, off);
+}
+
+static cp_status put_string(enc *e, const char *v)
+{
+    uint32_t off = NO_OFF;
+    cp_status st;
+    if (!(e->flags & CP_WBXML_NO_STRING_TABLE))
+        off = set_off(e, v);
+    if (off != NO_OFF)
+        return put_ref(e, T_STR_T, off);
+    st = putc_(&e->out, T_STR_I);
+    if (st == CP_OK)
+        st = cp_buf__put(&e->out, v, strlen(v) + 1);
+    return st;
+}
+
+static cp_status put_attr(enc *e, cp_attr a, const char *v)
+{
+    const uint8_t *rec = e->plans.p + e->next_plan; /* made by collect_node */
+    uint8_t stok[2];
+    cp_status st;
+
+    e->next_plan += 3;
+    if (rec[0] == W_START)
+        return put_paged(e, rec + 1, 0);
+    if (!cp_prov__attr_has_tokens(a)) {
+        st = put_ref(e, T_LITERAL, set_off(e, cp_attr_name(a)));
+    } else {
+        cp_prov__bare_start(a, stok);
+        st = put_paged(e, stok, 0);
+    }
+    if (st || rec[0] == W_EMPTY)
+        return st;
+    if (rec[0] == W_VALUE)
+        return put_paged(e, rec + 1, 1);
+    return put_string(e, v);
+}
+
+static cp_status put_start_tag(enc *e, const cp_node *n)
+{
+    aiter it;
+    cp_attr a;
+    const char *v;
+    cp_node_kind k = (cp_node_kind)n->kind;
+    int attrs = n->key || n->x || (n->value && k != CP_NODE_DOC);
+    unsigned bits = (n->child ? TAG_C : 0) | (attrs ? TAG_A : 0);
+    cp_status st;
+
+    if (kind_has_token(k))
+        st = putc_(&e->out, (uint8_t)(cp_prov__tag_token(k) | bits));
+    else
+        st = put_ref(e, (uint8_t)(T_LITERAL | bits),
+                     set_off(e, cp_node_kind_name(k)));
+    if (st || !(bits & TAG_A))
+        return st;
+    attr_first(&it, n);
+    while (attr_next(&it, &a, &v)) {
+        st = put_attr(e, a, v);
+        if (st)
+            return st;
+    }
+    return putc_(&e->out, T_END);
+}
+
+static cp_status put_body(enc *e, const cp_node *root)
+{
+    const cp_node *n = root;
+    cp_status st;
+    for (;;) {
+        st = put_start_tag(e, n);
+        if (st)
+            return st;
+        if (n->child) {
+            n = n->child;
+            continue;
+        }
+        for (;;) {
+            if (n == root)
+                return CP_OK;
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent; /* it has content: close it */
+            st = putc_(&e->out, T_END);
+            if (st)
+                return st;
+        }
+    }
+}
+
+static cp_status put_doc(enc *e, const cp_node *root)
+{
+    static const uint8_t head[3] = {0x03, CP_PROV_PUBLIC_ID, 0x6A};
+    size_t i, need;
+    cp_status st;
+
+    if (cp_add__ovf(e->estimate, e->tbl_len, &need) ||
+        cp_add__ovf(need, 16, &need))
+        return CP_E_OVERFLOW;
+    st = cp_buf__reserve(&e->out, need);
+    if (st == CP_OK)
+        st = cp_buf__put(&e->out, head, sizeof head);
+    if (st == CP_OK)
+        st = put_mbu32(&e->out, (uint32_t)e->tbl_len);
+    for (i = 0; st == CP_OK && i < e->n; i++)
+        if (e->ents[i].off != NO_OFF)
+            st = cp_buf__put(&e->out, e->ents[i].s, e->ents[i].len + 1);
+    return st ? st : put_body(e, root);
+}
+
+static cp_status encode(enc *e, const cp_doc *doc)
+{
+    const cp_node *n;
+    size_t guess;
+    cp_status st = CP_OK;
+    /* about two attributes per element */
+    if (doc->count < (size_t)-1 / 8) {
+        guess = doc->count * 6;
+        st = cp_buf__reserve(&e->plans, guess);
+    }
+    for (n = doc->root; n != NULL && st == CP_OK;
+         n = next_node(n, doc->root)) {
+        st = collect_node(e, n);
+        if (st == CP_E_GRAMMAR) {
+            char path[CP_ERRPATH_MAX];
+            cp_err__set(e->ctx, st, CP_NO_OFFSET, "%s without its %s attribute",
+                        cp_node_kind_name((cp_node_kind)n->kind),
+                        cp_attr_name((cp_attr)cp_doc__required_attr(
+                            (cp_node_kind)n->kind)));
+            cp_doc__path(n, path, sizeof path);
+            cp_err__set_path(e->ctx, path);
+            return st;
+        }
+    }
+    if (st == CP_OK)
+        st = layout_table(e);
+    if (st == CP_OK)
+        st = put_doc(e, doc->root);
+    return st;
+}
+
+CP_EXPORT cp_status cp_doc_encode_wbxml(cp_ctx *ctx, const cp_doc *doc,
+                                        unsigned int flags, uint8_t **out,
+                                        size_t *out_len)
+{
+    enc e;
+    cp_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (ctx == NULL || doc == NULL || doc->root == NULL || out == NULL ||
+        out_len == NULL)
+        return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
+                           "cp_doc_encode_wbxml: NULL argument");
+    memset(&e, 0, sizeof e);
+    e.ctx = ctx;
+    e.flags = flags;
+    cp_buf__init(&e.out, &ctx->alloc);
+    cp_buf__init(&e.plans, &ctx->alloc);
+    st = encode(&e, doc);
+    if (st == CP_OK)
+        st = cp_buf__take(&e.out, out, out_len);
+    cp_buf__free(&e.out);
+    cp_buf__free(&e.plans);
+    cp_mem__free(&ctx->alloc, e.ents);
+    cp_mem__free(&ctx->alloc, e.slots);
+    if (st != CP_OK && st != CP_E_GRAMMAR)
+        cp_err__set(ctx, st, CP_NO_OFFSET, "WBXML encoding failed: %s",
+                    cp_strerror(st));
+    return st;
+}
