@@ -46,6 +46,9 @@ typedef struct walker {
     cp_node *fail_node;
     cp_status fail_st;
     char fail_desc[256];
+    char *text;             /* the answer, written before the commit */
+    size_t text_len;
+    void *undo_ck[CP_PATH_MAX + 1]; /* cookies of enter_path's levels */
 } walker;
 
 static const cp_node_kind error_of[CP_NODE_KIND_COUNT] = {
@@ -89,6 +92,19 @@ static cp_status fail(walker *w, cp_node *n, cp_status st, const char *fmt,
 }
 
 /* ---- paths ---------------------------------------------------------------------- */
+
+/* A characteristic's type as CSPs and the metabase see it: a top-level type
+   in its registered spelling (routing ignores case, the metabase does not,
+   so "host/x" must not escape an entry for "HOST/x"). */
+static const char *type_of(walker *w, const cp_node *n)
+{
+    if (n->parent != NULL && n->parent->kind == CP_NODE_DOC) {
+        cp_csp_reg *r = cp_engine__find(w->e, n->key);
+        if (r != NULL)
+            return r->type;
+    }
+    return n->key;
+}
 
 static cp_status path_push(walker *w, cp_node *n, const char *seg)
 {
@@ -169,11 +185,13 @@ static cp_status authorize(walker *w, cp_node *n, const char *leaf,
     }
     memcpy(spath, w->path, w->plen + 1);
     path_pop(w, base);
-    if (w->s.roles & CP_ROLE_EXEMPT)
+    if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
     st = cp_meta__lookup(w->ctx, spath, &m, NULL);
     if (st)
         return fail(w, n, st, "metabase lookup failed");
+    if (w->s.roles & CP_ROLE_EXEMPT) /* no role or rw check, values still */
+        return check_value(w, n, &m, spath);
     if ((m.rw & need) != need)
         return fail(w, n, CP_E_ACCESS_DENIED, "%s is not %s", spath,
                     need & CP_RW_WRITE ? "writable" : "readable");
@@ -212,7 +230,7 @@ static cp_status pre_node(walker *w, cp_node *n)
     }
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
-        st = path_push(w, n, n->key);
+        st = path_push(w, n, type_of(w, n));
         for (c = n->child; c != NULL && !st; c = c->next)
             st = pre_node(w, c);
         path_pop(w, base);
@@ -225,10 +243,10 @@ static cp_status pre_node(walker *w, cp_node *n)
         break;
     case CP_NODE_PARM_QUERY:
     case CP_NODE_CHARACTERISTIC_QUERY:
-        st = authorize(w, n, n->key, CP_RW_READ, 0);
+        st = authorize(w, n, type_of(w, n), CP_RW_READ, 0);
         break;
     case CP_NODE_NOCHARACTERISTIC:
-        st = authorize(w, n, n->key, wr, 0);
+        st = authorize(w, n, type_of(w, n), wr, 0);
         break;
     default:
         break;
@@ -270,8 +288,11 @@ static cp_status csp_failed(walker *w, use *u, cp_node *n, cp_status st,
 {
     if (st == CP_E_NOMEM)
         return fail(w, n, st, "out of memory");
-    return fail(w, n, st == CP_E_ACCESS_DENIED || st == CP_E_BAD_DOC ? st
-                                                                     : CP_E_CSP,
+    return fail(w, n,
+                st == CP_E_ACCESS_DENIED || st == CP_E_BAD_DOC ||
+                        st == CP_E_EXISTS
+                    ? st
+                    : CP_E_CSP,
                 "%s %s failed: %s", u->reg->type, what, csp_desc(w, u, st));
 }
 
@@ -302,6 +323,14 @@ static jentry *journal_add(walker *w, use *u, int kind, const char *name)
     return j;
 }
 
+/* External transactioning puts old values back through parm. */
+static cp_status cannot_restore(walker *w, use *u, cp_node *n)
+{
+    return fail(w, n, CP_E_CSP,
+                "%s keeps no undo and cannot restore values: refused",
+                u->reg->type);
+}
+
 /* Ask the CSP for a parm's current value (external transactioning). */
 static cp_status record_parm(walker *w, use *u, cp_node *n, void *cookie)
 {
@@ -313,6 +342,8 @@ static cp_status record_parm(walker *w, use *u, cp_node *n, void *cookie)
         return fail(w, n, CP_E_CSP,
                     "%s keeps no undo and cannot be queried: refused",
                     u->reg->type);
+    if (u->reg->ops.parm == NULL)
+        return cannot_restore(w, u, n);
     w->s.answered = 0;
     st = u->reg->ops.parm_query(u->reg->user, &w->s, w->path, n->key, cookie);
     if (st != CP_OK && st != CP_E_NOT_FOUND)
@@ -388,7 +419,7 @@ static cp_status do_noparm(walker *w, use *u, cp_node *n, void *cookie)
     u->did_work = 1;
     st = u->reg->ops.noparm(u->reg->user, &w->s, w->path, n->key, cookie);
     if (st == CP_E_NOT_FOUND)
-        return fail(w, n, CP_E_NOT_FOUND, "%s/%s does not exist", w->path,
+        return fail(w, n, CP_E_NOT_FOUND, "%s%s%s does not exist", w->path, w->plen ? "/" : "",
                     n->key);
     return st ? csp_failed(w, u, n, st, "noparm") : CP_OK;
 }
@@ -424,7 +455,7 @@ static cp_status do_char_query(walker *w, use *u, cp_node *n, void *cookie)
     cp_status st;
     if (u->reg->ops.characteristic_query == NULL)
         return unsupported(w, u, n);
-    st = path_push(w, n, n->key);
+    st = path_push(w, n, type_of(w, n));
     if (!st)
         st = query_tree(w, u, w->path, recursive, cookie, &tree);
     path_pop(w, base);
@@ -449,10 +480,11 @@ static cp_status do_char_query(walker *w, use *u, cp_node *n, void *cookie)
 static cp_status do_nochar(walker *w, use *u, cp_node *n, void *cookie)
 {
     size_t base = w->plen;
+    const char *type = type_of(w, n);
     cp_status st;
     if (u->reg->ops.nocharacteristic == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, n->key, CP_RW_WRITE, 0);
+    st = authorize(w, n, type, CP_RW_WRITE, 0);
     if (st)
         return st;
     if (external(u)) { /* keep the whole subtree to put it back */
@@ -462,12 +494,14 @@ static cp_status do_nochar(walker *w, use *u, cp_node *n, void *cookie)
             return fail(w, n, CP_E_CSP,
                         "%s keeps no undo and cannot be queried: refused",
                         u->reg->type);
-        st = path_push(w, n, n->key);
+        if (u->reg->ops.parm == NULL)
+            return cannot_restore(w, u, n);
+        st = path_push(w, n, type);
         if (!st)
             st = query_tree(w, u, w->path, 1, cookie, &tree);
         path_pop(w, base);
         if (st == CP_E_NOT_FOUND)
-            return fail(w, n, st, "%s/%s does not exist", w->path, n->key);
+            return fail(w, n, st, "%s%s%s does not exist", w->path, w->plen ? "/" : "", type);
         if (st)
             return csp_failed(w, u, n, st, "query of the old tree");
         j = journal_add(w, u, J_CHAR, NULL);
@@ -478,13 +512,13 @@ static cp_status do_nochar(walker *w, use *u, cp_node *n, void *cookie)
         j->tree = tree;
     }
     u->did_work = 1;
-    st = path_push(w, n, n->key);
+    st = path_push(w, n, type);
     if (!st)
         st = u->reg->ops.nocharacteristic(u->reg->user, &w->s, w->path,
-                                          n->key, cookie);
+                                          type, cookie);
     path_pop(w, base);
     if (st == CP_E_NOT_FOUND)
-        return fail(w, n, st, "%s/%s does not exist", w->path, n->key);
+        return fail(w, n, st, "%s%s%s does not exist", w->path, w->plen ? "/" : "", type);
     return st ? csp_failed(w, u, n, st, "nocharacteristic") : CP_OK;
 }
 
@@ -532,11 +566,12 @@ static cp_status apply_char(walker *w, use *u, cp_node *n, void *pcookie)
 {
     size_t base = w->plen;
     void *cookie = NULL;
-    cp_status st = path_push(w, n, n->key);
+    const char *type = type_of(w, n);
+    cp_status st = path_push(w, n, type);
     if (!st)
         st = note_created(w, u, n, pcookie);
     if (!st && u->reg->ops.char_enter != NULL) {
-        st = u->reg->ops.char_enter(u->reg->user, &w->s, w->path, n->key,
+        st = u->reg->ops.char_enter(u->reg->user, &w->s, w->path, type,
                                     pcookie, &cookie);
         if (st)
             st = csp_failed(w, u, n, st, "characteristic");
@@ -544,7 +579,7 @@ static cp_status apply_char(walker *w, use *u, cp_node *n, void *pcookie)
     if (!st)
         st = apply_children(w, u, n, cookie);
     if (!st && u->reg->ops.char_leave != NULL) {
-        st = u->reg->ops.char_leave(u->reg->user, &w->s, w->path, n->key,
+        st = u->reg->ops.char_leave(u->reg->user, &w->s, w->path, type,
                                     cookie);
         if (st)
             st = csp_failed(w, u, n, st, "characteristic");
@@ -597,11 +632,14 @@ static cp_status enter_path(walker *w, use *u, const char *path,
         memcpy(seg, path + i, k - i);
         seg[k - i] = '\0';
         st = path_push(w, NULL, seg);
-        if (!st && u->reg->ops.char_enter != NULL)
+        if (!st && u->reg->ops.char_enter != NULL) {
+            void *c = NULL;
             st = u->reg->ops.char_enter(u->reg->user, &w->s, w->path, seg, pc,
-                                        &pc);
+                                        &c);
+            pc = c;
+        }
         if (!st)
-            (*levels)++;
+            w->undo_ck[(*levels)++] = pc; /* each level eats >= 1 octet */
         i = k + 1;
     }
     *cookie = pc;
@@ -615,7 +653,8 @@ static cp_status leave_path(walker *w, use *u, size_t levels)
         const char *type = strrchr(w->path, '/');
         type = type ? type + 1 : w->path;
         if (u->reg->ops.char_leave != NULL &&
-            u->reg->ops.char_leave(u->reg->user, &w->s, w->path, type, NULL))
+            u->reg->ops.char_leave(u->reg->user, &w->s, w->path, type,
+                                   w->undo_ck[levels]))
             st = CP_E_ROLLBACK;
         path_pop(w, type == w->path ? 0 : (size_t)(type - w->path - 1));
     }
@@ -665,6 +704,8 @@ static cp_status undo_entry(walker *w, use *u, jentry *j)
             st = u->reg->ops.nocharacteristic(u->reg->user, &w->s, j->path,
                                               slash ? slash + 1 : j->path,
                                               cookie);
+        if (st == CP_E_NOT_FOUND)
+            st = CP_OK; /* its char_enter failed before making it */
         st2 = leave_path(w, u, levels);
         return st ? st : st2;
     }
@@ -783,7 +824,7 @@ static cp_status annotate(walker *w, cp_node *n)
     cp_node *c;
     cp_status st = CP_OK;
     if (n->kind == CP_NODE_CHARACTERISTIC) {
-        st = path_push(w, n, n->key);
+        st = path_push(w, n, type_of(w, n));
         for (c = n->child; c != NULL && !st; c = c->next)
             st = annotate(w, c);
         path_pop(w, base);
@@ -866,6 +907,12 @@ static cp_status run(walker *w)
         next = n->next;
         st = apply_top(w, n);
     }
+    if (!st) { /* an answer that cannot be written must not commit */
+        st = cp_doc_write_xml(w->ctx, w->out, 0, &w->text, &w->text_len);
+        if (st)
+            fail(w, NULL, st, "cannot write the output document: %s",
+                 cp_strerror(st));
+    }
     if (!st)
         st = commit_all(w);
     if (st) {
@@ -891,6 +938,15 @@ static void free_journals(walker *w)
 static cp_status finish(walker *w, cp_status st, char **out, size_t *out_len)
 {
     cp_status wst;
+    if (st == CP_OK && w->text != NULL) {
+        *out = w->text;
+        if (out_len)
+            *out_len = w->text_len;
+        w->text = NULL;
+        return CP_OK;
+    }
+    cp_mem__free(&w->ctx->alloc, w->text);
+    w->text = NULL;
     if (st)
         mark_failure(w);
     wst = cp_doc_write_xml(w->ctx, w->out, 0, out, out_len);
@@ -907,14 +963,11 @@ static cp_status finish(walker *w, cp_status st, char **out, size_t *out_len)
     return st;
 }
 
-CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
-                                          uint32_t roles, unsigned int flags,
-                                          char **out, size_t *out_len)
+/* Check the arguments every entry point shares; clears *out. */
+static cp_status check_args(cp_ctx *ctx, const void *in, unsigned flags,
+                            char **out, size_t *out_len)
 {
-    walker *w;
-    cp_arena ar;
-    cp_status st;
-    if (ctx == NULL || doc == NULL || out == NULL)
+    if (ctx == NULL || in == NULL || out == NULL)
         return CP_E_INVALID_ARG;
     *out = NULL;
     if (out_len)
@@ -922,14 +975,21 @@ CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
     if (flags & ~(CP_PROCESS | CP_METADATA))
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "unknown flags 0x%x", flags);
-    if (cp_ctx__enter(ctx) != CP_OK)
-        return cp_err__set(ctx, CP_E_BUSY, CP_NO_OFFSET,
-                           "another configuration call is running");
+    return CP_OK;
+}
+
+/* The call proper, on a context this call has entered. */
+static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
+                                 uint32_t roles, unsigned flags, char **out,
+                                 size_t *out_len)
+{
+    walker *w;
+    cp_arena ar;
+    cp_status st;
     cp_arena__init(&ar, &ctx->alloc, 4096);
     w = cp_arena__alloc(&ar, sizeof *w);
     if (w == NULL) {
         cp_arena__free(&ar);
-        cp_ctx__leave(ctx);
         return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET, "out of memory");
     }
     memset(w, 0, sizeof *w);
@@ -942,12 +1002,19 @@ CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
     w->s.base_roles = roles;
     cp_buf__init(&w->s.answer, &ctx->alloc);
     st = cp_engine__get(ctx, &w->e);
+    if (!st) {
+        /* cp_roles_effective falls back to the default policies when the
+           state cannot be loaded: load it here and fail closed instead */
+        struct cp_trust_state *ts;
+        st = cp_trust__state(ctx, &ts);
+    }
     if (!st)
         w->s.roles = cp_roles_effective(ctx, roles);
     if (!st)
         st = cp_doc__clone(ctx, doc, &w->out);
     if (st) {
-        cp_err__set(ctx, st, CP_NO_OFFSET, "out of memory");
+        if (st == CP_E_NOMEM)
+            cp_err__set(ctx, st, CP_NO_OFFSET, "out of memory");
     } else {
         st = run(w);
         st = finish(w, st, out, out_len);
@@ -957,6 +1024,49 @@ CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
     cp_doc_free(w->out);
     ar = w->ar;
     cp_arena__free(&ar);
+    return st;
+}
+
+/*
+ * Enter ctx first, then decode and process: a context busy in another
+ * thread is not touched at all (its error detail belongs to that call).
+ */
+static cp_status process_input(cp_ctx *ctx, const uint8_t *in, size_t in_len,
+                               uint32_t roles, unsigned flags, char **out,
+                               size_t *out_len, int wbxml)
+{
+    cp_doc *doc = NULL;
+    cp_status st = check_args(ctx, in, flags, out, out_len);
+    if (st)
+        return st;
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return CP_E_BUSY;
+    st = wbxml ? cp_doc_decode_wbxml(ctx, in, in_len, &doc)
+               : cp_doc_load(ctx, in, in_len, &doc);
+    if (!st)
+        st = process_entered(ctx, doc, roles, flags, out, out_len);
+    cp_doc_free(doc);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+cp_status cp_engine__process(cp_ctx *ctx, const cp_doc *doc, uint32_t roles,
+                             unsigned int flags, char **out, size_t *out_len)
+{
+    cp_status st = check_args(ctx, doc, flags, out, out_len);
+    return st ? st : process_entered(ctx, doc, roles, flags, out, out_len);
+}
+
+CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
+                                          uint32_t roles, unsigned int flags,
+                                          char **out, size_t *out_len)
+{
+    cp_status st = check_args(ctx, doc, flags, out, out_len);
+    if (st)
+        return st;
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return CP_E_BUSY;
+    st = process_entered(ctx, doc, roles, flags, out, out_len);
     cp_ctx__leave(ctx);
     return st;
 }
@@ -966,20 +1076,8 @@ CP_EXPORT cp_status cp_process_config_xml(cp_ctx *ctx, const char *in,
                                           unsigned int flags, char **out,
                                           size_t *out_len)
 {
-    cp_doc *doc = NULL;
-    cp_status st;
-    if (ctx == NULL || in == NULL || out == NULL)
-        return CP_E_INVALID_ARG;
-    *out = NULL;
-    if (ctx->busy)
-        return cp_err__set(ctx, CP_E_BUSY, CP_NO_OFFSET,
-                           "another configuration call is running");
-    st = cp_doc_load(ctx, (const uint8_t *)in, in_len, &doc);
-    if (st)
-        return st;
-    st = cp_process_config_doc(ctx, doc, roles, flags, out, out_len);
-    cp_doc_free(doc);
-    return st;
+    return process_input(ctx, (const uint8_t *)in, in_len, roles, flags, out,
+                         out_len, 0);
 }
 
 CP_EXPORT cp_status cp_process_config_wbxml(cp_ctx *ctx, const uint8_t *in,
@@ -987,18 +1085,5 @@ CP_EXPORT cp_status cp_process_config_wbxml(cp_ctx *ctx, const uint8_t *in,
                                             unsigned int flags, char **out,
                                             size_t *out_len)
 {
-    cp_doc *doc = NULL;
-    cp_status st;
-    if (ctx == NULL || in == NULL || out == NULL)
-        return CP_E_INVALID_ARG;
-    *out = NULL;
-    if (ctx->busy)
-        return cp_err__set(ctx, CP_E_BUSY, CP_NO_OFFSET,
-                           "another configuration call is running");
-    st = cp_doc_decode_wbxml(ctx, in, in_len, &doc);
-    if (st)
-        return st;
-    st = cp_process_config_doc(ctx, doc, roles, flags, out, out_len);
-    cp_doc_free(doc);
-    return st;
+    return process_input(ctx, in, in_len, roles, flags, out, out_len, 1);
 }
