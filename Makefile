@@ -87,6 +87,7 @@ TEST_BINS  = $(TEST_SRCS:test/%.c=$(BUILD)/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
+        python-test consumer-check doc \
         headertest symcheck shared-smoke
 
 all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
@@ -138,7 +139,38 @@ test: deps $(TEST_BINS) $(TOOL)
 examples-run: $(EXAMPLE_BINS)
 	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $$e > $(BUILD)/examples/$$(basename $$e).out; done
 
-check: deps all test examples-run shared-smoke symcheck headertest
+# The Python binding's test, against the shared library.
+python-test: $(SHAREDLIBV)
+	@if command -v python3 >/dev/null 2>&1; then \
+	  OMACP_LIB=$(abspath $(SHAREDLIBM)) CP_VECTORS=$(CP_VECTORS) \
+	    python3 examples/python/test_omacp.py; \
+	else echo "python-test: python3 missing (make deps installs it)"; exit 1; fi
+
+# Install into a scratch DESTDIR and build a consumer through pkg-config,
+# against the static and the shared library.
+CONSUMER_DIR = $(abspath $(BUILD))/consumer
+consumer-check: all
+	@rm -rf $(CONSUMER_DIR)
+	@$(MAKE) --no-print-directory install DESTDIR=$(CONSUMER_DIR) PREFIX=/usr/local >/dev/null
+	@set -e; pc="$(CONSUMER_DIR)/usr/local/lib/pkgconfig"; \
+	  flags="--define-variable=prefix=$(CONSUMER_DIR)/usr/local \
+	         --define-variable=libdir=$(CONSUMER_DIR)/usr/local/lib \
+	         --define-variable=includedir=$(CONSUMER_DIR)/usr/local/include"; \
+	  cflags=$$(PKG_CONFIG_PATH=$$pc $(PKG_CONFIG) $$flags --cflags omacp); \
+	  libs=$$(PKG_CONFIG_PATH=$$pc $(PKG_CONFIG) $$flags --libs omacp); \
+	  slibs=$$(PKG_CONFIG_PATH=$$pc $(PKG_CONFIG) $$flags --static --libs omacp); \
+	  $(CC) $$cflags -o $(CONSUMER_DIR)/csp_example_shared examples/csp_example.c $$libs; \
+	  $(CC) $$cflags -o $(CONSUMER_DIR)/csp_example_static examples/csp_example.c \
+	    -Wl,-Bstatic -lomacp -Wl,-Bdynamic $$(echo $$slibs | sed 's/-lomacp//'); \
+	  LD_LIBRARY_PATH=$(CONSUMER_DIR)/usr/local/lib $(CONSUMER_DIR)/csp_example_shared >/dev/null; \
+	  $(CONSUMER_DIR)/csp_example_static >/dev/null; \
+	  test -x $(CONSUMER_DIR)/usr/local/bin/omacp; \
+	  $(MAKE) --no-print-directory uninstall DESTDIR=$(CONSUMER_DIR) PREFIX=/usr/local >/dev/null; \
+	  left=$$(find $(CONSUMER_DIR)/usr -type f | wc -l); \
+	  test "$$left" = 0 || { echo "consumer-check: uninstall left $$left files"; exit 1; }
+	@echo "consumer-check: installed, built against pkg-config omacp (static and shared), ran, uninstalled"
+
+check: deps all test examples-run shared-smoke symcheck headertest python-test consumer-check
 	@echo "make check: all passed"
 
 # Link a small program against the shared library and run it.
@@ -175,7 +207,7 @@ headertest:
 	done; echo "headertest: $(words $(HEADERS)) headers OK (C99 and C++)"
 
 # ---- set-up on a fresh Debian machine --------------------------------------
-DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config
+DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
@@ -191,9 +223,8 @@ deps:
 	    echo "  sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
 
-demo: deps $(TOOL)
-	@echo "== omacp decode examples/data/provcont-appc.wbxml"
-	@$(TOOL) decode --pretty examples/data/provcont-appc.wbxml
+demo: deps $(BUILD)/examples/device-sim
+	@$(BUILD)/examples/device-sim
 
 bench: deps $(STATICLIB)
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) run
@@ -213,6 +244,8 @@ install: all
 	  -e 's|@XML_LIBS@|$(XML_LIBS)|g' -e 's|@XML_REQ@|$(if $(XML_LIBS),expat,)|g' \
 	  pkgconfig/omacp.pc.in > $(DESTDIR)$(pkgconfigdir)/omacp.pc
 	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/omacp
+	install -d $(DESTDIR)$(mandir)/man1
+	install -m 644 man/omacp.1 $(DESTDIR)$(mandir)/man1/omacp.1
 
 uninstall:
 	rm -f $(DESTDIR)$(includedir)/omacp.h
@@ -222,6 +255,14 @@ uninstall:
 	  $(DESTDIR)$(libdir)/libomacp.so.$(VERSION_MAJOR) \
 	  $(DESTDIR)$(libdir)/libomacp.so.$(VERSION)
 	rm -f $(DESTDIR)$(pkgconfigdir)/omacp.pc $(DESTDIR)$(bindir)/omacp
+	rm -f $(DESTDIR)$(mandir)/man1/omacp.1
+
+# API reference from the headers (Doxygen is optional: apt-get install doxygen).
+doc:
+	@command -v doxygen >/dev/null 2>&1 || { echo "make doc needs doxygen: sudo apt-get install -y doxygen"; exit 1; }
+	@mkdir -p $(BUILD)/doc
+	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/doc") | doxygen - >/dev/null
+	@echo "API reference: $(BUILD)/doc/html/index.html"
 
 clean:
 	rm -rf build build-san build-cov build-noxml build-*

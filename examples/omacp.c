@@ -39,6 +39,27 @@ static const char usage_text[] =
     "      (one per SIM) is tried. Exit 0 authentic, 1 not authentic,\n"
     "      65 malformed. For USERPINMAC --pin is the whole typed string.\n"
     "\n"
+    "Device commands (one simulated device per state directory):\n"
+    "  device init --state DIR [--profile branded|unbranded] [--tier one|two]\n"
+    "              [--imsi DIGITS]...\n"
+    "      Make a new device in DIR (default: branded, two-tier).\n"
+    "  push --state DIR [--ppg any|known|trusted] [--gateway ADDR] [--pin PIN]\n"
+    "       [--confirm] [FILE|-]\n"
+    "      Deliver a WSP push PDU: the output document on stdout, one verdict\n"
+    "      line on stderr. --pin answers one PIN prompt; --confirm says yes to\n"
+    "      the network-PIN confirmation. Exit 0 applied, 1 refused or rolled\n"
+    "      back, 65 malformed.\n"
+    "  sms --state DIR [push options] PART...\n"
+    "      The same from SMS user data parts with their UDH (hex or files),\n"
+    "      reassembled in any order.\n"
+    "  process --state DIR --source api-privileged|api-normal|rapi|cpf|boot|ui\n"
+    "          [--signer SHA1HEX] [--metadata] [FILE|-]\n"
+    "      Run a document through cp_process_config_xml with that source's\n"
+    "      roles; same output and exit codes as push.\n"
+    "  policy --state DIR get ID | set ID VALUE | reset ID | list\n"
+    "  spc --state DIR add SHA1HEX ROLEMASK | remove SHA1HEX | list\n"
+    "      The SPC store that gives signed .cpf files their roles.\n"
+    "\n"
     "Options:\n"
     "  -h, --help       this text\n"
     "  -V, --version    library and tool version\n"
@@ -296,6 +317,12 @@ static const struct command commands[] = {
     {"encode", cmd_encode},
     {"mac", cmd_mac},
     {"verify", cmd_verify},
+    {"device", cmd_device},
+    {"push", cmd_push},
+    {"sms", cmd_sms},
+    {"process", cmd_process},
+    {"policy", cmd_policy},
+    {"spc", cmd_spc},
 };
 
 int main(int argc, char **argv)

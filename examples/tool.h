@@ -30,5 +30,11 @@ int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_mac(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_sms(int argc, char **argv);
+int cmd_process(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_spc(int argc, char **argv);
 
 #endif

@@ -17,5 +17,7 @@
 #include "omacp/bootstrap.h"
 #include "omacp/store.h"
 #include "omacp/engine.h"
+#include "omacp/sms.h"
+#include "omacp/push.h"
 
 #endif /* OMACP_H */

@@ -90,7 +90,7 @@ void cp_buf__free(cp_buf *b)
 void cp_rd__init(cp_rd *r, const uint8_t *p, size_t n)
 {
     r->start = r->p = p;
-    r->end = p + n;
+    r->end = n ? p + n : p; /* no pointer arithmetic on NULL */
 }
 
 size_t cp_rd__off(const cp_rd *r)

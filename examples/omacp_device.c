@@ -1,0 +1,693 @@
+/*
+ * omacp_device.c - the device commands of the omacp tool: one simulated
+ * device per state directory (kept by the file store).
+ *
+ *   omacp device init --state DIR [--profile branded|unbranded]
+ *                     [--tier one|two] [--imsi DIGITS]...
+ *   omacp push    --state DIR [--ppg any|known|trusted] [--gateway ADDR]
+ *                 [--pin PIN] [--confirm] [FILE|-]
+ *   omacp sms     --state DIR [--ppg ...] [--gateway ADDR] [--pin PIN]
+ *                 [--confirm] PART...
+ *   omacp process --state DIR --source SOURCE [--signer SHA1HEX]
+ *                 [--metadata] [FILE|-]
+ *   omacp policy  --state DIR get ID | set ID VALUE | reset ID | list
+ *   omacp spc     --state DIR add SHA1HEX ROLEMASK | remove SHA1HEX | list
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "omacp.h"
+#include "tool.h"
+
+#define DEVICE_BLOB "device"
+
+/* The ProvCont types the tool's device keeps with the generic settings CSP. */
+static const char *const settings_types[] = {
+    "NAPDEF", "APPLICATION", "CLIENTIDENTITY", "VENDORCONFIG", "ACCESS"};
+
+typedef struct device {
+    cp_storage store;
+    cp_ctx *ctx;
+    char imsis[CP_MAX_IMSIS][16];
+    const char *imsi_ptr[CP_MAX_IMSIS];
+    size_t n_imsis;
+    cp_profile profile;
+    cp_tier tier;
+} device;
+
+/* Common options of the device commands. */
+typedef struct dopts {
+    const char *state, *file, *pin, *gateway, *source, *signer;
+    cp_ppg ppg;
+    int metadata, confirm;
+    char **rest; /* positional arguments */
+    int nrest;
+} dopts;
+
+static int parse_dopts(int argc, char **argv, dopts *o)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    o->rest = calloc((size_t)argc + 1, sizeof *o->rest);
+    if (o->rest == NULL)
+        return EXIT_SOFTWARE;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int val = i + 1 < argc;
+        if (strcmp(a, "--state") == 0 && val) {
+            o->state = argv[++i];
+        } else if (strcmp(a, "--pin") == 0 && val) {
+            o->pin = argv[++i];
+        } else if (strcmp(a, "--gateway") == 0 && val) {
+            o->gateway = argv[++i];
+        } else if (strcmp(a, "--source") == 0 && val) {
+            o->source = argv[++i];
+        } else if (strcmp(a, "--signer") == 0 && val) {
+            o->signer = argv[++i];
+        } else if (strcmp(a, "--ppg") == 0 && val) {
+            const char *p = argv[++i];
+            if (strcmp(p, "any") == 0)
+                o->ppg = CP_PPG_ANY;
+            else if (strcmp(p, "known") == 0)
+                o->ppg = CP_PPG_KNOWN;
+            else if (strcmp(p, "trusted") == 0)
+                o->ppg = CP_PPG_TRUSTED;
+            else {
+                fprintf(stderr, "omacp: --ppg takes any, known or trusted\n");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--metadata") == 0) {
+            o->metadata = 1;
+        } else if (strcmp(a, "--confirm") == 0) {
+            o->confirm = 1;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "omacp %s: unknown or incomplete option %s\n",
+                    argv[0], a);
+            return EXIT_USAGE;
+        } else {
+            o->rest[o->nrest++] = argv[i];
+        }
+    }
+    if (o->state == NULL) {
+        fprintf(stderr, "omacp %s: --state DIR is required\n", argv[0]);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* ---- the device's configuration blob: "key=value" lines ----------------- */
+
+static int save_config(device *d)
+{
+    char buf[256];
+    size_t i, n;
+    n = (size_t)snprintf(buf, sizeof buf, "profile=%s\ntier=%s\n",
+                         d->profile == CP_PROFILE_UNBRANDED ? "unbranded"
+                                                            : "branded",
+                         d->tier == CP_TIER_ONE ? "one" : "two");
+    for (i = 0; i < d->n_imsis; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "imsi=%s\n",
+                              d->imsis[i]);
+    return d->store.save(d->store.user, DEVICE_BLOB, (const uint8_t *)buf,
+                         n) == CP_OK
+               ? EXIT_OK
+               : EXIT_CANTCREAT;
+}
+
+static int load_config(device *d, const char *state)
+{
+    char buf[512], *line, *save = NULL;
+    size_t len = 0;
+    cp_status st = d->store.load(d->store.user, DEVICE_BLOB, (uint8_t *)buf,
+                                 sizeof buf - 1, &len);
+    if (st != CP_OK) {
+        fprintf(stderr,
+                "omacp: %s is not a device (run: omacp device init --state %s)\n",
+                state, state);
+        return EXIT_NOINPUT;
+    }
+    buf[len] = '\0';
+    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strcmp(line, "profile=unbranded") == 0)
+            d->profile = CP_PROFILE_UNBRANDED;
+        else if (strcmp(line, "tier=one") == 0)
+            d->tier = CP_TIER_ONE;
+        else if (strncmp(line, "imsi=", 5) == 0 && d->n_imsis < CP_MAX_IMSIS &&
+                 strlen(line + 5) < sizeof d->imsis[0])
+            strcpy(d->imsis[d->n_imsis++], line + 5);
+    }
+    return EXIT_OK;
+}
+
+/* Open the device in state: storage, context, CSPs. */
+static int device_open(device *d, const char *state)
+{
+    cp_config cfg;
+    size_t i;
+    int rc;
+    memset(d, 0, sizeof *d);
+    if (cp_store_file_open(state, &d->store) != CP_OK) {
+        fprintf(stderr, "omacp: cannot open the state directory %s\n", state);
+        return EXIT_NOINPUT;
+    }
+    rc = load_config(d, state);
+    if (rc) {
+        cp_store_file_close(&d->store);
+        return rc;
+    }
+    cp_config_init(&cfg);
+    cfg.storage = d->store;
+    cfg.profile = d->profile;
+    cfg.tier = d->tier;
+    for (i = 0; i < d->n_imsis; i++)
+        d->imsi_ptr[i] = d->imsis[i];
+    cfg.imsis = d->imsi_ptr;
+    cfg.n_imsis = d->n_imsis;
+    if (cp_ctx_new(&cfg, &d->ctx) != CP_OK ||
+        cp_csp_register_builtins(d->ctx) != CP_OK) {
+        fprintf(stderr, "omacp: cannot set up the device\n");
+        cp_ctx_free(d->ctx);
+        cp_store_file_close(&d->store);
+        return EXIT_SOFTWARE;
+    }
+    for (i = 0; i < sizeof settings_types / sizeof settings_types[0]; i++)
+        cp_csp_register_settings(d->ctx, settings_types[i]);
+    if (cp_state_load(d->ctx) == CP_E_CORRUPT)
+        fprintf(stderr, "omacp: warning: %s\n", cp_ctx_error_message(d->ctx));
+    return EXIT_OK;
+}
+
+static void device_close(device *d)
+{
+    cp_ctx_free(d->ctx);
+    cp_store_file_close(&d->store);
+}
+
+/* ---- device init ---------------------------------------------------------- */
+
+static int cmd_device_init(int argc, char **argv)
+{
+    device d;
+    const char *state = NULL;
+    int i, rc;
+    uint8_t probe[8];
+    size_t plen = 0;
+    memset(&d, 0, sizeof d);
+    for (i = 2; i < argc; i++) {
+        int val = i + 1 < argc;
+        if (strcmp(argv[i], "--state") == 0 && val) {
+            state = argv[++i];
+        } else if (strcmp(argv[i], "--profile") == 0 && val) {
+            i++;
+            if (strcmp(argv[i], "unbranded") == 0)
+                d.profile = CP_PROFILE_UNBRANDED;
+            else if (strcmp(argv[i], "branded") != 0) {
+                fprintf(stderr, "omacp: --profile takes branded or unbranded\n");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--tier") == 0 && val) {
+            i++;
+            if (strcmp(argv[i], "one") == 0)
+                d.tier = CP_TIER_ONE;
+            else if (strcmp(argv[i], "two") != 0) {
+                fprintf(stderr, "omacp: --tier takes one or two\n");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--imsi") == 0 && val) {
+            const char *s = argv[++i];
+            size_t k, n = strlen(s);
+            if (d.n_imsis == CP_MAX_IMSIS || n < 13 || n > 15) {
+                fprintf(stderr, "omacp: an IMSI is 13-15 digits, at most %d\n",
+                        CP_MAX_IMSIS);
+                return EXIT_USAGE;
+            }
+            for (k = 0; k < n; k++)
+                if (s[k] < '0' || s[k] > '9') {
+                    fprintf(stderr, "omacp: an IMSI is decimal digits\n");
+                    return EXIT_USAGE;
+                }
+            strcpy(d.imsis[d.n_imsis++], s);
+        } else {
+            fprintf(stderr, "omacp device init: unknown option %s\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (state == NULL) {
+        fprintf(stderr, "omacp device init: --state DIR is required\n");
+        return EXIT_USAGE;
+    }
+    if (mkdir(state, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "omacp: cannot create %s: %s\n", state, strerror(errno));
+        return EXIT_CANTCREAT;
+    }
+    if (cp_store_file_open(state, &d.store) != CP_OK) {
+        fprintf(stderr, "omacp: cannot use %s as a state directory\n", state);
+        return EXIT_CANTCREAT;
+    }
+    if (d.store.load(d.store.user, DEVICE_BLOB, probe, sizeof probe, &plen) !=
+        CP_E_NOT_FOUND) {
+        fprintf(stderr, "omacp: %s holds a device already\n", state);
+        cp_store_file_close(&d.store);
+        return EXIT_REFUSED;
+    }
+    rc = save_config(&d);
+    cp_store_file_close(&d.store);
+    if (rc == EXIT_OK)
+        printf("device initialised in %s: %s, %s-tier, %lu IMSI(s)\n", state,
+               d.profile == CP_PROFILE_UNBRANDED ? "unbranded" : "branded",
+               d.tier == CP_TIER_ONE ? "one" : "two", (unsigned long)d.n_imsis);
+    return rc;
+}
+
+int cmd_device(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "init") == 0)
+        return cmd_device_init(argc, argv);
+    fprintf(stderr, "omacp device: the sub-command is init\n");
+    return EXIT_USAGE;
+}
+
+/* ---- push and sms ------------------------------------------------------------- */
+
+struct pin_state {
+    const char *pin;
+    int used;
+};
+
+static cp_status tool_pin(void *user, int sec, unsigned attempt,
+                          unsigned left, char *pin, size_t cap)
+{
+    struct pin_state *p = user;
+    (void)sec;
+    (void)attempt;
+    (void)left;
+    if (p->pin == NULL || p->used || strlen(p->pin) >= cap)
+        return CP_E_BAD_PIN; /* the "user" gives up */
+    p->used = 1;
+    memcpy(pin, p->pin, strlen(p->pin) + 1);
+    return CP_OK;
+}
+
+static int tool_confirm(void *user, const cp_verdict *v)
+{
+    (void)v;
+    return *(const int *)user;
+}
+
+struct hook_user {
+    struct pin_state pin;
+    int confirm;
+};
+
+static cp_status hook_pin(void *user, int sec, unsigned attempt, unsigned left,
+                          char *pin, size_t cap)
+{
+    return tool_pin(&((struct hook_user *)user)->pin, sec, attempt, left, pin,
+                    cap);
+}
+
+static int hook_confirm(void *user, const cp_verdict *v)
+{
+    return tool_confirm(&((struct hook_user *)user)->confirm, v);
+}
+
+/* Print the outcome: the output document on stdout, one line on stderr. */
+static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r)
+{
+    const cp_verdict *v = &r->verdict;
+    if (r->output)
+        printf("%s\n", r->output);
+    if (st == CP_OK) {
+        fprintf(stderr, "omacp: applied: SEC=%s roles=0x%lx%s\n",
+                cp_sec_name(v->sec), (unsigned long)v->roles,
+                v->is_bootstrap ? " (bootstrap)" : "");
+        return EXIT_OK;
+    }
+    fprintf(stderr, "omacp: %s: %s: %s\n",
+            r->outcome == CP_OUTCOME_MALFORMED      ? "malformed"
+            : r->outcome == CP_OUTCOME_ROLLED_BACK ? "rolled back"
+                                                    : "refused",
+            cp_strerror(st),
+            v->reason_text[0] && r->outcome != CP_OUTCOME_ROLLED_BACK
+                ? v->reason_text
+                : cp_ctx_error_message(ctx));
+    return r->outcome == CP_OUTCOME_MALFORMED ? EXIT_DATAERR : EXIT_REFUSED;
+}
+
+static void setup_push(const dopts *o, struct hook_user *hu, cp_push_hooks *h,
+                       cp_gateway *gw)
+{
+    memset(hu, 0, sizeof *hu);
+    hu->pin.pin = o->pin;
+    hu->confirm = o->confirm;
+    cp_push_hooks_init(h);
+    h->pin = hook_pin;
+    h->confirm = hook_confirm;
+    h->user = hu;
+    cp_gateway_init(gw);
+    gw->ppg = o->ppg;
+    gw->address = o->gateway;
+}
+
+int cmd_push(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    struct hook_user hu;
+    cp_push_hooks h;
+    cp_gateway gw;
+    cp_push_result r;
+    uint8_t *pdu = NULL;
+    size_t len = 0;
+    int rc = parse_dopts(argc, argv, &o);
+    if (rc == EXIT_OK && o.nrest > 1) {
+        fprintf(stderr, "omacp push: only one input file\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    rc = tool_read_input(o.nrest ? o.rest[0] : NULL, (size_t)1 << 20, &pdu,
+                         &len);
+    if (rc == EXIT_OK) {
+        cp_status st;
+        setup_push(&o, &hu, &h, &gw);
+        st = cp_push_process(d.ctx, pdu, len, &gw, &h, &r);
+        rc = report(d.ctx, st, &r);
+        cp_free(d.ctx, r.output);
+    }
+    free(pdu);
+    free(o.rest);
+    device_close(&d);
+    return rc;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A part is a file (binary user data) or a hex string. */
+static int read_part(const char *arg, uint8_t **out, size_t *len)
+{
+    size_t n = strlen(arg), i;
+    FILE *f = fopen(arg, "rb");
+    if (f != NULL) {
+        fclose(f);
+        return tool_read_input(arg, 1024, out, len);
+    }
+    if (n == 0 || n % 2 != 0) {
+        fprintf(stderr, "omacp sms: %s is neither a file nor hex\n", arg);
+        return EXIT_USAGE;
+    }
+    *out = malloc(n / 2);
+    if (*out == NULL)
+        return EXIT_SOFTWARE;
+    for (i = 0; i < n / 2; i++) {
+        int hi = hexval((unsigned char)arg[2 * i]);
+        int lo = hexval((unsigned char)arg[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(*out);
+            fprintf(stderr, "omacp sms: %s is neither a file nor hex\n", arg);
+            return EXIT_USAGE;
+        }
+        (*out)[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *len = n / 2;
+    return EXIT_OK;
+}
+
+int cmd_sms(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    struct hook_user hu;
+    cp_push_hooks h;
+    cp_gateway gw;
+    cp_push_result r;
+    cp_sms *sms = NULL;
+    int i, rc = parse_dopts(argc, argv, &o);
+    if (rc == EXIT_OK && o.nrest == 0) {
+        fprintf(stderr, "omacp sms: give the SMS user data parts\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    setup_push(&o, &hu, &h, &gw);
+    if (cp_sms_new(d.ctx, NULL, &sms) != CP_OK)
+        rc = EXIT_SOFTWARE;
+    for (i = 0; i < o.nrest && rc == EXIT_OK; i++) {
+        uint8_t *ud = NULL;
+        size_t len = 0;
+        cp_status st;
+        rc = read_part(o.rest[i], &ud, &len);
+        if (rc)
+            break;
+        st = cp_push_process_sms(d.ctx, sms, "tool", ud, len, 1, 0, &gw, &h, &r);
+        free(ud);
+        if (st == CP_OK && r.pending) {
+            if (i + 1 == o.nrest) {
+                fprintf(stderr, "omacp sms: malformed: %lu segment(s) missing\n",
+                        (unsigned long)cp_sms_pending(sms));
+                rc = EXIT_DATAERR;
+            }
+            continue;
+        }
+        if (r.verdict.reason == CP_OK && st != CP_OK && r.output == NULL &&
+            r.outcome == CP_OUTCOME_APPLIED) {
+            rc = tool_fail(d.ctx, st, "malformed SMS");
+            break;
+        }
+        rc = report(d.ctx, st, &r);
+        cp_free(d.ctx, r.output);
+        if (i + 1 < o.nrest)
+            fprintf(stderr, "omacp sms: %d part(s) after a complete message ignored\n",
+                    o.nrest - i - 1);
+        break;
+    }
+    cp_sms_free(sms);
+    free(o.rest);
+    device_close(&d);
+    return rc;
+}
+
+/* ---- process ------------------------------------------------------------------ */
+
+static int parse_sha1(const char *hex, uint8_t out[20])
+{
+    size_t i;
+    if (hex == NULL || strlen(hex) != 40)
+        return 0;
+    for (i = 0; i < 20; i++) {
+        int hi = hexval((unsigned char)hex[2 * i]);
+        int lo = hexval((unsigned char)hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return 0;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 1;
+}
+
+static int source_of(const char *s, cp_source *out)
+{
+    static const struct {
+        const char *name;
+        cp_source src;
+    } t[] = {{"api-privileged", CP_SOURCE_API_PRIVILEGED},
+             {"api-normal", CP_SOURCE_API_NORMAL},
+             {"rapi", CP_SOURCE_RAPI},
+             {"cpf", CP_SOURCE_CPF},
+             {"boot", CP_SOURCE_BOOT},
+             {"ui", CP_SOURCE_UI}};
+    size_t i;
+    for (i = 0; s != NULL && i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(t[i].name, s) == 0) {
+            *out = t[i].src;
+            return 1;
+        }
+    return 0;
+}
+
+int cmd_process(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    cp_source src;
+    uint8_t signer[20], *in = NULL;
+    uint32_t roles = 0;
+    size_t len = 0, out_len = 0;
+    char *out = NULL;
+    cp_status st;
+    int rc = parse_dopts(argc, argv, &o);
+    if (rc == EXIT_OK && !source_of(o.source, &src)) {
+        fprintf(stderr, "omacp process: --source takes api-privileged, "
+                        "api-normal, rapi, cpf, boot or ui\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && o.signer && !parse_sha1(o.signer, signer)) {
+        fprintf(stderr, "omacp process: --signer takes 40 hex digits\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    st = cp_source_roles(d.ctx, src, o.signer ? signer : NULL, &roles);
+    if (st) {
+        fprintf(stderr, "omacp: refused: %s\n", cp_ctx_error_message(d.ctx));
+        rc = EXIT_REFUSED;
+    } else {
+        rc = tool_read_input(o.nrest ? o.rest[0] : NULL, (size_t)1 << 20, &in,
+                             &len);
+    }
+    if (rc == EXIT_OK) {
+        st = cp_process_config_xml(d.ctx, (const char *)in, len, roles,
+                                   o.metadata ? CP_METADATA : CP_PROCESS, &out,
+                                   &out_len);
+        if (out)
+            printf("%s\n", out);
+        if (st == CP_OK) {
+            fprintf(stderr, "omacp: %s: roles=0x%lx\n",
+                    o.metadata ? "metadata" : "applied", (unsigned long)roles);
+        } else if (out == NULL) {
+            rc = tool_fail(d.ctx, st, "malformed input");
+        } else {
+            fprintf(stderr, "omacp: rolled back: %s: %s\n", cp_strerror(st),
+                    cp_ctx_error_message(d.ctx));
+            rc = EXIT_REFUSED;
+        }
+        cp_free(d.ctx, out);
+    }
+    free(in);
+    free(o.rest);
+    device_close(&d);
+    return rc;
+}
+
+/* ---- policy and spc -------------------------------------------------------------- */
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long v;
+    if (s == NULL || *s < '0' || *s > '9')
+        return 0;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (*end || errno || v > 0xFFFFFFFFul)
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    uint32_t id = 0, v = 0;
+    cp_status st = CP_OK;
+    int rc = parse_dopts(argc, argv, &o);
+    const char *op = o.nrest ? o.rest[0] : "";
+    if (rc == EXIT_OK &&
+        !((strcmp(op, "list") == 0 && o.nrest == 1) ||
+          ((strcmp(op, "get") == 0 || strcmp(op, "reset") == 0) &&
+           o.nrest == 2 && parse_u32(o.rest[1], &id)) ||
+          (strcmp(op, "set") == 0 && o.nrest == 3 && parse_u32(o.rest[1], &id) &&
+           parse_u32(o.rest[2], &v)))) {
+        fprintf(stderr, "omacp policy: get ID | set ID VALUE | reset ID | list\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    /* The tool speaks for the device's owner at the console: the UI. */
+    if (strcmp(op, "list") == 0) {
+        cp_policy_desc p;
+        size_t i;
+        for (i = 0; cp_policy_list(d.ctx, i, &p) == CP_OK; i++)
+            printf("%-5lu %-28s %10lu%s  %s\n", (unsigned long)p.id, p.name,
+                   (unsigned long)p.value,
+                   p.value == p.default_value ? "          " : " (changed)",
+                   p.meaning);
+    } else if (strcmp(op, "get") == 0) {
+        st = cp_policy_get(d.ctx, id, &v);
+        if (st == CP_OK)
+            printf("%lu\n", (unsigned long)v);
+    } else if (strcmp(op, "set") == 0) {
+        st = cp_policy_set(d.ctx, id, v, CP_ROLE_EXEMPT);
+    } else {
+        st = cp_policy_reset(d.ctx, id, CP_ROLE_EXEMPT);
+    }
+    if (st) {
+        fprintf(stderr, "omacp policy: %s\n", cp_ctx_error_message(d.ctx));
+        rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
+                                                            : EXIT_SOFTWARE;
+    }
+    free(o.rest);
+    device_close(&d);
+    return rc;
+}
+
+int cmd_spc(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    uint8_t sha1[20];
+    uint32_t roles = 0;
+    cp_status st = CP_OK;
+    int rc = parse_dopts(argc, argv, &o);
+    const char *op = o.nrest ? o.rest[0] : "";
+    if (rc == EXIT_OK &&
+        !((strcmp(op, "list") == 0 && o.nrest == 1) ||
+          (strcmp(op, "remove") == 0 && o.nrest == 2 && parse_sha1(o.rest[1], sha1)) ||
+          (strcmp(op, "add") == 0 && o.nrest == 3 && parse_sha1(o.rest[1], sha1) &&
+           parse_u32(o.rest[2], &roles)))) {
+        fprintf(stderr, "omacp spc: add SHA1HEX ROLEMASK | remove SHA1HEX | list\n");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    if (strcmp(op, "list") == 0) {
+        size_t i, k;
+        for (i = 0; cp_spc_get(d.ctx, i, sha1, &roles) == CP_OK; i++) {
+            for (k = 0; k < 20; k++)
+                printf("%02X", sha1[k]);
+            printf(" %lu\n", (unsigned long)roles);
+        }
+    } else if (strcmp(op, "add") == 0) {
+        st = cp_spc_add(d.ctx, sha1, roles);
+    } else {
+        st = cp_spc_remove(d.ctx, sha1);
+    }
+    if (st) {
+        fprintf(stderr, "omacp spc: %s\n", cp_ctx_error_message(d.ctx));
+        rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
+                                                            : EXIT_SOFTWARE;
+    }
+    free(o.rest);
+    device_close(&d);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * push.c - cp_push_process(): the over-the-air pipeline from a WSP push PDU
+ * (or its SMS segments) to applied settings, with one audit record per
+ * message.
+ */
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "device.h"
+#include "omacp/push.h"
+
+CP_EXPORT void cp_push_hooks_init(cp_push_hooks *h)
+{
+    if (h == NULL)
+        return;
+    memset(h, 0, sizeof *h);
+    h->struct_size = sizeof *h;
+}
+
+CP_EXPORT void cp_push_result_init(cp_push_result *r)
+{
+    if (r == NULL)
+        return;
+    memset(r, 0, sizeof *r);
+    r->struct_size = sizeof *r;
+    cp_verdict_init(&r->verdict);
+}
+
+/* The hooks with every member the caller's struct_size does not cover unset. */
+static void take_hooks(const cp_push_hooks *in, cp_push_hooks *h)
+{
+    cp_push_hooks_init(h);
+    if (in != NULL && in->struct_size >= sizeof *h)
+        *h = *in;
+}
+
+static int decode_error(cp_status st)
+{
+    switch (st) {
+    case CP_E_TRUNCATED:
+    case CP_E_MALFORMED:
+    case CP_E_OVERFLOW:
+    case CP_E_UNKNOWN_TOKEN:
+    case CP_E_CHARSET:
+    case CP_E_XML:
+    case CP_E_GRAMMAR:
+    case CP_E_DTD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void audit(cp_ctx *ctx, const cp_push_hooks *h, const cp_gateway *gw,
+                  const cp_push *push, cp_push_result *r, cp_status st,
+                  const char *reason)
+{
+    cp_audit a;
+    if (h->audit == NULL)
+        return;
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    a.time = h->now ? h->now(h->user) : 0;
+    a.ppg = gw ? gw->ppg : CP_PPG_ANY;
+    a.gateway = gw ? gw->address : NULL;
+    a.initiator = push ? push->initiator_uri : NULL;
+    a.sec = r->verdict.sec;
+    a.roles = r->verdict.roles;
+    a.outcome = r->outcome;
+    a.status = st;
+    a.reason = reason != NULL && reason[0] ? reason : cp_strerror(st);
+    (void)ctx;
+    h->audit(h->user, &a);
+}
+
+/* Everything after the PDU is parsed; the ctx is entered. */
+static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
+                          const cp_gateway *gw, const cp_push_hooks *h,
+                          cp_push_result *r, const char **why)
+{
+    cp_doc *doc = NULL;
+    cp_status st;
+    if (cp_policy__value(ctx, CP_POLICY_WSP_PUSH) == 0) {
+        r->outcome = CP_OUTCOME_REFUSED;
+        *why = "WSP push is switched off (policy 4113 = 0)";
+        return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
+    }
+    st = cp_boot__verify(ctx, push, gw, h->pin, h->user, &r->verdict, &doc);
+    if (st) {
+        r->outcome = decode_error(st) ? CP_OUTCOME_MALFORMED : CP_OUTCOME_REFUSED;
+        *why = r->verdict.reason_text;
+        return st;
+    }
+    if (r->verdict.confirm_due &&
+        (h->confirm == NULL || !h->confirm(h->user, &r->verdict))) {
+        cp_doc_free(doc);
+        r->outcome = CP_OUTCOME_REFUSED;
+        r->verdict.accepted = 0;
+        r->verdict.reason = CP_E_REFUSED;
+        *why = "the user did not confirm the network-PIN message (policy 4132)";
+        return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
+    }
+    st = cp_engine__process(ctx, doc, r->verdict.roles, CP_PROCESS,
+                            &r->output, &r->output_len);
+    cp_doc_free(doc);
+    r->outcome = st ? CP_OUTCOME_ROLLED_BACK : CP_OUTCOME_APPLIED;
+    *why = st ? cp_ctx_error_message(ctx) : "applied";
+    return st;
+}
+
+CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
+                                    size_t len, const cp_gateway *gw,
+                                    const cp_push_hooks *hooks,
+                                    cp_push_result *result)
+{
+    cp_push_hooks h;
+    cp_push push;
+    const char *why = "";
+    cp_status st;
+    if (ctx == NULL || pdu == NULL || result == NULL)
+        return CP_E_INVALID_ARG;
+    cp_push_result_init(result);
+    take_hooks(hooks, &h);
+    if (cp_ctx__enter(ctx) != CP_OK) {
+        result->outcome = CP_OUTCOME_REFUSED;
+        st = cp_err__set(ctx, CP_E_BUSY, CP_NO_OFFSET,
+                         "another configuration call is running");
+        audit(ctx, &h, gw, NULL, result, st, "context busy");
+        return st;
+    }
+    cp_push_init(&push);
+    st = cp_wsp_parse_push(ctx, pdu, len, &push);
+    if (st) {
+        result->outcome = st == CP_E_UNSUPPORTED ? CP_OUTCOME_REFUSED
+                                                 : CP_OUTCOME_MALFORMED;
+        result->verdict.reason = st;
+        why = cp_ctx_error_message(ctx);
+        audit(ctx, &h, gw, NULL, result, st, why);
+        cp_ctx__leave(ctx);
+        return st;
+    }
+    st = pipeline(ctx, &push, gw, &h, result, &why);
+    audit(ctx, &h, gw, &push, result, st, why);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
+                                        const char *origin,
+                                        const uint8_t *ud, size_t len,
+                                        int udhi, uint64_t now,
+                                        const cp_gateway *gw,
+                                        const cp_push_hooks *hooks,
+                                        cp_push_result *result)
+{
+    uint8_t *pdu = NULL;
+    size_t pdu_len = 0;
+    cp_status st;
+    if (ctx == NULL || sms == NULL || result == NULL)
+        return CP_E_INVALID_ARG;
+    cp_push_result_init(result);
+    st = cp_sms_add(sms, origin, ud, len, udhi, now, &pdu, &pdu_len);
+    if (st)
+        return st;
+    if (pdu == NULL) {
+        result->pending = 1;
+        return CP_OK;
+    }
+    st = cp_push_process(ctx, pdu, pdu_len, gw, hooks, result);
+    cp_free(ctx, pdu);
+    return st;
+}
