@@ -301,6 +301,7 @@ static int tool_confirm(void *user, const cp_verdict *v)
 struct hook_user {
     struct pin_state pin;
     int confirm;
+    int audits; /* records written: 0 after a failure means no message */
 };
 
 static cp_status hook_pin(void *user, int sec, unsigned attempt, unsigned left,
@@ -315,6 +316,12 @@ static int hook_confirm(void *user, const cp_verdict *v)
     return tool_confirm(&((struct hook_user *)user)->confirm, v);
 }
 
+static void hook_audit(void *user, const cp_audit *a)
+{
+    (void)a;
+    ((struct hook_user *)user)->audits++;
+}
+
 /* Print the outcome: the output document on stdout, one line on stderr. */
 static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r)
 {
@@ -327,15 +334,15 @@ static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r)
                 v->is_bootstrap ? " (bootstrap)" : "");
         return EXIT_OK;
     }
+    if (r->outcome == CP_OUTCOME_MALFORMED) /* with the offset and path */
+        return tool_fail(ctx, st, "malformed push");
     fprintf(stderr, "omacp: %s: %s: %s\n",
-            r->outcome == CP_OUTCOME_MALFORMED      ? "malformed"
-            : r->outcome == CP_OUTCOME_ROLLED_BACK ? "rolled back"
-                                                    : "refused",
+            r->outcome == CP_OUTCOME_ROLLED_BACK ? "rolled back" : "refused",
             cp_strerror(st),
             v->reason_text[0] && r->outcome != CP_OUTCOME_ROLLED_BACK
                 ? v->reason_text
                 : cp_ctx_error_message(ctx));
-    return r->outcome == CP_OUTCOME_MALFORMED ? EXIT_DATAERR : EXIT_REFUSED;
+    return EXIT_REFUSED;
 }
 
 static void setup_push(const dopts *o, struct hook_user *hu, cp_push_hooks *h,
@@ -347,6 +354,7 @@ static void setup_push(const dopts *o, struct hook_user *hu, cp_push_hooks *h,
     cp_push_hooks_init(h);
     h->pin = hook_pin;
     h->confirm = hook_confirm;
+    h->audit = hook_audit;
     h->user = hu;
     cp_gateway_init(gw);
     gw->ppg = o->ppg;
@@ -467,8 +475,8 @@ int cmd_sms(int argc, char **argv)
             }
             continue;
         }
-        if (r.verdict.reason == CP_OK && st != CP_OK && r.output == NULL &&
-            r.outcome == CP_OUTCOME_APPLIED) {
+        if (st != CP_OK && hu.audits == 0) {
+            /* the segment itself was refused: no message was processed */
             rc = tool_fail(d.ctx, st, "malformed SMS");
             break;
         }

@@ -3,9 +3,11 @@
  * (or its SMS segments) to applied settings, with one audit record per
  * message.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "../trust/state.h"
 #include "device.h"
 #include "omacp/push.h"
 
@@ -73,16 +75,43 @@ static void audit(cp_ctx *ctx, const cp_push_hooks *h, const cp_gateway *gw,
     h->audit(h->user, &a);
 }
 
+/* Record in the verdict why the pipeline refused a message itself. */
+static void verdict_refused(cp_verdict *v, cp_status st, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= sizeof v->reason_text)
+        n = sizeof v->reason_text - 1;
+    memcpy(v->reason_text, text, n);
+    v->reason_text[n] = '\0';
+    v->accepted = 0;
+    v->reason = st;
+}
+
 /* Everything after the PDU is parsed; the ctx is entered. */
 static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
                           const cp_gateway *gw, const cp_push_hooks *h,
                           cp_push_result *r, const char **why)
 {
     cp_doc *doc = NULL;
+    struct cp_trust_state *ts;
     cp_status st;
+    /* Load the state first: policy 4113 must never fall back to its
+       default because the stored value could not be read (fail closed). */
+    st = cp_trust__state(ctx, &ts);
+    if (st) {
+        r->outcome = CP_OUTCOME_REFUSED;
+        r->verdict.sec = push->sec;
+        verdict_refused(&r->verdict, st,
+                        "cannot load the device's security state");
+        *why = r->verdict.reason_text;
+        return st;
+    }
     if (cp_policy__value(ctx, CP_POLICY_WSP_PUSH) == 0) {
         r->outcome = CP_OUTCOME_REFUSED;
-        *why = "WSP push is switched off (policy 4113 = 0)";
+        r->verdict.sec = push->sec;
+        verdict_refused(&r->verdict, CP_E_REFUSED,
+                        "WSP push is switched off (policy 4113 = 0)");
+        *why = r->verdict.reason_text;
         return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
     }
     st = cp_boot__verify(ctx, push, gw, h->pin, h->user, &r->verdict, &doc);
@@ -95,9 +124,10 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
         (h->confirm == NULL || !h->confirm(h->user, &r->verdict))) {
         cp_doc_free(doc);
         r->outcome = CP_OUTCOME_REFUSED;
-        r->verdict.accepted = 0;
-        r->verdict.reason = CP_E_REFUSED;
-        *why = "the user did not confirm the network-PIN message (policy 4132)";
+        verdict_refused(&r->verdict, CP_E_REFUSED,
+                        "the user did not confirm the network-PIN message "
+                        "(policy 4132)");
+        *why = r->verdict.reason_text;
         return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
     }
     st = cp_engine__process(ctx, doc, r->verdict.roles, CP_PROCESS,
@@ -122,18 +152,25 @@ CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
     cp_push_result_init(result);
     take_hooks(hooks, &h);
     if (cp_ctx__enter(ctx) != CP_OK) {
+        /* The ctx belongs to the call inside (maybe in another thread):
+           its error detail is not touched. */
         result->outcome = CP_OUTCOME_REFUSED;
-        st = cp_err__set(ctx, CP_E_BUSY, CP_NO_OFFSET,
-                         "another configuration call is running");
-        audit(ctx, &h, gw, NULL, result, st, "context busy");
-        return st;
+        verdict_refused(&result->verdict, CP_E_BUSY,
+                        "another configuration call is running on this "
+                        "context");
+        audit(ctx, &h, gw, NULL, result, CP_E_BUSY,
+              result->verdict.reason_text);
+        return CP_E_BUSY;
     }
     cp_push_init(&push);
     st = cp_wsp_parse_push(ctx, pdu, len, &push);
     if (st) {
+        char text[sizeof result->verdict.reason_text];
         result->outcome = st == CP_E_UNSUPPORTED ? CP_OUTCOME_REFUSED
                                                  : CP_OUTCOME_MALFORMED;
-        result->verdict.reason = st;
+        snprintf(text, sizeof text, "malformed push: %s",
+                 cp_ctx_error_message(ctx));
+        verdict_refused(&result->verdict, st, text);
         why = cp_ctx_error_message(ctx);
         audit(ctx, &h, gw, NULL, result, st, why);
         cp_ctx__leave(ctx);
@@ -160,8 +197,19 @@ CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
         return CP_E_INVALID_ARG;
     cp_push_result_init(result);
     st = cp_sms_add(sms, origin, ud, len, udhi, now, &pdu, &pdu_len);
-    if (st)
+    if (st) {
+        /* a broken segment is not a message: no audit record, but the
+           result must not read as applied */
+        char text[sizeof result->verdict.reason_text];
+        result->outcome = st == CP_E_MALFORMED || st == CP_E_OVERFLOW ||
+                                  st == CP_E_TRUNCATED
+                              ? CP_OUTCOME_MALFORMED
+                              : CP_OUTCOME_REFUSED;
+        snprintf(text, sizeof text, "SMS segment not taken: %s",
+                 cp_ctx_error_message(ctx));
+        verdict_refused(&result->verdict, st, text);
         return st;
+    }
     if (pdu == NULL) {
         result->pending = 1;
         return CP_OK;
