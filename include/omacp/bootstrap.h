@@ -72,7 +72,7 @@ typedef struct cp_verdict {
     int sec;                 /**< CP_SEC_* of the message */
     uint32_t origin_roles;   /**< from the gateway and the stored TPS */
     uint32_t roles;          /**< origin roles | signature roles */
-    uint32_t effective_roles; /**< roles after the grant policies 4119/4120 */
+    uint32_t effective_roles; /**< roles after the grant policies 4119/4120 (0 unless accepted) */
     size_t imsi_index;       /**< IMSI that verified, or (size_t)-1 */
     int confirm_due;         /**< pure NETWPIN and policy 4132 = 0: ask the user first */
     int is_bootstrap;        /**< the body names a TPS: BOOTSTRAP with a PROVURL */
