@@ -6,7 +6,12 @@
 VERSION_MAJOR = 0
 VERSION       = 0.1.0
 
+# Cross builds: CROSS is the tool prefix (make CROSS=arm-linux-gnueabihf-);
+# CC, AR, RANLIB, NM, SIZE and READELF follow it unless given. A cross
+# build goes into build-<triplet> (see BUILD below). See README.md
+# ("Portability").
 CROSS   ?=
+TRIPLET := $(patsubst %-,%,$(CROSS))
 CC      ?= cc
 ifeq ($(origin CC),default)
 CC      = $(CROSS)gcc
@@ -16,7 +21,25 @@ ifeq ($(origin AR),default)
 AR      = $(CROSS)ar
 endif
 RANLIB  ?= $(CROSS)ranlib
+NM      ?= $(CROSS)nm
+SIZE    ?= $(CROSS)size
+READELF ?= $(CROSS)readelf
 PKG_CONFIG ?= pkg-config
+# Runs a target program on the build machine; empty for native builds, e.g.
+# EMULATOR="qemu-arm -L /usr/arm-linux-gnueabihf" for an armhf build.
+EMULATOR ?=
+# The target's expat, libtomcrypt and cmocka laid out as Debian multiarch
+# does (usr/include, usr/lib/<triplet>, lib/<triplet>) under DEPS_ROOT, for
+# packages unpacked outside /. Not needed after a real multiarch install
+# (apt-get install libexpat1-dev:armhf ...): Debian's cross gcc searches
+# /usr/include and /usr/lib/<triplet> by itself.
+DEPS_ROOT ?=
+ifneq ($(DEPS_ROOT),)
+DEPS_CPPFLAGS = -I$(DEPS_ROOT)/usr/include
+DEPS_LDFLAGS  = -L$(DEPS_ROOT)/usr/lib/$(TRIPLET) -L$(DEPS_ROOT)/lib/$(TRIPLET) \
+                -Wl,-rpath-link,$(DEPS_ROOT)/usr/lib/$(TRIPLET) \
+                -Wl,-rpath-link,$(DEPS_ROOT)/lib/$(TRIPLET)
+endif
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -27,7 +50,11 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 mandir  ?= $(PREFIX)/share/man
 
 # Build flavours: SANITIZE=1 (ASan+UBSan), COVERAGE=1 (gcov), NO_XML=1
-# (WBXML only, no expat). Each flavour builds in its own directory.
+# (WBXML only, no expat). Each flavour builds in its own directory, and so
+# does each cross target.
+ifneq ($(CROSS),)
+BUILD   ?= build-$(TRIPLET)
+endif
 BUILD   ?= build
 ifeq ($(SANITIZE),1)
 BUILD   := $(BUILD)-san
@@ -51,16 +78,21 @@ WARN    += -Werror
 endif
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
-ALL_CFLAGS = -std=c99 $(WARN) $(CFLAGS) $(SANFLAGS) -fvisibility=hidden \
-             -Iinclude $(CPPFLAGS)
+# _FILE_OFFSET_BITS=64: on 32-bit targets the file store's readdir and
+# fstat (and the tests') must handle 64-bit directory cookies and sizes.
 ifeq ($(NO_XML),1)
-ALL_CFLAGS += -DCP_NO_XML=1
+XML_DEF = -DCP_NO_XML=1
+endif
+BASE_CFLAGS = -std=c99 $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude \
+              $(CPPFLAGS) $(DEPS_CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF)
+ALL_CFLAGS = $(BASE_CFLAGS) $(SANFLAGS)
+ifeq ($(NO_XML),1)
 XML_LIBS =
 else
 XML_LIBS = -lexpat
 endif
 LIBS    = $(XML_LIBS) -ltomcrypt
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
 LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
                        lib/engine/*.c lib/engine/csp/*.c lib/device/*.c)
@@ -88,11 +120,13 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
         python-test consumer-check doc \
-        headertest symcheck shared-smoke
+        headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
+        stack-check footprint
 
 all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
 lib: $(STATICLIB) $(SHAREDLIBV)
 tool: $(TOOL)
+objs: $(LIB_OBJS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -133,11 +167,20 @@ VECTORS ?= test/vectors
 export CP_VECTORS = $(abspath $(VECTORS))
 export CP_TOOL = $(abspath $(TOOL))
 
-test: deps $(TEST_BINS) $(TOOL)
-	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+# The cmocka programs (under $(EMULATOR) in a cross build).
+unit-test: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $(EMULATOR) $$t; done
+
+test: deps unit-test $(TOOL)
+
+# The tool end to end. It writes its documents as XML and runs the tool
+# directly: native builds with the XML front end only (NO_XML checks the
+# tool with noxml-check).
+tool-test: $(TOOL)
+	bash test/tool_test.sh $(TOOL) $(VECTORS)
 
 examples-run: $(EXAMPLE_BINS)
-	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $$e > $(BUILD)/examples/$$(basename $$e).out; done
+	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $(EMULATOR) $$e > $(BUILD)/examples/$$(basename $$e).out; done
 
 # The Python binding's test, against the shared library.
 python-test: $(SHAREDLIBV)
@@ -171,14 +214,30 @@ consumer-check: all
 	@echo "consumer-check: installed, built against pkg-config omacp (static and shared), ran, uninstalled"
 
 # Under the sanitizers the Python interpreter and an uninstrumented consumer
-# cannot load the instrumented library; those two checks run in plain builds.
-ifeq ($(SANITIZE),1)
+# cannot load the instrumented library; those two checks run in plain
+# native builds with the XML front end (the binding and the consumer example
+# drive the engine with XML text). The examples drive it with XML too: NO_XML
+# builds them (so they cannot rot) but does not run them; it checks instead
+# that expat is gone and the textual entry points say "unsupported".
+# stack-check measures frames as built: not under the sanitizers or gcov.
+CHECK_RUN   = test shared-smoke symcheck headertest
 CHECK_EXTRA =
+ifeq ($(NO_XML),1)
+CHECK_RUN  += noxml-check
 else
+CHECK_RUN  += examples-run
+ifeq ($(CROSS),)
+CHECK_RUN  += tool-test
+ifeq ($(SANITIZE),)
 CHECK_EXTRA = python-test consumer-check
 endif
+endif
+endif
+ifeq ($(SANITIZE)$(COVERAGE),)
+CHECK_RUN  += stack-check
+endif
 
-check: deps all test examples-run shared-smoke symcheck headertest $(CHECK_EXTRA)
+check: deps all $(CHECK_RUN) $(CHECK_EXTRA)
 	@echo "make check: all passed"
 
 # Link a small program against the shared library and run it.
@@ -186,11 +245,11 @@ shared-smoke: $(SHAREDLIBV)
 	@mkdir -p $(BUILD)/smoke
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/smoke/smoke test/smoke/smoke.c \
 	  -L$(BUILD) -lomacp $(ALL_LDFLAGS)
-	LD_LIBRARY_PATH=$(BUILD) $(BUILD)/smoke/smoke
+	LD_LIBRARY_PATH=$(BUILD) $(EMULATOR) $(BUILD)/smoke/smoke
 
 # Only cp_* symbols may be exported, and exactly the committed list.
 symcheck: $(SHAREDLIBV)
-	@nm -D --defined-only $(SHAREDLIBV) | awk '{print $$3}' | \
+	@$(NM) -D --defined-only $(SHAREDLIBV) | awk '{print $$3}' | \
 	  grep -v '^OMACP_' | sort > $(BUILD)/symbols.txt
 	@if grep -v '^cp_' $(BUILD)/symbols.txt; then \
 	  echo "symcheck: symbols outside cp_ exported (above)"; exit 1; fi
@@ -213,6 +272,121 @@ headertest:
 	    $(CROSS)g++ -x c++ -Wall -Wextra -Werror -Iinclude -c \
 	      $(BUILD)/headertest/$$n.c -o $(BUILD)/headertest/$$n.cxx.o; fi; \
 	done; echo "headertest: $(words $(HEADERS)) headers OK (C99 and C++)"
+
+# NO_XML=1: no expat symbol referenced and no expat library needed, and the
+# tool refuses XML input with exit 65 and the "unsupported" message.
+noxml-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
+	@if $(NM) $(STATICLIB) $(SHAREDLIBV) $(TOOL) 2>/dev/null | grep -E ' XML_[A-Za-z]'; then \
+	  echo "noxml-check: expat symbols in a NO_XML build (above)"; exit 1; fi
+	@if $(READELF) -d $(SHAREDLIBV) $(TOOL) | grep -i 'NEEDED.*expat'; then \
+	  echo "noxml-check: a NO_XML build linked against expat (above)"; exit 1; fi
+	@printf '<wap-provisioningdoc/>' > $(BUILD)/noxml-in.xml; rc=0; \
+	  $(EMULATOR) $(TOOL) decode $(BUILD)/noxml-in.xml > /dev/null 2> $(BUILD)/noxml-err.txt || rc=$$?; \
+	  if [ "$$rc" != 65 ] || ! grep -q 'unsupported' $(BUILD)/noxml-err.txt; then \
+	    echo "noxml-check: omacp decode of XML exited $$rc; expected 65 and 'unsupported':"; \
+	    cat $(BUILD)/noxml-err.txt; exit 1; fi
+	@echo "noxml-check: no expat symbol or library; omacp decode of XML exits 65: $$(cat $(BUILD)/noxml-err.txt)"
+
+# ---- bounded stack ---------------------------------------------------------
+# Every library function's frame, as built with CFLAGS (-fstack-usage), must
+# be bounded (no VLA or alloca) and at most STACK_LIMIT bytes. Recursion,
+# found in the call graph of -fcallgraph-info (direct calls; calls through
+# the CSP function pointers are not seen), is allowed only in the functions
+# of STACK_RECURSIVE: the engine's walks over a document or a stored
+# settings tree, whose depth the decoders bound by limits.max_depth (stored
+# trees are decoded with the same limit). The decoders, the writers and the
+# encoder are iterative. Needs GCC >= 10.
+STACK_LIMIT ?= 1024
+STACK_RECURSIVE = pre_node apply_char annotate replay_tree same_tree emit_as
+STACK_DIR  = $(BUILD)/stack
+STACK_OBJS = $(LIB_SRCS:%.c=$(STACK_DIR)/%.o)
+
+$(STACK_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -fstack-usage -fcallgraph-info=su -MMD -MP -c $< -o $@
+
+# awk over the .su files: one line per function, "file:line:col:name<TAB>
+# bytes<TAB>static|dynamic|dynamic,bounded".
+define STACK_SU_AWK
+BEGIN { FS = "\t"; bad = 0; n = 0; max = 0 }
+{
+    n++
+    if ($$2 + 0 > max) { max = $$2 + 0; maxfn = $$1 }
+    if ($$2 + 0 > lim) { print "  " $$1 ": " $$2 " bytes > " lim; bad = 1 }
+    if ($$3 == "dynamic") { print "  " $$1 ": unbounded (dynamic) stack"; bad = 1 }
+}
+END {
+    printf "stack-check: %d functions, largest frame %d bytes (%s), limit %d\n", n, max, maxfn, lim
+    exit bad
+}
+endef
+# awk over the .ci call graphs: Tarjan's strongly connected components; a
+# function in a cycle (or calling itself) is recursive.
+define STACK_CI_AWK
+function fname(t,   k) { k = t; sub(/.*:/, "", k); sub(/\..*/, "", k); return k }
+function visit(v,   i, m, ws, w) {
+    idx[v] = low[v] = ++cnt; stk[++sp] = v; on[v] = 1
+    m = split(adj[v], ws, " ")
+    for (i = 1; i <= m; i++) {
+        w = ws[i]
+        if (!(w in def)) continue
+        if (w == v) rec[v] = 1
+        if (!(w in idx)) { visit(w); if (low[w] < low[v]) low[v] = low[w] }
+        else if (on[w] && idx[w] < low[v]) low[v] = idx[w]
+    }
+    if (low[v] == idx[v]) {
+        size = 0
+        do { w = stk[sp--]; on[w] = 0; comp[++size] = w } while (w != v)
+        if (size > 1) for (i = 1; i <= size; i++) rec[comp[i]] = 1
+    }
+}
+/^node:/ && / bytes \(/ { t = $$0; sub(/^node: \{ title: "/, "", t); sub(/".*/, "", t); def[t] = 1 }
+/^edge:/ { s = $$0; sub(/.*sourcename: "/, "", s); sub(/".*/, "", s)
+           d = $$0; sub(/.*targetname: "/, "", d); sub(/".*/, "", d)
+           adj[s] = adj[s] " " d }
+END {
+    split(allowed, al, " "); for (i in al) ok[al[i]] = 1
+    for (v in def) if (!(v in idx)) visit(v)
+    bad = 0; list = ""
+    for (v in rec) {
+        list = list " " fname(v)
+        if (!(fname(v) in ok)) { print "  " v ": recursive, not in STACK_RECURSIVE"; bad = 1 }
+    }
+    print "stack-check: recursive:" (list == "" ? " none" : list " (each bounded by limits.max_depth)")
+    exit bad
+}
+endef
+export STACK_SU_AWK STACK_CI_AWK
+
+stack-check: $(STACK_OBJS)
+	@cat $(STACK_OBJS:.o=.su) | awk -v lim=$(STACK_LIMIT) "$$STACK_SU_AWK"
+	@cat $(STACK_OBJS:.o=.ci) | awk -v allowed="$(STACK_RECURSIVE)" "$$STACK_CI_AWK"
+
+# ---- footprint ---------------------------------------------------------------
+# size of the library's own objects built with FOOTPRINT_CFLAGS (expat,
+# libtomcrypt and the C library not counted), for the host and for
+# FOOTPRINT_CROSS, with and without the XML front end, each in
+# build-footprint/<triplet>[-noxml]. Debian's compilers make PIE code by
+# default, which puts constant tables of pointers in .data.rel.ro (counted
+# as data by size); FOOTPRINT_CFLAGS="-Os -fno-pie" shows them as text.
+FOOTPRINT_CROSS ?= arm-linux-gnueabihf-
+FOOTPRINT_CFLAGS ?= -Os
+footprint:
+	@printf '%-22s %-7s %8s %8s %8s %8s\n' target xml text data bss total
+	@set -e; for cross in "" $(FOOTPRINT_CROSS); do \
+	  cc="$(CC)"; [ -z "$$cross" ] || cc="$${cross}gcc"; \
+	  if ! command -v "$$cc" >/dev/null 2>&1; then \
+	    echo "$$cross: $$cc not installed (.ci/cross installs it)"; continue; fi; \
+	  t=$$($$cc -dumpmachine); \
+	  for nx in 0 1; do \
+	    d=build-footprint/$$t; [ $$nx = 0 ] || d=$$d-noxml; \
+	    $(MAKE) --no-print-directory -s -B CROSS=$$cross CC=$$cc NO_XML=$$nx \
+	      BUILD=$$d CFLAGS="$(FOOTPRINT_CFLAGS)" SANITIZE= COVERAGE= objs; \
+	    $${cross}size -t \
+	      $$(find $$d/obj -name '*.o' | sort) | tail -1 | \
+	      awk -v t=$$t -v x=$$([ $$nx = 0 ] && echo with || echo without) \
+	        '{ printf "%-22s %-7s %8d %8d %8d %8d\n", t, x, $$1, $$2, $$3, $$1 + $$2 + $$3 }'; \
+	  done; done
 
 # ---- set-up on a fresh Debian machine --------------------------------------
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3
@@ -275,4 +449,4 @@ doc:
 clean:
 	rm -rf build build-san build-cov build-noxml build-*
 
--include $(LIB_OBJS:.o=.d) $(LIB_PICS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(LIB_PICS:.o=.d) $(STACK_OBJS:.o=.d)

@@ -39,6 +39,15 @@
 #endif
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A NO_XML build (make NO_XML=1) has no XML text front end: the tests that
+   drive the engine with XML documents are skipped there. */
+#ifdef CP_NO_XML
+#define NEED_XML() skip()
+#else
+#define NEED_XML() ((void)0)
+#endif
+
 #define DOC(body) "<wap-provisioningdoc>" body "</wap-provisioningdoc>"
 
 /* ---- the shared call log --------------------------------------------------- */
@@ -873,6 +882,7 @@ static void warm_up(fx *f)
 
 static void test_register(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     host *x = &f->h[0];
     cp_csp_ops o = host_ops(0);
@@ -944,6 +954,7 @@ static void test_register(void **state)
    the metabase is consulted under that spelling too. */
 static void test_routing_case(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char *const want_log[] = {
         "HOST begin",
@@ -987,6 +998,7 @@ static void test_routing_case(void **state)
 
 static void test_unknown_type(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     expect(f,
            DOC("<characteristic type=\"HOST\"><parm name=\"a\" value=\"1\"/>"
@@ -1024,6 +1036,7 @@ static void test_unknown_type(void **state)
 
 static void test_call_sequence(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -1086,6 +1099,7 @@ static void test_call_sequence(void **state)
 
 static void test_queries(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         "<wap-provisioningdoc version=\"1.1\">"
@@ -1131,6 +1145,7 @@ static void test_queries(void **state)
 
 static void test_query_recursion(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const struct {
         const char *attr; /* recursive="..." or "" */
@@ -1177,6 +1192,7 @@ static void test_query_recursion(void **state)
 
 static void test_deletes(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -1234,6 +1250,7 @@ static void test_deletes(void **state)
    asked for old values (or cannot put them back) may not change anything. */
 static void test_unsupported(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     cp_csp_ops o;
     snap *s;
@@ -1297,6 +1314,7 @@ static void test_unsupported(void **state)
 
 static void test_metadata(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -1477,6 +1495,7 @@ static void test_meta_api(void **state)
 /* The access check: (roles AND access_roles) != 0, and rw-access. */
 static void test_access_check(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     enum { WR, RD, DEL, NOCHAR, CQ };
     static const struct {
@@ -1560,6 +1579,7 @@ static void test_access_check(void **state)
 /* Grant policies 4119 / 4120 widen the caller's roles. */
 static void test_grant_policies(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -1604,6 +1624,7 @@ static void test_grant_policies(void **state)
 /* Value rules: integer datatype with bounds, max_length, boolean. */
 static void test_value_rules(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const struct {
         const char *name, *value;
@@ -1777,6 +1798,7 @@ static void check_rollbacks(const calllog *l, long failed_at)
 /* A role refusal in the last characteristic found by the pre-pass. */
 static void test_all_or_nothing_prepass(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     char *xml, *out;
     snap *s;
@@ -1803,6 +1825,7 @@ static void test_all_or_nothing_prepass(void **state)
    did their work. */
 static void test_all_or_nothing_late_denial(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     char *xml, *out;
     snap *s;
@@ -1839,6 +1862,7 @@ static void test_all_or_nothing_late_denial(void **state)
 /* A CSP failing in the last characteristic, after the others applied. */
 static void test_all_or_nothing_csp_failure(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     char *xml, *out;
     snap *s;
@@ -1890,6 +1914,7 @@ static void test_all_or_nothing_csp_failure(void **state)
 /* The storage refuses the commit: the host CSPs are rolled back too. */
 static void test_storage_commit_failure(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     char *xml, *out;
     snap *s;
@@ -2027,6 +2052,7 @@ static long fail_every_call(fx *f, int idx, cp_status inject)
 
 static void test_fail_every_call_internal(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     /* begin, 2 enters + 2 leaves + parm/pq/noparm, sub, cq, fresh, nochar... */
     assert_true(fail_every_call(f, 0, CP_E_IO) >= 15);
@@ -2034,6 +2060,7 @@ static void test_fail_every_call_internal(void **state)
 
 static void test_fail_every_call_external(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     host_reregister(&f->h[0], 0);
     assert_true(fail_every_call(f, 0, CP_E_INTERNAL) >= 25);
@@ -2041,6 +2068,7 @@ static void test_fail_every_call_external(void **state)
 
 static void test_fail_every_call_middle(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     /* HOST2 (external) sits between two CSPs that both did work */
     assert_true(fail_every_call(f, 1, CP_E_IO) >= 12);
@@ -2052,6 +2080,7 @@ static void test_fail_every_call_middle(void **state)
 /* Named call points, and how a CSP's status maps to the call's status. */
 static void test_fail_points(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const struct {
         const char *point;
@@ -2151,6 +2180,7 @@ static void test_fail_points(void **state)
 
 static void test_rollback_failure(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><parm name=\"a\" value=\"1\"/>"
@@ -2207,6 +2237,7 @@ static void test_rollback_failure(void **state)
 /* A host commit failing after another CSP committed cannot be undone. */
 static void test_commit_after_commit(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><parm name=\"a\" value=\"1\"/>"
@@ -2248,6 +2279,7 @@ static void test_commit_after_commit(void **state)
 
 static void test_reentrance(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><parm name=\"a\" value=\"1\"/>"
@@ -2325,6 +2357,7 @@ static void *work(void *arg)
 
 static void test_two_threads(void **state)
 {
+    NEED_XML();
     cp_ctx *ctx;
     host *h = calloc(1, sizeof *h);
     static calllog tlog;
@@ -2375,6 +2408,7 @@ static void test_two_threads(void **state)
 
 static void test_nomem_every_allocation(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -2449,6 +2483,7 @@ static void test_nomem_every_allocation(void **state)
    the lazy loads of the policies and the metabase fail inside the call. */
 static void test_nomem_cold_context(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char xml[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
@@ -2526,6 +2561,7 @@ static uint8_t *to_wbxml(fx *f, const char *xml, size_t *len)
 
 static void test_wbxml_twin(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char *const docs[] = {rich_doc,
                                        DOC("<characteristic-query "
@@ -2591,6 +2627,7 @@ static void test_wbxml_twin(void **state)
 
 static void test_input_rules(void **state)
 {
+    NEED_XML();
     fx *f = *state;
     static const char ok[] = DOC("<characteristic type=\"HOST\"/>");
     static const unsigned bad_flags[] = {0x4, 0x8, 0x100, 0x80000000u,
@@ -2694,6 +2731,130 @@ static void test_input_rules(void **state)
     }
 }
 
+/* ---- depth bounds (documents built through the API: no XML) ---------------------- */
+
+/* The CSP "DEEP": takes every characteristic, and answers a
+   characteristic_query with levels nested characteristics. */
+typedef struct deep_csp {
+    size_t levels;
+    size_t entered;    /* cp_csp_emit_enter calls that succeeded */
+    cp_status refused; /* the first refused one, else CP_OK */
+} deep_csp;
+
+static cp_status deep_enter(void *user, cp_csp_session *s, const char *path,
+                            const char *type, void *parent_cookie,
+                            void **cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)type;
+    (void)parent_cookie;
+    *cookie = NULL;
+    return CP_OK;
+}
+
+static cp_status deep_leave(void *user, cp_csp_session *s, const char *path,
+                            const char *type, void *cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)type;
+    (void)cookie;
+    return CP_OK;
+}
+
+static cp_status deep_query(void *user, cp_csp_session *s, const char *path,
+                            int recursive, void *cookie)
+{
+    deep_csp *d = user;
+    cp_status st = CP_OK;
+    size_t i;
+    (void)path;
+    (void)recursive;
+    (void)cookie;
+    d->entered = 0;
+    d->refused = CP_OK;
+    while (d->entered < d->levels && st == CP_OK) {
+        st = cp_csp_emit_enter(s, d->entered == 0 ? "DEEP" : "L");
+        if (st == CP_OK)
+            d->entered++;
+        else
+            d->refused = st;
+    }
+    for (i = 0; i < d->entered && st == CP_OK; i++)
+        st = cp_csp_emit_leave(s);
+    return st;
+}
+
+/* levels nested characteristics DEEP/L/L/..., or for 0 a
+   characteristic-query of DEEP; run as MANAGER. */
+static cp_status deep_run(cp_ctx *ctx, size_t levels)
+{
+    cp_doc *d = NULL;
+    const cp_node *n;
+    char *out = NULL;
+    size_t i, len = 0;
+    cp_status st;
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = cp_doc_root(d);
+    if (levels == 0) {
+        assert_int_equal(cp_node_add(d, n, CP_NODE_CHARACTERISTIC_QUERY, &n),
+                         CP_OK);
+        assert_int_equal(cp_node_set_attr(d, n, CP_ATTR_TYPE, "DEEP"), CP_OK);
+    }
+    for (i = 0; i < levels; i++) {
+        assert_int_equal(cp_node_add(d, n, CP_NODE_CHARACTERISTIC, &n), CP_OK);
+        assert_int_equal(cp_node_set_attr(d, n, CP_ATTR_TYPE, i ? "L" : "DEEP"),
+                         CP_OK);
+    }
+    st = cp_process_config_doc(ctx, d, CP_ROLE_MANAGER, 0, &out, &len);
+    if (st == CP_OK) /* on failure *out is the error document, or NULL */
+        assert_non_null(out);
+    cp_free(ctx, out);
+    cp_doc_free(d);
+    return st;
+}
+
+/*
+ * The engine walks a document, and a CSP's query answer, recursively: the
+ * depth is bounded by limits.max_depth (root = 1, default 32). 31 nested
+ * characteristics pass, 32 are refused before any CSP call, and so are
+ * 20000 (which no recursion could survive); an answer is held to the same
+ * depth. No XML: this runs in NO_XML builds and on every cross target.
+ */
+static void test_depth_bounds(void **state)
+{
+    const size_t max = CP_DEFAULT_MAX_DEPTH;
+    cp_ctx *ctx = NULL;
+    deep_csp dc;
+    cp_csp_ops o;
+    (void)state;
+    memset(&dc, 0, sizeof dc);
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.flags = CP_CSP_INTERNAL_TX;
+    o.char_enter = deep_enter;
+    o.char_leave = deep_leave;
+    o.characteristic_query = deep_query;
+    assert_int_equal(cp_ctx_new(NULL, &ctx), CP_OK);
+    assert_int_equal(cp_csp_register(ctx, "DEEP", &o, &dc), CP_OK);
+    assert_int_equal(deep_run(ctx, max - 1), CP_OK);
+    assert_int_equal(deep_run(ctx, max), CP_E_LIMIT);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_LIMIT);
+    assert_int_equal(deep_run(ctx, 20000), CP_E_LIMIT);
+    dc.levels = max - 1;
+    assert_int_equal(deep_run(ctx, 0), CP_OK);
+    assert_int_equal(dc.entered, max - 1);
+    assert_int_equal(dc.refused, CP_OK);
+    dc.levels = max;
+    assert_int_not_equal(deep_run(ctx, 0), CP_OK);
+    assert_int_equal(dc.entered, max - 1);
+    assert_int_equal(dc.refused, CP_E_LIMIT);
+    cp_ctx_free(ctx);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -2727,6 +2888,7 @@ int main(void)
         T(test_nomem_cold_context),
         T(test_wbxml_twin),
         T(test_input_rules),
+        cmocka_unit_test(test_depth_bounds),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,14 @@
 #include "codec/docint.h"
 #include "support/testutil.h"
 
+/* A NO_XML build (make NO_XML=1) has no XML parser: the tests that parse
+   XML text are skipped there; the writer's tests still run. */
+#ifdef CP_NO_XML
+#define NEED_XML() skip()
+#else
+#define NEED_XML() ((void)0)
+#endif
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static cp_ctx *mkctx(size_t depth, size_t elems, size_t attr, size_t doc)
@@ -125,6 +133,7 @@ static const char *const vector_files[] = {
 
 static void test_vectors_roundtrip(void **state)
 {
+    NEED_XML();
     size_t i;
     (void)state;
     for (i = 0; i < N_VECTORS; i++) {
@@ -161,6 +170,7 @@ static void test_vectors_roundtrip(void **state)
 
 static void test_vector_content(void **state)
 {
+    NEED_XML();
     char *xml = tu_vector_field("doc_provcont_appc_example.json", "xml");
     cp_ctx *ctx = mkctx(0, 0, 0, 0);
     const cp_node *root, *c, *p;
@@ -282,6 +292,7 @@ static void close_chain(sb *b, int levels)
 
 static void test_attribute_placement(void **state)
 {
+    NEED_XML();
     size_t e, a;
     (void)state;
     for (e = 0; e < N_ELEMS; e++) {
@@ -330,6 +341,7 @@ static int child_allowed(const elem_spec *parent, const elem_spec *child)
 
 static void test_element_placement(void **state)
 {
+    NEED_XML();
     size_t p, c;
     (void)state;
     for (p = 0; p < N_ELEMS; p++) {
@@ -367,6 +379,7 @@ static void test_element_placement(void **state)
 
 static void test_required_attributes(void **state)
 {
+    NEED_XML();
     size_t e;
     (void)state;
     for (e = 1; e < N_ELEMS; e++) {
@@ -393,6 +406,7 @@ static void test_required_attributes(void **state)
 
 static void test_line_column(void **state)
 {
+    NEED_XML();
     static const char doc[] =
         "<?xml version=\"1.0\"?>\n"
         "<wap-provisioningdoc version=\"1.0\">\n"
@@ -427,6 +441,7 @@ static void test_line_column(void **state)
 
 static void test_unknown_names(void **state)
 {
+    NEED_XML();
     (void)state;
     expect_fail("<provisioningdoc/>", CP_E_GRAMMAR, 1, 1, "");
     expect_fail("<characteristic type=\"A\"/>", CP_E_GRAMMAR, 1, 1, "");
@@ -450,6 +465,7 @@ static void test_unknown_names(void **state)
 
 static void test_text_content(void **state)
 {
+    NEED_XML();
     (void)state;
     /* layout whitespace, comments and PIs anywhere are ignored */
     expect_ok("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c -->\n"
@@ -483,6 +499,7 @@ static void test_text_content(void **state)
 
 static void test_not_well_formed(void **state)
 {
+    NEED_XML();
     cp_ctx *ctx = mkctx(0, 0, 0, 0);
     cp_doc *d;
     (void)state;
@@ -522,6 +539,7 @@ static void test_not_well_formed(void **state)
 
 static void test_doctype_accepted(void **state)
 {
+    NEED_XML();
     static const char canon[] =
         "<wap-provisioningdoc version=\"1.0\"><characteristic type=\"A\">"
         "<parm name=\"n\" value=\"&amp;&lt;&gt;&quot;'A\"/></characteristic>"
@@ -561,6 +579,7 @@ static void test_doctype_accepted(void **state)
  */
 static void test_dtd_refused(void **state)
 {
+    NEED_XML();
     (void)state;
     expect_fail("<!DOCTYPE wap-provisioningdoc [\n"
                 "  <!ENTITY x \"y\">\n]>\n<wap-provisioningdoc/>",
@@ -592,6 +611,7 @@ static void test_dtd_refused(void **state)
 
 static void test_external_entity_refused(void **state)
 {
+    NEED_XML();
     cp_config cfg;
     cp_ctx *ctx = NULL;
     cp_doc *d;
@@ -624,6 +644,7 @@ static void test_external_entity_refused(void **state)
 
 static void test_billion_laughs(void **state)
 {
+    NEED_XML();
     static const char doc[] =
         "<?xml version=\"1.0\"?>\n"
         "<!DOCTYPE wap-provisioningdoc [\n"
@@ -658,6 +679,7 @@ static void test_billion_laughs(void **state)
 
 static void test_undefined_entities(void **state)
 {
+    NEED_XML();
     (void)state;
     /* without an external subset expat refuses them itself (in an
        attribute it reports the start of the tag) */
@@ -684,6 +706,7 @@ static void test_undefined_entities(void **state)
    buffer, with a reference at every position across the chunk boundary. */
 static void test_entity_scan_chunks(void **state)
 {
+    NEED_XML();
     static const char head[] =
         "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" PROV_DOCTYPE
         "<wap-provisioningdoc><characteristic type=\"";
@@ -719,6 +742,7 @@ static void test_entity_scan_chunks(void **state)
 
 static void test_encodings(void **state)
 {
+    NEED_XML();
     /* UTF-16LE with a byte order mark */
     static const char u16[] = "\xff\xfe<\0w\0a\0p\0-\0p\0r\0o\0v\0i\0s\0i\0o\0"
                               "n\0i\0n\0g\0d\0o\0c\0 \0v\0e\0r\0s\0i\0o\0n\0"
@@ -764,6 +788,7 @@ static char *nested(size_t n)
 
 static void test_depth_limit(void **state)
 {
+    NEED_XML();
     size_t lim;
     (void)state;
     for (lim = 2; lim <= CP_DEFAULT_MAX_DEPTH + 1; lim++) {
@@ -799,6 +824,7 @@ static void test_depth_limit(void **state)
 
 static void test_element_limit(void **state)
 {
+    NEED_XML();
     static const char five[] =
         "<wap-provisioningdoc><characteristic type=\"A\"><parm name=\"1\"/>"
         "<parm name=\"2\"/></characteristic>\n<nocharacteristic type=\"B\"/>"
@@ -822,6 +848,7 @@ static void test_element_limit(void **state)
 
 static void test_attr_limit(void **state)
 {
+    NEED_XML();
     static const struct {
         const char *value; /* as written in XML */
         cp_status st;
@@ -861,6 +888,7 @@ static void test_attr_limit(void **state)
 
 static void test_doc_size_limit(void **state)
 {
+    NEED_XML();
     static const char doc[] = "<wap-provisioningdoc></wap-provisioningdoc>";
     cp_ctx *ctx = mkctx(0, 0, 0, sizeof doc - 1);
     cp_doc *d;
@@ -879,6 +907,7 @@ static void test_doc_size_limit(void **state)
 
 static void test_escaping(void **state)
 {
+    NEED_XML();
     static const char value[] = "a&b<c>d\"e'f\tg\nh\ri j\x7f"
                                 "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
     static const char want[] =
@@ -917,6 +946,7 @@ static void test_escaping(void **state)
 
 static void test_other_controls(void **state)
 {
+    NEED_XML();
     cp_ctx *ctx = mkctx(0, 0, 0, 0);
     cp_doc *d, *d2;
     char *out;
@@ -937,6 +967,7 @@ static void test_other_controls(void **state)
 
 static void test_attribute_order(void **state)
 {
+    NEED_XML();
     static const char want[] =
         "<wap-provisioningdoc><characteristic-error type=\"T\" "
         "translation=\"install\" mwid=\"1\" desc=\"d\">"
@@ -1059,6 +1090,7 @@ static void test_bad_arguments(void **state)
     char *out = (char *)ctx;
     size_t n = 7;
     (void)state;
+#ifndef CP_NO_XML /* NO_XML: test_no_xml_build */
     o = d;
     assert_int_equal(cp_doc_parse_xml(NULL, "x", 1, &o), CP_E_INVALID_ARG);
     assert_null(o);
@@ -1066,6 +1098,9 @@ static void test_bad_arguments(void **state)
     assert_int_equal(cp_doc_parse_xml(ctx, NULL, 1, &o), CP_E_INVALID_ARG);
     assert_int_equal(cp_doc_parse_xml(ctx, NULL, 0, &o), CP_E_XML);
     assert_null(o);
+#else
+    (void)o;
+#endif
     assert_int_equal(cp_doc_write_xml(NULL, d, 0, &out, &n), CP_E_INVALID_ARG);
     assert_null(out);
     assert_int_equal(n, 0);
@@ -1136,6 +1171,7 @@ static void sweep_parse(const char *s)
 
 static void test_alloc_failures_parse(void **state)
 {
+    NEED_XML();
     char *xml = largest_vector();
     (void)state;
     sweep_parse(xml);
@@ -1149,6 +1185,7 @@ static void test_alloc_failures_parse(void **state)
 
 static void test_alloc_failures_write(void **state)
 {
+    NEED_XML();
     char *xml = largest_vector();
     unsigned flags;
     (void)state;
@@ -1189,6 +1226,54 @@ static void test_alloc_failures_write(void **state)
     free(xml);
 }
 
+/* ---- the WBXML-only build ------------------------------------------------ */
+
+/*
+ * NO_XML: the textual entry points refuse XML text with CP_E_UNSUPPORTED and
+ * a message naming the build; WBXML goes through the same entry points as
+ * ever. Built in that build only.
+ */
+#ifdef CP_NO_XML
+static void test_no_xml_build(void **state)
+{
+    static const char xml[] = "<wap-provisioningdoc></wap-provisioningdoc>";
+    static const uint8_t wbxml[] = {0x03, 0x0B, 0x6A, 0x00, 0x45, 0x01};
+    cp_ctx *ctx = mkctx(0, 0, 0, 0);
+    cp_doc *d = (cp_doc *)ctx;
+    char *out = (char *)ctx;
+    size_t n = 7;
+    (void)state;
+    assert_int_equal(cp_doc_parse_xml(ctx, xml, strlen(xml), &d),
+                     CP_E_UNSUPPORTED);
+    assert_null(d);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_UNSUPPORTED);
+    assert_non_null(strstr(cp_ctx_error_message(ctx), "NO_XML"));
+    d = (cp_doc *)ctx;
+    assert_int_equal(cp_doc_load(ctx, (const uint8_t *)xml, strlen(xml), &d),
+                     CP_E_UNSUPPORTED);
+    assert_null(d);
+    assert_int_equal(cp_process_config_xml(ctx, xml, strlen(xml),
+                                           CP_ROLE_MANAGER, 0, &out, &n),
+                     CP_E_UNSUPPORTED);
+    assert_null(out);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_UNSUPPORTED);
+    /* WBXML: decoded, written as XML text, processed */
+    assert_int_equal(cp_doc_load(ctx, wbxml, sizeof wbxml, &d), CP_OK);
+    out = write_doc(ctx, d, 0);
+    assert_string_equal(out, xml);
+    cp_free(ctx, out);
+    cp_doc_free(d);
+    assert_int_equal(cp_process_config_xml(ctx, (const char *)wbxml,
+                                           sizeof wbxml, CP_ROLE_MANAGER, 0,
+                                           &out, &n),
+                     CP_OK);
+    assert_string_equal(out, xml);
+    assert_int_equal(n, strlen(xml));
+    cp_free(ctx, out);
+    cp_ctx_free(ctx);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1220,6 +1305,9 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_alloc_failures_parse),
         cmocka_unit_test(test_alloc_failures_write),
+#ifdef CP_NO_XML
+        cmocka_unit_test(test_no_xml_build),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,11 @@
  * may serve many contexts, one after another.
  */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t and directory cookies on 32-bit targets too: readdir fails
+   with EOVERFLOW on a file system whose cookies do not fit in 32 bits. */
+#ifndef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
+#endif
 
 #include <dirent.h>
 #include <errno.h>

@@ -185,6 +185,11 @@ CP_EXPORT cp_status cp_csp_emit_enter(cp_csp_session *s, const char *type)
         return CP_E_INVALID_ARG;
     if (text_ok(type) || type[0] == '\0')
         return emit_fail(s, CP_E_CHARSET);
+    /* The engine walks an answer recursively (rollback replays it): keep
+       it within the depth limit as the decoders keep documents (the answer
+       hangs below a root: the new element is at depth emit_depth + 2). */
+    if ((size_t)s->emit_depth + 2 > s->ctx->limits.max_depth)
+        return emit_fail(s, CP_E_LIMIT);
     st = cp_doc__add(s->emit_doc, s->emit_at, CP_NODE_CHARACTERISTIC, &n);
     if (!st)
         st = cp_doc__set_attr(s->emit_doc, n, CP_ATTR_TYPE, type, strlen(type));

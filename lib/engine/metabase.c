@@ -192,8 +192,8 @@ static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
     return st;
 }
 
-static cp_status parse_meta(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
-                            size_t n)
+static cp_status parse_entries(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
+                               size_t n, char *path)
 {
     size_t off = 9, i, count;
     if (n < 13 || memcmp(p, "CPMB\001", 5) != 0 ||
@@ -202,7 +202,6 @@ static cp_status parse_meta(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
     count = cp_be32__get(p + 5);
     n -= 4;
     for (i = 0; i < count; i++) {
-        char path[PATH_LIMIT + 1];
         cp_meta m;
         size_t pl;
         cp_status st;
@@ -230,6 +229,19 @@ static cp_status parse_meta(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
             return st;
     }
     return off == n ? CP_OK : CP_E_CORRUPT;
+}
+
+/* parse_entries with its path buffer on the heap (bounded stack). */
+static cp_status parse_meta(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
+                            size_t n)
+{
+    char *path = cp_mem__alloc(&ctx->alloc, PATH_LIMIT + 1);
+    cp_status st;
+    if (path == NULL)
+        return CP_E_NOMEM;
+    st = parse_entries(ctx, e, p, n, path);
+    cp_mem__free(&ctx->alloc, path);
+    return st;
 }
 
 static cp_status load_meta(cp_ctx *ctx, cp_engine **out)

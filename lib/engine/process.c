@@ -49,6 +49,12 @@ typedef struct walker {
     char *text;             /* the answer, written before the commit */
     size_t text_len;
     void *undo_ck[CP_PATH_MAX + 1]; /* cookies of enter_path's levels */
+    /* Path-sized scratch, kept here (heap) so that no frame needs 1 KB of
+       stack: authorize's copy of the setting path, enter_path's segment,
+       undo_entry's parent path. None is live across a call that uses it. */
+    char spath[CP_PATH_MAX + 1];
+    char seg[CP_PATH_MAX + 1];
+    char parent[CP_PATH_MAX + 1];
 } walker;
 
 static const cp_node_kind error_of[CP_NODE_KIND_COUNT] = {
@@ -174,7 +180,7 @@ static cp_status check_value(walker *w, cp_node *n, const cp_meta *m,
 static cp_status authorize(walker *w, cp_node *n, const char *leaf,
                            unsigned need, int check_val)
 {
-    char spath[CP_PATH_MAX + 1];
+    char *spath = w->spath;
     size_t base = w->plen;
     cp_meta m;
     cp_status st;
@@ -626,7 +632,7 @@ static cp_status enter_path(walker *w, use *u, const char *path,
     path_pop(w, 0);
     while (i < n && !st) {
         size_t k = i;
-        char seg[CP_PATH_MAX + 1];
+        char *seg = w->seg;
         while (k < n && path[k] != '/')
             k++;
         memcpy(seg, path + i, k - i);
@@ -693,7 +699,7 @@ static cp_status undo_entry(walker *w, use *u, jentry *j)
     if (j->kind == J_CREATED) {
         /* delete the characteristic: enter its parent, nocharacteristic */
         const char *slash = strrchr(j->path, '/');
-        char parent[CP_PATH_MAX + 1];
+        char *parent = w->parent;
         size_t pl = slash ? (size_t)(slash - j->path) : 0;
         memcpy(parent, j->path, pl);
         parent[pl] = '\0';

@@ -313,11 +313,10 @@ static cp_status leave(void *user, cp_csp_session *s, const char *path,
  * The item's own setting path ("NAPDEF/NAME") must allow it too, or an
  * entry on it could be bypassed by addressing the item.
  */
-static cp_status addressed_ok(settings *st, cp_csp_session *s,
-                              const char *path, const char *name,
-                              unsigned need)
+static cp_status addressed_check(settings *st, cp_csp_session *s,
+                                 const char *path, const char *name,
+                                 unsigned need, char *canon)
 {
-    char canon[CP_PATH_MAX + 1];
     const char *key = strchr(path, '/');
     const char *rest = key ? strchr(key + 1, '/') : NULL;
     size_t tl = key ? (size_t)(key - path) : strlen(path);
@@ -351,6 +350,23 @@ static cp_status addressed_ok(settings *st, cp_csp_session *s,
         return CP_E_ACCESS_DENIED;
     }
     return CP_OK;
+}
+
+/* addressed_check with its path buffer on the heap (bounded stack). */
+static cp_status addressed_ok(settings *st, cp_csp_session *s,
+                              const char *path, const char *name,
+                              unsigned need)
+{
+    char *canon;
+    cp_status e;
+    if (cp_csp_roles(s) & CP_ROLE_EXEMPT)
+        return CP_OK;
+    canon = cp_mem__alloc(&st->ctx->alloc, CP_PATH_MAX + 1);
+    if (canon == NULL)
+        return CP_E_NOMEM;
+    e = addressed_check(st, s, path, name, need, canon);
+    cp_mem__free(&st->ctx->alloc, canon);
+    return e;
 }
 
 static cp_status parm(void *user, cp_csp_session *s, const char *path,
@@ -705,12 +721,21 @@ static cp_status px_collect(settings *st, cp_gw_entry *gw, size_t *count)
     return CP_OK;
 }
 
+/* A gateway list is 4 KB: it lives on the heap, not the stack. */
+static cp_gw_entry *gw_list(settings *st)
+{
+    return cp_mem__alloc(&st->ctx->alloc, CP_GATEWAYS_MAX * sizeof(cp_gw_entry));
+}
+
 static cp_status px_commit(settings *st)
 {
-    cp_gw_entry gw[CP_GATEWAYS_MAX];
+    cp_gw_entry *gw = gw_list(st);
     size_t n = 0;
-    cp_status e = px_collect(st, gw, &n);
-    return e ? e : cp_trust__gateways_set(st->ctx, gw, n);
+    cp_status e = gw != NULL ? px_collect(st, gw, &n) : CP_E_NOMEM;
+    if (!e)
+        e = cp_trust__gateways_set(st->ctx, gw, n);
+    cp_mem__free(&st->ctx->alloc, gw);
+    return e;
 }
 
 /* Is every trusted gateway of a also one of b (same address and push)? */
@@ -738,21 +763,23 @@ static int trusted_within(const cp_gw_entry *a, size_t na,
  */
 static cp_status px_check_doc(settings *st, cp_csp_session *s)
 {
-    cp_gw_entry gw[CP_GATEWAYS_MAX];
+    cp_gw_entry *gw;
     struct cp_trust_state *ts;
     uint32_t need = cp_policy__value(st->ctx, CP_POLICY_TRUSTED_WAP_PROXY);
     size_t n = 0;
     cp_status e;
+    int same;
     if ((cp_csp_roles(s) & CP_ROLE_EXEMPT) || (cp_csp_roles(s) & need) != 0)
         return CP_OK;
-    e = px_collect(st, gw, &n);
+    gw = gw_list(st);
+    e = gw != NULL ? px_collect(st, gw, &n) : CP_E_NOMEM;
     if (!e)
         e = cp_trust__state(st->ctx, &ts);
-    if (e)
+    same = !e && trusted_within(gw, n, ts->gw, ts->n_gw) &&
+           trusted_within(ts->gw, ts->n_gw, gw, n);
+    cp_mem__free(&st->ctx->alloc, gw);
+    if (e || same)
         return e;
-    if (trusted_within(gw, n, ts->gw, ts->n_gw) &&
-        trusted_within(ts->gw, ts->n_gw, gw, n))
-        return CP_OK;
     snprintf(st->err, sizeof st->err,
              "changing a trusted push gateway needs one of the roles 0x%lx "
              "(policy 4121)",
