@@ -9,7 +9,10 @@
  *
  * Each figure is the median of BENCH_REPS (default 5) measurements of a
  * fixed number of iterations, chosen so that one measurement lasts at least
- * BENCH_MIN_SECONDS (default 0.2). MB/s counts 10^6 bytes of WBXML input.
+ * BENCH_MIN_SECONDS (default 0.2). The two sides' measurements of a document
+ * alternate (ours, theirs, ours, ...), so that a change in the machine's
+ * load during the run falls on both and not on the ratio. MB/s counts 10^6
+ * bytes of WBXML input.
  *
  * Targets: libomacp at least 20x faster than libwbxml2 on every document,
  * and peak heap of the decode alone <= 3 x WBXML size + 16 KB. A miss is
@@ -124,25 +127,50 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median seconds per document into *out; 0 on success. */
-static int measure(run_fn f, void *state, const bench_doc *d,
-                   const settings *s, double *out)
-{
+/* One side of a comparison and its measurements. */
+typedef struct side {
+    run_fn f;
+    void *state;
+    int ok;              /* in: may run; out: measured */
+    unsigned long iters; /* per measurement */
     double per[MAX_REPS];
-    unsigned long iters = calibrate(f, state, d, s);
-    int r;
+    double median; /* seconds per document */
+} side;
 
-    if (iters == 0)
-        return -1;
-    for (r = 0; r < s->reps; r++) {
-        double t = timed(f, state, d, iters);
-        if (t < 0.0)
-            return -1;
-        per[r] = t / (double)iters;
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+/*
+ * Measure both sides on d, their measurements alternating, into
+ * sd[i].median. A side that fails gets ok 0.
+ */
+static void measure_pair(side sd[2], const bench_doc *d, const settings *s)
+{
+    int r, i;
+
+    for (i = 0; i < 2; i++) {
+        if (!sd[i].ok)
+            continue;
+        sd[i].iters = calibrate(sd[i].f, sd[i].state, d, s);
+        sd[i].ok = sd[i].iters != 0;
     }
-    qsort(per, (size_t)s->reps, sizeof per[0], cmp_double);
-    *out = per[s->reps / 2];
-    return 0;
+    for (r = 0; r < s->reps; r++) {
+        for (i = 0; i < 2; i++) {
+            double t;
+            if (!sd[i].ok)
+                continue;
+            t = timed(sd[i].f, sd[i].state, d, sd[i].iters);
+            if (t < 0.0)
+                sd[i].ok = 0;
+            sd[i].per[r] = t / (double)sd[i].iters;
+        }
+    }
+    for (i = 0; i < 2; i++)
+        if (sd[i].ok)
+            sd[i].median = median_of(sd[i].per, s->reps);
 }
 
 /* ---- correctness and heap ---------------------------------------------- */
@@ -381,17 +409,27 @@ static void bench_one(cp_ctx *ctx, WBXMLConvWBXML2XML *conv, cp_ctx *mctx,
                       bench_counter *c, const bench_doc *d,
                       const settings *s, result *r)
 {
+    side sd[2];
+
     memset(r, 0, sizeof *r);
+    memset(sd, 0, sizeof sd);
     r->xml_same = -1;
     if (d->wbxml == NULL) {
         printf("  %s: not available (see above)\n", d->name);
         return;
     }
     check_doc(ctx, conv, d, r);
-    if (r->ours_ok && measure(run_ours, ctx, d, s, &r->ours_s) != 0)
-        r->ours_ok = 0;
-    if (r->theirs_ok && measure(run_theirs, conv, d, s, &r->theirs_s) != 0)
-        r->theirs_ok = 0;
+    sd[0].f = run_ours;
+    sd[0].state = ctx;
+    sd[0].ok = r->ours_ok;
+    sd[1].f = run_theirs;
+    sd[1].state = conv;
+    sd[1].ok = r->theirs_ok;
+    measure_pair(sd, d, s);
+    r->ours_ok = sd[0].ok;
+    r->ours_s = sd[0].median;
+    r->theirs_ok = sd[1].ok;
+    r->theirs_s = sd[1].median;
     if (r->ours_ok)
         measure_heap(mctx, c, d, r);
 }

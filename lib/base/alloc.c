@@ -54,62 +54,108 @@ typedef union {
     void (*f)(void);
 } cp_max_align;
 
+/*
+ * A chunk's payload is filled from both ends: objects, aligned, upwards
+ * from the start ([0, lo)); strings, which need no alignment, downwards
+ * from the end ([hi, cap)). So strings cost their bytes only and objects
+ * never pad around them.
+ */
 struct cp_arena_chunk {
     cp_arena_chunk *next;
-    size_t used, cap;
+    size_t lo, hi;
 };
 
 #define ALIGN_UP(n, a) (((n) + ((a)-1)) / (a) * (a))
 #define HDR ALIGN_UP(sizeof(cp_arena_chunk), sizeof(cp_max_align))
+#define ARENA_MIN_CHUNK ((size_t)256)
 #define ARENA_MAX_CHUNK ((size_t)64 * 1024)
 
 void cp_arena__init(cp_arena *ar, const cp_allocator *a, size_t first)
 {
     ar->a = *a;
     ar->head = NULL;
-    ar->next_size = first < 256 ? 256 : first;
+    ar->next_size = first < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : first;
+}
+
+static unsigned char *payload(cp_arena_chunk *c)
+{
+    return (unsigned char *)c + HDR;
+}
+
+static cp_arena_chunk *new_chunk(cp_arena *ar, size_t cap)
+{
+    cp_arena_chunk *c;
+    if (cap > (size_t)-1 - HDR)
+        return NULL;
+    c = cp_mem__alloc(&ar->a, HDR + cap);
+    if (c == NULL)
+        return NULL;
+    c->lo = 0;
+    c->hi = cap;
+    return c;
+}
+
+/*
+ * A chunk with need free bytes, when the head has not: a new head of
+ * next_size bytes (or more), whose size then grows geometrically so that
+ * the number of chunks stays logarithmic; or, for a request of more than
+ * half next_size, a chunk of exactly that size behind the head, which
+ * keeps the head's free space in use.
+ */
+static cp_arena_chunk *grow(cp_arena *ar, size_t need)
+{
+    cp_arena_chunk *c;
+    if (ar->head != NULL && need > ar->next_size / 2) {
+        c = new_chunk(ar, need);
+        if (c == NULL)
+            return NULL;
+        c->next = ar->head->next;
+        ar->head->next = c;
+        return c;
+    }
+    c = new_chunk(ar, need > ar->next_size ? need : ar->next_size);
+    if (c == NULL)
+        return NULL;
+    c->next = ar->head;
+    ar->head = c;
+    if (ar->next_size < ARENA_MAX_CHUNK)
+        ar->next_size *= 2;
+    return c;
 }
 
 void *cp_arena__alloc(cp_arena *ar, size_t n)
 {
     cp_arena_chunk *c = ar->head;
     size_t need;
+    void *p;
 
     if (n > (size_t)-1 / 2)
         return NULL;
     need = ALIGN_UP(n ? n : 1, sizeof(cp_max_align));
-    if (c == NULL || c->cap - c->used < need) {
-        size_t cap = ar->next_size;
-        if (cap < need)
-            cap = need;
-        if (cap > (size_t)-1 - HDR)
-            return NULL;
-        c = cp_mem__alloc(&ar->a, HDR + cap);
+    if (c == NULL || c->hi - c->lo < need) {
+        c = grow(ar, need);
         if (c == NULL)
             return NULL;
-        c->cap = cap;
-        c->used = 0;
-        c->next = ar->head;
-        ar->head = c;
-        /* Grow geometrically so that the number of chunks stays logarithmic. */
-        if (ar->next_size < ARENA_MAX_CHUNK)
-            ar->next_size *= 2;
     }
-    {
-        void *p = (unsigned char *)c + HDR + c->used;
-        c->used += need;
-        return p;
-    }
+    p = payload(c) + c->lo;
+    c->lo += need;
+    return p;
 }
 
 char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n)
 {
+    cp_arena_chunk *c = ar->head;
     char *d;
-    if (n == (size_t)-1)
+
+    if (n >= (size_t)-1 / 2)
         return NULL;
-    d = cp_arena__alloc(ar, n + 1);
-    if (d == NULL)
-        return NULL;
+    if (c == NULL || c->hi - c->lo < n + 1) {
+        c = grow(ar, n + 1);
+        if (c == NULL)
+            return NULL;
+    }
+    c->hi -= n + 1;
+    d = (char *)payload(c) + c->hi;
     if (n)
         memcpy(d, s, n);
     d[n] = '\0';

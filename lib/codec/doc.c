@@ -3,16 +3,14 @@
 
 #include "docint.h"
 
-static const char *const kind_names[CP_NODE_KIND_COUNT] = {
-    "wap-provisioningdoc", "characteristic", "parm",
-    "characteristic-query", "parm-query", "nocharacteristic", "noparm",
-    "characteristic-error", "parm-error", "characteristic-query-error",
-    "parm-query-error", "nocharacteristic-error", "noparm-error"};
+#define NM(s) {s, sizeof(s) - 1}
 
-static const char *const attr_names[CP_ATTR_COUNT] = {
-    "version", "type", "name", "value", "datatype", "translation",
-    "recursive", "mwid", "desc", "semantic-type", "minvalue", "maxvalue",
-    "maxlength", "options", "multiple", "rw-access", "label", "access-roles"};
+static const cp_name attr_names[CP_ATTR_COUNT] = {
+    NM("version"), NM("type"), NM("name"), NM("value"), NM("datatype"),
+    NM("translation"), NM("recursive"), NM("mwid"), NM("desc"),
+    NM("semantic-type"), NM("minvalue"), NM("maxvalue"), NM("maxlength"),
+    NM("options"), NM("multiple"), NM("rw-access"), NM("label"),
+    NM("access-roles")};
 
 #define B(a) (1ul << (a))
 #define META                                                                  \
@@ -29,10 +27,6 @@ static const char *const attr_names[CP_ATTR_COUNT] = {
 #define A_NOP (B(CP_ATTR_NAME))
 #define D B(CP_ATTR_DESC)
 
-static const unsigned long attr_masks[CP_NODE_KIND_COUNT] = {
-    B(CP_ATTR_VERSION), A_CHAR, A_PARM, A_CQ, A_PQ, A_NOC, A_NOP,
-    A_CHAR | D, A_PARM | D, A_CQ | D, A_PQ | D, A_NOC | D, A_NOP | D};
-
 #define K(k) (1u << (k))
 #define ROOT_KIDS                                                             \
     (K(CP_NODE_CHARACTERISTIC) | K(CP_NODE_CHARACTERISTIC_QUERY) |           \
@@ -41,28 +35,49 @@ static const unsigned long attr_masks[CP_NODE_KIND_COUNT] = {
      K(CP_NODE_NOCHARACTERISTIC_ERROR))
 #define ALL_KIDS (((1u << CP_NODE_KIND_COUNT) - 1) & ~K(CP_NODE_DOC))
 
-static unsigned children_mask(cp_node_kind k)
+/*
+ * The grammar, by cp_node_kind: name, allowed attributes, allowed children
+ * (none: not a container) and the attribute kept in cp_node.key (version
+ * for the root, type for characteristic forms, name for parm forms).
+ */
+#define KI(name, attrs, kids, key) {NM(name), attrs, kids, key}
+static const cp_kind_info kinds[CP_NODE_KIND_COUNT] = {
+    KI("wap-provisioningdoc", B(CP_ATTR_VERSION), ROOT_KIDS, CP_ATTR_VERSION),
+    KI("characteristic", A_CHAR, ALL_KIDS, CP_ATTR_TYPE),
+    KI("parm", A_PARM, 0, CP_ATTR_NAME),
+    KI("characteristic-query", A_CQ, 0, CP_ATTR_TYPE),
+    KI("parm-query", A_PQ, 0, CP_ATTR_NAME),
+    KI("nocharacteristic", A_NOC, 0, CP_ATTR_TYPE),
+    KI("noparm", A_NOP, 0, CP_ATTR_NAME),
+    KI("characteristic-error", A_CHAR | D, ALL_KIDS, CP_ATTR_TYPE),
+    KI("parm-error", A_PARM | D, 0, CP_ATTR_NAME),
+    KI("characteristic-query-error", A_CQ | D, 0, CP_ATTR_TYPE),
+    KI("parm-query-error", A_PQ | D, 0, CP_ATTR_NAME),
+    KI("nocharacteristic-error", A_NOC | D, 0, CP_ATTR_TYPE),
+    KI("noparm-error", A_NOP | D, 0, CP_ATTR_NAME)};
+
+const cp_kind_info *cp_doc__kinds(void)
 {
-    switch (k) {
-    case CP_NODE_DOC: return ROOT_KIDS;
-    case CP_NODE_CHARACTERISTIC:
-    case CP_NODE_CHARACTERISTIC_ERROR: return ALL_KIDS;
-    default: return 0;
-    }
+    return kinds;
+}
+
+const cp_name *cp_doc__attr_names(void)
+{
+    return attr_names;
 }
 
 CP_EXPORT const char *cp_node_kind_name(cp_node_kind kind)
 {
     if ((unsigned)kind >= CP_NODE_KIND_COUNT)
         return NULL;
-    return kind_names[kind];
+    return kinds[kind].name.s;
 }
 
 CP_EXPORT const char *cp_attr_name(cp_attr attr)
 {
     if ((unsigned)attr >= CP_ATTR_COUNT)
         return NULL;
-    return attr_names[attr];
+    return attr_names[attr].s;
 }
 
 int cp_doc__attr_allowed(cp_node_kind kind, cp_attr attr)
@@ -70,7 +85,7 @@ int cp_doc__attr_allowed(cp_node_kind kind, cp_attr attr)
     if ((unsigned)kind >= CP_NODE_KIND_COUNT ||
         (unsigned)attr >= CP_ATTR_COUNT)
         return 0;
-    return (attr_masks[kind] & B(attr)) != 0;
+    return (kinds[kind].attrs & B(attr)) != 0;
 }
 
 int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child)
@@ -78,22 +93,13 @@ int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child)
     if ((unsigned)parent >= CP_NODE_KIND_COUNT ||
         (unsigned)child >= CP_NODE_KIND_COUNT)
         return 0;
-    return (children_mask(parent) & K(child)) != 0;
+    return (kinds[parent].kids & K(child)) != 0;
 }
 
-/* version for the root, type for characteristic forms, name for parm forms */
 static cp_attr primary(cp_node_kind k)
 {
-    switch (k) {
-    case CP_NODE_DOC: return CP_ATTR_VERSION;
-    case CP_NODE_CHARACTERISTIC:
-    case CP_NODE_CHARACTERISTIC_QUERY:
-    case CP_NODE_NOCHARACTERISTIC:
-    case CP_NODE_CHARACTERISTIC_ERROR:
-    case CP_NODE_CHARACTERISTIC_QUERY_ERROR:
-    case CP_NODE_NOCHARACTERISTIC_ERROR: return CP_ATTR_TYPE;
-    default: return CP_ATTR_NAME;
-    }
+    return (unsigned)k < CP_NODE_KIND_COUNT ? (cp_attr)kinds[k].key
+                                            : CP_ATTR_NAME;
 }
 
 int cp_doc__required_attr(cp_node_kind kind)
@@ -105,22 +111,25 @@ int cp_doc__required_attr(cp_node_kind kind)
 
 int cp_doc__is_container(cp_node_kind kind)
 {
-    return children_mask(kind) != 0;
+    return (unsigned)kind < CP_NODE_KIND_COUNT && kinds[kind].kids != 0;
 }
 
-static int name_index(const char *const *tab, int n, const char *s,
-                      size_t len)
+static int name_index(const cp_name *tab, int n, const char *s, size_t len)
 {
     int i;
     for (i = 0; i < n; i++)
-        if (strlen(tab[i]) == len && memcmp(tab[i], s, len) == 0)
+        if (tab[i].len == len && memcmp(tab[i].s, s, len) == 0)
             return i;
     return -1;
 }
 
 int cp_doc__kind_from_name(const char *s, size_t n)
 {
-    return name_index(kind_names, CP_NODE_KIND_COUNT, s, n);
+    int k;
+    for (k = 0; k < CP_NODE_KIND_COUNT; k++)
+        if (kinds[k].name.len == n && memcmp(kinds[k].name.s, s, n) == 0)
+            return k;
+    return -1;
 }
 
 int cp_doc__attr_from_name(const char *s, size_t n)
@@ -130,12 +139,17 @@ int cp_doc__attr_from_name(const char *s, size_t n)
 
 cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out)
 {
+    return cp_doc__create_sized(ctx, 512, out);
+}
+
+cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
+{
     cp_arena ar;
     cp_doc *doc;
     cp_node *root;
 
     *out = NULL;
-    cp_arena__init(&ar, &ctx->alloc, 512);
+    cp_arena__init(&ar, &ctx->alloc, first);
     doc = cp_arena__alloc(&ar, sizeof *doc);
     root = doc ? cp_arena__alloc(&ar, sizeof *root) : NULL;
     if (root == NULL) {
@@ -160,18 +174,9 @@ cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
         return CP_E_GRAMMAR;
     if (doc->count >= doc->max_elements)
         return CP_E_LIMIT;
-    n = cp_arena__alloc(&doc->arena, sizeof *n);
+    n = cp_doc__append(doc, parent, kind);
     if (n == NULL)
         return CP_E_NOMEM;
-    memset(n, 0, sizeof *n);
-    n->kind = (uint8_t)kind;
-    n->parent = parent;
-    if (parent->last)
-        parent->last->next = n;
-    else
-        parent->child = n;
-    parent->last = n;
-    doc->count++;
     if (out)
         *out = n;
     return CP_OK;
@@ -253,7 +258,7 @@ void cp_doc__path(const cp_node *n, char *buf, size_t cap)
     }
     for (i = depth; i-- > 0;) {
         const cp_node *e = chain[i];
-        const char *nm = kind_names[e->kind];
+        const char *nm = kinds[e->kind].name.s;
         size_t need = 1 + strlen(nm) + (e->key && e->kind ? strlen(e->key) + 2 : 0);
         if (len + need + 1 > cap) {
             if (cap > 4) {

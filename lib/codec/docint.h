@@ -30,11 +30,63 @@ struct cp_doc {
     size_t max_elements; /* from the ctx that made it */
 };
 
+/*
+ * An XML name, padded with NULs to CP_NAME_PAD bytes: a writer may copy all
+ * CP_NAME_PAD bytes of s and then advance by len.
+ */
+#define CP_NAME_PAD 32
+typedef struct cp_name {
+    char s[CP_NAME_PAD];
+    uint8_t len; /* strlen(s) */
+} cp_name;
+
+/* What the grammar says about one node kind. */
+typedef struct cp_kind_info {
+    cp_name name;
+    uint32_t attrs; /* bit a set: attribute a allowed */
+    uint16_t kids;  /* bit k set: a child of kind k allowed; 0: no children */
+    uint8_t key;    /* the attribute kept in cp_node.key (a cp_attr) */
+} cp_kind_info;
+
+/* The node kinds (CP_NODE_KIND_COUNT entries, by cp_node_kind). */
+const cp_kind_info *cp_doc__kinds(void);
+/* The attribute names (CP_ATTR_COUNT entries, by cp_attr). */
+const cp_name *cp_doc__attr_names(void);
+
 /* Make a document holding only the root. */
 cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out);
+/*
+ * The same with the first arena chunk first bytes large (the doc and its
+ * root take about 150 of them): a decoder sizes it from its input.
+ */
+cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out);
 /* Append a child; checks the grammar (CP_E_GRAMMAR) and the element limit (CP_E_LIMIT). */
 cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
                       cp_node **out);
+
+/*
+ * cp_doc__add's work without its checks, inline for a decoder that made
+ * them itself: a new last child of parent, or NULL when out of memory.
+ */
+static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
+                                      cp_node_kind kind)
+{
+    cp_node *n = cp_arena__alloc(&doc->arena, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->parent = parent;
+    n->next = n->child = n->last = NULL;
+    n->key = n->value = NULL;
+    n->x = NULL;
+    n->kind = (uint8_t)kind;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->child = n;
+    parent->last = n;
+    doc->count++;
+    return n;
+}
 /* Set an attribute to a copy of s[0..n) (no UTF-8 check here). */
 cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
                            size_t len);

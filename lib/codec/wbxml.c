@@ -3,11 +3,15 @@
  *
  * One pass over the input with the bounds-checked reader, no recursion: the
  * open elements are the chain of parent pointers of the tree being built.
- * The string table is not copied. An attribute value that is exactly one
- * table string (a start-token prefix or a value token) is stored without a
- * copy, a value that is exactly one input string is copied once into the
- * document, and only values made of several items go through the one
- * scratch buffer.
+ * An attribute value that is exactly one token-table string (a start-token
+ * prefix or a value token) is stored without a copy. A value that is
+ * exactly one string-table reference points into the document's one copy
+ * of the string table (made when first needed), so a string the table
+ * shares is stored once. A value that is one inline string is copied once
+ * into the document, and only values made of several items go through the
+ * one scratch buffer. The document's arena is sized from the input: its
+ * first chunk from the input length, later ones from what the part read
+ * so far took.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +31,7 @@ enum {
 enum { CS_ASCII = 3, CS_LATIN1 = 4, CS_UTF8 = 106 };
 
 /* What the attribute value being built is made of so far. */
-enum { V_EMPTY, V_STATIC, V_SPAN, V_BUF };
+enum { V_EMPTY, V_STATIC, V_SPAN, V_TABLE, V_BUF };
 
 typedef struct dec {
     cp_ctx *ctx;
@@ -39,12 +43,20 @@ typedef struct dec {
     const uint8_t *tok;    /* the token being decoded */
     int recorded;          /* the error detail is already set */
     cp_doc *doc;
+    const cp_kind_info *kinds;
     cp_node *cur;  /* innermost open element (one with content) */
     cp_node *node; /* element whose start tag is being read */
+    uint32_t allowed; /* the attributes node may carry */
+    int key;          /* the attribute node keeps in its key field */
+    const char *tcopy; /* the document's copy of the string table, or NULL */
+    size_t copied;     /* bytes of inline strings copied into the document */
+    const uint8_t *body; /* where the body starts, after the string table */
+    size_t rate;         /* arena bytes per input byte, in sixteenths */
+    size_t rate_max;     /* SIZE_MAX / rate */
     size_t depth;  /* depth of cur, root = 1 */
     int done;      /* the root is closed */
     size_t max_attr;
-    /* the attribute value: a table string, an input span, or buf */
+    /* the attribute value: a token string, an input span, or buf */
     int vmode;
     const char *span;
     size_t vlen; /* its length in bytes (of UTF-8) */
@@ -238,16 +250,17 @@ static cp_status val_latin1(dec *d, const uint8_t *s, size_t n, size_t high)
     return CP_OK;
 }
 
-/* Append text in the document's charset. */
-static inline cp_status val_text(dec *d, const uint8_t *s, size_t n)
+/* Append text in the document's charset (mode: V_SPAN or V_TABLE). */
+static inline cp_status val_text(dec *d, const uint8_t *s, size_t n,
+                                 int mode)
 {
     size_t i, high = 0;
     if (d->charset == CS_UTF8)
-        return val_bytes(d, s, n, V_SPAN);
+        return val_bytes(d, s, n, mode);
     for (i = 0; i < n; i++)
         high += s[i] >> 7;
     if (high == 0)
-        return val_bytes(d, s, n, V_SPAN);
+        return val_bytes(d, s, n, mode);
     if (d->charset == CS_ASCII)
         return fail(d, CP_E_CHARSET, "octet above 0x7F in US-ASCII text");
     return val_latin1(d, s, n, high);
@@ -274,18 +287,62 @@ static cp_status val_entity(dec *d)
     return CP_OK;
 }
 
-/* Valid UTF-8. No item can bring a NUL (OPAQUE is checked when read). */
-static inline int text_ok(const uint8_t *s, size_t n)
+/* 1 when s[0..n) is ASCII: bit 7 clear in every byte. */
+static inline int ascii(const uint8_t *s, size_t n)
 {
-    size_t i = 0;
-    uint32_t acc = 0, w;
-    for (; n - i >= sizeof w; i += sizeof w) {
+    size_t i;
+    uint64_t acc = 0, w;
+    if (n < sizeof w) {
+        for (i = 0; i < n; i++)
+            acc |= s[i];
+        return (acc & 0x80u) == 0;
+    }
+    for (i = 0; n - i > sizeof w; i += sizeof w) {
         memcpy(&w, s + i, sizeof w); /* any byte order: only bit 7s matter */
         acc |= w;
     }
-    for (; i < n; i++)
-        acc |= s[i];
-    return (acc & 0x80808080u) == 0 || cp_utf8__valid(s, n);
+    memcpy(&w, s + n - sizeof w, sizeof w); /* the last 8, overlapping */
+    return ((acc | w) & 0x8080808080808080u) == 0;
+}
+
+/* Valid UTF-8. No item can bring a NUL (OPAQUE is checked when read). */
+static inline int text_ok(const uint8_t *s, size_t n)
+{
+    return ascii(s, n) || cp_utf8__valid(s, n);
+}
+
+/*
+ * Where string s (a span of the input's string table) lives in the
+ * document: in the document's copy of the table, made on first use.
+ */
+static const char *table_str(dec *d, const char *s)
+{
+    if (d->tcopy == NULL) {
+        d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->tbl,
+                                     d->tbl_len);
+        if (d->tcopy == NULL)
+            return NULL;
+    }
+    return d->tcopy + (s - (const char *)d->tbl);
+}
+
+/* The document's copy of s[0..n). */
+static const char *copy_str(dec *d, const char *s, size_t n)
+{
+    d->copied += n + 1;
+    return cp_arena__strndup(&d->doc->arena, s, n);
+}
+
+/* Set attribute a of the element being read to s (kept as it is). */
+static inline cp_status store(dec *d, cp_attr a, const char *s)
+{
+    if ((int)a == d->key)
+        d->node->key = s;
+    else if (a == CP_ATTR_VALUE)
+        d->node->value = s;
+    else if (cp_doc__set_attr_static(d->doc, d->node, a, s) != CP_OK)
+        return fail(d, CP_E_NOMEM, "out of memory");
+    return CP_OK;
 }
 
 /* Store the finished value as attribute a of the element being read. */
@@ -293,22 +350,24 @@ static inline cp_status val_finish(dec *d, cp_attr a,
                                    const uint8_t *start_tok)
 {
     const char *s = d->vmode == V_BUF ? (const char *)d->buf.p : d->span;
+    size_t n = d->vlen;
     int mode = d->vmode;
-    cp_status st;
 
     d->vmode = V_EMPTY;
-    if (mode == V_EMPTY || mode == V_STATIC) {
-        st = cp_doc__set_attr_static(d->doc, d->node, a,
-                                     mode == V_EMPTY ? "" : s);
-    } else if (!text_ok((const uint8_t *)s, d->vlen)) {
-        d->tok = start_tok;
-        return fail(d, CP_E_CHARSET, "attribute %s is not valid text",
-                    cp_attr_name(a));
-    } else {
-        st = cp_doc__set_attr(d->doc, d->node, a, s, d->vlen);
-    }
     d->vlen = 0;
-    return st ? fail(d, st, "out of memory") : CP_OK;
+    if (mode == V_EMPTY) {
+        s = "";
+    } else if (mode != V_STATIC) {
+        if (!text_ok((const uint8_t *)s, n)) {
+            d->tok = start_tok;
+            return fail(d, CP_E_CHARSET, "attribute %s is not valid text",
+                        cp_attr_name(a));
+        }
+        s = mode == V_TABLE ? table_str(d, s) : copy_str(d, s, n);
+        if (s == NULL)
+            return fail(d, CP_E_NOMEM, "out of memory");
+    }
+    return store(d, a, s);
 }
 
 /* ---- attribute lists ---------------------------------------------------- */
@@ -360,7 +419,7 @@ static cp_status attr_name(dec *d, uint8_t b, int pi, const cp_prov_str **e,
 /* Check that attribute a may start on n (allowed there, not seen yet). */
 static cp_status attr_check(dec *d, const cp_node *n, int a, uint32_t seen)
 {
-    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)a))
+    if (!(d->allowed & ((uint32_t)1 << a)))
         return fail(d, CP_E_GRAMMAR, "attribute %s not allowed on %s",
                     cp_attr_name((cp_attr)a),
                     cp_node_kind_name((cp_node_kind)n->kind));
@@ -377,6 +436,7 @@ static cp_status attr_item(dec *d, uint8_t b, int keep)
     size_t n = 0;
     uint32_t cp;
     const cp_prov_str *e;
+    int mode = V_SPAN;
     cp_status st;
 
     switch (b) {
@@ -387,6 +447,7 @@ static cp_status attr_item(dec *d, uint8_t b, int keep)
         break;
     case T_STR_T:
         st = rd_tblref(d, &s, &n);
+        mode = V_TABLE;
         break;
     case T_OPAQUE:
         st = attr_opaque(d, &s, &n);
@@ -401,7 +462,7 @@ static cp_status attr_item(dec *d, uint8_t b, int keep)
     }
     if (st || !keep)
         return st;
-    return val_text(d, s, n);
+    return val_text(d, s, n, mode);
 }
 
 /* Pseudo status of attr_global: the END of the list. */
@@ -431,6 +492,140 @@ static cp_status attr_global(dec *d, uint8_t b, const cp_node *n, int a)
     }
 }
 
+/* Pseudo status of the fast path: a token it leaves to attr_list. */
+#define NOT_FAST 2
+
+/*
+ * 1 when the octet at p ends an attribute value: END or an attribute start,
+ * maybe after a SWITCH_PAGE.
+ */
+static inline int ends_value(const uint8_t *p, const uint8_t *end)
+{
+    if (p == end)
+        return 0;
+    if (*p == T_SWITCH_PAGE) { /* to a page that exists */
+        if (end - p < 3 || p[1] >= CP_PROV_PAGES)
+            return 0;
+        p += 2;
+    }
+    return *p == T_END ||
+           (*p < 0x80 && (*p & 0x3F) >= T_LITERAL && *p != T_LITERAL_C);
+}
+
+/*
+ * The value of attribute a when it is one string s[0..n), an inline string
+ * (mode V_SPAN) or a string-table string (V_TABLE): stored as it is or
+ * NOT_FAST, with nothing stored, when the string needs a conversion or
+ * breaks a rule (attr_list then reads it item by item and says why).
+ */
+static cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
+                             int mode)
+{
+    const char *v;
+    if (n > d->max_attr || !text_ok(s, n) ||
+        (d->charset != CS_UTF8 && !ascii(s, n)))
+        return NOT_FAST;
+    v = mode == V_TABLE ? table_str(d, (const char *)s)
+                        : copy_str(d, (const char *)s, n);
+    if (v == NULL)
+        return fail(d, CP_E_NOMEM, "out of memory");
+    return store(d, a, v);
+}
+
+/*
+ * The value of attribute a (entry e) at p, when it has a usual form: the
+ * start token's prefix alone, or no prefix and one inline string, string-
+ * table reference or value token; followed by END or the next attribute.
+ * Stores it and returns CP_OK with *next after it; NOT_FAST for every
+ * other form; or a failure.
+ */
+static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
+                            const uint8_t *p, const uint8_t **next)
+{
+    const uint8_t *end = d->r.end, *z;
+    const cp_prov_str *v;
+    cp_rd r;
+    uint32_t off;
+
+    *next = p;
+    if (ends_value(p, end))
+        return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s);
+    if (e->len != 0 || p == end)
+        return NOT_FAST;
+    if (*p == T_STR_I) {
+        z = memchr(p + 1, 0, (size_t)(end - p - 1));
+        if (z == NULL || !ends_value(z + 1, end))
+            return NOT_FAST;
+        *next = z + 1;
+        return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
+    }
+    if (*p == T_STR_T) {
+        cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
+        if (cp_rd__mbu32(&r, &off) != CP_OK || off >= d->tbl_len ||
+            !ends_value(r.p, end) ||
+            (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
+            return NOT_FAST;
+        *next = r.p;
+        return fast_string(d, a, d->tbl + off, (size_t)(z - d->tbl - off),
+                           V_TABLE);
+    }
+    if (*p < 0x80 || (*p & 0x3F) <= T_LITERAL || !ends_value(p + 1, end))
+        return NOT_FAST; /* not a value token, or not alone */
+    v = cp_prov__value(d->apage, *p);
+    if (v == NULL || v->len > d->max_attr)
+        return NOT_FAST;
+    *next = p + 1;
+    return store(d, a, v->s);
+}
+
+/*
+ * The attribute list of the element being read while it holds only page
+ * switches and start tokens with values of the usual forms (see
+ * fast_value): CP_OK after its END, a failure, or NOT_FAST at the first
+ * token it leaves to attr_list, unread. Every other case, errors included,
+ * is attr_list's.
+ */
+static cp_status attrs_fast(dec *d, uint32_t *seen)
+{
+    const uint8_t *p, *next;
+    const cp_prov_str *e;
+    unsigned b, a;
+    cp_status st;
+
+    for (;;) {
+        p = d->r.p;
+        if (p == d->r.end)
+            return NOT_FAST;
+        b = *p;
+        if (b == T_END) {
+            d->tok = p;
+            d->r.p = p + 1;
+            return CP_OK;
+        }
+        if (b == T_SWITCH_PAGE) {
+            if (d->r.end - p < 2 || p[1] >= CP_PROV_PAGES)
+                return NOT_FAST;
+            d->apage = p[1];
+            d->r.p = p + 2;
+            continue;
+        }
+        if (b >= 0x80 || (b & 0x3F) <= T_LITERAL)
+            return NOT_FAST; /* a global token, LITERAL or a value token */
+        e = cp_prov__start(d->apage, b);
+        if (e == NULL)
+            return NOT_FAST;
+        a = e->attr;
+        if (!(d->allowed & ((uint32_t)1 << a)) || (*seen & ((uint32_t)1 << a)))
+            return NOT_FAST;
+        d->tok = p;
+        st = fast_value(d, e, (cp_attr)a, p + 1, &next);
+        if (st != CP_OK)
+            return st;
+        *seen |= (uint32_t)1 << a;
+        d->r.p = next;
+    }
+}
+
 /*
  * The attribute list of n up to its END, or (n == NULL) the body of a
  * processing instruction, whose items are checked and dropped. *seen gets
@@ -445,6 +640,11 @@ static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
     cp_status st;
 
     *seen = 0;
+    if (n != NULL) { /* the usual attributes first, then the rest here */
+        st = attrs_fast(d, seen);
+        if (st != NOT_FAST)
+            return st;
+    }
     for (;;) {
         d->tok = d->r.p;
         if (d->r.p == d->r.end)
@@ -507,6 +707,58 @@ static cp_status elem_kind(dec *d, uint8_t b, int *kind)
     return CP_OK;
 }
 
+/*
+ * The document's arena: its first chunk takes six times a small input (the
+ * usual size of its tree: a small document in one chunk) and the input's
+ * size plus FIRST_EXTRA of a larger one (a text-heavy document mostly in
+ * one chunk). After that, every STEER_EVERY elements, the size of the next
+ * chunk is set to the bytes left times what the body took so far per
+ * input byte (nodes and copied strings, measured at 4, 8 .. RATE_EVERY
+ * elements and then every RATE_EVERY), within CHUNK_MIN..CHUNK_MAX. So the
+ * chunks follow the document instead of doubling past it, and when the
+ * rest of the document is thinner than its start, the last chunk wastes
+ * at most CHUNK_MAX.
+ */
+#define FIRST_EXTRA 4096u
+#define STEER_EVERY 4u
+#define RATE_EVERY 64u
+#define CHUNK_MIN 1024u
+#define CHUNK_MAX 65536u
+
+/* The size of the first chunk for an input of n bytes. */
+static size_t first_chunk(size_t n)
+{
+    if (n <= (FIRST_EXTRA - 1024) / 5)
+        return 6 * n + 1024; /* <= n + FIRST_EXTRA */
+    return n < (size_t)-1 - FIRST_EXTRA ? n + FIRST_EXTRA : n;
+}
+
+/* Measure the rate: sixteenths of an arena byte per input byte. */
+static void measure_rate(dec *d)
+{
+    size_t done = (size_t)(d->r.p - d->body);
+    size_t used = d->doc->count * sizeof(cp_node) + d->copied;
+
+    d->rate = 0; /* no steering */
+    if (done != 0 && used <= (size_t)-1 / 16) {
+        d->rate = used * 16 / done + 1;
+        d->rate_max = (size_t)-1 / d->rate; /* bytes left it can scale */
+    }
+}
+
+static void steer_arena(dec *d)
+{
+    size_t left = rd_left(d), est;
+    size_t n = d->doc->count;
+    if (n % RATE_EVERY == 0 || (n < RATE_EVERY && (n & (n - 1)) == 0))
+        measure_rate(d); /* also at 4, 8 .. elements: small documents */
+    if (d->rate == 0 || left > d->rate_max)
+        return;
+    est = left * d->rate / 16;
+    d->doc->arena.next_size =
+        est < CHUNK_MIN ? CHUNK_MIN : est > CHUNK_MAX ? CHUNK_MAX : est;
+}
+
 /* Make the node of a start tag: the root, or a child of the open element. */
 static cp_status elem_node(dec *d, int kind, cp_node **out)
 {
@@ -516,7 +768,9 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
             return fail(d, CP_E_GRAMMAR,
                         "root element is %s, not wap-provisioningdoc",
                         cp_node_kind_name((cp_node_kind)kind));
-        if (cp_doc__create(d->ctx, &d->doc) != CP_OK)
+        st = cp_doc__create_sized(
+            d->ctx, first_chunk((size_t)(d->r.end - d->r.start)), &d->doc);
+        if (st != CP_OK)
             return fail(d, CP_E_NOMEM, "out of memory");
         *out = d->doc->root;
         return CP_OK;
@@ -524,18 +778,20 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
     if (d->depth >= d->ctx->limits.max_depth)
         return fail(d, CP_E_LIMIT, "elements nested deeper than %lu",
                     (unsigned long)d->ctx->limits.max_depth);
-    st = cp_doc__add(d->doc, d->cur, (cp_node_kind)kind, out);
-    switch (st) {
-    case CP_OK: return CP_OK;
-    case CP_E_GRAMMAR:
-        return fail(d, st, "%s not allowed inside %s",
+    /* cp_doc__add's checks, in its order, then its work inline */
+    if (!(d->kinds[d->cur->kind].kids & (1u << kind)))
+        return fail(d, CP_E_GRAMMAR, "%s not allowed inside %s",
                     cp_node_kind_name((cp_node_kind)kind),
                     cp_node_kind_name((cp_node_kind)d->cur->kind));
-    case CP_E_LIMIT:
-        return fail(d, st, "more than %lu elements",
+    if (d->doc->count >= d->doc->max_elements)
+        return fail(d, CP_E_LIMIT, "more than %lu elements",
                     (unsigned long)d->ctx->limits.max_elements);
-    default: return fail(d, st, "out of memory");
-    }
+    *out = cp_doc__append(d->doc, d->cur, (cp_node_kind)kind);
+    if (*out == NULL)
+        return fail(d, CP_E_NOMEM, "out of memory");
+    if (d->doc->count % STEER_EVERY == 0)
+        steer_arena(d);
+    return CP_OK;
 }
 
 static cp_status elem_start(dec *d, uint8_t b)
@@ -549,13 +805,15 @@ static cp_status elem_start(dec *d, uint8_t b)
     if (st)
         return st;
     d->node = n;
+    d->allowed = d->kinds[kind].attrs;
+    d->key = d->kinds[kind].key;
     if (b & TAG_A) {
         st = attr_list(d, n, &seen);
         if (st)
             return st;
     }
-    req = cp_doc__required_attr((cp_node_kind)kind);
-    if (req >= 0 && !(seen & ((uint32_t)1 << req)))
+    req = d->kinds[kind].key;
+    if (kind != CP_NODE_DOC && !(seen & ((uint32_t)1 << req)))
         return fail(d, CP_E_GRAMMAR, "%s without its %s attribute",
                     cp_node_kind_name((cp_node_kind)kind),
                     cp_attr_name((cp_attr)req));
@@ -693,6 +951,7 @@ static cp_status header(dec *d)
     d->tbl = d->r.p;
     d->tbl_len = len;
     d->r.p += len;
+    d->body = d->r.p;
     return pubid == 0 ? check_fpi(d, fpi) : CP_OK;
 }
 
@@ -727,6 +986,7 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
                            (unsigned long)ctx->limits.max_doc_bytes);
     memset(&d, 0, sizeof d);
     d.ctx = ctx;
+    d.kinds = cp_doc__kinds();
     d.max_attr = ctx->limits.max_attr_bytes;
     d.vmode = V_EMPTY;
     cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);

@@ -9,135 +9,336 @@
  * references too, which keeps the output deterministic and visible, but a
  * parser (ours included) refuses such a document.
  *
- * The tree is walked without recursion, so a deep tree built through the
- * API cannot exhaust the stack.
+ * One walk over the tree writes into one buffer, sized up front from the
+ * element count and grown (rarely) by doubling; each piece first makes sure
+ * of its room, then is copied without further checks. Names come from
+ * doc.c's padded tables and go out with one copy of a fixed size (the room
+ * asked for includes that padding). A value is scanned once, through a
+ * table, for its length up to the first byte that needs an escape; a value
+ * without one goes out with one memcpy, and the usual element (key and
+ * value, nothing to escape) is written in one step. When the guess was far
+ * too large the buffer is cut to the text at the end. The walk has no
+ * recursion, so a deep tree built through the API cannot exhaust the stack.
  */
 #include <string.h>
 
 #include "docint.h"
 
+/*
+ * What a value byte turns into: 0 for itself, ESC_END for the terminating
+ * NUL, else the number of bytes its escape adds (its length minus one).
+ */
+#define ESC_END 0xFFu
+#define C3 3, 3, 3, 3, 3, 3, 3, 3, 3   /* &#1; .. &#9; */
+#define C4 4, 4, 4, 4, 4, 4, 4, 4, 4, 4 /* &#10; .. &#31; */
+static const unsigned char esc_extra[256] = {
+    ESC_END, C3, C4, C4, 4, 4, /* 0x00-0x1F */
+    [0x22] = 5,                /* " &quot; */
+    [0x26] = 4,                /* & &amp; */
+    [0x3C] = 3, [0x3E] = 3,    /* < &lt;  > &gt; */
+};
+#define ESC_MAX 6 /* the longest escape, &quot; */
+
+/*
+ * The length of s's first run of bytes that need no escape. Four bytes a
+ * round; a byte is looked at only when the ones before it were plain, so
+ * nothing past the NUL is read.
+ */
+static inline size_t plain_run(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        if (esc_extra[p[0]])
+            break;
+        if (esc_extra[p[1]])
+            return (size_t)(p + 1 - (const unsigned char *)s);
+        if (esc_extra[p[2]])
+            return (size_t)(p + 2 - (const unsigned char *)s);
+        if (esc_extra[p[3]])
+            return (size_t)(p + 3 - (const unsigned char *)s);
+        p += 4;
+    }
+    return (size_t)(p - (const unsigned char *)s);
+}
+
+/* Writer state: the tables, the options, the output. */
 typedef struct xw {
-    cp_buf b;
+    const cp_kind_info *kinds;
+    const cp_name *attrs;
     int pretty;
+    cp_buf b;
     cp_status st; /* first failure, else CP_OK */
 } xw;
 
-static void put(xw *w, const char *s, size_t n)
+/* ---- room and raw output ------------------------------------------------- */
+
+static int grow(xw *w, size_t n)
 {
     if (w->st == CP_OK)
-        w->st = cp_buf__put(&w->b, s, n);
+        w->st = cp_buf__reserve(&w->b, n);
+    return w->st == CP_OK;
 }
 
-static void puts_(xw *w, const char *s)
+/* Make room for n more bytes (and the final NUL); 0 on failure. */
+static int room(xw *w, size_t n)
 {
-    put(w, s, strlen(s));
+    if (w->b.cap - w->b.len > n)
+        return 1;
+    return grow(w, n);
 }
 
-static void indent(xw *w, size_t depth)
+/* Room for a tag at depth: indent, '<' or "</", a padded name, "/>", LF. */
+static int tag_room(xw *w, size_t depth)
 {
-    size_t i;
+    if (depth > ((size_t)-1 - CP_NAME_PAD - 8) / 2) {
+        w->st = CP_E_OVERFLOW;
+        return 0;
+    }
+    return room(w, 2 * depth + CP_NAME_PAD + 8);
+}
+
+/* The output position, and back. */
+static char *out_at(const xw *w)
+{
+    return (char *)w->b.p + w->b.len;
+}
+
+static void out_to(xw *w, const char *o)
+{
+    w->b.len = (size_t)(o - (const char *)w->b.p);
+}
+
+/* A padded name (see cp_name): one copy of a fixed size. */
+static char *put_name(char *o, const cp_name *nm)
+{
+    memcpy(o, nm->s, CP_NAME_PAD);
+    return o + nm->len;
+}
+
+static char *put_indent(const xw *w, char *o, size_t depth)
+{
     if (!w->pretty)
-        return;
-    for (i = 0; i < depth; i++)
-        put(w, "  ", 2);
+        return o;
+    memset(o, ' ', 2 * depth);
+    return o + 2 * depth;
 }
 
-static void newline(xw *w)
-{
-    if (w->pretty)
-        put(w, "\n", 1);
-}
+/* ---- values ---------------------------------------------------------------- */
 
-/* The replacement for one byte of a value, or NULL to copy it as it is. */
-static const char *escape_of(unsigned char c, char tmp[8])
+/* The escape of byte c, whose esc_extra entry is neither 0 nor ESC_END. */
+static char *put_escape(char *o, unsigned char c)
 {
     switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    default: break;
+    case 0x26: memcpy(o, "&amp;", 5); break;
+    case 0x3C: memcpy(o, "&lt;", 4); break;
+    case 0x3E: memcpy(o, "&gt;", 4); break;
+    case 0x22: memcpy(o, "&quot;", 6); break;
+    default: /* a C0 control character: &#N; */
+        o[0] = '&';
+        o[1] = '#';
+        if (c >= 10) {
+            o[2] = (char)('0' + c / 10);
+            o[3] = (char)('0' + c % 10);
+            o[4] = ';';
+        } else {
+            o[2] = (char)('0' + c);
+            o[3] = ';';
+        }
+        break;
     }
-    if (c >= 0x20)
-        return NULL;
-    tmp[0] = '&';
-    tmp[1] = '#';
-    if (c >= 10) {
-        tmp[2] = (char)('0' + c / 10);
-        tmp[3] = (char)('0' + c % 10);
-        tmp[4] = ';';
-        tmp[5] = '\0';
-    } else {
-        tmp[2] = (char)('0' + c);
-        tmp[3] = ';';
-        tmp[4] = '\0';
-    }
-    return tmp;
+    return o + esc_extra[c] + 1;
 }
 
-/* Copy runs of plain bytes at once; escape the rest. */
-static void put_value(xw *w, const char *s)
+/* s with its escapes. */
+static char *put_escaped(char *o, const char *s)
 {
-    const char *run = s;
-    char tmp[8];
-
-    for (; *s != '\0'; s++) {
-        const char *e = escape_of((unsigned char)*s, tmp);
-        if (e == NULL)
-            continue;
-        put(w, run, (size_t)(s - run));
-        puts_(w, e);
-        run = s + 1;
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p != 0; p++) {
+        if (esc_extra[*p] == 0)
+            *o++ = (char)*p;
+        else
+            o = put_escape(o, *p);
     }
-    put(w, run, (size_t)(s - run));
+    return o;
 }
 
+/* ' name="value"' */
+static void put_attr(xw *w, cp_attr a, const char *v)
+{
+    size_t n = plain_run(v), max;
+    int esc = v[n] != '\0';
+    char *o;
+
+    if (esc)
+        n += strlen(v + n);
+    max = n;
+    if (esc && n > ((size_t)-1 - CP_NAME_PAD - 8) / ESC_MAX) {
+        w->st = CP_E_OVERFLOW;
+        return;
+    }
+    if (esc)
+        max = n * ESC_MAX;
+    if (max > (size_t)-1 - CP_NAME_PAD - 8) {
+        w->st = CP_E_OVERFLOW;
+        return;
+    }
+    if (!room(w, max + CP_NAME_PAD + 8))
+        return;
+    o = out_at(w);
+    *o++ = ' ';
+    o = put_name(o, &w->attrs[a]);
+    *o++ = '=';
+    *o++ = '"';
+    if (esc) {
+        o = put_escaped(o, v);
+    } else {
+        memcpy(o, v, n);
+        o += n;
+    }
+    *o++ = '"';
+    out_to(w, o);
+}
+
+/* ---- attributes in canonical order ------------------------------------- */
+
+/*
+ * 1 when n's extra attributes are sorted by id and hold none of the first
+ * four, so that key, value and then the list are in cp_attr order (always
+ * so for trees built through doc.c).
+ */
+static int xattrs_ordered(const cp_node *n)
+{
+    const cp_xattr *x;
+    unsigned prev = CP_ATTR_VALUE;
+    for (x = n->x; x != NULL; x = x->next) {
+        if (x->id <= prev || x->id >= CP_ATTR_COUNT)
+            return 0;
+        prev = x->id;
+    }
+    return 1;
+}
+
+/* Every attribute of n in cp_attr order; stops at a failure. */
 static void put_attrs(xw *w, const cp_node *n)
 {
+    const cp_xattr *x;
     int a;
-    for (a = 0; a < CP_ATTR_COUNT; a++) {
-        const char *v = cp_node_attr(n, (cp_attr)a);
-        if (v == NULL)
-            continue;
-        put(w, " ", 1);
-        puts_(w, cp_attr_name((cp_attr)a));
-        put(w, "=\"", 2);
-        put_value(w, v);
-        put(w, "\"", 1);
+
+    if (!xattrs_ordered(n)) { /* not made by doc.c: ask for each one */
+        for (a = 0; a < CP_ATTR_COUNT && w->st == CP_OK; a++) {
+            const char *v = cp_node_attr(n, (cp_attr)a);
+            if (v != NULL)
+                put_attr(w, (cp_attr)a, v);
+        }
+        return;
     }
+    if (n->key != NULL)
+        put_attr(w, (cp_attr)w->kinds[n->kind].key, n->key);
+    if (n->value != NULL && n->kind != CP_NODE_DOC && w->st == CP_OK)
+        put_attr(w, CP_ATTR_VALUE, n->value);
+    for (x = n->x; x != NULL && w->st == CP_OK; x = x->next)
+        put_attr(w, (cp_attr)x->id, x->str);
 }
 
-/* The start tag; a non-container closes itself and ends its line. */
-static void open_tag(xw *w, const cp_node *n, size_t depth)
+/* ---- tags and the walk ----------------------------------------------------- */
+
+/* The end of a start tag: a non-container closes itself and ends its line. */
+static char *end_open(const xw *w, char *o, const cp_node *n, int container)
 {
-    indent(w, depth);
-    put(w, "<", 1);
-    puts_(w, cp_node_kind_name((cp_node_kind)n->kind));
+    if (!container)
+        *o++ = '/';
+    *o++ = '>';
+    if (w->pretty && (!container || n->child != NULL))
+        *o++ = '\n';
+    return o;
+}
+
+/* ' name="value"' for a value s[0..n) without bytes to escape. */
+static char *put_plain_attr(char *o, const cp_name *nm, const char *s,
+                            size_t n)
+{
+    *o++ = ' ';
+    o = put_name(o, nm);
+    *o++ = '=';
+    *o++ = '"';
+    memcpy(o, s, n);
+    o += n;
+    *o++ = '"';
+    return o;
+}
+
+/*
+ * The start tag of the usual element in one step: no extra attributes, and
+ * a key and value without bytes to escape. 0, with nothing written, for
+ * any other element.
+ */
+static int put_open_plain(xw *w, const cp_node *n, int container,
+                          size_t depth)
+{
+    const cp_kind_info *k = &w->kinds[n->kind];
+    const char *key = n->key;
+    const char *val = n->kind != CP_NODE_DOC ? n->value : NULL;
+    size_t kn = 0, vn = 0, big = (size_t)-1 / 8;
+    char *o;
+
+    if (n->x != NULL || (key != NULL && key[kn = plain_run(key)] != '\0') ||
+        (val != NULL && val[vn = plain_run(val)] != '\0'))
+        return 0;
+    if (kn > big || vn > big || depth > big) /* the general path says so */
+        return 0;
+    if (!room(w, 2 * depth + kn + vn + 3 * CP_NAME_PAD + 16))
+        return 1;
+    o = put_indent(w, out_at(w), depth);
+    *o++ = '<';
+    o = put_name(o, &k->name);
+    if (key != NULL)
+        o = put_plain_attr(o, &w->attrs[k->key], key, kn);
+    if (val != NULL)
+        o = put_plain_attr(o, &w->attrs[CP_ATTR_VALUE], val, vn);
+    out_to(w, end_open(w, o, n, container));
+    return 1;
+}
+
+/* The start tag, attribute by attribute. */
+static void put_open(xw *w, const cp_node *n, int container, size_t depth)
+{
+    char *o;
+    if (put_open_plain(w, n, container, depth) || !tag_room(w, depth))
+        return;
+    o = put_indent(w, out_at(w), depth);
+    *o++ = '<';
+    out_to(w, put_name(o, &w->kinds[n->kind].name));
     put_attrs(w, n);
-    if (cp_doc__is_container((cp_node_kind)n->kind)) {
-        put(w, ">", 1);
-        if (n->child != NULL)
-            newline(w);
-    } else {
-        put(w, "/>", 2);
-        newline(w);
-    }
+    if (w->st == CP_OK && room(w, 4))
+        out_to(w, end_open(w, out_at(w), n, container));
 }
 
 /* The end tag of a container; an empty one stays on its start tag's line. */
-static void close_tag(xw *w, const cp_node *n, size_t depth)
+static void put_close(xw *w, const cp_node *n, size_t depth)
 {
+    char *o;
+    if (!tag_room(w, depth))
+        return;
+    o = out_at(w);
     if (n->child != NULL)
-        indent(w, depth);
-    put(w, "</", 2);
-    puts_(w, cp_node_kind_name((cp_node_kind)n->kind));
-    put(w, ">", 1);
-    newline(w);
+        o = put_indent(w, o, depth);
+    *o++ = '<';
+    *o++ = '/';
+    o = put_name(o, &w->kinds[n->kind].name);
+    *o++ = '>';
+    if (w->pretty)
+        *o++ = '\n';
+    out_to(w, o);
 }
 
-static int has_children(const cp_node *n)
+/* 1 when n is characteristic-like; CP_E_INTERNAL for a kind no table has. */
+static int container_of(xw *w, const cp_node *n)
 {
-    return cp_doc__is_container((cp_node_kind)n->kind) && n->child != NULL;
+    if (n->kind >= CP_NODE_KIND_COUNT) {
+        w->st = CP_E_INTERNAL;
+        return 0;
+    }
+    return w->kinds[n->kind].kids != 0;
 }
 
 /* Depth-first, iterative: descend to the first child, else close and climb. */
@@ -147,18 +348,21 @@ static void walk(xw *w, const cp_node *root)
     size_t depth = 0;
 
     for (;;) {
-        open_tag(w, n, depth);
-        if (has_children(n)) {
+        int container = container_of(w, n);
+        if (w->st != CP_OK)
+            return;
+        put_open(w, n, container, depth);
+        if (container && n->child != NULL) {
             n = n->child;
             depth++;
             continue;
         }
-        if (cp_doc__is_container((cp_node_kind)n->kind))
-            close_tag(w, n, depth);
+        if (container)
+            put_close(w, n, depth);
         while (n != root && n->next == NULL) {
             n = n->parent;
             depth--;
-            close_tag(w, n, depth);
+            put_close(w, n, depth);
         }
         if (n == root || w->st != CP_OK)
             return;
@@ -167,13 +371,64 @@ static void walk(xw *w, const cp_node *root)
 }
 
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+/* First guess of the output size: bytes per element, plus a little. */
+#define GUESS_PER_ELEMENT 48u
+#define GUESS_BASE 256u
+
+/* Hand the text over, cut to its length when the guess left much over. */
+static cp_status finish(cp_ctx *ctx, xw *w, char **out, size_t *out_len)
+{
+    uint8_t *p = NULL, *q;
+    size_t len = 0, slack = w->b.cap - w->b.len;
+    cp_status st = cp_buf__take(&w->b, &p, &len);
+
+    if (st != CP_OK)
+        return st;
+    if (slack > 4096 && slack > len / 4) {
+        q = cp_mem__realloc(&ctx->alloc, p, len + 1);
+        if (q != NULL) /* else keep the larger block */
+            p = q;
+    }
+    *out = (char *)p;
+    if (out_len != NULL)
+        *out_len = len;
+    return CP_OK;
+}
+
+static cp_status write_doc(cp_ctx *ctx, const cp_doc *doc, unsigned flags,
+                           char **out, size_t *out_len)
+{
+    xw w;
+    size_t guess = GUESS_BASE;
+
+    memset(&w, 0, sizeof w);
+    w.kinds = cp_doc__kinds();
+    w.attrs = cp_doc__attr_names();
+    w.pretty = (flags & CP_XML_PRETTY) != 0;
+    cp_buf__init(&w.b, &ctx->alloc);
+    if (doc->count < ((size_t)-1 - GUESS_BASE) / GUESS_PER_ELEMENT)
+        guess += doc->count * GUESS_PER_ELEMENT;
+    w.b.p = cp_mem__alloc(&ctx->alloc, guess); /* exactly the guess */
+    if (w.b.p == NULL)
+        return CP_E_NOMEM;
+    w.b.cap = guess;
+    if (flags & CP_XML_DECLARATION) { /* guess > the declaration */
+        memcpy(w.b.p, XML_DECL, sizeof XML_DECL - 1);
+        w.b.len = sizeof XML_DECL - 1;
+    }
+    walk(&w, doc->root);
+    if (w.st == CP_OK)
+        w.st = finish(ctx, &w, out, out_len);
+    if (w.st != CP_OK)
+        cp_buf__free(&w.b);
+    return w.st;
+}
 
 CP_EXPORT cp_status cp_doc_write_xml(cp_ctx *ctx, const cp_doc *doc,
                                      unsigned int flags, char **out,
                                      size_t *out_len)
 {
-    xw w;
-    uint8_t *p = NULL;
+    cp_status st;
 
     if (out != NULL)
         *out = NULL;
@@ -185,21 +440,9 @@ CP_EXPORT cp_status cp_doc_write_xml(cp_ctx *ctx, const cp_doc *doc,
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "unknown cp_doc_write_xml flags 0x%x",
                            flags & ~(CP_XML_PRETTY | CP_XML_DECLARATION));
-    memset(&w, 0, sizeof w);
-    cp_buf__init(&w.b, &ctx->alloc);
-    w.pretty = (flags & CP_XML_PRETTY) != 0;
-    if (flags & CP_XML_DECLARATION)
-        puts_(&w, XML_DECL);
-    walk(&w, doc->root);
-    if (w.st == CP_OK)
-        w.st = cp_buf__take(&w.b, &p, out_len);
-    if (w.st != CP_OK) {
-        cp_buf__free(&w.b);
-        if (out_len != NULL)
-            *out_len = 0;
-        return cp_err__set(ctx, w.st, CP_NO_OFFSET,
-                           "writing XML: %s", cp_strerror(w.st));
-    }
-    *out = (char *)p;
+    st = write_doc(ctx, doc, flags, out, out_len);
+    if (st != CP_OK)
+        return cp_err__set(ctx, st, CP_NO_OFFSET, "writing XML: %s",
+                           cp_strerror(st));
     return CP_OK;
 }
