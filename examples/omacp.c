@@ -211,7 +211,9 @@ static int load_doc(cp_ctx *ctx, const char *path, cp_doc **doc)
     st = cp_doc_load(ctx, in, len, doc);
     free(in);
     if (st)
-        return tool_fail(ctx, st, "malformed input");
+        return tool_fail(ctx, st,
+                         st == CP_E_UNSUPPORTED ? "cannot read input"
+                                                : "malformed input");
     return EXIT_OK;
 }
 

@@ -56,7 +56,9 @@ extern "C" {
  * a second bootstrap, come back as they are), CP_E_NOT_FOUND (no CSP for a
  * type, or a deleted item that does not exist), CP_E_ROLLBACK (a
  * rollback failed: settings may be inconsistent), CP_E_BUSY (the context
- * is inside another call), CP_E_NOMEM, CP_E_IO.
+ * is inside another call; nothing is recorded in the ctx then, since the
+ * other call owns it), CP_E_NOMEM, CP_E_IO, and CP_E_UNSUPPORTED for XML
+ * text in a build without the XML front end (NO_XML).
  */
 CP_EXPORT cp_status cp_process_config_xml(cp_ctx *ctx, const char *in,
                                           size_t in_len, uint32_t roles,
@@ -215,7 +217,10 @@ CP_EXPORT cp_status cp_csp_unregister(cp_ctx *ctx, const char *type);
 
 /** Answer a parm_query (the value is copied). */
 CP_EXPORT cp_status cp_csp_answer(cp_csp_session *s, const char *value);
-/** characteristic_query output: open a characteristic of type. */
+/**
+ * characteristic_query output: open a characteristic of type. CP_E_LIMIT
+ * when the answer would nest deeper than the ctx's max_depth.
+ */
 CP_EXPORT cp_status cp_csp_emit_enter(cp_csp_session *s, const char *type);
 /** characteristic_query output: a parm (value may be NULL). */
 CP_EXPORT cp_status cp_csp_emit_parm(cp_csp_session *s, const char *name,

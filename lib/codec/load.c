@@ -17,10 +17,10 @@ CP_EXPORT cp_status cp_doc_load(cp_ctx *ctx, const uint8_t *in, size_t in_len,
 CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
                                      size_t in_len, cp_doc **out)
 {
-    (void)in;
-    (void)in_len;
     if (out != NULL)
         *out = NULL;
+    if (ctx == NULL || out == NULL || (in == NULL && in_len != 0))
+        return CP_E_INVALID_ARG;
     return cp_err__set(ctx, CP_E_UNSUPPORTED, CP_NO_OFFSET,
                        "the XML front end is not built in (NO_XML)");
 }
