@@ -128,7 +128,7 @@ CP_EXPORT void cp_doc_free(cp_doc *doc);
 /**
  * Write the document as canonical XML: UTF-8, no whitespace between elements
  * (unless CP_XML_PRETTY), attributes in cp_attr order, & < > " and control
- * characters escaped (tab, LF, CR and other C0 controls as &#N;; the other
+ * characters escaped (tab, LF, CR and other C0 controls as numeric character references; the other
  * controls cannot be read back as XML 1.0), parm-like elements self-closed,
  * characteristic-like
  * elements always with an end tag. The same tree always gives the same bytes.
