@@ -161,7 +161,7 @@ $(BUILD)/examples/%: examples/%.c $(STATICLIB)
 $(BUILD)/test/%: test/%.c $(TEST_SUPPORT) $(STATICLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itest -o $@ $< $(TEST_SUPPORT) $(STATICLIB) \
-	  $(ALL_LDFLAGS) $(LIBS) -lcmocka
+	  $(ALL_LDFLAGS) $(LIBS) -lcmocka -pthread
 
 VECTORS ?= test/vectors
 export CP_VECTORS = $(abspath $(VECTORS))
@@ -438,6 +438,20 @@ uninstall:
 	  $(DESTDIR)$(libdir)/libomacp.so.$(VERSION)
 	rm -f $(DESTDIR)$(pkgconfigdir)/omacp.pc $(DESTDIR)$(bindir)/omacp
 	rm -f $(DESTDIR)$(mandir)/man1/omacp.1
+
+# ---- ABI baseline ----------------------------------------------------------
+# test/abi/omacp.abi: abidw of the release built with -g -Og; .ci/analyze
+# compares every change with it. Regenerate at each release (after bumping
+# VERSION, and VERSION_MAJOR for an incompatible change).
+ABI_BUILD = build-abi
+abi-baseline:
+	@command -v abidw >/dev/null 2>&1 || { echo "abi-baseline needs abidw: sudo apt-get install -y abigail-tools"; exit 1; }
+	$(MAKE) --no-print-directory BUILD=$(ABI_BUILD) CFLAGS="-g -Og" \
+	  SANITIZE= COVERAGE= NO_XML= CROSS= $(ABI_BUILD)/libomacp.so.$(VERSION)
+	abidw --headers-dir include --out-file test/abi/omacp.abi \
+	  $(ABI_BUILD)/libomacp.so.$(VERSION)
+	@echo "abi-baseline: test/abi/omacp.abi written for $$(sed -n "s/.*soname='\([^']*\)'.*/\1/p" test/abi/omacp.abi | head -1)"
+.PHONY: abi-baseline
 
 # API reference from the headers (Doxygen is optional: apt-get install doxygen).
 doc:

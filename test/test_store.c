@@ -817,7 +817,7 @@ static void test_txn_alloc_failures(void **state)
     for (n = 1; n < 200; n++) {
         cp_config cfg;
         cp_status st;
-        char tag[16];
+        char tag[24];
         cp_config_init(&cfg);
         tu_alloc_setup(&cfg, &a, n);
         cfg.storage = s;

@@ -85,6 +85,22 @@ cp_status cp_err__set_lc(cp_ctx *ctx, cp_status st, unsigned long line,
 /* Set the element path of the recorded failure. */
 void cp_err__set_path(cp_ctx *ctx, const char *path);
 
+/*
+ * For static analyzers only (clang-tidy's defines __clang_analyzer__,
+ * .ci/analyze defines CP_ANALYZER for gcc -fanalyzer): they see one file at
+ * a time, so they cannot know that these return their st argument and
+ * follow impossible "failed, yet returned CP_OK" paths. Show them the value.
+ * ctx.c, which defines the functions, sets CP_ERR_DEFINE. No effect on a
+ * normal build.
+ */
+#if (defined(__clang_analyzer__) || defined(CP_ANALYZER)) && \
+    !defined(CP_ERR_DEFINE)
+#define cp_err__set(ctx, st, ...) \
+    (cp_err__set((ctx), (st), __VA_ARGS__), (st))
+#define cp_err__set_lc(ctx, st, ...) \
+    (cp_err__set_lc((ctx), (st), __VA_ARGS__), (st))
+#endif
+
 /* ---- growable byte buffer ---------------------------------------------- */
 
 typedef struct cp_buf {

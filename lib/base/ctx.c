@@ -1,4 +1,5 @@
 /* ctx.c - context creation, limits and error detail. */
+#define CP_ERR_DEFINE 1 /* see base.h: defines cp_err__set itself */
 #include <stdio.h>
 #include <string.h>
 

@@ -419,7 +419,7 @@ static cp_status attr_name(dec *d, uint8_t b, int pi, const cp_prov_str **e,
 /* Check that attribute a may start on n (allowed there, not seen yet). */
 static cp_status attr_check(dec *d, const cp_node *n, int a, uint32_t seen)
 {
-    if (!(d->allowed & ((uint32_t)1 << a)))
+    if (a < 0 || a > 31 || !(d->allowed & ((uint32_t)1 << a)))
         return fail(d, CP_E_GRAMMAR, "attribute %s not allowed on %s",
                     cp_attr_name((cp_attr)a),
                     cp_node_kind_name((cp_node_kind)n->kind));
@@ -670,7 +670,8 @@ static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
             st = attr_name(d, b, n == NULL, &e, &a);
             if (st == CP_OK && n != NULL) {
                 st = attr_check(d, n, a, *seen);
-                *seen |= (uint32_t)1 << a;
+                if (a >= 0 && a < 32)
+                    *seen |= (uint32_t)1 << a;
                 if (st == CP_OK && e != NULL && e->len != 0)
                     st = val_bytes(d, e->s, e->len, V_STATIC);
             }
@@ -895,8 +896,8 @@ static cp_status body(dec *d)
 static cp_status check_fpi(dec *d, uint32_t off)
 {
     char txt[SHOW_MAX];
-    const uint8_t *s;
-    size_t n;
+    const uint8_t *s = NULL;
+    size_t n = 0;
     cp_status st;
     d->tok = d->r.start + 1;
     st = tbl_at(d, off, &s, &n);

@@ -443,9 +443,11 @@ static void media_by_code(cp_push *p, uint32_t code)
     p->content = code == MEDIA_WBXML ? CP_CONTENT_WBXML
                : code == MEDIA_XML   ? CP_CONTENT_XML
                                      : CP_CONTENT_OTHER;
-    if (code < MEDIA_NAME_COUNT) {
-        /* every name is shorter than the field */
-        strcpy(p->media_type, media_names[code]);
+    if (code < MEDIA_NAME_COUNT &&
+        strlen(media_names[code]) < sizeof p->media_type) {
+        /* every name is shorter than the field; checked, not assumed */
+        memcpy(p->media_type, media_names[code],
+               strlen(media_names[code]) + 1);
     } else {
         p->media_type[0] = '\0';
     }

@@ -286,7 +286,7 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
         return 0;
     if (kn > big || vn > big || depth > big) /* the general path says so */
         return 0;
-    if (!room(w, 2 * depth + kn + vn + 3 * CP_NAME_PAD + 16))
+    if (!room(w, 2 * depth + kn + vn + 3 * (size_t)CP_NAME_PAD + 16))
         return 1;
     o = put_indent(w, out_at(w), depth);
     *o++ = '<';

@@ -195,6 +195,18 @@ static cp_status one_attempt(cp_ctx *ctx, const cp_push *push,
                          push->mac, opt, push->body, push->body_len, idx);
 }
 
+/*
+ * Wipe a secret. Through a volatile pointer, so that the compiler cannot
+ * drop it as a dead store (a plain memset of a buffer never read again may
+ * be removed).
+ */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n-- > 0)
+        *v++ = 0;
+}
+
 static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
                             const cp_auth_options *opt, cp_pin_prompt prompt,
                             void *user, cp_verdict *v)
@@ -218,17 +230,17 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
     v->pin_failures = failures;
     while (failures < max) {
         size_t idx = NO_IMSI;
-        memset(pin, 0, sizeof pin);
+        wipe(pin, sizeof pin);
         if (prompt == NULL ||
             prompt(user, push->sec, failures + 1, max - failures, pin,
                    sizeof pin) != CP_OK) {
-            memset(pin, 0, sizeof pin);
+            wipe(pin, sizeof pin);
             return refuse(ctx, v, CP_E_BAD_PIN,
                           "no PIN was entered for a PIN-signed message");
         }
         pin[CP_PIN_MAX] = '\0';
         st = one_attempt(ctx, push, opt, pin, &idx);
-        memset(pin, 0, sizeof pin); /* wipe the PIN at once */
+        wipe(pin, sizeof pin); /* at once */
         if (st == CP_OK) {
             v->imsi_index = idx;
             /* best effort: a count left behind only costs attempts */
@@ -334,7 +346,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
         return refuse_inner(ctx, v, st, "out of memory");
     v->origin_roles = cp_boot__origin_roles(ctx, push, gw);
     v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
-    if (push->sec == CP_SEC_INVALID || push->sec < CP_SEC_NONE ||
+    if (push->sec < CP_SEC_NONE || /* CP_SEC_INVALID included */
         push->sec > CP_SEC_USERPINMAC)
         return refuse(ctx, v, CP_E_BAD_SEC,
                       "SEC method is not one of 0-3: message dropped");

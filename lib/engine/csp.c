@@ -67,11 +67,12 @@ cp_csp_reg *cp_engine__find(cp_engine *e, const char *type)
 /* The first released cp_csp_ops layout. */
 #define OPS_MIN_SIZE sizeof(cp_csp_ops)
 
-cp_status cp_engine__register(cp_ctx *ctx, const char *type,
-                              const cp_csp_ops *ops, void *user,
-                              int store_backed,
-                              void (*user_free)(cp_ctx *, void *),
-                              void (*invalidate)(void *))
+/* cp_engine__register on a context the caller has entered. */
+static cp_status register_entered(cp_ctx *ctx, const char *type,
+                                  const cp_csp_ops *ops, void *user,
+                                  int store_backed,
+                                  void (*user_free)(cp_ctx *, void *),
+                                  void (*invalidate)(void *))
 {
     cp_engine *e;
     cp_csp_reg *r;
@@ -88,8 +89,6 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
         return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
                            "unknown cp_csp_ops size %lu",
                            (unsigned long)ops->struct_size);
-    if (ctx->busy)
-        return CP_E_BUSY;
     st = cp_engine__get(ctx, &e);
     if (st)
         return st;
@@ -99,7 +98,7 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
     if (e->n_csps == e->cap_csps) {
         size_t cap = e->cap_csps ? e->cap_csps * 2 : 8;
         cp_csp_reg **nc = cp_mem__realloc(&ctx->alloc, e->csps,
-                                          cap * sizeof *nc);
+                                          cap * sizeof(cp_csp_reg *));
         if (nc == NULL)
             return CP_E_NOMEM;
         e->csps = nc;
@@ -120,6 +119,28 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
     return CP_OK;
 }
 
+/*
+ * Enter ctx (not just read its busy flag, which raced with a call entering
+ * it from another thread) so that the CSP table is never changed while a
+ * call runs.
+ */
+cp_status cp_engine__register(cp_ctx *ctx, const char *type,
+                              const cp_csp_ops *ops, void *user,
+                              int store_backed,
+                              void (*user_free)(cp_ctx *, void *),
+                              void (*invalidate)(void *))
+{
+    cp_status st;
+    if (type == NULL || ops == NULL)
+        return CP_E_INVALID_ARG;
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return CP_E_BUSY;
+    st = register_entered(ctx, type, ops, user, store_backed, user_free,
+                          invalidate);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
 CP_EXPORT cp_status cp_csp_register(cp_ctx *ctx, const char *type,
                                     const cp_csp_ops *ops, void *user)
 {
@@ -132,22 +153,26 @@ CP_EXPORT cp_status cp_csp_unregister(cp_ctx *ctx, const char *type)
 {
     cp_engine *e;
     size_t i;
+    cp_status st;
     if (ctx == NULL || type == NULL)
         return CP_E_INVALID_ARG;
-    if (ctx->busy)
+    if (cp_ctx__enter(ctx) != CP_OK)
         return CP_E_BUSY;
     e = ctx->engine;
     for (i = 0; e != NULL && i < e->n_csps; i++) {
         if (cp_str__casecmp(e->csps[i]->type, type) == 0) {
             free_reg(ctx, e->csps[i]);
             memmove(e->csps + i, e->csps + i + 1,
-                    (e->n_csps - i - 1) * sizeof *e->csps);
+                    (e->n_csps - i - 1) * sizeof(cp_csp_reg *));
             e->n_csps--;
+            cp_ctx__leave(ctx);
             return CP_OK;
         }
     }
-    return cp_err__set(ctx, CP_E_NOT_FOUND, CP_NO_OFFSET,
-                       "no CSP is registered for %s", type);
+    st = cp_err__set(ctx, CP_E_NOT_FOUND, CP_NO_OFFSET,
+                     "no CSP is registered for %s", type);
+    cp_ctx__leave(ctx);
+    return st;
 }
 
 /* ---- helpers CSPs call ----------------------------------------------------- */

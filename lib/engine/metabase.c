@@ -359,7 +359,7 @@ static int path_valid(const char *path)
 
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
 {
-    cp_engine *e;
+    cp_engine *e = NULL; /* stays NULL when the engine cannot be made */
     cp_status st;
     if (!path_valid(path) || m == NULL || !meta_valid(m))
         return CP_E_INVALID_ARG;
@@ -368,7 +368,7 @@ cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
         st = tab_put(ctx, &e->meta, path, m);
     if (!st)
         st = save_meta(ctx, e);
-    if (st && !ctx->in_txn) {
+    if (st && e != NULL && !ctx->in_txn) {
         /* not stored: forget the change (reload from storage next time) */
         cp_meta__tab_free(ctx, &e->meta);
         e->meta_loaded = 0;
@@ -401,12 +401,14 @@ CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
     cp_status st;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
-    if (ctx->busy)
+    /* enter, not just test ctx->busy: that read raced with another thread */
+    if (cp_ctx__enter(ctx) != CP_OK)
         return CP_E_BUSY;
     st = cp_meta__put(ctx, path, m);
     if (st == CP_E_INVALID_ARG)
-        return cp_err__set(ctx, st, CP_NO_OFFSET,
-                           "invalid metabase path or entry");
+        st = cp_err__set(ctx, st, CP_NO_OFFSET,
+                         "invalid metabase path or entry");
+    cp_ctx__leave(ctx);
     return st;
 }
 
@@ -420,9 +422,12 @@ CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
 
 CP_EXPORT cp_status cp_meta_remove(cp_ctx *ctx, const char *path)
 {
+    cp_status st;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
-    if (ctx->busy)
+    if (cp_ctx__enter(ctx) != CP_OK)
         return CP_E_BUSY;
-    return cp_meta__del(ctx, path);
+    st = cp_meta__del(ctx, path);
+    cp_ctx__leave(ctx);
+    return st;
 }

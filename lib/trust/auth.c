@@ -277,7 +277,7 @@ CP_EXPORT cp_status cp_imsi_key(const char *imsi, unsigned compat,
         return st;
     len = imsi_key_put(imsi, n, form, tmp);
     *key_len = len;
-    if (key_cap < len) {
+    if (key == NULL || key_cap < len) {
         st = CP_E_BUFFER_TOO_SMALL;
     } else {
         memcpy(key, tmp, len);

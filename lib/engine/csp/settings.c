@@ -83,8 +83,9 @@ static const char *parm_value(const cp_node *item, const char *name)
 static int same_tree(const cp_node *a, const cp_node *b)
 {
     const cp_node *x = a->child, *y = b->child;
-    if (a->kind != b->kind || strcmp(a->key ? a->key : "", b->key ? b->key : "") ||
-        strcmp(a->value ? a->value : "", b->value ? b->value : ""))
+    if (a->kind != b->kind ||
+        strcmp(a->key ? a->key : "", b->key ? b->key : "") != 0 ||
+        strcmp(a->value ? a->value : "", b->value ? b->value : "") != 0)
         return 0;
     for (; x && y; x = x->next, y = y->next)
         if (!same_tree(x, y))
