@@ -237,6 +237,11 @@ ifeq ($(SANITIZE)$(COVERAGE),)
 CHECK_RUN  += stack-check
 endif
 
+# Fuzz harnesses: `replay` (every corpus and crash file, normal compiler) is
+# part of make check; `fuzz` (clang libFuzzer) and `coverage` are separate.
+-include test/fuzz/fuzz.mk
+CHECK_RUN += replay
+
 check: deps all $(CHECK_RUN) $(CHECK_EXTRA)
 	@echo "make check: all passed"
 
