@@ -141,10 +141,17 @@ static void capture_seed(void)
     if (cp_store_mem_open(&w.inner) != CP_OK)
         abort();
     ctx = make_device(&w);
+#ifndef CP_NO_XML
     if (cp_process_config_xml(ctx, setup_doc, sizeof setup_doc - 1,
                               CP_ROLE_MANAGER, CP_PROCESS, &out,
                               &out_len) != CP_OK)
         abort();
+#else
+    /* A WBXML-only build cannot read the XML seed document: start empty
+       (documents in the corpus that are WBXML still go through the engine). */
+    (void)setup_doc;
+    (void)out_len;
+#endif
     cp_free(ctx, out);
     cp_ctx_free(ctx);
     for (i = 0; i < w.n; i++)
