@@ -142,6 +142,14 @@ void *cp_arena__alloc(cp_arena *ar, size_t n)
     return p;
 }
 
+size_t cp_arena__room(const cp_arena *ar)
+{
+    const cp_arena_chunk *c = ar->head;
+    if (c == NULL)
+        return 0;
+    return (c->hi - c->lo) / sizeof(cp_max_align) * sizeof(cp_max_align);
+}
+
 char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n)
 {
     cp_arena_chunk *c = ar->head;

@@ -145,6 +145,8 @@ typedef struct cp_arena {
 
 void cp_arena__init(cp_arena *ar, const cp_allocator *a, size_t first);
 void *cp_arena__alloc(cp_arena *ar, size_t n); /* aligned for any object */
+/* The largest object cp_arena__alloc can place without a new chunk. */
+size_t cp_arena__room(const cp_arena *ar);
 char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n);
 void cp_arena__free(cp_arena *ar);
 

@@ -142,28 +142,135 @@ cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out)
     return cp_doc__create_sized(ctx, 512, out);
 }
 
+/* ---- node blocks ------------------------------------------------------------ */
+
+#define FIRST_BLOCK 8u /* nodes in the first block; the next ones double */
+#define MIN_CUT 16u    /* the smallest block made to fit a chunk's rest */
+
+/* Room for one more node: a new block when the last one is full. */
+static int new_block(cp_doc *doc)
+{
+    cp_nblock *b;
+    size_t room;
+    uint32_t cap = doc->nblocks < 6 ? FIRST_BLOCK << doc->nblocks
+                                    : CP_NBLOCK_MAX;
+    if (doc->nblocks >= CP_NBLOCK_COUNT_MAX)
+        return 0;
+    if (doc->nblocks == doc->bcap) { /* the old table stays in the arena */
+        uint32_t nc = doc->bcap ? doc->bcap * 2 : 8;
+        cp_nblock **t = cp_arena__alloc(&doc->arena, nc * sizeof *t);
+        if (t == NULL)
+            return 0;
+        if (doc->nblocks)
+            memcpy(t, doc->blocks, doc->nblocks * sizeof *t);
+        doc->blocks = t;
+        doc->bcap = nc;
+    }
+    /*
+     * A block that would not fit the arena's current chunk is cut to what
+     * does fit (when that is still a useful block), so no chunk ends with
+     * a hole the size of a block.
+     */
+    room = cp_arena__room(&doc->arena);
+    if (room >= offsetof(cp_nblock, nodes) + MIN_CUT * sizeof(cp_node) &&
+        room < offsetof(cp_nblock, nodes) + cap * sizeof(cp_node))
+        cap = (uint32_t)((room - offsetof(cp_nblock, nodes)) /
+                         sizeof(cp_node));
+    b = cp_arena__alloc(&doc->arena,
+                        offsetof(cp_nblock, nodes) + cap * sizeof(cp_node));
+    if (b == NULL)
+        return 0;
+    b->doc = doc;
+    b->num = doc->nblocks;
+    doc->blocks[doc->nblocks++] = b;
+    doc->used = 0;
+    doc->cap = cap;
+    return 1;
+}
+
+/* A fresh node, unlinked, all fields empty. */
+static cp_node *new_node(cp_doc *doc, cp_node_kind kind)
+{
+    cp_node *n;
+    if (doc->used == doc->cap && !new_block(doc))
+        return NULL;
+    n = &doc->blocks[doc->nblocks - 1]->nodes[doc->used];
+    n->key = n->value = NULL;
+    n->parent = n->next = n->child = 0;
+    n->slot = (uint8_t)doc->used++;
+    n->kind = (uint8_t)kind;
+    n->flags = 0;
+    n->depth = 0;
+    return n;
+}
+
 cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
 {
     cp_arena ar;
     cp_doc *doc;
-    cp_node *root;
 
     *out = NULL;
     cp_arena__init(&ar, &ctx->alloc, first);
     doc = cp_arena__alloc(&ar, sizeof *doc);
-    root = doc ? cp_arena__alloc(&ar, sizeof *root) : NULL;
-    if (root == NULL) {
+    if (doc == NULL) {
         cp_arena__free(&ar);
         return CP_E_NOMEM;
     }
-    memset(root, 0, sizeof *root);
-    root->kind = CP_NODE_DOC;
-    doc->root = root;
+    memset(doc, 0, sizeof *doc);
+    doc->arena = ar; /* the arena now lives inside the doc it holds */
+    doc->root = new_node(doc, CP_NODE_DOC);
+    if (doc->root == NULL) {
+        ar = doc->arena;
+        cp_arena__free(&ar);
+        return CP_E_NOMEM;
+    }
     doc->count = 1;
     doc->max_elements = ctx->limits.max_elements;
-    doc->arena = ar; /* the arena now lives inside the doc it holds */
     *out = doc;
     return CP_OK;
+}
+
+/* The last child of parent, from the per-depth cache or by walking. */
+static cp_node *last_child(cp_doc *doc, const cp_node *parent, uint32_t pref)
+{
+    cp_node *c;
+    if (parent->depth < CP_TAILS && doc->tail[parent->depth].parent == pref) {
+        c = cp_node__at(parent, doc->tail[parent->depth].last);
+        if (c != NULL && c->parent == pref && c->next == 0)
+            return c;
+    }
+    c = cp_node__child(parent);
+    while (c != NULL && c->next != 0)
+        c = cp_node__next(c);
+    return c;
+}
+
+/* Link the unlinked node n as parent's last child. */
+static void link_last(cp_doc *doc, cp_node *parent, cp_node *n)
+{
+    uint32_t pref = cp_node__ref(parent), nref = cp_node__ref(n);
+    cp_node *last = last_child(doc, parent, pref);
+    n->parent = pref;
+    n->next = 0;
+    n->depth = (uint8_t)(parent->depth < 255 ? parent->depth + 1 : 255);
+    if (last != NULL)
+        last->next = nref;
+    else
+        parent->child = nref;
+    if (parent->depth < CP_TAILS) {
+        doc->tail[parent->depth].parent = pref;
+        doc->tail[parent->depth].last = nref;
+    }
+}
+
+cp_node *cp_doc__append(cp_doc *doc, cp_node *parent, cp_node_kind kind)
+{
+    cp_node *n = new_node(doc, kind);
+    if (n == NULL)
+        return NULL;
+    link_last(doc, parent, n);
+    doc->count++;
+    return n;
 }
 
 cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
@@ -182,9 +289,84 @@ cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
     return CP_OK;
 }
 
+/* ---- extra attributes -------------------------------------------------------- */
+
+static uint32_t xhash(uint32_t ref, uint32_t mask)
+{
+    return (uint32_t)(((unsigned long)ref * 0x9E3779B1ul) >> 7) & mask;
+}
+
+static cp_xrec *xrec_find(const cp_doc *doc, uint32_t ref)
+{
+    cp_xrec *r;
+    if (doc->xtab == NULL)
+        return NULL;
+    for (r = doc->xtab[xhash(ref, doc->xmask)]; r != NULL; r = r->hnext)
+        if (r->ref == ref)
+            return r;
+    return NULL;
+}
+
+/* Double the table (the old one stays in the arena). */
+static int xtab_grow(cp_doc *doc)
+{
+    uint32_t n = doc->xtab ? (doc->xmask + 1) * 2 : 16, i;
+    cp_xrec **t;
+    if (n == 0 || n > (uint32_t)-1 / 2)
+        return 0;
+    t = cp_arena__alloc(&doc->arena, n * sizeof *t);
+    if (t == NULL)
+        return 0;
+    memset(t, 0, n * sizeof *t);
+    for (i = 0; doc->xtab != NULL && i <= doc->xmask; i++) {
+        cp_xrec *r = doc->xtab[i], *nx;
+        for (; r != NULL; r = nx) {
+            uint32_t h = xhash(r->ref, n - 1);
+            nx = r->hnext;
+            r->hnext = t[h];
+            t[h] = r;
+        }
+    }
+    doc->xtab = t;
+    doc->xmask = n - 1;
+    return 1;
+}
+
+/* The record of n's extra attributes, made when missing (NULL: no memory). */
+static cp_xrec *xrec_get(cp_doc *doc, cp_node *n)
+{
+    uint32_t ref = cp_node__ref(n), h;
+    cp_xrec *r = (n->flags & CP_NF_XATTR) ? xrec_find(doc, ref) : NULL;
+    if (r != NULL)
+        return r;
+    if ((doc->xtab == NULL || doc->xcount > doc->xmask) && !xtab_grow(doc))
+        return NULL;
+    r = cp_arena__alloc(&doc->arena, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    h = xhash(ref, doc->xmask);
+    r->ref = ref;
+    r->head = NULL;
+    r->hnext = doc->xtab[h];
+    doc->xtab[h] = r;
+    doc->xcount++;
+    n->flags |= CP_NF_XATTR;
+    return r;
+}
+
+cp_xattr *cp_node__xattrs(const cp_node *n)
+{
+    const cp_xrec *r;
+    if (!(n->flags & CP_NF_XATTR))
+        return NULL;
+    r = xrec_find(cp_node__doc(n), cp_node__ref(n));
+    return r ? r->head : NULL;
+}
+
 static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
 {
     cp_xattr *x, **pp;
+    cp_xrec *r;
     if (!cp_doc__attr_allowed((cp_node_kind)n->kind, a))
         return CP_E_GRAMMAR;
     if (a == primary((cp_node_kind)n->kind)) {
@@ -195,7 +377,12 @@ static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
         n->value = s;
         return CP_OK;
     }
-    for (pp = &n->x; *pp != NULL; pp = &(*pp)->next) {
+    if (s == NULL && !(n->flags & CP_NF_XATTR))
+        return CP_OK;
+    r = xrec_get(doc, n);
+    if (r == NULL)
+        return CP_E_NOMEM;
+    for (pp = &r->head; *pp != NULL; pp = &(*pp)->next) {
         if ((*pp)->id == a) {
             if (s == NULL)
                 *pp = (*pp)->next; /* the record stays in the arena */
@@ -216,6 +403,24 @@ static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
     x->next = *pp; /* kept sorted by id: canonical order for the writer */
     *pp = x;
     return CP_OK;
+}
+
+void cp_doc__retype(cp_node *n, cp_node_kind k)
+{
+    cp_xattr **pp;
+    cp_xrec *r;
+    n->kind = (uint8_t)k;
+    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE))
+        n->value = NULL;
+    r = (n->flags & CP_NF_XATTR) ? xrec_find(cp_node__doc(n),
+                                             cp_node__ref(n))
+                                 : NULL;
+    for (pp = r ? &r->head : NULL; pp != NULL && *pp != NULL;) {
+        if (!cp_doc__attr_allowed(k, (cp_attr)(*pp)->id))
+            *pp = (*pp)->next;
+        else
+            pp = &(*pp)->next;
+    }
 }
 
 cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
@@ -245,7 +450,7 @@ void cp_doc__path(const cp_node *n, char *buf, size_t cap)
     if (cap == 0)
         return;
     buf[0] = '\0';
-    for (; n != NULL; n = n->parent) {
+    for (; n != NULL; n = cp_node__parent(n)) {
         if (depth == 64) {
             cut = 1;
             break;
@@ -281,10 +486,10 @@ void cp_doc__path(const cp_node *n, char *buf, size_t cap)
 
 void cp_doc__unlink(cp_node *n)
 {
-    cp_node *p = n->parent, *prev = NULL, *c;
+    cp_node *p = cp_node__parent(n), *prev = NULL, *c;
     if (p == NULL)
         return;
-    for (c = p->child; c != NULL && c != n; c = c->next)
+    for (c = cp_node__child(p); c != NULL && c != n; c = cp_node__next(c))
         prev = c;
     if (c == NULL)
         return;
@@ -292,10 +497,8 @@ void cp_doc__unlink(cp_node *n)
         prev->next = n->next;
     else
         p->child = n->next;
-    if (p->last == n)
-        p->last = prev;
-    n->next = NULL;
-    n->parent = NULL;
+    n->next = 0;
+    n->parent = 0; /* also makes a stale last-child cache entry miss */
 }
 
 static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src)
@@ -308,7 +511,7 @@ static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src)
     if (!st && src->value && src->kind != CP_NODE_DOC)
         st = cp_doc__set_attr(doc, dst, CP_ATTR_VALUE, src->value,
                               strlen(src->value));
-    for (x = src->x; x != NULL && !st; x = x->next)
+    for (x = cp_node__xattrs(src); x != NULL && !st; x = x->next)
         st = cp_doc__set_attr(doc, dst, (cp_attr)x->id, x->str,
                               strlen(x->str));
     return st;
@@ -317,7 +520,7 @@ static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src)
 /* Iterative deep copy of src's children under dst. */
 static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src)
 {
-    const cp_node *s = src->child;
+    const cp_node *s = cp_node__child(src);
     cp_node *d = dst;
     while (s != NULL) {
         cp_node *n;
@@ -326,18 +529,18 @@ static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src)
             st = copy_attrs(doc, n, s);
         if (st)
             return st;
-        if (s->child != NULL) { /* descend */
-            s = s->child;
+        if (s->child != 0) { /* descend */
+            s = cp_node__child(s);
             d = n;
             continue;
         }
-        while (s != NULL && s->next == NULL && s != src) { /* climb */
-            s = s->parent;
-            d = d->parent;
+        while (s != NULL && s->next == 0 && s != src) { /* climb */
+            s = cp_node__parent(s);
+            d = cp_node__parent(d);
         }
         if (s == NULL || s == src)
             break;
-        s = s->next;
+        s = cp_node__next(s);
     }
     return CP_OK;
 }
@@ -349,26 +552,21 @@ cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
     cp_status st = cp_doc__add(doc, parent, (cp_node_kind)src->kind, &n);
     if (st)
         return st;
-    if (before != NULL && before != n) {
-        /* move n from the end to just before `before` */
+    if (before != NULL && before != n && before->parent == n->parent &&
+        before->parent != 0) {
+        /* move n from the end to just before `before` (a sibling) */
         cp_node *prev = NULL, *c;
+        uint32_t bref = cp_node__ref(before);
         cp_doc__unlink(n);
-        n->parent = parent;
-        for (c = parent->child; c != NULL && c != before; c = c->next)
+        for (c = cp_node__child(parent); c != NULL && c != before;
+             c = cp_node__next(c))
             prev = c;
-        n->next = before;
+        n->parent = cp_node__ref(parent);
+        n->next = bref;
         if (prev)
-            prev->next = n;
+            prev->next = cp_node__ref(n);
         else
-            parent->child = n;
-        if (c == NULL) { /* before not found: append */
-            n->next = NULL;
-            if (parent->last)
-                parent->last->next = n;
-            else
-                parent->child = n;
-            parent->last = n;
-        }
+            parent->child = cp_node__ref(n);
     }
     st = copy_attrs(doc, n, src);
     if (!st)
@@ -425,17 +623,17 @@ CP_EXPORT cp_node_kind cp_node_get_kind(const cp_node *node)
 
 CP_EXPORT const cp_node *cp_node_first_child(const cp_node *node)
 {
-    return node ? node->child : NULL;
+    return node ? cp_node__child(node) : NULL;
 }
 
 CP_EXPORT const cp_node *cp_node_next(const cp_node *node)
 {
-    return node ? node->next : NULL;
+    return node ? cp_node__next(node) : NULL;
 }
 
 CP_EXPORT const cp_node *cp_node_parent(const cp_node *node)
 {
-    return node ? node->parent : NULL;
+    return node ? cp_node__parent(node) : NULL;
 }
 
 CP_EXPORT const char *cp_node_attr(const cp_node *node, cp_attr attr)
@@ -447,7 +645,7 @@ CP_EXPORT const char *cp_node_attr(const cp_node *node, cp_attr attr)
         return node->key;
     if (attr == CP_ATTR_VALUE)
         return node->kind == CP_NODE_DOC ? NULL : node->value;
-    for (x = node->x; x != NULL; x = x->next)
+    for (x = cp_node__xattrs(node); x != NULL; x = x->next)
         if (x->id == attr)
             return x->str;
     return NULL;

@@ -15,20 +15,105 @@ typedef struct cp_xattr {
     uint8_t id; /* cp_attr */
 } cp_xattr;
 
+/*
+ * Nodes live in blocks of at most CP_NBLOCK_MAX nodes inside the document's
+ * arena and link to each other by reference: (block number << 8 | slot) + 1,
+ * 0 for none. Links are 32 bits wide, so a node is 32 bytes on LP64 hosts
+ * and 24 on 32-bit ones (it was 64 with pointer links). A node reaches its
+ * block through its slot and the block's document through the block, so a
+ * node alone still leads to its parent, siblings, children and the rare
+ * attributes beyond the primary one and the value, which the document keeps
+ * in a hash table keyed by node reference (flag CP_NF_XATTR).
+ */
+#define CP_NBLOCK_MAX 256u
+#define CP_NBLOCK_COUNT_MAX 0xFFFFFFu /* references stay below 2^32 */
+#define CP_NF_XATTR 1u
+#define CP_TAILS 16 /* last-child cache: one entry per depth */
+
 struct cp_node {
-    cp_node *parent, *next, *child, *last;
     const char *key;   /* the primary attribute: version, type or name */
     const char *value; /* CP_ATTR_VALUE */
-    cp_xattr *x;       /* every other attribute */
-    uint8_t kind;      /* cp_node_kind */
+    uint32_t parent, next, child; /* references, 0: none */
+    uint8_t slot;  /* index in its block */
+    uint8_t kind;  /* cp_node_kind */
+    uint8_t flags; /* CP_NF_* */
+    uint8_t depth; /* 0 for the root; saturates at 255 */
 };
+
+typedef struct cp_nblock {
+    cp_doc *doc;
+    uint32_t num; /* block number */
+    cp_node nodes[];
+} cp_nblock;
+
+/* The attributes of one node beyond key and value (hash chain entry). */
+typedef struct cp_xrec {
+    struct cp_xrec *hnext;
+    cp_xattr *head; /* sorted by id */
+    uint32_t ref;
+} cp_xrec;
 
 struct cp_doc {
     cp_arena arena;
     cp_node *root;
     size_t count;        /* elements, root included */
     size_t max_elements; /* from the ctx that made it */
+    cp_nblock **blocks;  /* by block number */
+    uint32_t nblocks, bcap;
+    uint32_t used, cap;  /* slots used and available in the last block */
+    struct {
+        uint32_t parent, last;
+    } tail[CP_TAILS]; /* last child of the latest parent at each depth */
+    cp_xrec **xtab;   /* hash table of cp_xrec, xmask + 1 buckets */
+    uint32_t xmask, xcount;
 };
+
+/* The block a node lives in. */
+static inline const cp_nblock *cp_node__block(const cp_node *n)
+{
+    return (const cp_nblock *)(const void *)((const char *)(n - n->slot) -
+                                             offsetof(cp_nblock, nodes));
+}
+
+/* The document a node belongs to. */
+static inline cp_doc *cp_node__doc(const cp_node *n)
+{
+    return cp_node__block(n)->doc;
+}
+
+/* A node's own reference. */
+static inline uint32_t cp_node__ref(const cp_node *n)
+{
+    return ((cp_node__block(n)->num << 8) | n->slot) + 1u;
+}
+
+/* The node a reference names, seen from node n of the same document. */
+static inline cp_node *cp_node__at(const cp_node *n, uint32_t ref)
+{
+    const cp_nblock *b;
+    if (ref-- == 0)
+        return NULL;
+    b = cp_node__block(n);
+    if ((ref >> 8) != b->num)
+        b = b->doc->blocks[ref >> 8];
+    return (cp_node *)&b->nodes[ref & 0xFFu];
+}
+
+static inline cp_node *cp_node__parent(const cp_node *n)
+{
+    return cp_node__at(n, n->parent);
+}
+static inline cp_node *cp_node__next(const cp_node *n)
+{
+    return cp_node__at(n, n->next);
+}
+static inline cp_node *cp_node__child(const cp_node *n)
+{
+    return cp_node__at(n, n->child);
+}
+
+/* The attributes of n beyond key and value, sorted by id (NULL: none). */
+cp_xattr *cp_node__xattrs(const cp_node *n);
 
 /*
  * An XML name, padded with NULs to CP_NAME_PAD bytes: a writer may copy all
@@ -65,28 +150,10 @@ cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
                       cp_node **out);
 
 /*
- * cp_doc__add's work without its checks, inline for a decoder that made
- * them itself: a new last child of parent, or NULL when out of memory.
+ * cp_doc__add's work without its checks, for a decoder that made them
+ * itself: a new last child of parent, or NULL when out of memory.
  */
-static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
-                                      cp_node_kind kind)
-{
-    cp_node *n = cp_arena__alloc(&doc->arena, sizeof *n);
-    if (n == NULL)
-        return NULL;
-    n->parent = parent;
-    n->next = n->child = n->last = NULL;
-    n->key = n->value = NULL;
-    n->x = NULL;
-    n->kind = (uint8_t)kind;
-    if (parent->last)
-        parent->last->next = n;
-    else
-        parent->child = n;
-    parent->last = n;
-    doc->count++;
-    return n;
-}
+cp_node *cp_doc__append(cp_doc *doc, cp_node *parent, cp_node_kind kind);
 /* Set an attribute to a copy of s[0..n) (no UTF-8 check here). */
 cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
                            size_t len);
@@ -106,6 +173,8 @@ int cp_doc__attr_from_name(const char *s, size_t n);
 int cp_doc__is_container(cp_node_kind kind);
 /* Unlink n (and its subtree) from its parent; the memory stays in the arena. */
 void cp_doc__unlink(cp_node *n);
+/* Change n's kind, dropping the attributes the new kind does not take. */
+void cp_doc__retype(cp_node *n, cp_node_kind kind);
 /*
  * Deep-copy src (from any document) as a new child of parent in doc,
  * inserted before `before` (a child of parent) or appended when NULL.

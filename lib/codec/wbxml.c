@@ -834,7 +834,7 @@ static cp_status elem_end(dec *d)
         return fail(d, CP_E_MALFORMED, "END outside any element");
     if (d->cur == d->doc->root)
         d->done = 1;
-    d->cur = d->cur->parent;
+    d->cur = cp_node__parent(d->cur);
     d->depth--;
     return CP_OK;
 }

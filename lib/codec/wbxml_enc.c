@@ -135,11 +135,11 @@ static uint32_t set_off(const enc *e, const char *s)
 /* The node after n in document order, within the tree under root. */
 static const cp_node *next_node(const cp_node *n, const cp_node *root)
 {
-    if (n->child)
-        return n->child;
-    while (n != root && n->next == NULL)
-        n = n->parent;
-    return n == root ? NULL : n->next;
+    if (cp_node__child(n))
+        return cp_node__child(n);
+    while (n != root && cp_node__next(n) == NULL)
+        n = cp_node__parent(n);
+    return n == root ? NULL : cp_node__next(n);
 }
 
 static int kind_has_token(cp_node_kind k)
@@ -182,7 +182,7 @@ static int attr_next(aiter *it, cp_attr *a, const char **v)
             break;
         case 1:
             it->step = 2;
-            it->x = it->n->x;
+            it->x = cp_node__xattrs(it->n);
             if (it->n->value && it->n->kind != CP_NODE_DOC) {
                 *a = CP_ATTR_VALUE;
                 *v = it->n->value;
@@ -370,8 +370,8 @@ static cp_status put_start_tag(enc *e, const cp_node *n)
     cp_attr a;
     const char *v;
     cp_node_kind k = (cp_node_kind)n->kind;
-    int attrs = n->key || n->x || (n->value && k != CP_NODE_DOC);
-    unsigned bits = (n->child ? TAG_C : 0) | (attrs ? TAG_A : 0);
+    int attrs = n->key || cp_node__xattrs(n) || (n->value && k != CP_NODE_DOC);
+    unsigned bits = (cp_node__child(n) ? TAG_C : 0) | (attrs ? TAG_A : 0);
     cp_status st;
 
     if (kind_has_token(k))
@@ -398,18 +398,18 @@ static cp_status put_body(enc *e, const cp_node *root)
         st = put_start_tag(e, n);
         if (st)
             return st;
-        if (n->child) {
-            n = n->child;
+        if (cp_node__child(n)) {
+            n = cp_node__child(n);
             continue;
         }
         for (;;) {
             if (n == root)
                 return CP_OK;
-            if (n->next) {
-                n = n->next;
+            if (cp_node__next(n)) {
+                n = cp_node__next(n);
                 break;
             }
-            n = n->parent; /* it has content: close it */
+            n = cp_node__parent(n); /* it has content: close it */
             st = putc_(&e->out, T_END);
             if (st)
                 return st;

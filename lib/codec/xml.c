@@ -339,7 +339,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     (void)name;
     if (x->st != CP_OK || x->top == NULL)
         return;
-    x->top = x->top->parent;
+    x->top = cp_node__parent(x->top);
     x->depth--;
 }
 

@@ -210,7 +210,7 @@ static int xattrs_ordered(const cp_node *n)
 {
     const cp_xattr *x;
     unsigned prev = CP_ATTR_VALUE;
-    for (x = n->x; x != NULL; x = x->next) {
+    for (x = cp_node__xattrs(n); x != NULL; x = x->next) {
         if (x->id <= prev || x->id >= CP_ATTR_COUNT)
             return 0;
         prev = x->id;
@@ -236,7 +236,7 @@ static void put_attrs(xw *w, const cp_node *n)
         put_attr(w, (cp_attr)w->kinds[n->kind].key, n->key);
     if (n->value != NULL && n->kind != CP_NODE_DOC && w->st == CP_OK)
         put_attr(w, CP_ATTR_VALUE, n->value);
-    for (x = n->x; x != NULL && w->st == CP_OK; x = x->next)
+    for (x = cp_node__xattrs(n); x != NULL && w->st == CP_OK; x = x->next)
         put_attr(w, (cp_attr)x->id, x->str);
 }
 
@@ -248,7 +248,7 @@ static char *end_open(const xw *w, char *o, const cp_node *n, int container)
     if (!container)
         *o++ = '/';
     *o++ = '>';
-    if (w->pretty && (!container || n->child != NULL))
+    if (w->pretty && (!container || cp_node__child(n) != NULL))
         *o++ = '\n';
     return o;
 }
@@ -281,7 +281,7 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     size_t kn = 0, vn = 0, big = (size_t)-1 / 8;
     char *o;
 
-    if (n->x != NULL || (key != NULL && key[kn = plain_run(key)] != '\0') ||
+    if (cp_node__xattrs(n) != NULL || (key != NULL && key[kn = plain_run(key)] != '\0') ||
         (val != NULL && val[vn = plain_run(val)] != '\0'))
         return 0;
     if (kn > big || vn > big || depth > big) /* the general path says so */
@@ -320,7 +320,7 @@ static void put_close(xw *w, const cp_node *n, size_t depth)
     if (!tag_room(w, depth))
         return;
     o = out_at(w);
-    if (n->child != NULL)
+    if (cp_node__child(n) != NULL)
         o = put_indent(w, o, depth);
     *o++ = '<';
     *o++ = '/';
@@ -352,21 +352,21 @@ static void walk(xw *w, const cp_node *root)
         if (w->st != CP_OK)
             return;
         put_open(w, n, container, depth);
-        if (container && n->child != NULL) {
-            n = n->child;
+        if (container && cp_node__child(n) != NULL) {
+            n = cp_node__child(n);
             depth++;
             continue;
         }
         if (container)
             put_close(w, n, depth);
-        while (n != root && n->next == NULL) {
-            n = n->parent;
+        while (n != root && cp_node__next(n) == NULL) {
+            n = cp_node__parent(n);
             depth--;
             put_close(w, n, depth);
         }
         if (n == root || w->st != CP_OK)
             return;
-        n = n->next;
+        n = cp_node__next(n);
     }
 }
 

@@ -247,7 +247,7 @@ CP_EXPORT cp_status cp_csp_emit_leave(cp_csp_session *s)
 {
     if (s == NULL || s->emit_doc == NULL || s->emit_depth == 0)
         return CP_E_INVALID_ARG;
-    s->emit_at = s->emit_at->parent;
+    s->emit_at = cp_node__parent(s->emit_at);
     s->emit_depth--;
     return CP_OK;
 }

@@ -65,21 +65,6 @@ static const cp_node_kind error_of[CP_NODE_KIND_COUNT] = {
     CP_NODE_CHARACTERISTIC_QUERY_ERROR, CP_NODE_PARM_QUERY_ERROR,
     CP_NODE_NOCHARACTERISTIC_ERROR, CP_NODE_NOPARM_ERROR};
 
-/* Change a node's kind, dropping the attributes the new kind does not take. */
-static void retype(cp_node *n, cp_node_kind k)
-{
-    cp_xattr **pp = &n->x;
-    n->kind = (uint8_t)k;
-    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE))
-        n->value = NULL;
-    while (*pp != NULL) {
-        if (!cp_doc__attr_allowed(k, (cp_attr)(*pp)->id))
-            *pp = (*pp)->next;
-        else
-            pp = &(*pp)->next;
-    }
-}
-
 /* Record the first failure: the element, its status and a reason. */
 static cp_status fail(walker *w, cp_node *n, cp_status st, const char *fmt,
                       ...) CP_PRINTF(4, 5);
@@ -104,7 +89,7 @@ static cp_status fail(walker *w, cp_node *n, cp_status st, const char *fmt,
    so "host/x" must not escape an entry for "HOST/x"). */
 static const char *type_of(walker *w, const cp_node *n)
 {
-    if (n->parent != NULL && n->parent->kind == CP_NODE_DOC) {
+    if (cp_node__parent(n) != NULL && cp_node__parent(n)->kind == CP_NODE_DOC) {
         cp_csp_reg *r = cp_engine__find(w->e, n->key);
         if (r != NULL)
             return r->type;
@@ -226,7 +211,7 @@ static cp_status pre_node(walker *w, cp_node *n)
     if (n->kind >= CP_NODE_CHARACTERISTIC_ERROR)
         st = fail(w, n, CP_E_BAD_DOC, "%s is an answer, not a request",
                   cp_node_kind_name((cp_node_kind)n->kind));
-    else if (n->parent->kind == CP_NODE_DOC &&
+    else if (cp_node__parent(n)->kind == CP_NODE_DOC &&
              cp_engine__find(w->e, n->key) == NULL)
         st = fail(w, n, CP_E_NOT_FOUND,
                   "no configuration service provider for %s", n->key);
@@ -237,7 +222,7 @@ static cp_status pre_node(walker *w, cp_node *n)
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
         st = path_push(w, n, type_of(w, n));
-        for (c = n->child; c != NULL && !st; c = c->next)
+        for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
             st = pre_node(w, c);
         path_pop(w, base);
         break;
@@ -438,12 +423,12 @@ static cp_status do_parm_query(walker *w, use *u, cp_node *n, void *cookie)
     w->s.answered = 0;
     st = u->reg->ops.parm_query(u->reg->user, &w->s, w->path, n->key, cookie);
     if (st == CP_E_NOT_FOUND) {
-        retype(n, CP_NODE_NOPARM);
+        cp_doc__retype(n, CP_NODE_NOPARM);
         return CP_OK;
     }
     if (st)
         return csp_failed(w, u, n, st, "parm-query");
-    retype(n, CP_NODE_PARM);
+    cp_doc__retype(n, CP_NODE_PARM);
     if (w->s.answered)
         st = cp_doc__set_attr(w->out, n, CP_ATTR_VALUE,
                               (const char *)w->s.answer.p, w->s.answer.len);
@@ -466,16 +451,16 @@ static cp_status do_char_query(walker *w, use *u, cp_node *n, void *cookie)
         st = query_tree(w, u, w->path, recursive, cookie, &tree);
     path_pop(w, base);
     if (st == CP_E_NOT_FOUND) {
-        retype(n, CP_NODE_NOCHARACTERISTIC);
+        cp_doc__retype(n, CP_NODE_NOCHARACTERISTIC);
         return CP_OK;
     }
     if (st)
         return csp_failed(w, u, n, st, "characteristic-query");
-    if (tree->root->child == NULL) {
-        retype(n, CP_NODE_NOCHARACTERISTIC);
+    if (cp_node__child(tree->root) == NULL) {
+        cp_doc__retype(n, CP_NODE_NOCHARACTERISTIC);
     } else {
-        for (r = tree->root->child; r != NULL && !st; r = r->next)
-            st = cp_doc__clone_into(w->out, n->parent, n, r, NULL);
+        for (r = cp_node__child(tree->root); r != NULL && !st; r = cp_node__next(r))
+            st = cp_doc__clone_into(w->out, cp_node__parent(n), n, r, NULL);
         if (!st)
             cp_doc__unlink(n);
     }
@@ -530,10 +515,10 @@ static cp_status do_nochar(walker *w, use *u, cp_node *n, void *cookie)
 
 static cp_status apply_children(walker *w, use *u, cp_node *n, void *cookie)
 {
-    cp_node *c = n->child, *next;
+    cp_node *c = cp_node__child(n), *next;
     cp_status st = CP_OK;
     for (; c != NULL && !st; c = next) {
-        next = c->next; /* a query answer may replace c */
+        next = cp_node__next(c); /* a query answer may replace c */
         switch (c->kind) {
         case CP_NODE_CHARACTERISTIC: st = apply_char(w, u, c, cookie); break;
         case CP_NODE_PARM: st = do_parm(w, u, c, cookie); break;
@@ -677,7 +662,7 @@ static cp_status replay_tree(walker *w, use *u, const cp_node *n, void *pc)
     if (!st && u->reg->ops.char_enter != NULL)
         st = u->reg->ops.char_enter(u->reg->user, &w->s, w->path, n->key, pc,
                                     &cookie);
-    for (c = n->child; c != NULL && !st; c = c->next) {
+    for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c)) {
         if (c->kind == CP_NODE_PARM)
             st = u->reg->ops.parm(u->reg->user, &w->s, w->path, c->key,
                                   c->value, cookie);
@@ -727,7 +712,7 @@ static cp_status undo_entry(walker *w, use *u, jentry *j)
             st = CP_OK;
     } else if (!st && j->kind == J_CHAR) {
         const cp_node *r;
-        for (r = j->tree->root->child; r != NULL && !st; r = r->next) {
+        for (r = cp_node__child(j->tree->root); r != NULL && !st; r = cp_node__next(r)) {
             /* the tree's root describes the deleted characteristic itself:
                its parent path is the journal path */
             st = replay_tree(w, u, r, cookie);
@@ -831,7 +816,7 @@ static cp_status annotate(walker *w, cp_node *n)
     cp_status st = CP_OK;
     if (n->kind == CP_NODE_CHARACTERISTIC) {
         st = path_push(w, n, type_of(w, n));
-        for (c = n->child; c != NULL && !st; c = c->next)
+        for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
             st = annotate(w, c);
         path_pop(w, base);
         return st;
@@ -876,7 +861,7 @@ static void mark_failure(walker *w)
         return;
     cp_doc__path(n, path, sizeof path);
     cp_err__set_path(w->ctx, path);
-    retype(n, error_of[n->kind]);
+    cp_doc__retype(n, error_of[n->kind]);
     (void)cp_doc__set_attr(w->out, n, CP_ATTR_DESC, w->fail_desc,
                            strlen(w->fail_desc));
 }
@@ -892,7 +877,7 @@ static cp_status run(walker *w)
         if (st)
             return fail(w, (cp_node *)(uintptr_t)bad, st, "%s", msg);
     }
-    for (n = w->out->root->child; n != NULL && !st; n = n->next) {
+    for (n = cp_node__child(w->out->root); n != NULL && !st; n = cp_node__next(n)) {
         path_pop(w, 0);
         w->depth = 1;
         st = pre_node(w, n);
@@ -901,7 +886,7 @@ static cp_status run(walker *w)
         return st;
     if (!w->apply) {
         if (w->flags & CP_METADATA)
-            for (n = w->out->root->child; n != NULL && !st; n = n->next)
+            for (n = cp_node__child(w->out->root); n != NULL && !st; n = cp_node__next(n))
                 st = annotate(w, n);
         return st;
     }
@@ -909,8 +894,8 @@ static cp_status run(walker *w)
     if (st)
         return fail(w, NULL, st, "cannot start a transaction: %s",
                     cp_strerror(st));
-    for (n = w->out->root->child; n != NULL && !st; n = next) {
-        next = n->next;
+    for (n = cp_node__child(w->out->root); n != NULL && !st; n = next) {
+        next = cp_node__next(n);
         st = apply_top(w, n);
     }
     if (!st) { /* an answer that cannot be written must not commit */

@@ -226,7 +226,7 @@ static cp_status check_one(cp_ctx *ctx, const cp_node *c, const cp_node **bad,
     size_t i;
     if (t == NULL)
         return CP_OK;
-    for (k = c->child; k != NULL; k = k->next) {
+    for (k = cp_node__child(c); k != NULL; k = cp_node__next(k)) {
         if (k->kind == CP_NODE_PARM) {
             const prule *r = t->parms;
             while (r->name && strcmp(r->name, k->key) != 0)
@@ -254,7 +254,7 @@ static cp_status check_one(cp_ctx *ctx, const cp_node *c, const cp_node **bad,
     }
     for (i = 0; t->parms[i].name != NULL; i++) {
         size_t n = 0;
-        for (k = c->child; k != NULL; k = k->next)
+        for (k = cp_node__child(c); k != NULL; k = cp_node__next(k))
             n += k->kind == CP_NODE_PARM && strcmp(k->key, t->parms[i].name) == 0;
         if (!occ_ok(t->parms[i].occ, n)) {
             *bad = c;
@@ -265,7 +265,7 @@ static cp_status check_one(cp_ctx *ctx, const cp_node *c, const cp_node **bad,
     }
     for (i = 0; t->kids[i].type != NULL; i++) {
         size_t n = 0;
-        for (k = c->child; k != NULL; k = k->next)
+        for (k = cp_node__child(c); k != NULL; k = cp_node__next(k))
             n += k->kind == CP_NODE_CHARACTERISTIC &&
                  strcmp(k->key, t->kids[i].type) == 0;
         if (!occ_ok(t->kids[i].occ, n)) {
@@ -283,7 +283,7 @@ static cp_status check_one(cp_ctx *ctx, const cp_node *c, const cp_node **bad,
 cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
                            char *msg, size_t cap)
 {
-    const cp_node *n = doc->root->child;
+    const cp_node *n = cp_node__child(doc->root);
     static const char *const roots[] = {"PXLOGICAL", "NAPDEF", "BOOTSTRAP",
                                         "VENDORCONFIG", "CLIENTIDENTITY",
                                         "APPLICATION", "ACCESS", NULL};
@@ -292,7 +292,7 @@ cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
     while (n != NULL) {
         if (n->kind == CP_NODE_CHARACTERISTIC) {
             cp_status st;
-            if (n->parent->kind == CP_NODE_DOC && table_of(n->key) != NULL) {
+            if (cp_node__parent(n)->kind == CP_NODE_DOC && table_of(n->key) != NULL) {
                 size_t i;
                 for (i = 0; roots[i] && strcmp(roots[i], n->key) != 0; i++)
                     ;
@@ -311,15 +311,15 @@ cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
             st = check_one(ctx, n, bad, msg, cap);
             if (st)
                 return st;
-            if (n->child != NULL) {
-                n = n->child;
+            if (cp_node__child(n) != NULL) {
+                n = cp_node__child(n);
                 continue;
             }
         }
-        while (n != NULL && n->next == NULL)
-            n = n->parent == doc->root ? NULL : n->parent;
+        while (n != NULL && cp_node__next(n) == NULL)
+            n = cp_node__parent(n) == doc->root ? NULL : cp_node__parent(n);
         if (n != NULL)
-            n = n->next;
+            n = cp_node__next(n);
     }
     return CP_OK;
 }

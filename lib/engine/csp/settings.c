@@ -67,7 +67,7 @@ static const char *key_parm(const char *type)
 static const cp_node *find_parm(const cp_node *item, const char *name)
 {
     const cp_node *c;
-    for (c = item->child; c != NULL; c = c->next)
+    for (c = cp_node__child(item); c != NULL; c = cp_node__next(c))
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0)
             return c;
     return NULL;
@@ -82,12 +82,12 @@ static const char *parm_value(const cp_node *item, const char *name)
 /* Do two subtrees hold the same content (for keyless types)? */
 static int same_tree(const cp_node *a, const cp_node *b)
 {
-    const cp_node *x = a->child, *y = b->child;
+    const cp_node *x = cp_node__child(a), *y = cp_node__child(b);
     if (a->kind != b->kind ||
         strcmp(a->key ? a->key : "", b->key ? b->key : "") != 0 ||
         strcmp(a->value ? a->value : "", b->value ? b->value : "") != 0)
         return 0;
-    for (; x && y; x = x->next, y = y->next)
+    for (; x && y; x = cp_node__next(x), y = cp_node__next(y))
         if (!same_tree(x, y))
             return 0;
     return x == NULL && y == NULL;
@@ -120,7 +120,7 @@ static cp_node *item_by_key(settings *st, const char *key)
     cp_node *c;
     if (k == NULL)
         return NULL;
-    for (c = st->doc->root->child; c != NULL; c = c->next) {
+    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c)) {
         const char *v = parm_value(c, k);
         if (v && strcmp(v, key) == 0)
             return c;
@@ -180,7 +180,7 @@ static void set_free(cp_ctx *ctx, void *user)
 static int names_in(const cp_node *src, const cp_node *n, int kind)
 {
     const cp_node *c;
-    for (c = src->child; c != NULL; c = c->next)
+    for (c = cp_node__child(src); c != NULL; c = cp_node__next(c))
         if (c->kind == kind && strcmp(c->key, n->key) == 0)
             return 1;
     return 0;
@@ -192,8 +192,8 @@ static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
     cp_node *c, *next;
     const cp_node *s;
     cp_status e = CP_OK;
-    for (c = dst->child; c != NULL; c = next) { /* drop what src replaces or deletes */
-        next = c->next;
+    for (c = cp_node__child(dst); c != NULL; c = next) { /* drop what src replaces or deletes */
+        next = cp_node__next(c);
         if ((c->kind == CP_NODE_PARM &&
              (names_in(src, c, CP_NODE_PARM) || names_in(src, c, CP_NODE_NOPARM))) ||
             (c->kind == CP_NODE_CHARACTERISTIC &&
@@ -201,7 +201,7 @@ static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
               names_in(src, c, CP_NODE_NOCHARACTERISTIC))))
             cp_doc__unlink(c);
     }
-    for (s = src->child; s != NULL && !e; s = s->next)
+    for (s = cp_node__child(src); s != NULL && !e; s = cp_node__next(s))
         if (s->kind == CP_NODE_PARM || s->kind == CP_NODE_CHARACTERISTIC)
             e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
     return e;
@@ -223,7 +223,7 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
         return CP_E_BAD_DOC;
     }
     st->dirty = 1;
-    for (c = st->doc->root->child; c != NULL; c = c->next)
+    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c))
         if (same_item(st, c, p))
             return merge(st, c, p);
     return cp_doc__clone_into(st->doc, st->doc->root, NULL, p, NULL);
@@ -254,8 +254,8 @@ static cp_status enter(void *user, cp_csp_session *s, const char *path,
             e = cp_doc__set_attr_static(st->pend, f->node, CP_ATTR_TYPE,
                                         st->type);
         f->mode = MODE_PENDING;
-    } else if (pf->mode == MODE_PENDING && pf->node->parent->kind == CP_NODE_DOC &&
-               pf->node->child == NULL && item_by_key(st, type) != NULL) {
+    } else if (pf->mode == MODE_PENDING && cp_node__parent(pf->node)->kind == CP_NODE_DOC &&
+               cp_node__child(pf->node) == NULL && item_by_key(st, type) != NULL) {
         f->node = item_by_key(st, type); /* Windows Mobile addressing */
         f->mode = MODE_ADDRESS;
     } else if (pf->mode == MODE_PENDING) {
@@ -266,7 +266,7 @@ static cp_status enter(void *user, cp_csp_session *s, const char *path,
         f->mode = MODE_PENDING;
     } else { /* below an addressed item: a stored child, made if missing */
         cp_node *c;
-        for (c = pf->node->child; c != NULL; c = c->next)
+        for (c = cp_node__child(pf->node); c != NULL; c = cp_node__next(c))
             if (c->kind == CP_NODE_CHARACTERISTIC && strcmp(c->key, type) == 0)
                 break;
         if (c == NULL) {
@@ -297,8 +297,8 @@ static cp_status leave(void *user, cp_csp_session *s, const char *path,
     (void)type;
     if (f == NULL || st->nfr == 0)
         return CP_OK; /* a rollback replay enters with fresh cookies */
-    if (f->mode == MODE_PENDING && f->node->parent->kind == CP_NODE_DOC) {
-        if (f->node->child != NULL)
+    if (f->mode == MODE_PENDING && cp_node__parent(f->node)->kind == CP_NODE_DOC) {
+        if (cp_node__child(f->node) != NULL)
             e = commit_item(st, s, f->node);
         cp_doc__unlink(f->node);
         if (!e && st->check_doc)
@@ -393,8 +393,8 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
                                  strlen(value));
         return e;
     }
-    for (c = f->node->child; c != NULL; c = next) { /* replace */
-        next = c->next;
+    for (c = cp_node__child(f->node); c != NULL; c = next) { /* replace */
+        next = cp_node__next(c);
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0)
             cp_doc__unlink(c);
     }
@@ -426,8 +426,8 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
         return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_NAME, name,
                                         strlen(name));
     }
-    for (c = f->node->child; c != NULL; c = next) {
-        next = c->next;
+    for (c = cp_node__child(f->node); c != NULL; c = next) {
+        next = cp_node__next(c);
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0) {
             cp_doc__unlink(c);
             found = 1;
@@ -443,9 +443,9 @@ static cp_node *stored_of(settings *st, const frame *f)
     cp_node *c;
     if (f->mode != MODE_PENDING)
         return f->node;
-    if (f->node->parent->kind != CP_NODE_DOC)
+    if (cp_node__parent(f->node)->kind != CP_NODE_DOC)
         return NULL;
-    for (c = st->doc->root->child; c != NULL; c = c->next)
+    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c))
         if (key_parm(st->type) != NULL && same_item(st, c, f->node))
             return c;
     return NULL;
@@ -478,7 +478,7 @@ static cp_status emit_as(cp_csp_session *s, const cp_node *n, const char *type,
 {
     const cp_node *c;
     cp_status e = cp_csp_emit_enter(s, type);
-    for (c = n->child; c != NULL && !e; c = c->next) {
+    for (c = cp_node__child(n); c != NULL && !e; c = cp_node__next(c)) {
         if (c->kind == CP_NODE_PARM && (depth == 0 || recursive))
             e = cp_csp_emit_parm(s, c->key, c->value);
         else if (c->kind == CP_NODE_CHARACTERISTIC) {
@@ -512,13 +512,13 @@ static cp_status char_query(void *user, cp_csp_session *s, const char *path,
     if (e)
         return e;
     if (leaf == NULL) { /* the whole type: every item */
-        for (c = st->doc->root->child; c != NULL && !e; c = c->next, any = 1)
+        for (c = cp_node__child(st->doc->root); c != NULL && !e; c = cp_node__next(c), any = 1)
             e = emit_node(s, c, 0, recursive);
         return e ? e : (any ? CP_OK : CP_E_NOT_FOUND);
     }
     leaf++;
     if (f != NULL && f->mode == MODE_PENDING &&
-        f->node->parent->kind == CP_NODE_DOC && f->node->child == NULL &&
+        cp_node__parent(f->node)->kind == CP_NODE_DOC && cp_node__child(f->node) == NULL &&
         (item = item_by_key(st, leaf)) != NULL)
         /* Windows Mobile addressing: the item, named as it was addressed */
         return emit_as(s, item, leaf, 0, recursive);
@@ -526,7 +526,7 @@ static cp_status char_query(void *user, cp_csp_session *s, const char *path,
         (e = addressed_ok(st, s, path, NULL, CP_RW_READ)) != CP_OK)
         return e;
     item = f ? stored_of(st, f) : NULL;
-    for (c = item ? item->child : NULL; c != NULL && !e; c = c->next)
+    for (c = item ? cp_node__child(item) : NULL; c != NULL && !e; c = cp_node__next(c))
         if (c->kind == CP_NODE_CHARACTERISTIC && strcmp(c->key, leaf) == 0) {
             e = emit_node(s, c, 0, recursive);
             any = 1;
@@ -545,16 +545,16 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
     if (e)
         return e;
     if (strchr(path, '/') == NULL) { /* every item of the type */
-        found = st->doc->root->child != NULL;
-        while (st->doc->root->child != NULL)
-            cp_doc__unlink(st->doc->root->child);
+        found = cp_node__child(st->doc->root) != NULL;
+        while (cp_node__child(st->doc->root) != NULL)
+            cp_doc__unlink(cp_node__child(st->doc->root));
         st->dirty |= found;
         if (found && st->check_doc && (e = st->check_doc(st, s)) != CP_OK)
             return e;
         return found ? CP_OK : CP_E_NOT_FOUND;
     }
     if (f != NULL && f->mode == MODE_PENDING &&
-        f->node->parent->kind == CP_NODE_DOC && f->node->child == NULL &&
+        cp_node__parent(f->node)->kind == CP_NODE_DOC && cp_node__child(f->node) == NULL &&
         (c = item_by_key(st, type)) != NULL) {
         cp_doc__unlink(c); /* Windows Mobile addressing: the item */
         st->dirty = 1;
@@ -571,8 +571,8 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
     if (f != NULL && (e = addressed_ok(st, s, path, NULL, CP_RW_WRITE)) != CP_OK)
         return e;
     parent = f ? f->node : NULL;
-    for (c = parent ? parent->child : NULL; c != NULL; c = next) {
-        next = c->next;
+    for (c = parent ? cp_node__child(parent) : NULL; c != NULL; c = next) {
+        next = cp_node__next(c);
         if (c->kind == CP_NODE_CHARACTERISTIC && strcmp(c->key, type) == 0) {
             cp_doc__unlink(c);
             found = 1;
@@ -595,7 +595,7 @@ static cp_status commit(void *user, cp_csp_session *s)
         return CP_OK;
     if (st->on_commit && (e = st->on_commit(st)) != CP_OK)
         return e;
-    if (st->doc->root->child == NULL)
+    if (cp_node__child(st->doc->root) == NULL)
         return cp_store__save(st->ctx, st->blob, NULL, 0);
     e = cp_doc_encode_wbxml(st->ctx, st->doc, 0, &wb, &len);
     if (!e)
@@ -690,11 +690,11 @@ static cp_status px_collect(settings *st, cp_gw_entry *gw, size_t *count)
 {
     size_t n = 0;
     const cp_node *lp, *pp;
-    for (lp = st->doc->root->child; lp != NULL; lp = lp->next) {
+    for (lp = cp_node__child(st->doc->root); lp != NULL; lp = cp_node__next(lp)) {
         int trusted = find_parm(lp, "TRUST") != NULL &&
                       is_on(parm_value(lp, "TRUST"));
         const char *lpush = parm_value(lp, "PUSHENABLED");
-        for (pp = lp->child; pp != NULL; pp = pp->next) {
+        for (pp = cp_node__child(lp); pp != NULL; pp = cp_node__next(pp)) {
             const char *addr, *push;
             if (pp->kind != CP_NODE_CHARACTERISTIC ||
                 cp_str__casecmp(pp->key, "PXPHYSICAL") != 0)
