@@ -39,6 +39,10 @@ typedef struct settings {
     cp_doc *doc;  /* stored items: children of doc->root */
     int loaded, dirty;
     cp_doc *pend; /* items of the running call, merged at char_leave */
+    /* the stored items by identity hash (open addressing), valid when ixok */
+    struct ient *ix;
+    size_t ixcap, ixused, ixlive;
+    int ixok;
     frame fr[MAX_FRAMES];
     int nfr;
     char err[160];
@@ -48,6 +52,12 @@ typedef struct settings {
     /* after each change of a top-level item (PXLOGICAL: trusted gateways) */
     cp_status (*check_doc)(struct settings *st, cp_csp_session *s);
 } settings;
+
+/* One slot of the item index: an item (NULL: free; TOMB: deleted) and its hash. */
+typedef struct ient {
+    uint32_t h;
+    cp_node *n;
+} ient;
 
 /* ---- identity ------------------------------------------------------------------ */
 
@@ -113,19 +123,233 @@ static int same_item(const settings *st, const cp_node *a, const cp_node *b)
     return 1;
 }
 
+/* ---- the item index ------------------------------------------------------------------
+ *
+ * Stored items are found by a hash of their identity (the identity parm's
+ * value; for types without one, the whole content), so matching a pending
+ * item, Windows Mobile addressing and duplicate detection cost O(1) per
+ * item instead of a scan of every stored item. The index is rebuilt from
+ * the stored document when it is loaded and whenever an identity may have
+ * changed in place; a candidate is always confirmed against the node.
+ */
+static char tomb_mark;
+#define TOMB ((cp_node *)(void *)&tomb_mark)
+
+static uint32_t fnv(uint32_t h, const char *s)
+{
+    for (; s != NULL && *s; s++)
+        h = (uint32_t)(((unsigned long)(h ^ (uint8_t)*s) * 16777619ul) &
+                       0xFFFFFFFFul);
+    return (uint32_t)(((unsigned long)h * 16777619ul) & 0xFFFFFFFFul); /* the end */
+}
+
+/* A hash of a whole subtree (keyless types), walked without recursion. */
+static uint32_t tree_hash(const cp_node *top, uint32_t h)
+{
+    const cp_node *n = top;
+    for (;;) {
+        h = fnv(fnv(h ^ n->kind, n->key), n->value);
+        if (n->child != 0) {
+            n = cp_node__child(n);
+            continue;
+        }
+        while (n != top && n->next == 0) {
+            n = cp_node__parent(n);
+            h = fnv(h, NULL); /* the end of a child list */
+        }
+        if (n == top)
+            return h;
+        n = cp_node__next(n);
+    }
+}
+
+static uint32_t key_hash(const char *v)
+{
+    return fnv(2166136261u, v);
+}
+
+/* The identity hash of an item (pending or stored). */
+static uint32_t item_hash(const settings *st, const cp_node *item)
+{
+    const char *k = key_parm(st->type);
+    if (cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0)
+        return 0;
+    if (k == NULL)
+        return tree_hash(item, 2166136261u);
+    return key_hash(parm_value(item, k));
+}
+
+static void ix_free(settings *st)
+{
+    cp_mem__free(&st->ctx->alloc, st->ix);
+    st->ix = NULL;
+    st->ixcap = st->ixused = st->ixlive = 0;
+    st->ixok = 0;
+}
+
+static void ix_put(ient *tab, size_t cap, uint32_t h, cp_node *n)
+{
+    size_t i = h & (cap - 1);
+    while (tab[i].n != NULL)
+        i = (i + 1) & (cap - 1);
+    tab[i].h = h;
+    tab[i].n = n;
+}
+
+/* Room for one more entry: rehash into a table of twice the live entries. */
+static cp_status ix_room(settings *st)
+{
+    size_t cap = 16, i;
+    ient *t;
+    if (st->ix != NULL && (st->ixused + 1) * 2 <= st->ixcap)
+        return CP_OK;
+    while (cap < (st->ixlive + 1) * 4) {
+        if (cap > (size_t)-1 / 2 / sizeof *t)
+            return CP_E_NOMEM;
+        cap *= 2;
+    }
+    t = cp_mem__alloc(&st->ctx->alloc, cap * sizeof *t);
+    if (t == NULL)
+        return CP_E_NOMEM;
+    memset(t, 0, cap * sizeof *t);
+    for (i = 0; i < st->ixcap; i++)
+        if (st->ix[i].n != NULL && st->ix[i].n != TOMB)
+            ix_put(t, cap, st->ix[i].h, st->ix[i].n);
+    cp_mem__free(&st->ctx->alloc, st->ix);
+    st->ix = t;
+    st->ixcap = cap;
+    st->ixused = st->ixlive;
+    return CP_OK;
+}
+
+static cp_status ix_add(settings *st, cp_node *item)
+{
+    cp_status e;
+    if (!st->ixok)
+        return CP_OK; /* rebuilt, item included, at the next lookup */
+    e = ix_room(st);
+    if (e) {
+        ix_free(st);
+        return CP_OK; /* the scan still works; the next lookup retries */
+    }
+    ix_put(st->ix, st->ixcap, item_hash(st, item), item);
+    st->ixused++;
+    st->ixlive++;
+    return CP_OK;
+}
+
+static void ix_del(settings *st, const cp_node *item)
+{
+    size_t i, k;
+    if (!st->ixok)
+        return;
+    i = item_hash(st, item) & (st->ixcap - 1);
+    for (k = 0; k < st->ixcap && st->ix[i].n != NULL; k++) {
+        if (st->ix[i].n == item) {
+            st->ix[i].n = TOMB;
+            st->ixlive--;
+            return;
+        }
+        i = (i + 1) & (st->ixcap - 1);
+    }
+    st->ixok = 0; /* not found: rebuild rather than trust it */
+}
+
+/*
+ * A parm written or deleted in place on an addressed item may change that
+ * item's identity: the index is rebuilt at its next use.
+ */
+static void identity_touch(settings *st, const frame *f, const char *name)
+{
+    const char *k = key_parm(st->type);
+    if (f->mode == MODE_ADDRESS && k != NULL &&
+        (strcmp(name, k) == 0 || strcmp(name, "PROVIDER-ID") == 0))
+        st->ixok = 0;
+}
+
+/* Unlink a stored top-level item. */
+static void item_unlink(settings *st, cp_node *item)
+{
+    ix_del(st, item);
+    cp_doc__unlink(item);
+}
+
+/* (Re)build the index from the stored document; 0 when out of memory. */
+static int ix_ready(settings *st)
+{
+    cp_node *c;
+    if (st->ixok)
+        return 1;
+    ix_free(st);
+    st->ixok = 1;
+    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c)) {
+        if (ix_room(st) != CP_OK) {
+            ix_free(st);
+            return 0;
+        }
+        ix_put(st->ix, st->ixcap, item_hash(st, c), c);
+        st->ixused++;
+        st->ixlive++;
+    }
+    return 1;
+}
+
+/*
+ * The stored item with identity hash h that match() accepts: through the
+ * index when there is exactly one candidate, else (several candidates, so
+ * document order decides, or no index) by scanning in document order.
+ */
+static cp_node *ix_find(settings *st, uint32_t h,
+                        int (*match)(const settings *, const cp_node *,
+                                     const void *),
+                        const void *arg)
+{
+    cp_node *c, *found = NULL;
+    size_t i, k;
+    int hits = 0;
+    if (ix_ready(st) && st->ixcap != 0) {
+        i = h & (st->ixcap - 1);
+        for (k = 0; k < st->ixcap && st->ix[i].n != NULL; k++) {
+            if (st->ix[i].n != TOMB && st->ix[i].h == h &&
+                match(st, st->ix[i].n, arg) && hits++ == 0)
+                found = st->ix[i].n;
+            i = (i + 1) & (st->ixcap - 1);
+        }
+        if (hits <= 1)
+            return found;
+    } else if (st->ixok) {
+        return NULL; /* an empty index: nothing stored */
+    }
+    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c))
+        if (match(st, c, arg))
+            return c;
+    return NULL;
+}
+
+static int match_item(const settings *st, const cp_node *c, const void *arg)
+{
+    return same_item(st, c, arg);
+}
+
+static int match_key(const settings *st, const cp_node *c, const void *arg)
+{
+    const char *v = parm_value(c, key_parm(st->type));
+    return v != NULL && strcmp(v, arg) == 0;
+}
+
 /* The stored item whose identity value is key (Windows Mobile addressing). */
 static cp_node *item_by_key(settings *st, const char *key)
 {
-    const char *k = key_parm(st->type);
-    cp_node *c;
-    if (k == NULL)
+    if (key_parm(st->type) == NULL ||
+        cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0)
         return NULL;
-    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c)) {
-        const char *v = parm_value(c, k);
-        if (v && strcmp(v, key) == 0)
-            return c;
-    }
-    return NULL;
+    return ix_find(st, key_hash(key), match_key, key);
+}
+
+/* The stored item a pending item updates, or NULL. */
+static cp_node *item_like(settings *st, const cp_node *p)
+{
+    return ix_find(st, item_hash(st, p), match_item, p);
 }
 
 /* ---- storage -------------------------------------------------------------------- */
@@ -156,6 +380,7 @@ static cp_status load(settings *st)
 
 static void drop(settings *st)
 {
+    ix_free(st);
     cp_doc_free(st->doc);
     st->doc = NULL;
     cp_doc_free(st->pend);
@@ -177,13 +402,74 @@ static void set_free(cp_ctx *ctx, void *user)
 
 /* ---- merging ----------------------------------------------------------------------- */
 
-static int names_in(const cp_node *src, const cp_node *n, int kind)
+/* Parm forms replace parms by name, characteristic forms by type. */
+static int rclass(int kind)
 {
-    const cp_node *c;
-    for (c = cp_node__child(src); c != NULL; c = cp_node__next(c))
-        if (c->kind == kind && strcmp(c->key, n->key) == 0)
+    if (kind == CP_NODE_PARM || kind == CP_NODE_NOPARM)
+        return 1;
+    if (kind == CP_NODE_CHARACTERISTIC || kind == CP_NODE_NOCHARACTERISTIC)
+        return 2;
+    return 0;
+}
+
+static uint32_t rhash(const cp_node *n)
+{
+    return fnv((uint32_t)rclass(n->kind), n->key);
+}
+
+/* The names src replaces, by hash: a table of cap slots (a power of 2). */
+typedef struct nset {
+    ient *t;
+    size_t cap;
+} nset;
+
+static int nset_has(const nset *ns, const cp_node *src, const cp_node *c)
+{
+    const cp_node *x;
+    int cls = rclass(c->kind);
+    size_t i;
+    if (cls == 0)
+        return 0;
+    if (ns->t == NULL) { /* a small src: scan it */
+        for (x = cp_node__child(src); x != NULL; x = cp_node__next(x))
+            if (rclass(x->kind) == cls && strcmp(x->key, c->key) == 0)
+                return 1;
+        return 0;
+    }
+    for (i = rhash(c) & (ns->cap - 1); ns->t[i].n != NULL;
+         i = (i + 1) & (ns->cap - 1))
+        if (rclass(ns->t[i].n->kind) == cls &&
+            strcmp(ns->t[i].n->key, c->key) == 0)
             return 1;
     return 0;
+}
+
+#define NSET_SCAN 8 /* up to this many children, a scan beats a table */
+
+static cp_status nset_make(settings *st, const cp_node *src, nset *ns)
+{
+    const cp_node *x;
+    size_t n = 0;
+    ns->t = NULL;
+    ns->cap = 0;
+    for (x = cp_node__child(src); x != NULL; x = cp_node__next(x))
+        n++;
+    if (n <= NSET_SCAN)
+        return CP_OK;
+    ns->cap = 16;
+    while (ns->cap < n * 2) {
+        if (ns->cap > (size_t)-1 / 4 / sizeof *ns->t)
+            return CP_E_NOMEM;
+        ns->cap *= 2;
+    }
+    ns->t = cp_mem__alloc(&st->ctx->alloc, ns->cap * sizeof *ns->t);
+    if (ns->t == NULL)
+        return CP_E_NOMEM;
+    memset(ns->t, 0, ns->cap * sizeof *ns->t);
+    for (x = cp_node__child(src); x != NULL; x = cp_node__next(x))
+        if (rclass(x->kind) != 0)
+            ix_put(ns->t, ns->cap, rhash(x), (cp_node *)x);
+    return CP_OK;
 }
 
 /* Apply the pending item src onto the stored item dst. */
@@ -191,16 +477,16 @@ static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
 {
     cp_node *c, *next;
     const cp_node *s;
-    cp_status e = CP_OK;
+    nset ns;
+    cp_status e = nset_make(st, src, &ns);
+    if (e)
+        return e;
     for (c = cp_node__child(dst); c != NULL; c = next) { /* drop what src replaces or deletes */
         next = cp_node__next(c);
-        if ((c->kind == CP_NODE_PARM &&
-             (names_in(src, c, CP_NODE_PARM) || names_in(src, c, CP_NODE_NOPARM))) ||
-            (c->kind == CP_NODE_CHARACTERISTIC &&
-             (names_in(src, c, CP_NODE_CHARACTERISTIC) ||
-              names_in(src, c, CP_NODE_NOCHARACTERISTIC))))
+        if (nset_has(&ns, src, c))
             cp_doc__unlink(c);
     }
+    cp_mem__free(&st->ctx->alloc, ns.t);
     for (s = cp_node__child(src); s != NULL && !e; s = cp_node__next(s))
         if (s->kind == CP_NODE_PARM || s->kind == CP_NODE_CHARACTERISTIC)
             e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
@@ -211,6 +497,7 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
 {
     const char *k = key_parm(st->type);
     cp_node *c;
+    cp_status e;
     (void)s;
     if (k != NULL && parm_value(p, k) == NULL) {
         snprintf(st->err, sizeof st->err, "%s without %s", st->type, k);
@@ -223,10 +510,11 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
         return CP_E_BAD_DOC;
     }
     st->dirty = 1;
-    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c))
-        if (same_item(st, c, p))
-            return merge(st, c, p);
-    return cp_doc__clone_into(st->doc, st->doc->root, NULL, p, NULL);
+    c = item_like(st, p);
+    if (c != NULL)
+        return merge(st, c, p);
+    e = cp_doc__clone_into(st->doc, st->doc->root, NULL, p, &c);
+    return e ? e : ix_add(st, c);
 }
 
 /* ---- handlers ------------------------------------------------------------------------ */
@@ -393,6 +681,7 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
                                  strlen(value));
         return e;
     }
+    identity_touch(st, f, name);
     for (c = cp_node__child(f->node); c != NULL; c = next) { /* replace */
         next = cp_node__next(c);
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0)
@@ -426,6 +715,7 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
         return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_NAME, name,
                                         strlen(name));
     }
+    identity_touch(st, f, name);
     for (c = cp_node__child(f->node); c != NULL; c = next) {
         next = cp_node__next(c);
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0) {
@@ -440,15 +730,12 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
 /* The stored node a pending frame refers to (through its identity), or NULL. */
 static cp_node *stored_of(settings *st, const frame *f)
 {
-    cp_node *c;
     if (f->mode != MODE_PENDING)
         return f->node;
-    if (cp_node__parent(f->node)->kind != CP_NODE_DOC)
+    if (cp_node__parent(f->node)->kind != CP_NODE_DOC ||
+        key_parm(st->type) == NULL)
         return NULL;
-    for (c = cp_node__child(st->doc->root); c != NULL; c = cp_node__next(c))
-        if (key_parm(st->type) != NULL && same_item(st, c, f->node))
-            return c;
-    return NULL;
+    return item_like(st, f->node);
 }
 
 static cp_status parm_query(void *user, cp_csp_session *s, const char *path,
@@ -548,6 +835,7 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         found = cp_node__child(st->doc->root) != NULL;
         while (cp_node__child(st->doc->root) != NULL)
             cp_doc__unlink(cp_node__child(st->doc->root));
+        ix_free(st);
         st->dirty |= found;
         if (found && st->check_doc && (e = st->check_doc(st, s)) != CP_OK)
             return e;
@@ -556,7 +844,7 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
     if (f != NULL && f->mode == MODE_PENDING &&
         cp_node__parent(f->node)->kind == CP_NODE_DOC && cp_node__child(f->node) == NULL &&
         (c = item_by_key(st, type)) != NULL) {
-        cp_doc__unlink(c); /* Windows Mobile addressing: the item */
+        item_unlink(st, c); /* Windows Mobile addressing: the item */
         st->dirty = 1;
         return CP_OK;
     }
