@@ -240,6 +240,7 @@ endif
 # Fuzz harnesses: `replay` (every corpus and crash file, normal compiler) is
 # part of make check; `fuzz` (clang libFuzzer) and `coverage` are separate.
 -include test/fuzz/fuzz.mk
+-include test/perf/perf.mk
 CHECK_RUN += replay
 
 check: deps all $(CHECK_RUN) $(CHECK_EXTRA)

@@ -183,13 +183,15 @@ static int new_block(cp_doc *doc)
     b->doc = doc;
     b->num = doc->nblocks;
     doc->blocks[doc->nblocks++] = b;
+    doc->cur = b;
+    doc->cur_base = b->num << 8;
     doc->used = 0;
     doc->cap = cap;
     return 1;
 }
 
-/* A fresh node, unlinked, all fields empty. */
-static cp_node *new_node(cp_doc *doc, cp_node_kind kind)
+/* A fresh node, unlinked, all fields empty; *ref its reference. */
+static cp_node *new_node(cp_doc *doc, cp_node_kind kind, uint32_t *ref)
 {
     cp_node *n;
     if (doc->used == doc->cap && !new_block(doc))
@@ -197,10 +199,12 @@ static cp_node *new_node(cp_doc *doc, cp_node_kind kind)
     n = &doc->blocks[doc->nblocks - 1]->nodes[doc->used];
     n->key = n->value = NULL;
     n->parent = n->next = n->child = 0;
-    n->slot = (uint8_t)doc->used++;
+    n->slot = (uint8_t)doc->used;
     n->kind = (uint8_t)kind;
     n->flags = 0;
     n->depth = 0;
+    *ref = (((doc->nblocks - 1) << 8) | doc->used) + 1u;
+    doc->used++;
     return n;
 }
 
@@ -208,6 +212,7 @@ cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
 {
     cp_arena ar;
     cp_doc *doc;
+    uint32_t ref;
 
     *out = NULL;
     cp_arena__init(&ar, &ctx->alloc, first);
@@ -218,7 +223,7 @@ cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
     }
     memset(doc, 0, sizeof *doc);
     doc->arena = ar; /* the arena now lives inside the doc it holds */
-    doc->root = new_node(doc, CP_NODE_DOC);
+    doc->root = new_node(doc, CP_NODE_DOC, &ref);
     if (doc->root == NULL) {
         ar = doc->arena;
         cp_arena__free(&ar);
@@ -230,45 +235,45 @@ cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
     return CP_OK;
 }
 
-/* The last child of parent, from the per-depth cache or by walking. */
-static cp_node *last_child(cp_doc *doc, const cp_node *parent, uint32_t pref)
+/* Link the unlinked node n (reference nref) as parent's last child. */
+static void link_last(cp_doc *doc, cp_node *parent, cp_node *n, uint32_t nref)
 {
-    cp_node *c;
-    if (parent->depth < CP_TAILS && doc->tail[parent->depth].parent == pref) {
-        c = cp_node__at(parent, doc->tail[parent->depth].last);
-        if (c != NULL && c->parent == pref && c->next == 0)
-            return c;
+    unsigned d = parent->depth;
+    uint32_t pref;
+    cp_node *last;
+    if (d < CP_TAILS && doc->tail[d].parent == parent &&
+        doc->tail[d].last->next == 0 &&
+        doc->tail[d].last->parent == doc->tail[d].pref) {
+        pref = doc->tail[d].pref; /* the cached last child is still last */
+        last = doc->tail[d].last;
+    } else {
+        pref = cp_node__ref(parent);
+        last = cp_node__child(parent);
+        while (last != NULL && last->next != 0)
+            last = cp_node__next(last);
     }
-    c = cp_node__child(parent);
-    while (c != NULL && c->next != 0)
-        c = cp_node__next(c);
-    return c;
-}
-
-/* Link the unlinked node n as parent's last child. */
-static void link_last(cp_doc *doc, cp_node *parent, cp_node *n)
-{
-    uint32_t pref = cp_node__ref(parent), nref = cp_node__ref(n);
-    cp_node *last = last_child(doc, parent, pref);
     n->parent = pref;
     n->next = 0;
-    n->depth = (uint8_t)(parent->depth < 255 ? parent->depth + 1 : 255);
+    n->depth = (uint8_t)(d < 255 ? d + 1 : 255);
     if (last != NULL)
         last->next = nref;
     else
         parent->child = nref;
-    if (parent->depth < CP_TAILS) {
-        doc->tail[parent->depth].parent = pref;
-        doc->tail[parent->depth].last = nref;
+    if (d < CP_TAILS) {
+        doc->tail[d].parent = parent;
+        doc->tail[d].pref = pref;
+        doc->tail[d].last = n;
     }
 }
 
-cp_node *cp_doc__append(cp_doc *doc, cp_node *parent, cp_node_kind kind)
+cp_node *cp_doc__append_slow(cp_doc *doc, cp_node *parent,
+                             cp_node_kind kind)
 {
-    cp_node *n = new_node(doc, kind);
+    uint32_t ref;
+    cp_node *n = new_node(doc, kind, &ref);
     if (n == NULL)
         return NULL;
-    link_last(doc, parent, n);
+    link_last(doc, parent, n, ref);
     doc->count++;
     return n;
 }

@@ -60,9 +60,13 @@ struct cp_doc {
     size_t max_elements; /* from the ctx that made it */
     cp_nblock **blocks;  /* by block number */
     uint32_t nblocks, bcap;
+    cp_nblock *cur;      /* the last block */
+    uint32_t cur_base;   /* its number << 8 */
     uint32_t used, cap;  /* slots used and available in the last block */
     struct {
-        uint32_t parent, last;
+        const cp_node *parent;
+        cp_node *last;
+        uint32_t pref; /* parent's reference */
     } tail[CP_TAILS]; /* last child of the latest parent at each depth */
     cp_xrec **xtab;   /* hash table of cp_xrec, xmask + 1 buckets */
     uint32_t xmask, xcount;
@@ -153,7 +157,34 @@ cp_status cp_doc__add(cp_doc *doc, cp_node *parent, cp_node_kind kind,
  * cp_doc__add's work without its checks, for a decoder that made them
  * itself: a new last child of parent, or NULL when out of memory.
  */
-cp_node *cp_doc__append(cp_doc *doc, cp_node *parent, cp_node_kind kind);
+cp_node *cp_doc__append_slow(cp_doc *doc, cp_node *parent,
+                             cp_node_kind kind);
+static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
+                                      cp_node_kind kind)
+{
+    unsigned d = parent->depth;
+    cp_node *n, *last;
+    uint32_t ref;
+    /* the common case: room in the block, parent's last child cached */
+    if (doc->used == doc->cap || d >= CP_TAILS ||
+        doc->tail[d].parent != parent ||
+        (last = doc->tail[d].last)->next != 0 ||
+        last->parent != doc->tail[d].pref)
+        return cp_doc__append_slow(doc, parent, kind);
+    n = &doc->cur->nodes[doc->used];
+    ref = (doc->cur_base | doc->used) + 1u;
+    n->key = n->value = NULL;
+    n->parent = doc->tail[d].pref;
+    n->next = n->child = 0;
+    n->slot = (uint8_t)doc->used++;
+    n->kind = (uint8_t)kind;
+    n->flags = 0;
+    n->depth = (uint8_t)(d + 1);
+    last->next = ref;
+    doc->tail[d].last = n;
+    doc->count++;
+    return n;
+}
 /* Set an attribute to a copy of s[0..n) (no UTF-8 check here). */
 cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
                            size_t len);
