@@ -838,6 +838,37 @@ static int sweep_run(long fail_at, int retry, const seg *s, const uint8_t *pdu,
     return failed;
 }
 
+/* A UDH followed by nothing is refused, alone or as a whole message. */
+static void test_empty_payload(void **state)
+{
+    seg a, b;
+    uint8_t *pdu = (uint8_t *)1;
+    size_t n = 99;
+    static const uint8_t one = 0x01;
+    (void)state;
+    /* one SMS: ports only, no octet after the UDH */
+    a.len = put_udh(a.ud, REF8, 1, 1, 1);
+    assert_int_equal(add_from(ORIGIN_A, a.ud, a.len, 1, 10, &pdu, &n),
+                     CP_E_MALFORMED);
+    assert_null(pdu);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_MALFORMED);
+    /* two empty segments: refused when the message completes, not kept */
+    a.len = put_udh(a.ud, REF16, 7, 2, 1);
+    b.len = put_udh(b.ud, REF16, 7, 2, 2);
+    add_partial(ORIGIN_A, &a, 10);
+    pdu = (uint8_t *)1;
+    assert_int_equal(add_from(ORIGIN_A, b.ud, b.len, 1, 11, &pdu, &n),
+                     CP_E_MALFORMED);
+    assert_null(pdu);
+    assert_int_equal(cp_sms_pending(sms), 0);
+    /* an empty segment beside a non-empty one is fine */
+    a.len = put_udh(a.ud, REF16, 8, 2, 1);
+    b.len = put_udh(b.ud, REF16, 8, 2, 2);
+    b.ud[b.len++] = one;
+    add_partial(ORIGIN_A, &a, 12);
+    add_last(ORIGIN_A, &b, 13, &one, 1);
+}
+
 static void test_alloc_failures(void **state)
 {
     seg s[4];
@@ -881,6 +912,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ud_length, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_udh_cuts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_payload, setup, teardown),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -523,6 +523,9 @@ static cp_status add_checked(cp_sms *s, const char *origin, const uint8_t *ud,
     if (st)
         return st;
     if (!si.has_concat || si.total == 1) {
+        if (si.payload_len == 0) /* the header was all there was */
+            return cp_err__set(s->ctx, CP_E_MALFORMED, CP_NO_OFFSET,
+                               "WAP push SMS with no octets after its UDH");
         *pdu = copy_bytes(s, si.payload, si.payload_len);
         if (*pdu == NULL)
             return nomem(s);
@@ -532,7 +535,14 @@ static cp_status add_checked(cp_sms *s, const char *origin, const uint8_t *ud,
     m = find_msg(s, origin, &si);
     if (m == NULL)
         return new_msg(s, origin, olen, &si, now);
-    return add_part(s, m, &si, pdu, pdu_len);
+    st = add_part(s, m, &si, pdu, pdu_len);
+    if (st == CP_OK && *pdu != NULL && *pdu_len == 0) { /* every part empty */
+        cp_mem__free(&s->ctx->alloc, *pdu);
+        *pdu = NULL;
+        return cp_err__set(s->ctx, CP_E_MALFORMED, CP_NO_OFFSET,
+                           "concatenated WAP push SMS with no payload");
+    }
+    return st;
 }
 
 CP_EXPORT cp_status cp_sms_add(cp_sms *sms, const char *origin,
