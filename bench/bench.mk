@@ -1,21 +1,31 @@
-# bench/bench.mk - the decode benchmark, run by `make bench` as
+# bench/bench.mk - the benchmark, run by `make bench` as
 #   $(MAKE) -f bench/bench.mk BUILD=$(BUILD) run
 # from the top of the tree, after $(BUILD)/libomacp.a is built.
 #
-# The baseline is libwbxml2 (Debian libwbxml2-dev, pkg-config libwbxml2).
-# `run` installs it with apt-get when it is missing and we are root;
-# otherwise it prints the command to run and fails.
+# `run` first compiles every lib/ source at -Os into $(BUILD)/bench/os/
+# and writes size(1) of the objects to $(BUILD)/bench/os/size.txt (the
+# footprint section), then runs the program, which prints every section
+# and a summary. It exits 0 whatever the PASS/MISS marks, non-zero when a
+# figure could not be measured or an output check failed.
 #
-# Knobs (environment): BENCH_MIN_SECONDS (default 0.2) is the shortest
-# measurement, BENCH_REPS (default 5) the measurements per figure;
-# CP_VECTORS the shared test vectors (default ../shared/vectors).
+# Baselines: libwbxml2 (Debian libwbxml2-dev, pkg-config libwbxml2),
+# expat and libtomcrypt (the library's own dependencies). `run` installs
+# libwbxml2-dev with apt-get when it is missing and we are root; otherwise
+# it prints the command to run and fails.
+#
+# Knobs (environment): BENCH_MIN_SECONDS (default 0.2), the shortest
+# measurement; BENCH_REPS (default 5), the measurements per figure;
+# BENCH_MAX_CASE_SECONDS (default 20), the longest a scaling case may be
+# predicted to take before it is skipped; CP_VECTORS, the shared test
+# vectors (default ../shared/vectors).
 
 BUILD      ?= build
 CC         ?= cc
+SIZE       ?= size
 PKG_CONFIG ?= pkg-config
 
 BENCH_DIR  = $(BUILD)/bench
-BENCH_BIN  = $(BENCH_DIR)/bench_decode
+BENCH_BIN  = $(BENCH_DIR)/omacp-bench
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 STATICLIB  = $(BUILD)/libomacp.a
@@ -27,10 +37,35 @@ BENCH_CFLAGS = -std=c99 -O2 -g -D_POSIX_C_SOURCE=199309L $(BENCH_WARN) \
                -Iinclude -Ibench
 BENCH_LIBS = -lexpat -ltomcrypt
 
-.PHONY: run wbxml-dep
+# ---- footprint: the library's own objects at -Os ---------------------------
+# The Makefile's defines and include path (BASE_CFLAGS without warnings);
+# expat and libtomcrypt are not compiled in, so they are not counted.
+OS_DIR    = $(BENCH_DIR)/os
+OS_CFLAGS = -std=c99 -Os -fvisibility=hidden -Iinclude -D_FILE_OFFSET_BITS=64
+OS_SRCS  := $(sort $(shell find lib -name '*.c'))
+OS_OBJS   = $(OS_SRCS:%.c=$(OS_DIR)/%.o)
+SIZE_FILE = $(OS_DIR)/size.txt
+
+.PHONY: run footprint wbxml-dep
 
 run: $(BENCH_BIN)
-	$(BENCH_BIN)
+	@rm -f $(SIZE_FILE)
+	@echo "bench: compiling lib/ at -Os into $(OS_DIR) for the footprint"
+	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) footprint || \
+	  echo "bench: the -Os objects did not build: footprint not measured"
+	@BENCH_SIZE_FILE=$(SIZE_FILE) BENCH_SIZE_CFLAGS="$(CC) $(OS_CFLAGS)" \
+	  $(BENCH_BIN)
+
+footprint: $(SIZE_FILE)
+
+$(SIZE_FILE): $(OS_OBJS)
+	@$(SIZE) $(OS_OBJS) > $@.tmp && mv $@.tmp $@
+
+$(OS_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(OS_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(OS_OBJS:.o=.d)
 
 # libwbxml2's headers go in as system headers so our warnings skip them.
 $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS) $(STATICLIB) | wbxml-dep

@@ -1,9 +1,12 @@
 /*
- * bench_gen.c - generated provisioning documents of a chosen WBXML size.
+ * bench_gen.c - generated provisioning documents: realistic ones of a
+ * chosen WBXML or XML size, and the scaling documents (many parms in one
+ * characteristic, many NAPDEF items).
  *
- * Every name and value used here has a PROV token that libwbxml2 also knows
- * (no page-1 APPREF/TO-APPREF 0x3C/0x3D, no BEARERINFO/DNS-ADDRINFO
- * 0x5C/0x5D, no 3G-GSM/WLAN 0xBB/0xBC), so both decoders accept the result.
+ * Every name and value of the realistic documents has a PROV token that
+ * libwbxml2 also knows (no page-1 APPREF/TO-APPREF 0x3C/0x3D, no
+ * BEARERINFO/DNS-ADDRINFO 0x5C/0x5D, no 3G-GSM/WLAN 0xBB/0xBC), so both
+ * decoders accept them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,12 +51,6 @@ static void add_parm(gen *g, const cp_node *parent, const char *name,
     if (g->st != CP_OK)
         g->what = name;
 }
-
-#if defined(__GNUC__) || defined(__clang__)
-#define BENCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define BENCH_PRINTF(f, a)
-#endif
 
 /* add_parm with a printf-formatted value. */
 static void add_parmf(gen *g, const cp_node *parent, const char *name,
@@ -155,13 +152,53 @@ static void build(gen *g, unsigned nblocks)
     }
 }
 
+/* Copy a buffer the library made (freed here with cp_free) to malloc. */
+static cp_status take(cp_ctx *ctx, void *w, size_t wlen, size_t extra,
+                      void **out)
+{
+    *out = malloc(wlen + extra ? wlen + extra : 1);
+    if (*out == NULL) {
+        cp_free(ctx, w);
+        return CP_E_NOMEM;
+    }
+    memcpy(*out, w, wlen + extra);
+    cp_free(ctx, w);
+    return CP_OK;
+}
+
+/* Encode g->doc as WBXML (xml 0) or compact XML text (xml 1), then free it. */
+static cp_status finish(cp_ctx *ctx, gen *g, int xml, unsigned wflags,
+                        void **out, size_t *out_len)
+{
+    char *x = NULL;
+    uint8_t *b = NULL;
+    void *w;
+    size_t wlen = 0;
+
+    if (g->st == CP_OK) {
+        g->what = xml ? "cp_doc_write_xml" : "cp_doc_encode_wbxml";
+        if (xml)
+            g->st = cp_doc_write_xml(ctx, g->doc, 0, &x, &wlen);
+        else
+            g->st = cp_doc_encode_wbxml(ctx, g->doc, wflags, &b, &wlen);
+    }
+    w = xml ? (void *)x : (void *)b;
+    cp_doc_free(g->doc);
+    g->doc = NULL;
+    if (g->st != CP_OK) {
+        fprintf(stderr, "bench: building a document failed at %s: %s (%s)\n",
+                g->what, cp_strerror(g->st), cp_ctx_error_message(ctx));
+        return g->st;
+    }
+    *out_len = wlen;
+    return take(ctx, w, wlen, xml ? 1 : 0, out); /* XML: with its NUL */
+}
+
 /* Build and encode a document of nblocks blocks; *out is malloc'd. */
-static cp_status make_doc(cp_ctx *ctx, unsigned nblocks, uint8_t **out,
+static cp_status make_doc(cp_ctx *ctx, unsigned nblocks, int xml, void **out,
                           size_t *out_len)
 {
     gen g;
-    uint8_t *w = NULL;
-    size_t wlen = 0;
 
     memset(&g, 0, sizeof g);
     g.what = "cp_doc_new";
@@ -170,45 +207,178 @@ static cp_status make_doc(cp_ctx *ctx, unsigned nblocks, uint8_t **out,
         g.what = "?";
         build(&g, nblocks);
     }
-    if (g.st == CP_OK) {
-        g.what = "cp_doc_encode_wbxml";
-        g.st = cp_doc_encode_wbxml(ctx, g.doc, 0, &w, &wlen);
-    }
-    cp_doc_free(g.doc);
-    if (g.st != CP_OK) {
-        fprintf(stderr, "bench: building a document failed at %s: %s (%s)\n",
-                g.what, cp_strerror(g.st), cp_ctx_error_message(ctx));
-        return g.st;
-    }
-    *out = malloc(wlen ? wlen : 1);
-    if (*out == NULL) {
-        cp_free(ctx, w);
-        return CP_E_NOMEM;
-    }
-    memcpy(*out, w, wlen);
-    *out_len = wlen;
-    cp_free(ctx, w);
-    return CP_OK;
+    return finish(ctx, &g, xml, 0, out, out_len);
 }
 
-cp_status bench_gen_doc(cp_ctx *ctx, size_t target, uint8_t **out,
-                        size_t *out_len)
+/* A document of about target bytes in its form (xml 0 WBXML, 1 XML). */
+static cp_status sized(cp_ctx *ctx, size_t target, int xml, void **out,
+                       size_t *out_len)
 {
-    uint8_t *w = NULL;
+    void *w = NULL;
     size_t one = 0, two = 0, per;
     unsigned n;
     cp_status st;
 
     /* Size of one block from documents of one and of two blocks. */
-    st = make_doc(ctx, 1, &w, &one);
+    st = make_doc(ctx, 1, xml, &w, &one);
     free(w);
     w = NULL;
     if (st == CP_OK)
-        st = make_doc(ctx, 2, &w, &two);
+        st = make_doc(ctx, 2, xml, &w, &two);
     if (st != CP_OK)
         return st;
     free(w);
     per = two > one ? two - one : 1;
     n = target > one ? (unsigned)(1 + (target - one + per / 2) / per) : 1;
-    return make_doc(ctx, n, out, out_len);
+    return make_doc(ctx, n, xml, out, out_len);
+}
+
+cp_status bench_gen_doc(cp_ctx *ctx, size_t target, uint8_t **out,
+                        size_t *out_len)
+{
+    void *w = NULL;
+    cp_status st = sized(ctx, target, 0, &w, out_len);
+    *out = w;
+    return st;
+}
+
+cp_status bench_gen_xml(cp_ctx *ctx, size_t target, char **out,
+                        size_t *out_len)
+{
+    void *w = NULL;
+    cp_status st = sized(ctx, target, 1, &w, out_len);
+    *out = w;
+    return st;
+}
+
+/* ---- the bootstrap ------------------------------------------------------ */
+
+/* One of each: BOOTSTRAP, NAPDEF, PXLOGICAL, APPLICATION, fully dressed. */
+static void boot_doc(gen *g)
+{
+    const cp_node *root = cp_doc_root(g->doc);
+    const cp_node *c, *a, *ph, *port;
+
+    g->st = cp_node_set_attr(g->doc, root, CP_ATTR_VERSION, "1.0");
+    c = add_char(g, root, "BOOTSTRAP");
+    add_parm(g, c, "NAME", "Example Operator provisioning");
+    add_parm(g, c, "PROVURL", "http://provisioning.operator.example/cp/tps");
+    add_parm(g, c, "NETWORK", "26201");
+    add_parm(g, c, "COUNTRY", "262");
+
+    c = add_char(g, root, "NAPDEF");
+    add_parm(g, c, "NAPID", "INTERNET-GPRS");
+    add_parm(g, c, "NAME", "Example Operator Internet");
+    add_parm(g, c, "BEARER", "GSM-GPRS");
+    add_parm(g, c, "NAP-ADDRESS", "internet.operator.example");
+    add_parm(g, c, "NAP-ADDRTYPE", "APN");
+    add_parm(g, c, "DNS-ADDR", "10.11.12.13");
+    add_parm(g, c, "DNS-ADDR", "10.11.12.14");
+    add_parm(g, c, "INTERNET", NULL);
+    a = add_char(g, c, "NAPAUTHINFO");
+    add_parm(g, a, "AUTHTYPE", "PAP");
+    add_parm(g, a, "AUTHNAME", "internet-user");
+    add_parm(g, a, "AUTHSECRET", "internet-secret");
+    a = add_char(g, c, "VALIDITY");
+    add_parm(g, a, "COUNTRY", "262");
+    add_parm(g, a, "NETWORK", "26201");
+
+    c = add_char(g, root, "PXLOGICAL");
+    add_parm(g, c, "PROXY-ID", "wap.proxy.operator.example");
+    add_parm(g, c, "NAME", "Example Operator WAP proxy");
+    add_parm(g, c, "STARTPAGE", "http://portal.operator.example/start");
+    add_parm(g, c, "DOMAIN", "http://portal.operator.example/");
+    add_parm(g, c, "DOMAIN", "http://shop.operator.example/");
+    a = add_char(g, c, "PXAUTHINFO");
+    add_parm(g, a, "PXAUTH-TYPE", "HTTP-BASIC");
+    add_parm(g, a, "PXAUTH-ID", "proxy-user");
+    add_parm(g, a, "PXAUTH-PW", "proxy-password");
+    ph = add_char(g, c, "PXPHYSICAL");
+    add_parm(g, ph, "PHYSICAL-PROXY-ID", "PROXY-GPRS-1");
+    add_parm(g, ph, "PXADDR", "10.11.12.100");
+    add_parm(g, ph, "PXADDRTYPE", "IPV4");
+    add_parm(g, ph, "TO-NAPID", "INTERNET-GPRS");
+    port = add_char(g, ph, "PORT");
+    add_parm(g, port, "PORTNBR", "9201");
+    add_parm(g, port, "SERVICE", "CO-WSP");
+    port = add_char(g, ph, "PORT");
+    add_parm(g, port, "PORTNBR", "8080");
+    add_parm(g, port, "SERVICE", "OTA-HTTP-PO");
+
+    c = add_char(g, root, "APPLICATION");
+    add_parm(g, c, "APPID", "w2");
+    add_parm(g, c, "TO-PROXY", "wap.proxy.operator.example");
+    add_parm(g, c, "NAME", "Example Operator portal");
+    a = add_char(g, c, "RESOURCE");
+    add_parm(g, a, "URI", "http://portal.operator.example/start");
+    add_parm(g, a, "NAME", "Operator portal home");
+    add_parm(g, a, "STARTPAGE", NULL);
+    a = add_char(g, c, "RESOURCE");
+    add_parm(g, a, "URI", "http://portal.operator.example/news/");
+    add_parm(g, a, "NAME", "Operator news");
+    a = add_char(g, c, "RESOURCE");
+    add_parm(g, a, "URI", "http://portal.operator.example/support/");
+    add_parm(g, a, "NAME", "Customer support");
+    a = add_char(g, c, "RESOURCE");
+    add_parm(g, a, "URI", "http://shop.operator.example/ringtones/");
+    add_parm(g, a, "NAME", "Ringtones and games");
+}
+
+cp_status bench_gen_bootstrap(cp_ctx *ctx, uint8_t **out, size_t *out_len)
+{
+    gen g;
+    void *w = NULL;
+    cp_status st;
+
+    memset(&g, 0, sizeof g);
+    g.what = "cp_doc_new";
+    g.st = cp_doc_new(ctx, &g.doc);
+    if (g.st == CP_OK)
+        boot_doc(&g);
+    st = finish(ctx, &g, 0, 0, &w, out_len);
+    *out = w;
+    return st;
+}
+
+/* ---- scaling documents -------------------------------------------------- */
+
+static void items(gen *g, bench_shape shape, unsigned n, unsigned first,
+                  const char *prefix, const char *tag)
+{
+    const cp_node *root = cp_doc_root(g->doc), *c = NULL;
+    unsigned i;
+
+    if (shape == BENCH_PARMS) {
+        c = add_char(g, root, "VENDORCONFIG");
+        add_parm(g, c, "NAME", "bench");
+    }
+    for (i = first; i < first + n && g->st == CP_OK; i++) {
+        if (shape == BENCH_PARMS) {
+            char name[16];
+            snprintf(name, sizeof name, "P%06u", i);
+            add_parmf(g, c, name, "%s %u", tag ? tag : "value", i);
+        } else {
+            c = add_char(g, root, "NAPDEF");
+            add_parmf(g, c, "NAPID", "%s%06u", prefix ? prefix : "NAP", i);
+            add_parmf(g, c, "NAME", "%s %u", tag ? tag : "Access point", i);
+        }
+    }
+}
+
+cp_status bench_gen_items(cp_ctx *ctx, bench_shape shape, unsigned n,
+                          unsigned first, const char *prefix,
+                          const char *tag, uint8_t **out, size_t *out_len)
+{
+    gen g;
+    void *w = NULL;
+    cp_status st;
+
+    memset(&g, 0, sizeof g);
+    g.what = "cp_doc_new";
+    g.st = cp_doc_new(ctx, &g.doc);
+    if (g.st == CP_OK)
+        items(&g, shape, n, first, prefix, tag);
+    st = finish(ctx, &g, 0, 0, &w, out_len);
+    *out = w;
+    return st;
 }

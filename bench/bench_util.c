@@ -1,5 +1,10 @@
-/* bench_util.c - clock, vector reading, counting allocator, XML comparison. */
+/*
+ * bench_util.c - clock, settings, the timing harness, the report table,
+ * vector reading, the counting allocator, a snapshot-able store, XML
+ * comparison and the WSP push wrapper.
+ */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +20,203 @@ double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* ---- settings ----------------------------------------------------------- */
+
+static double env_double(const char *name, double def, double lo, double hi)
+{
+    const char *v = getenv(name);
+    double d = v != NULL ? atof(v) : def;
+    return d >= lo && d <= hi ? d : def;
+}
+
+void bench_read_settings(bench_settings *s)
+{
+    s->min_s = env_double("BENCH_MIN_SECONDS", 0.2, 0.001, 60.0);
+    s->reps = (int)env_double("BENCH_REPS", 5.0, 1.0, (double)BENCH_MAX_REPS);
+    s->max_case_s = env_double("BENCH_MAX_CASE_SECONDS", 20.0, 0.1, 3600.0);
+}
+
+bench_settings bench_heavy(const bench_settings *s)
+{
+    bench_settings h = *s;
+    if (h.reps > 3)
+        h.reps = 3;
+    h.min_s = s->min_s / 2.0;
+    return h;
+}
+
+/* ---- timing harness ----------------------------------------------------- */
+
+/*
+ * Iterations that take at least s->min_s; 0 on failure. *first receives
+ * the time of the last run, which used the returned count.
+ */
+static unsigned long calibrate(bench_side *sd, const bench_settings *s,
+                               double *first)
+{
+    unsigned long iters = 1;
+    for (;;) {
+        double t = sd->run(sd->state, iters), want;
+        if (t < 0.0)
+            return 0;
+        if (t >= s->min_s || iters >= 1000000000ul) {
+            *first = t;
+            return iters;
+        }
+        if (t <= 0.0) {
+            iters *= 10;
+            continue;
+        }
+        want = (double)iters * s->min_s * 1.1 / t;
+        if (want > (double)iters * 10.0)
+            want = (double)iters * 10.0;
+        iters = (unsigned long)want + 1;
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+void bench_measure(bench_side *sd, int n, const bench_settings *s)
+{
+    int r, i;
+    double first = 0.0;
+
+    for (i = 0; i < n; i++) {
+        sd[i].median = -1.0;
+        if (!sd[i].ok)
+            continue;
+        sd[i].iters = calibrate(&sd[i], s, &first);
+        sd[i].ok = sd[i].iters != 0;
+        sd[i].per[0] = first / (double)(sd[i].iters ? sd[i].iters : 1);
+    }
+    for (r = 1; r < s->reps; r++) {
+        for (i = 0; i < n; i++) {
+            double t;
+            if (!sd[i].ok)
+                continue;
+            t = sd[i].run(sd[i].state, sd[i].iters);
+            if (t < 0.0)
+                sd[i].ok = 0;
+            sd[i].per[r] = t / (double)sd[i].iters;
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (sd[i].ok)
+            sd[i].median = median_of(sd[i].per, s->reps);
+}
+
+double bench_measure1(bench_run_fn run, void *state, const bench_settings *s)
+{
+    bench_side sd;
+    memset(&sd, 0, sizeof sd);
+    sd.run = run;
+    sd.state = state;
+    sd.ok = 1;
+    bench_measure(&sd, 1, s);
+    return sd.ok ? sd.median : -1.0;
+}
+
+/* ---- report ------------------------------------------------------------- */
+
+static int tally[4];
+
+#define FIG_W 44
+#define VAL_W 11
+#define TGT_W 11
+
+void bench_section(const char *title, const char *note)
+{
+    printf("\n== %s\n", title);
+    if (note != NULL && note[0] != '\0')
+        printf("%s\n", note);
+    printf("%-*s %*s %*s  %-4s  %s\n", FIG_W, "figure", VAL_W, "value",
+           TGT_W, "target", "mark", "detail");
+    fflush(stdout);
+}
+
+static const char *mark_name(bench_mark m)
+{
+    static const char *const names[] = {"PASS", "MISS", "ERR!", "-"};
+    return names[m];
+}
+
+static void vrow(const char *figure, const char *value, const char *target,
+                 bench_mark mark, const char *fmt, va_list ap)
+    BENCH_PRINTF(5, 0);
+
+static void vrow(const char *figure, const char *value, const char *target,
+                 bench_mark mark, const char *fmt, va_list ap)
+{
+    printf("%-*s %*s %*s  %-4s  ", FIG_W, figure, VAL_W, value, TGT_W,
+           target, mark_name(mark));
+    vprintf(fmt, ap);
+    printf("\n");
+    fflush(stdout);
+    tally[mark]++;
+}
+
+void bench_row(const char *figure, const char *value, const char *target,
+               bench_mark mark, const char *detail_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, detail_fmt);
+    vrow(figure, value, target, mark, detail_fmt, ap);
+    va_end(ap);
+}
+
+void bench_row_error(const char *figure, const char *target,
+                     const char *why_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, why_fmt);
+    vrow(figure, "n/a", target, BENCH_ERROR, why_fmt, ap);
+    va_end(ap);
+}
+
+bench_mark bench_mark_of(int ok)
+{
+    return ok ? BENCH_PASS : BENCH_MISS;
+}
+
+void bench_tally(int *pass, int *miss, int *error)
+{
+    *pass = tally[BENCH_PASS];
+    *miss = tally[BENCH_MISS];
+    *error = tally[BENCH_ERROR];
+}
+
+const char *bench_fmt_time(char *buf, size_t cap, double seconds)
+{
+    if (seconds < 0.0)
+        snprintf(buf, cap, "n/a");
+    else if (seconds < 1e-6)
+        snprintf(buf, cap, "%.2f ns", seconds * 1e9);
+    else if (seconds < 1e-3)
+        snprintf(buf, cap, "%.2f us", seconds * 1e6);
+    else if (seconds < 1.0)
+        snprintf(buf, cap, "%.2f ms", seconds * 1e3);
+    else
+        snprintf(buf, cap, "%.2f s", seconds);
+    return buf;
+}
+
+/* ---- vectors ------------------------------------------------------------ */
+
 const char *bench_vectors_dir(void)
 {
     const char *d = getenv("CP_VECTORS");
     return (d != NULL && d[0] != '\0') ? d : "../shared/vectors";
 }
-
-/* ---- vectors ------------------------------------------------------------- */
 
 static char *read_text(const char *path)
 {
@@ -91,30 +286,41 @@ static uint8_t *hex_until_quote(const char *s, size_t *len)
     return out;
 }
 
-uint8_t *bench_vector_wbxml(const char *dir, const char *file, size_t *len)
+uint8_t *bench_vector_hex(const char *dir, const char *file,
+                          const char *anchor, const char *field, size_t *len)
 {
-    char path[1024];
+    char path[1024], key[64];
     char *text, *p;
     uint8_t *out = NULL;
 
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >=
+            sizeof path ||
+        (size_t)snprintf(key, sizeof key, "\"%s\"", field) >= sizeof key)
         return NULL;
     text = read_text(path);
     if (text == NULL) {
         fprintf(stderr, "bench: cannot read %s: %s\n", path, strerror(errno));
         return NULL;
     }
-    p = strstr(text, "\"wbxml_hex\"");
+    p = anchor != NULL ? strstr(text, anchor) : text;
     if (p != NULL)
-        p = strchr(p + 11, ':');
+        p = strstr(p, key);
+    if (p != NULL)
+        p = strchr(p + strlen(key), ':');
     if (p != NULL)
         p = strchr(p, '"');
     if (p != NULL)
         out = hex_until_quote(p + 1, len);
     if (out == NULL)
-        fprintf(stderr, "bench: %s: no usable \"wbxml_hex\" field\n", path);
+        fprintf(stderr, "bench: %s: no usable %s field%s%s\n", path, key,
+                anchor ? " after " : "", anchor ? anchor : "");
     free(text);
     return out;
+}
+
+uint8_t *bench_vector_wbxml(const char *dir, const char *file, size_t *len)
+{
+    return bench_vector_hex(dir, file, NULL, "wbxml_hex", len);
 }
 
 /* ---- counting allocator ------------------------------------------------- */
@@ -184,7 +390,156 @@ void bench_counter_hooks(cp_config *cfg, bench_counter *c)
     cfg->allocator.user = c;
 }
 
-/* ---- XML comparison ------------------------------------------------------ */
+/* ---- snapshot-able store ------------------------------------------------ */
+
+void bench_store_init(bench_store *st)
+{
+    memset(st, 0, sizeof *st);
+}
+
+void bench_store_free(bench_store *st)
+{
+    int i;
+    for (i = 0; i < st->n; i++)
+        free(st->b[i].data);
+    bench_store_init(st);
+}
+
+int bench_store_copy(bench_store *dst, const bench_store *src)
+{
+    int i;
+    bench_store_free(dst);
+    for (i = 0; i < src->n; i++) {
+        struct bench_blob *d = &dst->b[i];
+        const struct bench_blob *s = &src->b[i];
+        memcpy(d->name, s->name, sizeof d->name);
+        d->len = s->len;
+        d->data = malloc(s->len ? s->len : 1);
+        if (d->data == NULL)
+            return -1;
+        memcpy(d->data, s->data, s->len);
+        dst->n = i + 1;
+    }
+    return 0;
+}
+
+static struct bench_blob *store_find(bench_store *st, const char *name)
+{
+    int i;
+    for (i = 0; i < st->n; i++)
+        if (strcmp(st->b[i].name, name) == 0)
+            return &st->b[i];
+    return NULL;
+}
+
+static cp_status store_load(void *user, const char *name, uint8_t *buf,
+                            size_t cap, size_t *len)
+{
+    struct bench_blob *b = store_find(user, name);
+    if (b == NULL)
+        return CP_E_NOT_FOUND;
+    *len = b->len;
+    if (cap < b->len)
+        return CP_E_BUFFER_TOO_SMALL;
+    if (b->len > 0)
+        memcpy(buf, b->data, b->len);
+    return CP_OK;
+}
+
+static cp_status store_save(void *user, const char *name, const uint8_t *data,
+                            size_t len)
+{
+    bench_store *st = user;
+    struct bench_blob *b = store_find(st, name);
+    uint8_t *copy;
+
+    if (strlen(name) >= sizeof b->name)
+        return CP_E_IO;
+    if (b == NULL) {
+        if (st->n == BENCH_STORE_BLOBS)
+            return CP_E_IO;
+        b = &st->b[st->n++];
+        memset(b, 0, sizeof *b);
+        strcpy(b->name, name);
+    }
+    copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return CP_E_IO;
+    if (len > 0)
+        memcpy(copy, data, len);
+    free(b->data);
+    b->data = copy;
+    b->len = len;
+    return CP_OK;
+}
+
+cp_storage bench_store_hooks(bench_store *st)
+{
+    cp_storage h;
+    h.load = store_load;
+    h.save = store_save;
+    h.user = st;
+    return h;
+}
+
+/* ---- WSP push PDU ------------------------------------------------------- */
+
+/* WSP uintvar: 7 bits an octet, most significant first; 0x80 = more. */
+static size_t put_uintvar(uint8_t *o, size_t v)
+{
+    uint8_t t[5];
+    size_t k = 0, i;
+    do {
+        t[k++] = (uint8_t)(v & 0x7Fu);
+        v >>= 7;
+    } while (v != 0 && k < sizeof t);
+    for (i = 0; i < k; i++)
+        o[i] = (uint8_t)(t[k - 1 - i] | (i + 1 < k ? 0x80u : 0u));
+    return k;
+}
+
+int bench_wsp_pdu(int sec, const char *mac, const uint8_t *body,
+                  size_t body_len, uint8_t **out, size_t *out_len)
+{
+    uint8_t ct[64], hl[5], *p;
+    size_t n = 0, nhl, mac_len = mac ? strlen(mac) : 0, hdrs;
+
+    /* Content-type, general form: media 0xB6, SEC, MAC (text + NUL) */
+    if (mac_len > 40)
+        return -1;
+    ct[n++] = 0xB6; /* application/vnd.wap.connectivity-wbxml */
+    ct[n++] = 0x91; /* SEC */
+    ct[n++] = (uint8_t)(0x80 + sec);
+    if (mac != NULL) {
+        ct[n++] = 0x92; /* MAC */
+        memcpy(ct + n, mac, mac_len + 1);
+        n += mac_len + 1;
+    }
+    /* Value-length (0x1F + uintvar when > 30), the content type, then
+       X-Wap-Application-Id (0xAF) = x-wap-application:wml.ua (0x02) */
+    hdrs = (n > 30 ? 1 + 1 : 1) + n + 2;
+    nhl = put_uintvar(hl, hdrs);
+    *out_len = 2 + nhl + hdrs + body_len;
+    p = *out = malloc(*out_len);
+    if (p == NULL)
+        return -1;
+    *p++ = 0x01; /* TID */
+    *p++ = 0x06; /* Push */
+    memcpy(p, hl, nhl);
+    p += nhl;
+    if (n > 30)
+        *p++ = 0x1F;
+    *p++ = (uint8_t)n; /* n < 128: a one-octet uintvar or short length */
+    memcpy(p, ct, n);
+    p += n;
+    *p++ = 0xAF;
+    *p++ = 0x82;
+    if (body_len > 0)
+        memcpy(p, body, body_len);
+    return 0;
+}
+
+/* ---- XML comparison ----------------------------------------------------- */
 
 static int is_space(char ch)
 {

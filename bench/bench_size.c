@@ -1,0 +1,94 @@
+/*
+ * bench_size.c - section 7: footprint. bench.mk compiles every lib/ source
+ * with the host compiler at -Os (the Makefile's defines and include path;
+ * expat and libtomcrypt are not part of it) and runs size(1) on the
+ * objects into the file named by BENCH_SIZE_FILE (Berkeley format: text
+ * data bss dec hex filename). Here: the text summed, and the 8 objects
+ * with the most text. Target: at most 64 KB (65536 bytes) of text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+#define TARGET 65536ul
+#define MAX_OBJS 128
+#define TOP 8
+
+typedef struct obj {
+    unsigned long text, data, bss;
+    char name[128];
+} obj;
+
+static int by_text(const void *a, const void *b)
+{
+    const obj *x = a, *y = b;
+    return (x->text < y->text) - (x->text > y->text);
+}
+
+/* The name without the object directory: lib/... */
+static const char *short_name(const char *path)
+{
+    const char *p = strstr(path, "/os/");
+    return p != NULL ? p + 4 : path;
+}
+
+static int read_sizes(const char *path, obj *objs, int *n)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+
+    *n = 0;
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL && *n < MAX_OBJS) {
+        obj *o = &objs[*n];
+        unsigned long dec;
+        char hex[32], name[400];
+        if (sscanf(line, "%lu %lu %lu %lu %31s %399s", &o->text, &o->data,
+                   &o->bss, &dec, hex, name) == 6) {
+            snprintf(o->name, sizeof o->name, "%.127s", short_name(name));
+            (*n)++;
+        }
+    }
+    fclose(f);
+    return *n > 0 ? 0 : -1;
+}
+
+void bench_sec_footprint(void)
+{
+    static obj objs[MAX_OBJS];
+    const char *path = getenv("BENCH_SIZE_FILE");
+    const char *flags = getenv("BENCH_SIZE_CFLAGS");
+    unsigned long text = 0, data = 0, bss = 0;
+    char note[300], val[32], fig[80];
+    int n = 0, i;
+
+    snprintf(note, sizeof note,
+             "size(1) of the library's own objects (lib/**/*.c) built with "
+             "the host compiler: %s", flags ? flags : "-Os");
+    bench_section("7. footprint", note);
+    if (path == NULL || read_sizes(path, objs, &n) != 0) {
+        bench_row_error("library text at -Os", "<= 64 KB",
+                        "no size figures (%s): run through `make bench`",
+                        path ? path : "BENCH_SIZE_FILE unset");
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        text += objs[i].text;
+        data += objs[i].data;
+        bss += objs[i].bss;
+    }
+    qsort(objs, (size_t)n, sizeof objs[0], by_text);
+    snprintf(fig, sizeof fig, "library text at -Os (%d objects)", n);
+    snprintf(val, sizeof val, "%.1f KB", (double)text / 1024.0);
+    bench_row(fig, val, "<= 64 KB", bench_mark_of(text <= TARGET),
+              "%lu B text, %lu B data, %lu B bss", text, data, bss);
+    for (i = 0; i < n && i < TOP; i++) {
+        snprintf(fig, sizeof fig, "  %s", objs[i].name);
+        snprintf(val, sizeof val, "%lu B", objs[i].text);
+        bench_row(fig, val, "-", BENCH_INFO, "%4.1f%% of the text",
+                  100.0 * (double)objs[i].text / (double)(text ? text : 1));
+    }
+}
