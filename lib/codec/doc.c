@@ -117,8 +117,11 @@ int cp_doc__is_container(cp_node_kind kind)
 static int name_index(const cp_name *tab, int n, const char *s, size_t len)
 {
     int i;
-    for (i = 0; i < n; i++)
-        if (tab[i].len == len && memcmp(tab[i].s, s, len) == 0)
+    if (len == 0)
+        return -1;
+    for (i = 0; i < n; i++) /* length and first letter before memcmp */
+        if (tab[i].len == len && tab[i].s[0] == s[0] &&
+            memcmp(tab[i].s, s, len) == 0)
             return i;
     return -1;
 }
@@ -127,7 +130,8 @@ int cp_doc__kind_from_name(const char *s, size_t n)
 {
     int k;
     for (k = 0; k < CP_NODE_KIND_COUNT; k++)
-        if (kinds[k].name.len == n && memcmp(kinds[k].name.s, s, n) == 0)
+        if (kinds[k].name.len == n && n != 0 && kinds[k].name.s[0] == s[0] &&
+            memcmp(kinds[k].name.s, s, n) == 0)
             return k;
     return -1;
 }
@@ -139,13 +143,13 @@ int cp_doc__attr_from_name(const char *s, size_t n)
 
 cp_status cp_doc__create(cp_ctx *ctx, cp_doc **out)
 {
-    return cp_doc__create_sized(ctx, 512, out);
+    return cp_doc__create_sized(ctx, 1024, out);
 }
 
 /* ---- node blocks ------------------------------------------------------------ */
 
 #define FIRST_BLOCK 8u /* nodes in the first block; the next ones double */
-#define MIN_CUT 16u    /* the smallest block made to fit a chunk's rest */
+#define MIN_CUT 4u     /* the smallest block made to fit a chunk's rest */
 
 /* Room for one more node: a new block when the last one is full. */
 static int new_block(cp_doc *doc)
@@ -239,16 +243,12 @@ cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
 static void link_last(cp_doc *doc, cp_node *parent, cp_node *n, uint32_t nref)
 {
     unsigned d = parent->depth;
-    uint32_t pref;
-    cp_node *last;
-    if (d < CP_TAILS && doc->tail[d].parent == parent &&
-        doc->tail[d].last->next == 0 &&
-        doc->tail[d].last->parent == doc->tail[d].pref) {
-        pref = doc->tail[d].pref; /* the cached last child is still last */
-        last = doc->tail[d].last;
-    } else {
-        pref = cp_node__ref(parent);
-        last = cp_node__child(parent);
+    uint32_t pref = cp_node__ref(parent);
+    cp_node *last = NULL;
+    if (d < CP_TAILS && doc->tail[d].pref == pref)
+        last = cp_node__at(parent, doc->tail[d].lref);
+    if (last == NULL || last->next != 0 || last->parent != pref) {
+        last = cp_node__child(parent); /* no valid cache entry: walk */
         while (last != NULL && last->next != 0)
             last = cp_node__next(last);
     }
@@ -260,9 +260,8 @@ static void link_last(cp_doc *doc, cp_node *parent, cp_node *n, uint32_t nref)
     else
         parent->child = nref;
     if (d < CP_TAILS) {
-        doc->tail[d].parent = parent;
         doc->tail[d].pref = pref;
-        doc->tail[d].last = n;
+        doc->tail[d].lref = nref;
     }
 }
 
@@ -506,24 +505,32 @@ void cp_doc__unlink(cp_node *n)
     n->parent = 0; /* also makes a stale last-child cache entry miss */
 }
 
-static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src)
+/* Set attribute a of n to s: a copy, or s itself when borrow is set. */
+static cp_status set_from(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
+                          int borrow)
+{
+    return borrow ? put_attr(doc, n, a, s)
+                  : cp_doc__set_attr(doc, n, a, s, strlen(s));
+}
+
+static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src,
+                            int borrow)
 {
     const cp_xattr *x;
     cp_status st = CP_OK;
     if (src->key)
-        st = cp_doc__set_attr(doc, dst, primary((cp_node_kind)src->kind),
-                              src->key, strlen(src->key));
+        st = set_from(doc, dst, primary((cp_node_kind)src->kind), src->key,
+                      borrow);
     if (!st && src->value && src->kind != CP_NODE_DOC)
-        st = cp_doc__set_attr(doc, dst, CP_ATTR_VALUE, src->value,
-                              strlen(src->value));
+        st = set_from(doc, dst, CP_ATTR_VALUE, src->value, borrow);
     for (x = cp_node__xattrs(src); x != NULL && !st; x = x->next)
-        st = cp_doc__set_attr(doc, dst, (cp_attr)x->id, x->str,
-                              strlen(x->str));
+        st = set_from(doc, dst, (cp_attr)x->id, x->str, borrow);
     return st;
 }
 
 /* Iterative deep copy of src's children under dst. */
-static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src)
+static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src,
+                               int borrow)
 {
     const cp_node *s = cp_node__child(src);
     cp_node *d = dst;
@@ -531,7 +538,7 @@ static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src)
         cp_node *n;
         cp_status st = cp_doc__add(doc, d, (cp_node_kind)s->kind, &n);
         if (!st)
-            st = copy_attrs(doc, n, s);
+            st = copy_attrs(doc, n, s, borrow);
         if (st)
             return st;
         if (s->child != 0) { /* descend */
@@ -573,9 +580,9 @@ cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
         else
             parent->child = cp_node__ref(n);
     }
-    st = copy_attrs(doc, n, src);
+    st = copy_attrs(doc, n, src, 0);
     if (!st)
-        st = copy_children(doc, n, src);
+        st = copy_children(doc, n, src, 0);
     if (out)
         *out = n;
     return st;
@@ -589,9 +596,9 @@ cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out)
         return st;
     if (d->max_elements < src->count)
         d->max_elements = src->count;
-    st = copy_attrs(d, d->root, src->root);
+    st = copy_attrs(d, d->root, src->root, 1);
     if (!st)
-        st = copy_children(d, d->root, src->root);
+        st = copy_children(d, d->root, src->root, 1);
     if (st) {
         cp_doc_free(d);
         return st;

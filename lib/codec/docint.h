@@ -64,9 +64,7 @@ struct cp_doc {
     uint32_t cur_base;   /* its number << 8 */
     uint32_t used, cap;  /* slots used and available in the last block */
     struct {
-        const cp_node *parent;
-        cp_node *last;
-        uint32_t pref; /* parent's reference */
+        uint32_t pref, lref; /* a parent and its last child, 0: none */
     } tail[CP_TAILS]; /* last child of the latest parent at each depth */
     cp_xrec **xtab;   /* hash table of cp_xrec, xmask + 1 buckets */
     uint32_t xmask, xcount;
@@ -164,24 +162,26 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
 {
     unsigned d = parent->depth;
     cp_node *n, *last;
-    uint32_t ref;
+    uint32_t ref, pref;
     /* the common case: room in the block, parent's last child cached */
-    if (doc->used == doc->cap || d >= CP_TAILS ||
-        doc->tail[d].parent != parent ||
-        (last = doc->tail[d].last)->next != 0 ||
-        last->parent != doc->tail[d].pref)
+    if (doc->used == doc->cap || d >= CP_TAILS || doc->tail[d].lref == 0)
+        return cp_doc__append_slow(doc, parent, kind);
+    pref = cp_node__ref(parent);
+    ref = doc->tail[d].lref - 1u;
+    last = &doc->blocks[ref >> 8]->nodes[ref & 0xFFu];
+    if (doc->tail[d].pref != pref || last->next != 0 || last->parent != pref)
         return cp_doc__append_slow(doc, parent, kind);
     n = &doc->cur->nodes[doc->used];
     ref = (doc->cur_base | doc->used) + 1u;
     n->key = n->value = NULL;
-    n->parent = doc->tail[d].pref;
+    n->parent = pref;
     n->next = n->child = 0;
     n->slot = (uint8_t)doc->used++;
     n->kind = (uint8_t)kind;
     n->flags = 0;
     n->depth = (uint8_t)(d + 1);
     last->next = ref;
-    doc->tail[d].last = n;
+    doc->tail[d].lref = ref;
     doc->count++;
     return n;
 }
@@ -213,7 +213,10 @@ void cp_doc__retype(cp_node *n, cp_node_kind kind);
  */
 cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
                              const cp_node *src, cp_node **out);
-/* A deep copy of a whole document, made with ctx's allocator. */
+/*
+ * A copy of a whole document's tree, made with ctx's allocator, whose
+ * strings are src's own: src must outlive it.
+ */
 cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out);
 
 /*

@@ -85,6 +85,7 @@ typedef struct xp {
     cp_status st;  /* first failure, else CP_OK */
     int in_parse;  /* inside XML_Parse: handlers may stop the parser */
     int pinned;    /* report errors at (line, col) below, not expat's */
+    int doctype;   /* a DOCTYPE was seen: expat may skip undefined entities */
     unsigned long line, col;
     int in_subset; /* inside the DOCTYPE's internal subset */
     int scanning;  /* the default handler is getting a start tag */
@@ -167,10 +168,13 @@ static void scan_refs(xp *x, const XML_Char *s, int len)
     for (i = 0; i < len && x->st == CP_OK; i++) {
         char c = s[i];
         if (x->ent == ENT_OUT) {
-            if (c == '&') {
-                x->ent = ENT_AMP;
-                x->ent_len = 0;
-            }
+            /* most tags hold no reference: jump to the next '&' */
+            const char *amp = memchr(s + i, '&', (size_t)(len - i));
+            if (amp == NULL)
+                return;
+            i = (int)(amp - s);
+            x->ent = ENT_AMP;
+            x->ent_len = 0;
         } else if (x->ent == ENT_AMP && c == '#') {
             x->ent = ENT_OUT; /* a character reference */
         } else if (c != ';') {
@@ -300,7 +304,9 @@ static void start_element(xp *x, const XML_Char *name,
 {
     cp_node *n;
 
-    check_tag_refs(x);
+    /* Without a DOCTYPE expat itself refuses an undefined entity. */
+    if (x->doctype)
+        check_tag_refs(x);
     if (x->st != CP_OK)
         return;
     if (x->top == NULL) {
@@ -326,6 +332,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 
     if (x->st != CP_OK)
         return;
+    if (!x->doctype) { /* no XML_DefaultCurrent below: nothing moves */
+        start_element(x, name, atts);
+        return;
+    }
     x->line = cur_line(x);
     x->col = cur_col(x);
     x->pinned = 1;
@@ -379,6 +389,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name,
     (void)name;
     (void)sysid;
     (void)pubid;
+    x->doctype = 1;
     x->in_subset = has_internal_subset;
 }
 

@@ -35,7 +35,7 @@ typedef struct walker {
     cp_engine *e;
     cp_arena ar;            /* everything of this call */
     cp_csp_session s;
-    use uses[MAX_USES];
+    use *uses[MAX_USES];    /* each in ar, made at first use */
     size_t n_uses;
     cp_doc *out;
     unsigned flags;
@@ -48,14 +48,22 @@ typedef struct walker {
     char fail_desc[256];
     char *text;             /* the answer, written before the commit */
     size_t text_len;
-    void *undo_ck[CP_PATH_MAX + 1]; /* cookies of enter_path's levels */
     /* Path-sized scratch, kept here (heap) so that no frame needs 1 KB of
-       stack: authorize's copy of the setting path, enter_path's segment,
-       undo_entry's parent path. None is live across a call that uses it. */
+       stack: authorize's copy of the setting path. */
     char spath[CP_PATH_MAX + 1];
+    struct undo_scratch *u; /* made at the first rollback step */
+} walker;
+
+/*
+ * What only a rollback needs, allocated when one happens: the cookies of
+ * enter_path's levels (each level eats at least one octet and a '/'),
+ * enter_path's segment and undo_entry's parent path.
+ */
+typedef struct undo_scratch {
+    void *ck[CP_PATH_MAX / 2 + 1];
     char seg[CP_PATH_MAX + 1];
     char parent[CP_PATH_MAX + 1];
-} walker;
+} undo_scratch;
 
 static const cp_node_kind error_of[CP_NODE_KIND_COUNT] = {
     CP_NODE_DOC, CP_NODE_CHARACTERISTIC_ERROR, CP_NODE_PARM_ERROR,
@@ -251,16 +259,23 @@ static cp_status pre_node(walker *w, cp_node *n)
 static use *use_of(walker *w, cp_node *n, cp_csp_reg *reg)
 {
     size_t i;
+    use *u;
     for (i = 0; i < w->n_uses; i++)
-        if (w->uses[i].reg == reg)
-            return &w->uses[i];
+        if (w->uses[i]->reg == reg)
+            return w->uses[i];
     if (w->n_uses == MAX_USES) {
         fail(w, n, CP_E_LIMIT, "more than %d CSPs in one document", MAX_USES);
         return NULL;
     }
-    memset(&w->uses[w->n_uses], 0, sizeof w->uses[0]);
-    w->uses[w->n_uses].reg = reg;
-    return &w->uses[w->n_uses++];
+    u = cp_arena__alloc(&w->ar, sizeof *u);
+    if (u == NULL) {
+        fail(w, n, CP_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    memset(u, 0, sizeof *u);
+    u->reg = reg;
+    w->uses[w->n_uses++] = u;
+    return u;
 }
 
 static const char *csp_desc(walker *w, use *u, cp_status st)
@@ -617,7 +632,9 @@ static cp_status enter_path(walker *w, use *u, const char *path,
     path_pop(w, 0);
     while (i < n && !st) {
         size_t k = i;
-        char *seg = w->seg;
+        char *seg = w->u->seg;
+        if (*levels == sizeof w->u->ck / sizeof w->u->ck[0])
+            return CP_E_LIMIT; /* empty segments: never from our paths */
         while (k < n && path[k] != '/')
             k++;
         memcpy(seg, path + i, k - i);
@@ -630,7 +647,7 @@ static cp_status enter_path(walker *w, use *u, const char *path,
             pc = c;
         }
         if (!st)
-            w->undo_ck[(*levels)++] = pc; /* each level eats >= 1 octet */
+            w->u->ck[(*levels)++] = pc; /* each level eats >= 1 octet + '/' */
         i = k + 1;
     }
     *cookie = pc;
@@ -645,7 +662,7 @@ static cp_status leave_path(walker *w, use *u, size_t levels)
         type = type ? type + 1 : w->path;
         if (u->reg->ops.char_leave != NULL &&
             u->reg->ops.char_leave(u->reg->user, &w->s, w->path, type,
-                                   w->undo_ck[levels]))
+                                   w->u->ck[levels]))
             st = CP_E_ROLLBACK;
         path_pop(w, type == w->path ? 0 : (size_t)(type - w->path - 1));
     }
@@ -681,10 +698,15 @@ static cp_status undo_entry(walker *w, use *u, jentry *j)
     void *cookie = NULL;
     size_t levels = 0, i;
     cp_status st, st2;
+    if (w->u == NULL) {
+        w->u = cp_arena__alloc(&w->ar, sizeof *w->u);
+        if (w->u == NULL)
+            return CP_E_NOMEM;
+    }
     if (j->kind == J_CREATED) {
         /* delete the characteristic: enter its parent, nocharacteristic */
         const char *slash = strrchr(j->path, '/');
-        char *parent = w->parent;
+        char *parent = w->u->parent;
         size_t pl = slash ? (size_t)(slash - j->path) : 0;
         memcpy(parent, j->path, pl);
         parent[pl] = '\0';
@@ -728,7 +750,7 @@ static cp_status rollback_all(walker *w)
     cp_status result = CP_OK;
     size_t i = w->n_uses;
     while (i-- > 0) {
-        use *u = &w->uses[i];
+        use *u = w->uses[i];
         w->s.use = NULL;
         if (!u->begun || u->committed)
             continue;
@@ -752,7 +774,7 @@ static cp_status commit_all(walker *w)
     cp_status st;
     /* 1. store-backed CSPs stage their blobs */
     for (i = 0; i < w->n_uses; i++) {
-        use *u = &w->uses[i];
+        use *u = w->uses[i];
         if (u->reg->store_backed && u->reg->ops.commit != NULL &&
             (st = u->reg->ops.commit(u->reg->user, &w->s)) != CP_OK)
             return fail(w, NULL, st, "%s commit failed: %s", u->reg->type,
@@ -764,11 +786,11 @@ static cp_status commit_all(walker *w)
         return fail(w, NULL, st, "cannot store the new settings: %s",
                     cp_strerror(st));
     for (i = 0; i < w->n_uses; i++)
-        if (w->uses[i].reg->store_backed)
-            w->uses[i].committed = 1;
+        if (w->uses[i]->reg->store_backed)
+            w->uses[i]->committed = 1;
     /* 3. host CSPs; a failure here leaves earlier commits in place */
     for (i = 0; i < w->n_uses; i++) {
-        use *u = &w->uses[i];
+        use *u = w->uses[i];
         if (u->reg->store_backed || !u->begun)
             continue;
         if (u->reg->ops.commit != NULL &&
@@ -776,7 +798,7 @@ static cp_status commit_all(walker *w)
             size_t k;
             int partial = 0;
             for (k = 0; k < w->n_uses; k++)
-                partial |= w->uses[k].committed;
+                partial |= w->uses[k]->committed;
             fail(w, NULL, partial ? CP_E_ROLLBACK : CP_E_CSP,
                  "%s commit failed: %s", u->reg->type, csp_desc(w, u, st));
             return w->fail_st;
@@ -921,7 +943,7 @@ static void free_journals(walker *w)
     size_t i;
     for (i = 0; i < w->n_uses; i++) {
         jentry *j;
-        for (j = w->uses[i].journal; j != NULL; j = j->next)
+        for (j = w->uses[i]->journal; j != NULL; j = j->next)
             cp_doc_free(j->tree);
     }
 }
@@ -977,7 +999,7 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
     walker *w;
     cp_arena ar;
     cp_status st;
-    cp_arena__init(&ar, &ctx->alloc, 4096);
+    cp_arena__init(&ar, &ctx->alloc, sizeof *w + 2048); /* + journal, paths */
     w = cp_arena__alloc(&ar, sizeof *w);
     if (w == NULL) {
         cp_arena__free(&ar);

@@ -107,7 +107,7 @@ static int hmac_run(const uint8_t *key, size_t key_len, const uint8_t *data,
         goto out;
     rc = 0;
 out:
-    zeromem(&h, sizeof h);
+    zeromem(&h.sha1, sizeof h.sha1); /* the only member used (the union is 4x) */
     zeromem(k0, sizeof k0);
     zeromem(pad, sizeof pad);
     zeromem(inner, sizeof inner);
@@ -466,17 +466,19 @@ static cp_status mac_parse(cp_ctx *ctx, const char *s,
                            uint8_t out[CP_HMAC_SHA1_LEN])
 {
     size_t i;
+    int hi = 0, lo = 0;
 
-    for (i = 0; s != NULL && i < CP_MAC_HEX_LEN; i++) {
-        if (hex_val(s[i]) < 0)
+    /* one pass: a digit pair per octet, stopping at the first non-digit
+       (the NUL of a short MAC included) */
+    for (i = 0; s != NULL && i < CP_HMAC_SHA1_LEN; i++) {
+        if ((hi = hex_val(s[2 * i])) < 0 || (lo = hex_val(s[2 * i + 1])) < 0)
             break;
+        out[i] = (uint8_t)((hi << 4) | lo);
     }
-    if (s == NULL || i < CP_MAC_HEX_LEN || s[CP_MAC_HEX_LEN] != '\0')
+    if (s == NULL || i < CP_HMAC_SHA1_LEN || s[CP_MAC_HEX_LEN] != '\0')
         return cp_err__set(ctx, CP_E_BAD_MAC, CP_NO_OFFSET,
                            "MAC is not exactly %d hex digits",
                            CP_MAC_HEX_LEN);
-    for (i = 0; i < CP_HMAC_SHA1_LEN; i++)
-        out[i] = (uint8_t)((hex_val(s[2 * i]) << 4) | hex_val(s[2 * i + 1]));
     return CP_OK;
 }
 
