@@ -34,6 +34,8 @@ typedef struct frame {
 
 typedef struct settings {
     char type[CP_TYPE_MAX + 1];
+    const char *key;     /* the identity parm (key_parm of type), or NULL */
+    int is_app, is_client; /* APPLICATION, CLIENTIDENTITY */
     char blob[CP_TYPE_MAX + 3];
     cp_ctx *ctx;
     cp_doc *doc;  /* stored items: children of doc->root */
@@ -43,6 +45,12 @@ typedef struct settings {
     struct ient *ix;
     size_t ixcap, ixused, ixlive;
     int ixok;
+    /* storage pages (see "pages" below); paged: the type's names fit */
+    int paged, hdr_dirty;
+    struct page *pages;
+    size_t npages, pcap;
+    struct pent *pmap; /* item reference -> page, open addressing */
+    size_t pmcap, pmused, pmlive;
     frame fr[MAX_FRAMES];
     int nfr;
     char err[160];
@@ -52,6 +60,20 @@ typedef struct settings {
     /* after each change of a top-level item (PXLOGICAL: trusted gateways) */
     cp_status (*check_doc)(struct settings *st, cp_csp_session *s);
 } settings;
+
+#define PAGE_ITEMS 8 /* stored items per page blob */
+
+/* One page: the stored items it holds, in document order. */
+typedef struct page {
+    cp_node *it[PAGE_ITEMS];
+    unsigned n;
+    int dirty;
+} page;
+
+/* Item reference -> page number; ref 0: free, PM_TOMB: deleted. */
+typedef struct pent {
+    uint32_t ref, page;
+} pent;
 
 /* One slot of the item index: an item (NULL: free; TOMB: deleted) and its hash. */
 typedef struct ient {
@@ -105,8 +127,8 @@ static int same_tree(const cp_node *a, const cp_node *b)
 
 static int same_item(const settings *st, const cp_node *a, const cp_node *b)
 {
-    const char *k = key_parm(st->type);
-    if (cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0)
+    const char *k = st->key;
+    if (st->is_client)
         return 1;
     if (k == NULL)
         return same_tree(a, b);
@@ -115,7 +137,7 @@ static int same_item(const settings *st, const cp_node *a, const cp_node *b)
         if (!va || !vb || strcmp(va, vb) != 0)
             return 0;
     }
-    if (cp_str__casecmp(st->type, "APPLICATION") == 0) {
+    if (st->is_app) {
         const char *pa = parm_value(a, "PROVIDER-ID");
         const char *pb = parm_value(b, "PROVIDER-ID");
         return strcmp(pa ? pa : "", pb ? pb : "") == 0;
@@ -171,8 +193,8 @@ static uint32_t key_hash(const char *v)
 /* The identity hash of an item (pending or stored). */
 static uint32_t item_hash(const settings *st, const cp_node *item)
 {
-    const char *k = key_parm(st->type);
-    if (cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0)
+    const char *k = st->key;
+    if (st->is_client)
         return 0;
     if (k == NULL)
         return tree_hash(item, 2166136261u);
@@ -261,16 +283,19 @@ static void ix_del(settings *st, const cp_node *item)
  */
 static void identity_touch(settings *st, const frame *f, const char *name)
 {
-    const char *k = key_parm(st->type);
+    const char *k = st->key;
     if (f->mode == MODE_ADDRESS && k != NULL &&
         (strcmp(name, k) == 0 || strcmp(name, "PROVIDER-ID") == 0))
         st->ixok = 0;
 }
 
+static void page_remove(settings *st, const cp_node *item);
+
 /* Unlink a stored top-level item. */
 static void item_unlink(settings *st, cp_node *item)
 {
     ix_del(st, item);
+    page_remove(st, item);
     cp_doc__unlink(item);
 }
 
@@ -333,15 +358,15 @@ static int match_item(const settings *st, const cp_node *c, const void *arg)
 
 static int match_key(const settings *st, const cp_node *c, const void *arg)
 {
-    const char *v = parm_value(c, key_parm(st->type));
+    const char *v = parm_value(c, st->key);
     return v != NULL && strcmp(v, arg) == 0;
 }
 
 /* The stored item whose identity value is key (Windows Mobile addressing). */
 static cp_node *item_by_key(settings *st, const char *key)
 {
-    if (key_parm(st->type) == NULL ||
-        cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0)
+    if (st->key == NULL ||
+        st->is_client)
         return NULL;
     return ix_find(st, key_hash(key), match_key, key);
 }
@@ -352,7 +377,334 @@ static cp_node *item_like(settings *st, const cp_node *p)
     return ix_find(st, item_hash(st, p), match_item, p);
 }
 
+/* ---- pages ------------------------------------------------------------------------
+ *
+ * The stored items of a type live in page blobs of PAGE_ITEMS items each,
+ * "s.TYPE.0", "s.TYPE.1" ..., listed by a header blob "s.TYPE" ("CPS1" and
+ * the page count, big-endian). A commit writes only the pages whose items
+ * changed (and the header when the count did), so its cost follows the
+ * change, not the number of items stored. Pages keep document order: the
+ * stored document's items are page 0's, then page 1's, and so on; new
+ * items go to the last page, deleted ones leave a gap until the pages are
+ * repacked (when there are more than twice as many as needed). A type whose
+ * page names would not fit the store's 63-character names, and a header
+ * blob written by the first format (one WBXML document), are read as one
+ * document; the first change then writes pages.
+ */
+#define PM_TOMB 0xFFFFFFFFu
+#define HDR_LEN 8
+#define PAGE_TYPE_MAX 50 /* "s." + type + "." + 10 digits <= 63 */
+
+static uint32_t pm_hash(uint32_t ref, size_t cap)
+{
+    return (uint32_t)(((unsigned long)ref * 0x9E3779B1ul) & 0xFFFFFFFFul) &
+           (uint32_t)(cap - 1);
+}
+
+static void pm_free(settings *st)
+{
+    cp_mem__free(&st->ctx->alloc, st->pmap);
+    st->pmap = NULL;
+    st->pmcap = st->pmused = st->pmlive = 0;
+    cp_mem__free(&st->ctx->alloc, st->pages);
+    st->pages = NULL;
+    st->npages = st->pcap = 0;
+    st->hdr_dirty = 0;
+}
+
+static pent *pm_slot(const settings *st, uint32_t ref)
+{
+    size_t i, k;
+    if (st->pmcap == 0)
+        return NULL;
+    i = pm_hash(ref, st->pmcap);
+    for (k = 0; k < st->pmcap && st->pmap[i].ref != 0; k++) {
+        if (st->pmap[i].ref == ref)
+            return &st->pmap[i];
+        i = (i + 1) & (st->pmcap - 1);
+    }
+    return NULL;
+}
+
+static void pm_insert(pent *tab, size_t cap, uint32_t ref, uint32_t pg)
+{
+    size_t i = pm_hash(ref, cap);
+    while (tab[i].ref != 0 && tab[i].ref != PM_TOMB)
+        i = (i + 1) & (cap - 1);
+    tab[i].ref = ref;
+    tab[i].page = pg;
+}
+
+static cp_status pm_put(settings *st, uint32_t ref, uint32_t pg)
+{
+    if (st->pmcap == 0 || (st->pmused + 1) * 2 > st->pmcap) {
+        size_t cap = 16, i;
+        pent *t;
+        while (cap < (st->pmlive + 1) * 4) {
+            if (cap > (size_t)-1 / 4 / sizeof *t)
+                return CP_E_NOMEM;
+            cap *= 2;
+        }
+        t = cp_mem__alloc(&st->ctx->alloc, cap * sizeof *t);
+        if (t == NULL)
+            return CP_E_NOMEM;
+        memset(t, 0, cap * sizeof *t);
+        for (i = 0; i < st->pmcap; i++)
+            if (st->pmap[i].ref != 0 && st->pmap[i].ref != PM_TOMB)
+                pm_insert(t, cap, st->pmap[i].ref, st->pmap[i].page);
+        cp_mem__free(&st->ctx->alloc, st->pmap);
+        st->pmap = t;
+        st->pmcap = cap;
+        st->pmused = st->pmlive;
+    }
+    pm_insert(st->pmap, st->pmcap, ref, pg);
+    st->pmused++;
+    st->pmlive++;
+    return CP_OK;
+}
+
+/* A new empty page at the end. */
+static cp_status page_new(settings *st)
+{
+    if (st->npages == st->pcap) {
+        size_t nc = st->pcap ? st->pcap * 2 : 4;
+        page *t;
+        if (nc > (size_t)-1 / sizeof *t || nc > 0xFFFFFFFEu)
+            return CP_E_LIMIT;
+        t = cp_mem__realloc(&st->ctx->alloc, st->pages, nc * sizeof *t);
+        if (t == NULL)
+            return CP_E_NOMEM;
+        st->pages = t;
+        st->pcap = nc;
+    }
+    memset(&st->pages[st->npages], 0, sizeof st->pages[0]);
+    st->npages++;
+    st->hdr_dirty = 1;
+    return CP_OK;
+}
+
+/* Put a stored item (a child of the root) on the last page. */
+static cp_status page_add(settings *st, cp_node *item, int dirty)
+{
+    page *pg;
+    cp_status e;
+    if (!st->paged)
+        return CP_OK;
+    if ((st->npages == 0 || st->pages[st->npages - 1].n == PAGE_ITEMS) &&
+        (e = page_new(st)) != CP_OK)
+        return e;
+    pg = &st->pages[st->npages - 1];
+    e = pm_put(st, cp_node__ref(item), (uint32_t)(st->npages - 1));
+    if (e)
+        return e;
+    pg->it[pg->n++] = item;
+    pg->dirty |= dirty;
+    return CP_OK;
+}
+
+/* The stored item (child of the root) that n belongs to. */
+static cp_node *item_of(const settings *st, cp_node *n)
+{
+    cp_node *p;
+    while ((p = cp_node__parent(n)) != NULL && p != st->doc->root)
+        n = p;
+    return n;
+}
+
+/* Mark the page of the item holding n as changed (everything if unknown). */
+static void touch(settings *st, cp_node *n)
+{
+    pent *pe;
+    size_t i;
+    st->dirty = 1;
+    if (!st->paged)
+        return;
+    pe = pm_slot(st, cp_node__ref(item_of(st, n)));
+    if (pe != NULL && pe->page < st->npages) {
+        st->pages[pe->page].dirty = 1;
+        return;
+    }
+    for (i = 0; i < st->npages; i++) /* cannot happen; stay safe */
+        st->pages[i].dirty = 1;
+}
+
+/* Take a stored item off its page, before it is unlinked. */
+static void page_remove(settings *st, const cp_node *item)
+{
+    pent *pe;
+    page *pg;
+    unsigned i;
+    st->dirty = 1;
+    if (!st->paged)
+        return;
+    pe = pm_slot(st, cp_node__ref(item));
+    if (pe == NULL || pe->page >= st->npages)
+        return;
+    pg = &st->pages[pe->page];
+    for (i = 0; i < pg->n && pg->it[i] != item; i++)
+        ;
+    if (i < pg->n) {
+        memmove(&pg->it[i], &pg->it[i + 1], (pg->n - i - 1) * sizeof pg->it[0]);
+        pg->n--;
+    }
+    pg->dirty = 1;
+    pe->ref = PM_TOMB;
+    st->pmlive--;
+}
+
+/* Every stored item is gone. */
+static void pages_clear(settings *st)
+{
+    size_t i;
+    st->dirty = 1;
+    for (i = 0; i < st->npages; i++) {
+        st->pages[i].n = 0;
+        st->pages[i].dirty = 1;
+    }
+    if (st->pmcap)
+        memset(st->pmap, 0, st->pmcap * sizeof *st->pmap);
+    st->pmused = st->pmlive = 0;
+}
+
+/* (Re)assign every stored item to fresh pages, all to be written. */
+static cp_status pages_rebuild(settings *st)
+{
+    size_t old = st->npages, i;
+    cp_node *c;
+    cp_status e = CP_OK;
+    if (st->pmcap)
+        memset(st->pmap, 0, st->pmcap * sizeof *st->pmap);
+    st->pmused = st->pmlive = 0;
+    st->npages = 0;
+    for (c = cp_node__child(st->doc->root); c != NULL && !e; c = cp_node__next(c))
+        e = page_add(st, c, 1);
+    /* pages past the new end must be emptied in the store */
+    for (i = st->npages; i < old && !e; i++) {
+        if ((e = page_new(st)) == CP_OK)
+            st->pages[i].dirty = 1;
+    }
+    st->hdr_dirty = 1;
+    return e;
+}
+
+static void page_name(const settings *st, size_t k, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s.%lu", st->blob, (unsigned long)k);
+}
+
+/* Write one page: its items as a WBXML document, or nothing when empty. */
+static cp_status page_save(settings *st, size_t k)
+{
+    char name[CP_TYPE_MAX + 3 + 24]; /* blob, '.', digits of a size_t */
+    const page *pg = &st->pages[k];
+    cp_doc *d = NULL;
+    uint8_t *wb = NULL;
+    size_t len = 0;
+    unsigned i;
+    cp_status e;
+    page_name(st, k, name, sizeof name);
+    if (pg->n == 0)
+        return cp_store__save(st->ctx, name, NULL, 0);
+    e = cp_doc__create(st->ctx, &d);
+    if (!e)
+        d->max_elements = (size_t)-1;
+    for (i = 0; i < pg->n && !e; i++)
+        e = cp_doc__clone_into(d, d->root, NULL, pg->it[i], NULL);
+    if (!e)
+        e = cp_doc_encode_wbxml(st->ctx, d, 0, &wb, &len);
+    if (!e)
+        e = cp_store__save(st->ctx, name, wb, len);
+    cp_free(st->ctx, wb);
+    cp_doc_free(d);
+    return e;
+}
+
+/* Write the changed pages and, when the page count changed, the header. */
+static cp_status pages_commit(settings *st)
+{
+    uint8_t hdr[HDR_LEN];
+    size_t k, live = st->pmlive;
+    cp_status e = CP_OK;
+    if (st->npages > 2 * (live / PAGE_ITEMS + 1))
+        e = pages_rebuild(st); /* too many gaps: repack */
+    for (k = 0; k < st->npages && !e; k++)
+        if (st->pages[k].dirty)
+            e = page_save(st, k);
+    if (e || !st->hdr_dirty)
+        return e;
+    memcpy(hdr, "CPS1", 4);
+    cp_be32__put(hdr + 4, (uint32_t)st->npages);
+    return cp_store__save(st->ctx, st->blob, hdr, sizeof hdr);
+}
+
+static void pages_clean(settings *st)
+{
+    size_t k;
+    for (k = 0; k < st->npages; k++)
+        st->pages[k].dirty = 0;
+    st->hdr_dirty = 0;
+}
+
+/*
+ * Append the items of stored page k (the last page so far) to the stored
+ * document; *over is set when it holds more than a page takes.
+ */
+static cp_status load_page(settings *st, const cp_buf *b, size_t k, int *over)
+{
+    cp_doc *d = NULL;
+    const cp_node *c;
+    cp_node *n;
+    page *pg = &st->pages[k];
+    cp_status e = cp_doc_decode_wbxml(st->ctx, b->p, b->len, &d);
+    if (e)
+        return e;
+    for (c = cp_node__child(d->root); c != NULL && !e; c = cp_node__next(c)) {
+        e = cp_doc__clone_into(st->doc, st->doc->root, NULL, c, &n);
+        if (e)
+            break;
+        if (pg->n == PAGE_ITEMS) {
+            *over = 1; /* placed by pages_rebuild after the load */
+            continue;
+        }
+        e = pm_put(st, cp_node__ref(n), (uint32_t)k);
+        if (!e)
+            pg->it[pg->n++] = n;
+    }
+    cp_doc_free(d);
+    return e;
+}
+
+/* Load a paged type from its header (already in b). */
+static cp_status load_pages(settings *st, cp_buf *b)
+{
+    char name[CP_TYPE_MAX + 3 + 24]; /* blob, '.', digits of a size_t */
+    uint32_t n = cp_be32__get(b->p + 4), k;
+    int over = 0;
+    cp_status e = cp_doc__create(st->ctx, &st->doc);
+    if (e)
+        return e;
+    st->doc->max_elements = (size_t)-1;
+    for (k = 0; k < n && !e; k++) {
+        page_name(st, k, name, sizeof name);
+        e = page_new(st); /* page k, also when it is empty */
+        if (!e)
+            e = cp_store__load(st->ctx, name, b);
+        if (e == CP_E_NOT_FOUND || (e == CP_OK && b->len == 0))
+            e = CP_OK; /* an empty page */
+        else if (e == CP_OK)
+            e = load_page(st, b, k, &over);
+        if (e && e != CP_E_NOMEM)
+            e = CP_E_CORRUPT;
+    }
+    st->hdr_dirty = 0;
+    if (!e && over)
+        e = pages_rebuild(st); /* written again at the next change */
+    return e;
+}
+
 /* ---- storage -------------------------------------------------------------------- */
+
+static void drop(settings *st);
 
 static cp_status load(settings *st)
 {
@@ -362,11 +714,12 @@ static cp_status load(settings *st)
         return CP_OK;
     cp_buf__init(&b, &st->ctx->alloc);
     s = cp_store__load(st->ctx, st->blob, &b);
-    if (s == CP_OK && b.len > 0) {
+    if (s == CP_OK && b.len >= 4 && memcmp(b.p, "CPS1", 4) == 0) {
+        s = st->paged && b.len == HDR_LEN ? load_pages(st, &b) : CP_E_CORRUPT;
+    } else if (s == CP_OK && b.len > 0) { /* the first format: one document */
         s = cp_doc_decode_wbxml(st->ctx, b.p, b.len, &st->doc);
-        if (s)
-            s = cp_err__set(st->ctx, CP_E_CORRUPT, CP_NO_OFFSET,
-                            "stored %s settings are corrupt", st->type);
+        if (s == CP_OK && st->paged)
+            s = pages_rebuild(st); /* pages written at the next change */
     } else if (s == CP_E_NOT_FOUND || s == CP_OK) {
         s = cp_doc__create(st->ctx, &st->doc);
     }
@@ -374,13 +727,19 @@ static cp_status load(settings *st)
     if (s == CP_OK) {
         st->doc->max_elements = (size_t)-1; /* the store is bounded by its inputs */
         st->loaded = 1;
+        return CP_OK;
     }
-    return s;
+    drop(st); /* nothing half-loaded stays */
+    if (s == CP_E_NOMEM)
+        return s;
+    return cp_err__set(st->ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                       "stored %s settings are corrupt", st->type);
 }
 
 static void drop(settings *st)
 {
     ix_free(st);
+    pm_free(st);
     cp_doc_free(st->doc);
     st->doc = NULL;
     cp_doc_free(st->pend);
@@ -495,7 +854,7 @@ static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
 
 static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
 {
-    const char *k = key_parm(st->type);
+    const char *k = st->key;
     cp_node *c;
     cp_status e;
     (void)s;
@@ -503,7 +862,7 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
         snprintf(st->err, sizeof st->err, "%s without %s", st->type, k);
         return CP_E_BAD_DOC;
     }
-    if (cp_str__casecmp(st->type, "APPLICATION") == 0 &&
+    if (st->is_app &&
         !cp_csp__known_appid(parm_value(p, "APPID"))) {
         snprintf(st->err, sizeof st->err, "unknown APPLICATION APPID %.60s",
                  parm_value(p, "APPID"));
@@ -511,9 +870,13 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
     }
     st->dirty = 1;
     c = item_like(st, p);
-    if (c != NULL)
+    if (c != NULL) {
+        touch(st, c);
         return merge(st, c, p);
+    }
     e = cp_doc__clone_into(st->doc, st->doc->root, NULL, p, &c);
+    if (!e)
+        e = page_add(st, c, 1);
     return e ? e : ix_add(st, c);
 }
 
@@ -562,7 +925,7 @@ static cp_status enter(void *user, cp_csp_session *s, const char *path,
             if (!e)
                 e = cp_doc__set_attr(st->doc, c, CP_ATTR_TYPE, type,
                                      strlen(type));
-            st->dirty = 1;
+            touch(st, pf->node);
         }
         f->node = c;
         f->mode = MODE_CHILD;
@@ -687,7 +1050,7 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
         if (c->kind == CP_NODE_PARM && strcmp(c->key, name) == 0)
             cp_doc__unlink(c);
     }
-    st->dirty = 1;
+    touch(st, f->node);
     e = cp_doc__add(st->doc, f->node, CP_NODE_PARM, &n);
     if (!e)
         e = cp_doc__set_attr(st->doc, n, CP_ATTR_NAME, name, strlen(name));
@@ -723,7 +1086,8 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
             found = 1;
         }
     }
-    st->dirty |= found;
+    if (found)
+        touch(st, f->node);
     return found ? CP_OK : CP_E_NOT_FOUND;
 }
 
@@ -733,7 +1097,7 @@ static cp_node *stored_of(settings *st, const frame *f)
     if (f->mode != MODE_PENDING)
         return f->node;
     if (cp_node__parent(f->node)->kind != CP_NODE_DOC ||
-        key_parm(st->type) == NULL)
+        st->key == NULL)
         return NULL;
     return item_like(st, f->node);
 }
@@ -836,7 +1200,8 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         while (cp_node__child(st->doc->root) != NULL)
             cp_doc__unlink(cp_node__child(st->doc->root));
         ix_free(st);
-        st->dirty |= found;
+        if (found)
+            pages_clear(st);
         if (found && st->check_doc && (e = st->check_doc(st, s)) != CP_OK)
             return e;
         return found ? CP_OK : CP_E_NOT_FOUND;
@@ -866,7 +1231,8 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
             found = 1;
         }
     }
-    st->dirty |= found;
+    if (found)
+        touch(st, parent);
     return found ? CP_OK : CP_E_NOT_FOUND;
 }
 
@@ -883,6 +1249,14 @@ static cp_status commit(void *user, cp_csp_session *s)
         return CP_OK;
     if (st->on_commit && (e = st->on_commit(st)) != CP_OK)
         return e;
+    if (st->paged) {
+        e = pages_commit(st);
+        if (!e) {
+            pages_clean(st);
+            st->dirty = 0;
+        }
+        return e;
+    }
     if (cp_node__child(st->doc->root) == NULL)
         return cp_store__save(st->ctx, st->blob, NULL, 0);
     e = cp_doc_encode_wbxml(st->ctx, st->doc, 0, &wb, &len);
@@ -947,6 +1321,10 @@ cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
     memcpy(st->type, type, n + 1);
     memcpy(st->blob, "s.", 2);
     memcpy(st->blob + 2, type, n + 1);
+    st->paged = n <= PAGE_TYPE_MAX;
+    st->key = key_parm(st->type);
+    st->is_app = cp_str__casecmp(st->type, "APPLICATION") == 0;
+    st->is_client = cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0;
     st->ctx = ctx;
     st->on_commit = on_commit;
     e = cp_engine__register(ctx, type, &ops, st, 1, set_free, set_invalidate);
