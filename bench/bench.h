@@ -160,7 +160,7 @@ void bench_counter_hooks(cp_config *cfg, bench_counter *c);
 
 /* ---- bench_util.c: a snapshot-able in-memory store ---------------------- */
 
-#define BENCH_STORE_BLOBS 32
+#define BENCH_STORE_BLOBS 4096
 
 /*
  * Storage hooks over malloc'd blobs that the bench can copy, so that a

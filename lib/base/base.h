@@ -30,6 +30,24 @@ void cp_mem__free(const cp_allocator *a, void *p);
 /* Fill a with the C library's hooks. */
 void cp_mem__default(cp_allocator *a);
 
+/* ---- named records by hash (ntab.c) ------------------------------------ */
+
+/*
+ * Records found by their name; the table holds pointers, the records their
+ * names (name_of). No removal: a store keeps a blob's record once made.
+ */
+typedef struct cp_ntab {
+    void **slot;
+    size_t cap, count;
+    const char *(*name_of)(const void *item);
+} cp_ntab;
+
+void cp_ntab__init(cp_ntab *t, const char *(*name_of)(const void *item));
+void *cp_ntab__find(const cp_ntab *t, const char *name);
+/* Add item (whose name is not in t yet). */
+cp_status cp_ntab__put(cp_ntab *t, const cp_allocator *a, void *item);
+void cp_ntab__free(cp_ntab *t, const cp_allocator *a);
+
 /* ---- the context -------------------------------------------------------- */
 
 typedef struct cp_error_detail {
@@ -66,7 +84,9 @@ struct cp_ctx {
     void (*engine_invalidate)(cp_ctx *ctx); /* drop caches (aborted transaction) */
     /* Storage: the built-in memory store when the host gives none. */
     struct cp_memblob *mem_blobs;
+    cp_ntab mem_tab;          /* mem_blobs by name */
     struct cp_staged *staged; /* saves staged by an open transaction */
+    cp_ntab staged_tab;       /* staged by name */
     int in_txn;
     int recovered;
     int busy; /* inside cp_process_config_xml / cp_push_process */

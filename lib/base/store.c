@@ -55,13 +55,19 @@ static int name_ok(const char *name)
 
 /* ---- the built-in memory store ------------------------------------------ */
 
+static const char *memblob_name(const void *item)
+{
+    return ((const struct cp_memblob *)item)->name;
+}
+
+static const char *staged_name(const void *item)
+{
+    return ((const struct cp_staged *)item)->name;
+}
+
 static struct cp_memblob *mem_find(cp_ctx *ctx, const char *name)
 {
-    struct cp_memblob *b;
-    for (b = ctx->mem_blobs; b != NULL; b = b->next)
-        if (strcmp(b->name, name) == 0)
-            return b;
-    return NULL;
+    return cp_ntab__find(&ctx->mem_tab, name);
 }
 
 static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
@@ -80,6 +86,12 @@ static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
             return CP_E_NOMEM;
         }
         memcpy(b->name, name, strlen(name) + 1);
+        ctx->mem_tab.name_of = memblob_name;
+        if (cp_ntab__put(&ctx->mem_tab, &ctx->alloc, b) != CP_OK) {
+            cp_mem__free(&ctx->alloc, b);
+            cp_mem__free(&ctx->alloc, copy);
+            return CP_E_NOMEM;
+        }
         b->next = ctx->mem_blobs;
         ctx->mem_blobs = b;
     } else {
@@ -139,11 +151,7 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
 
 static struct cp_staged *staged_find(cp_ctx *ctx, const char *name)
 {
-    struct cp_staged *s;
-    for (s = ctx->staged; s != NULL; s = s->next)
-        if (strcmp(s->name, name) == 0)
-            return s;
-    return NULL;
+    return cp_ntab__find(&ctx->staged_tab, name);
 }
 
 static void staged_free(cp_ctx *ctx)
@@ -156,6 +164,7 @@ static void staged_free(cp_ctx *ctx)
         s = next;
     }
     ctx->staged = NULL;
+    cp_ntab__free(&ctx->staged_tab, &ctx->alloc);
 }
 
 cp_status cp_store__load(cp_ctx *ctx, const char *name, cp_buf *out)
@@ -208,6 +217,12 @@ cp_status cp_store__save(cp_ctx *ctx, const char *name, const uint8_t *data,
             return CP_E_NOMEM;
         }
         memcpy(s->name, name, strlen(name) + 1);
+        ctx->staged_tab.name_of = staged_name;
+        if (cp_ntab__put(&ctx->staged_tab, &ctx->alloc, s) != CP_OK) {
+            cp_mem__free(&ctx->alloc, s);
+            cp_mem__free(&ctx->alloc, copy);
+            return CP_E_NOMEM;
+        }
         s->next = ctx->staged;
         ctx->staged = s;
     } else {
@@ -394,4 +409,5 @@ void cp_store__free(cp_ctx *ctx)
         b = next;
     }
     ctx->mem_blobs = NULL;
+    cp_ntab__free(&ctx->mem_tab, &ctx->alloc);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "omacp/store.h"
+#include "../base/base.h"
 
 #define NAME_MAX_LEN 63
 
@@ -22,7 +23,14 @@ struct mblob {
 
 struct mstore {
     struct mblob *head;
+    cp_ntab tab; /* the blobs by name */
+    cp_allocator a; /* the C library's, for the table */
 };
+
+static const char *mblob_name(const void *item)
+{
+    return ((const struct mblob *)item)->name;
+}
 
 /* The same names as the file store: letters, digits, '.', '_', '-'. */
 static int name_ok(const char *name)
@@ -41,11 +49,7 @@ static int name_ok(const char *name)
 
 static struct mblob *find(const struct mstore *ms, const char *name)
 {
-    struct mblob *b;
-    for (b = ms->head; b != NULL; b = b->next)
-        if (strcmp(b->name, name) == 0)
-            return b;
-    return NULL;
+    return cp_ntab__find(&ms->tab, name);
 }
 
 static cp_status ms_load(void *user, const char *name, uint8_t *buf,
@@ -89,6 +93,11 @@ static cp_status ms_save(void *user, const char *name, const uint8_t *data,
             return CP_E_NOMEM;
         }
         memcpy(b->name, name, strlen(name) + 1);
+        if (cp_ntab__put(&ms->tab, &ms->a, b) != CP_OK) {
+            free(b);
+            free(copy);
+            return CP_E_NOMEM;
+        }
         b->next = ms->head;
         ms->head = b;
     } else {
@@ -109,6 +118,8 @@ CP_EXPORT cp_status cp_store_mem_open(cp_storage *out)
     if (ms == NULL)
         return CP_E_NOMEM;
     ms->head = NULL;
+    cp_mem__default(&ms->a);
+    cp_ntab__init(&ms->tab, mblob_name);
     out->load = ms_load;
     out->save = ms_save;
     out->user = ms;
@@ -129,6 +140,7 @@ CP_EXPORT void cp_store_mem_close(cp_storage *s)
         free(b);
         b = next;
     }
+    cp_ntab__free(&ms->tab, &ms->a);
     free(ms);
     s->load = NULL;
     s->save = NULL;
