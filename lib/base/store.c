@@ -20,15 +20,20 @@ struct cp_staged {
     size_t len;
 };
 
+/* CRC-32 (IEEE, reflected 0xEDB88320), a nibble at a time. */
 uint32_t cp_crc32__ieee(const uint8_t *p, size_t n)
 {
+    static const uint32_t t[16] = {
+        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+        0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+        0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
     uint32_t c = 0xFFFFFFFFu;
     size_t i;
-    int k;
     for (i = 0; i < n; i++) {
         c ^= p[i];
-        for (k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        c = (c >> 4) ^ t[c & 15u];
+        c = (c >> 4) ^ t[c & 15u];
     }
     return ~c;
 }

@@ -49,6 +49,10 @@ typedef struct settings {
     int paged, hdr_dirty;
     struct page *pages;
     size_t npages, pcap;
+    size_t ptrail;     /* page blobs that may exist in the store */
+    size_t *dlist;     /* the dirty pages, each once */
+    size_t ndirty, dcap;
+    int dlost;         /* out of memory for dlist: every page is written */
     struct pent *pmap; /* item reference -> page, open addressing */
     size_t pmcap, pmused, pmlive;
     frame fr[MAX_FRAMES];
@@ -408,7 +412,11 @@ static void pm_free(settings *st)
     st->pmcap = st->pmused = st->pmlive = 0;
     cp_mem__free(&st->ctx->alloc, st->pages);
     st->pages = NULL;
-    st->npages = st->pcap = 0;
+    cp_mem__free(&st->ctx->alloc, st->dlist);
+    st->dlist = NULL;
+    st->ndirty = st->dcap = 0;
+    st->dlost = 0;
+    st->npages = st->pcap = st->ptrail = 0;
     st->hdr_dirty = 0;
 }
 
@@ -483,6 +491,28 @@ static cp_status page_new(settings *st)
     return CP_OK;
 }
 
+/* Page k changed: note it once, so that a commit visits only changed pages. */
+static void mark_dirty(settings *st, size_t k)
+{
+    if (st->pages[k].dirty)
+        return;
+    st->pages[k].dirty = 1;
+    if (st->ndirty == st->dcap) {
+        size_t nc = st->dcap ? st->dcap * 2 : 16;
+        size_t *t = nc <= (size_t)-1 / sizeof *t
+                        ? cp_mem__realloc(&st->ctx->alloc, st->dlist,
+                                          nc * sizeof *t)
+                        : NULL;
+        if (t == NULL) {
+            st->dlost = 1; /* pages_commit falls back to a scan */
+            return;
+        }
+        st->dlist = t;
+        st->dcap = nc;
+    }
+    st->dlist[st->ndirty++] = k;
+}
+
 /* Put a stored item (a child of the root) on the last page. */
 static cp_status page_add(settings *st, cp_node *item, int dirty)
 {
@@ -498,7 +528,8 @@ static cp_status page_add(settings *st, cp_node *item, int dirty)
     if (e)
         return e;
     pg->it[pg->n++] = item;
-    pg->dirty |= dirty;
+    if (dirty)
+        mark_dirty(st, st->npages - 1);
     return CP_OK;
 }
 
@@ -521,11 +552,11 @@ static void touch(settings *st, cp_node *n)
         return;
     pe = pm_slot(st, cp_node__ref(item_of(st, n)));
     if (pe != NULL && pe->page < st->npages) {
-        st->pages[pe->page].dirty = 1;
+        mark_dirty(st, pe->page);
         return;
     }
     for (i = 0; i < st->npages; i++) /* cannot happen; stay safe */
-        st->pages[i].dirty = 1;
+        mark_dirty(st, i);
 }
 
 /* Take a stored item off its page, before it is unlinked. */
@@ -547,7 +578,7 @@ static void page_remove(settings *st, const cp_node *item)
         memmove(&pg->it[i], &pg->it[i + 1], (pg->n - i - 1) * sizeof pg->it[0]);
         pg->n--;
     }
-    pg->dirty = 1;
+    mark_dirty(st, pe->page);
     pe->ref = PM_TOMB;
     st->pmlive--;
 }
@@ -559,7 +590,7 @@ static void pages_clear(settings *st)
     st->dirty = 1;
     for (i = 0; i < st->npages; i++) {
         st->pages[i].n = 0;
-        st->pages[i].dirty = 1;
+        mark_dirty(st, i);
     }
     if (st->pmcap)
         memset(st->pmap, 0, st->pmcap * sizeof *st->pmap);
@@ -569,20 +600,18 @@ static void pages_clear(settings *st)
 /* (Re)assign every stored item to fresh pages, all to be written. */
 static cp_status pages_rebuild(settings *st)
 {
-    size_t old = st->npages, i;
     cp_node *c;
     cp_status e = CP_OK;
+    if (st->npages > st->ptrail) /* pages past the new end are emptied */
+        st->ptrail = st->npages;  /* by pages_commit */
     if (st->pmcap)
         memset(st->pmap, 0, st->pmcap * sizeof *st->pmap);
     st->pmused = st->pmlive = 0;
     st->npages = 0;
+    st->ndirty = 0; /* every page below is marked again */
+    st->dlost = 0;
     for (c = cp_node__child(st->doc->root); c != NULL && !e; c = cp_node__next(c))
         e = page_add(st, c, 1);
-    /* pages past the new end must be emptied in the store */
-    for (i = st->npages; i < old && !e; i++) {
-        if ((e = page_new(st)) == CP_OK)
-            st->pages[i].dirty = 1;
-    }
     st->hdr_dirty = 1;
     return e;
 }
@@ -627,9 +656,20 @@ static cp_status pages_commit(settings *st)
     cp_status e = CP_OK;
     if (st->npages > 2 * (live / PAGE_ITEMS + 1))
         e = pages_rebuild(st); /* too many gaps: repack */
-    for (k = 0; k < st->npages && !e; k++)
-        if (st->pages[k].dirty)
-            e = page_save(st, k);
+    if (st->dlost) { /* the list is incomplete: scan every page */
+        for (k = 0; k < st->npages && !e; k++)
+            if (st->pages[k].dirty)
+                e = page_save(st, k);
+    } else {
+        for (k = 0; k < st->ndirty && !e; k++)
+            if (st->dlist[k] < st->npages)
+                e = page_save(st, st->dlist[k]);
+    }
+    for (k = st->npages; k < st->ptrail && !e; k++) { /* past the end */
+        char name[CP_TYPE_MAX + 3 + 24];
+        page_name(st, k, name, sizeof name);
+        e = cp_store__save(st->ctx, name, NULL, 0);
+    }
     if (e || !st->hdr_dirty)
         return e;
     memcpy(hdr, "CPS1", 4);
@@ -640,9 +680,18 @@ static cp_status pages_commit(settings *st)
 static void pages_clean(settings *st)
 {
     size_t k;
-    for (k = 0; k < st->npages; k++)
-        st->pages[k].dirty = 0;
+    if (st->dlost) {
+        for (k = 0; k < st->npages; k++)
+            st->pages[k].dirty = 0;
+    } else {
+        for (k = 0; k < st->ndirty; k++)
+            if (st->dlist[k] < st->npages)
+                st->pages[st->dlist[k]].dirty = 0;
+    }
+    st->ndirty = 0;
+    st->dlost = 0;
     st->hdr_dirty = 0;
+    st->ptrail = st->npages;
 }
 
 /*
@@ -697,6 +746,7 @@ static cp_status load_pages(settings *st, cp_buf *b)
             e = CP_E_CORRUPT;
     }
     st->hdr_dirty = 0;
+    st->ptrail = n;
     if (!e && over)
         e = pages_rebuild(st); /* written again at the next change */
     return e;
