@@ -588,6 +588,17 @@ cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
     return st;
 }
 
+cp_status cp_doc__graft(cp_doc *doc, cp_node *parent, const cp_node *src)
+{
+    cp_node *n;
+    cp_status st = cp_doc__add(doc, parent, (cp_node_kind)src->kind, &n);
+    if (!st)
+        st = copy_attrs(doc, n, src, 1);
+    if (!st)
+        st = copy_children(doc, n, src, 1);
+    return st;
+}
+
 cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out)
 {
     cp_doc *d;

@@ -214,6 +214,11 @@ void cp_doc__retype(cp_node *n, cp_node_kind kind);
 cp_status cp_doc__clone_into(cp_doc *doc, cp_node *parent, cp_node *before,
                              const cp_node *src, cp_node **out);
 /*
+ * cp_doc__clone_into appending, whose copy keeps src's strings (no copy):
+ * src's document must outlive doc.
+ */
+cp_status cp_doc__graft(cp_doc *doc, cp_node *parent, const cp_node *src);
+/*
  * A copy of a whole document's tree, made with ctx's allocator, whose
  * strings are src's own: src must outlive it.
  */

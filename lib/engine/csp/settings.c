@@ -40,7 +40,13 @@ typedef struct settings {
     cp_ctx *ctx;
     cp_doc *doc;  /* stored items: children of doc->root */
     int loaded, dirty;
-    cp_doc *pend; /* items of the running call, merged at char_leave */
+    /*
+     * Items of the running call, merged at char_leave. PEND_BORROWS: its
+     * strings are the ones the engine passes in (the processed document's,
+     * which outlives the call; pend is freed at commit or rollback), so
+     * they are not copied; the stored document copies what it keeps.
+     */
+    cp_doc *pend;
     /* the stored items by identity hash (open addressing), valid when ixok */
     struct ient *ix;
     size_t ixcap, ixused, ixlive;
@@ -637,8 +643,8 @@ static cp_status page_save(settings *st, size_t k)
     e = cp_doc__create(st->ctx, &d);
     if (!e)
         d->max_elements = (size_t)-1;
-    for (i = 0; i < pg->n && !e; i++)
-        e = cp_doc__clone_into(d, d->root, NULL, pg->it[i], NULL);
+    for (i = 0; i < pg->n && !e; i++) /* d lives shorter than st->doc */
+        e = cp_doc__graft(d, d->root, pg->it[i]);
     if (!e)
         e = cp_doc_encode_wbxml(st->ctx, d, 0, &wb, &len);
     if (!e)
@@ -961,9 +967,8 @@ static cp_status enter(void *user, cp_csp_session *s, const char *path,
         f->mode = MODE_ADDRESS;
     } else if (pf->mode == MODE_PENDING) {
         e = cp_doc__add(st->pend, pf->node, CP_NODE_CHARACTERISTIC, &f->node);
-        if (!e)
-            e = cp_doc__set_attr(st->pend, f->node, CP_ATTR_TYPE, type,
-                                 strlen(type));
+        if (!e) /* pend borrows the call's strings: see PEND_BORROWS */
+            e = cp_doc__set_attr_static(st->pend, f->node, CP_ATTR_TYPE, type);
         f->mode = MODE_PENDING;
     } else { /* below an addressed item: a stored child, made if missing */
         cp_node *c;
@@ -1088,10 +1093,9 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
     if (f->mode == MODE_PENDING) {
         e = cp_doc__add(st->pend, f->node, CP_NODE_PARM, &n);
         if (!e)
-            e = cp_doc__set_attr(st->pend, n, CP_ATTR_NAME, name, strlen(name));
+            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_NAME, name);
         if (!e && value)
-            e = cp_doc__set_attr(st->pend, n, CP_ATTR_VALUE, value,
-                                 strlen(value));
+            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_VALUE, value);
         return e;
     }
     identity_touch(st, f, name);
@@ -1125,8 +1129,7 @@ static cp_status noparm(void *user, cp_csp_session *s, const char *path,
     if (f->mode == MODE_PENDING) {
         cp_node *n;
         e = cp_doc__add(st->pend, f->node, CP_NODE_NOPARM, &n);
-        return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_NAME, name,
-                                        strlen(name));
+        return e ? e : cp_doc__set_attr_static(st->pend, n, CP_ATTR_NAME, name);
     }
     identity_touch(st, f, name);
     for (c = cp_node__child(f->node); c != NULL; c = next) {
@@ -1268,8 +1271,7 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         if (stored_of(st, f) == NULL)
             return CP_E_NOT_FOUND;
         e = cp_doc__add(st->pend, f->node, CP_NODE_NOCHARACTERISTIC, &n);
-        return e ? e : cp_doc__set_attr(st->pend, n, CP_ATTR_TYPE, type,
-                                        strlen(type));
+        return e ? e : cp_doc__set_attr_static(st->pend, n, CP_ATTR_TYPE, type);
     }
     if (f != NULL && (e = addressed_ok(st, s, path, NULL, CP_RW_WRITE)) != CP_OK)
         return e;
