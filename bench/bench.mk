@@ -53,13 +53,37 @@ run: $(BENCH_BIN)
 	@echo "bench: compiling lib/ at -Os into $(OS_DIR) for the footprint"
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) footprint || \
 	  echo "bench: the -Os objects did not build: footprint not measured"
-	@BENCH_SIZE_FILE=$(SIZE_FILE) BENCH_SIZE_CFLAGS="$(CC) $(OS_CFLAGS)" \
+	@BENCH_SIZE_FILE=$(SIZE_FILE) BENCH_SECT_FILE=$(SECT_FILE) \
+	  BENCH_SIZE_CFLAGS="$(CC) $(OS_CFLAGS)" \
 	  $(BENCH_BIN)
 
 footprint: $(SIZE_FILE)
 
+# size(1)'s text column counts constants and unwind tables as text: the
+# sections file splits it (code, constant data, unwind tables), for the
+# host and, when its cross compiler is installed, for ARM Thumb-2 (armhf).
+SECT_FILE  = $(OS_DIR)/sections.txt
+ARM_CC    ?= arm-linux-gnueabihf-gcc
+ARM_DIR    = $(BENCH_DIR)/os-armhf
+define SECT_AWK
+$$1 == ".text" || $$1 ~ /^\.text\./ { code += $$2 }
+$$1 ~ /^\.rodata/ { ro += $$2 }
+$$1 == ".eh_frame" || $$1 ~ /^\.ARM\.ex/ { unw += $$2 }
+END { printf "%s %d %d %d\n", tag, code, ro, unw }
+endef
+export SECT_AWK
+
 $(SIZE_FILE): $(OS_OBJS)
 	@$(SIZE) $(OS_OBJS) > $@.tmp && mv $@.tmp $@
+	@$(SIZE) -A $(OS_OBJS) | awk -v tag=host "$$SECT_AWK" > $(SECT_FILE)
+	@if command -v $(ARM_CC) >/dev/null 2>&1; then \
+	  rm -rf $(ARM_DIR); mkdir -p $(ARM_DIR); ok=1; \
+	  for f in $(OS_SRCS); do o=$(ARM_DIR)/$$(echo $$f | tr / _).o; \
+	    $(ARM_CC) $(OS_CFLAGS) -idirafter /usr/include -c $$f -o $$o 2>/dev/null || ok=0; done; \
+	  if [ $$ok = 1 ]; then \
+	    arm-linux-gnueabihf-size $(ARM_DIR)/*.o | awk 'NR > 1 { t += $$1 } END { print "armhf-text", t, 0, 0 }' >> $(SECT_FILE); \
+	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf "$$SECT_AWK" >> $(SECT_FILE); \
+	  fi; fi
 
 $(OS_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -58,7 +58,11 @@ typedef struct cp_limits {
 /**
  * Storage hooks: how a context keeps device state (policies, PIN counters,
  * the TPS, the SPC store, settings) across restarts, as named blobs. Names
- * are short ASCII identifiers such as "policy".
+ * are 1-63 characters of letters, digits, '.', '_' and '-', such as
+ * "policy". The number of blobs grows with the settings stored: a settings
+ * type keeps its items in pages of 8, "s.TYPE.0", "s.TYPE.1" ..., listed
+ * by "s.TYPE" (so 10 000 stored items take about 1 250 blobs), and a
+ * commit rewrites only the pages it changed.
  *
  * - load(user, name, buf, cap, &len): copy the blob into buf and set len.
  *   When cap is too small return CP_E_BUFFER_TOO_SMALL with len = the size

@@ -247,7 +247,11 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx);
  * characteristics and parms under that type through the ctx storage, and
  * answers queries on it. NAPID (NAPDEF), PROXY-ID (PXLOGICAL) and APPID
  * (APPLICATION) identify an existing item, so a second document updates it
- * instead of adding a duplicate; VENDORCONFIG is keyed by NAME.
+ * instead of adding a duplicate; VENDORCONFIG is keyed by NAME. Items are
+ * found by hashing (the cost per item does not grow with the items stored)
+ * and stored in pages of 8 items ("s.TYPE.N" blobs listed by "s.TYPE"; a
+ * type of more than 50 characters keeps one blob "s.TYPE"), so a change
+ * rewrites only its pages. type: 1-60 letters, digits, '-', '_' or '.'.
  */
 CP_EXPORT cp_status cp_csp_register_settings(cp_ctx *ctx, const char *type);
 
