@@ -52,8 +52,9 @@ extern "C" {
  * (all or nothing) and the status says why: CP_E_ACCESS_DENIED, CP_E_BAD_DOC
  * (a valid document that is not a valid request, or a ProvCont violation in
  * strict mode), a decoding error (CP_E_XML, CP_E_GRAMMAR, ...), CP_E_CSP (a
- * CSP failed; a CSP's CP_E_ACCESS_DENIED, CP_E_BAD_DOC and CP_E_EXISTS, e.g.
- * a second bootstrap, come back as they are), CP_E_NOT_FOUND (no CSP for a
+ * CSP failed; a CSP's CP_E_ACCESS_DENIED, CP_E_BAD_DOC, CP_E_EXISTS, e.g.
+ * a second bootstrap, and CP_E_CORRUPT, stored state that cannot be read,
+ * come back as they are), CP_E_NOT_FOUND (no CSP for a
  * type, or a deleted item that does not exist), CP_E_ROLLBACK (a
  * rollback failed: settings may be inconsistent), CP_E_BUSY (the context
  * is inside another call; nothing is recorded in the ctx then, since the

@@ -296,7 +296,7 @@ static cp_status csp_failed(walker *w, use *u, cp_node *n, cp_status st,
         return fail(w, n, st, "out of memory");
     return fail(w, n,
                 st == CP_E_ACCESS_DENIED || st == CP_E_BAD_DOC ||
-                        st == CP_E_EXISTS
+                        st == CP_E_EXISTS || st == CP_E_CORRUPT
                     ? st
                     : CP_E_CSP,
                 "%s %s failed: %s", u->reg->type, what, csp_desc(w, u, st));
