@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "omacp.h"
+#include "support/testutil.h"
 
 /* A NO_XML build has no XML text front end: these tests drive the CSP with
    XML documents, so they are skipped there. */
@@ -1473,6 +1474,51 @@ static void test_rollback(void **state)
     }
 }
 
+/*
+ * A long-lived context updating one item over and over: the replaced
+ * nodes stay in the cached document's arena until the cache is dropped,
+ * so memory must level off instead of growing with every update.
+ */
+static void test_updates_bounded(void **state)
+{
+    enum { UPDATES = 12000, VLEN = 200 };
+    cp_config cfg;
+    cp_storage store;
+    cp_ctx *ctx = NULL;
+    tu_alloc t;
+    char *doc = malloc(512 + VLEN);
+    size_t at_start = 0;
+    int i;
+    (void)state;
+    NEED_XML();
+    assert_non_null(doc);
+    assert_int_equal(cp_store_mem_open(&store), CP_OK);
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, &t, 0);
+    cfg.storage = store;
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    assert_int_equal(cp_csp_register_settings(ctx, "NAPDEF"), CP_OK);
+    for (i = 0; i < UPDATES; i++) {
+        int n = snprintf(doc, 512 + VLEN,
+                         DOC_OPEN "<characteristic type=\"NAPDEF\">"
+                         "<parm name=\"NAPID\" value=\"N001\"/>"
+                         "<parm name=\"NAME\" value=\"%05d", i);
+        memset(doc + n, 'x', VLEN);
+        snprintf(doc + n + VLEN, 512, "\"/></characteristic>" DOC_CLOSE);
+        assert_int_equal(proc(ctx, doc, NULL), CP_OK);
+        if (i == 100)
+            at_start = t.cur;
+    }
+    /* about 250 bytes per replaced NAME: 3 MB if nothing were given back */
+    if (t.cur > at_start + 2u * 1024 * 1024)
+        fail_msg("%lu bytes held after %d updates, %lu after 100",
+                 (unsigned long)t.cur, UPDATES, (unsigned long)at_start);
+    cp_ctx_free(ctx);
+    cp_store_mem_close(&store);
+    free(doc);
+    assert_int_equal(t.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1489,6 +1535,7 @@ int main(void)
         cmocka_unit_test_teardown(test_corrupt, teardown),
         cmocka_unit_test_teardown(test_long_type, teardown),
         cmocka_unit_test_teardown(test_rollback, teardown),
+        cmocka_unit_test(test_updates_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,7 @@ typedef struct settings {
     cp_ctx *ctx;
     cp_doc *doc;  /* stored items: children of doc->root */
     int loaded, dirty;
+    size_t load_count; /* st->doc's elements when loaded */
     /*
      * Items of the running call, merged at char_leave. PEND_BORROWS: its
      * strings are the ones the engine passes in (the processed document's,
@@ -783,6 +784,7 @@ static cp_status load(settings *st)
     if (s == CP_OK) {
         st->doc->max_elements = (size_t)-1; /* the store is bounded by its inputs */
         st->loaded = 1;
+        st->load_count = st->doc->count;
         return CP_OK;
     }
     drop(st); /* nothing half-loaded stays */
@@ -1306,6 +1308,11 @@ static cp_status commit(void *user, cp_csp_session *s)
         if (!e) {
             pages_clean(st);
             st->dirty = 0;
+            /* Replaced and deleted nodes stay in the document's arena until
+               it is freed: once they could outweigh the live ones, drop the
+               cache; the next call reads the committed pages again. */
+            if (st->doc->count > 2 * st->load_count + 4096)
+                drop(st);
         }
         return e;
     }
