@@ -7,6 +7,7 @@
  * measured or a check failed (rows marked ERR!).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
@@ -45,6 +46,14 @@ static void print_cpu(void)
     printf("cpu:      %s, %d logical CPUs\n", model, cpus);
 }
 
+/* BENCH_ONLY="2,4": run those sections only (default: all seven). */
+static int wanted(int section)
+{
+    const char *only = getenv("BENCH_ONLY");
+    char c = (char)('0' + section);
+    return only == NULL || only[0] == '\0' || strchr(only, c) != NULL;
+}
+
 int main(void)
 {
     bench_settings s;
@@ -68,13 +77,20 @@ int main(void)
         n = bench_load_docs(ctx, docs);
     cp_ctx_free(ctx);
 
-    bench_sec_wbxml(docs, n, &s);
-    bench_sec_xml(&s);
-    bench_sec_verify(&s);
-    bench_sec_push(&s);
-    bench_sec_scale(&s);
-    bench_sec_memory(docs, n);
-    bench_sec_footprint();
+    if (wanted(1))
+        bench_sec_wbxml(docs, n, &s);
+    if (wanted(2))
+        bench_sec_xml(&s);
+    if (wanted(3))
+        bench_sec_verify(&s);
+    if (wanted(4))
+        bench_sec_push(&s);
+    if (wanted(5))
+        bench_sec_scale(&s);
+    if (wanted(6))
+        bench_sec_memory(docs, n);
+    if (wanted(7))
+        bench_sec_footprint();
     bench_free_docs(docs, n);
 
     bench_tally(&pass, &miss, &err);
