@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -318,8 +319,80 @@ static void test_doc_builder(void **state)
                         "/wap-provisioningdoc/characteristic[NAPDEF]/parm[NAME]");
     cp_doc__path(p, path, 20);
     assert_true(strlen(path) < 20);
+    {   /* a node of another document is refused, not linked across */
+        cp_doc *other;
+        assert_int_equal(cp_doc_new(ctx, &other), CP_OK);
+        assert_int_equal(cp_node_add(other, c, CP_NODE_PARM, &q),
+                         CP_E_INVALID_ARG);
+        assert_int_equal(cp_node_set_attr(other, p, CP_ATTR_NAME, "X"),
+                         CP_E_INVALID_ARG);
+        assert_int_equal(cp_doc_element_count(other), 1);
+        cp_doc_free(other);
+    }
     cp_doc_free(doc);
     cp_doc_free(NULL);
+    cp_ctx_free(ctx);
+}
+
+/*
+ * Nodes live in blocks and link by reference: build a tree out of order
+ * (parents first, then children added to parents in a scrambled order, so
+ * appends both hit and miss the last-child cache) across many blocks, and
+ * check every link through the public traversal.
+ */
+static void test_doc_many_nodes(void **state)
+{
+    enum { CHARS = 700, PARMS = 5 };
+    cp_ctx *ctx;
+    cp_doc *doc;
+    const cp_node *root, *ch[CHARS], *n, *k;
+    char buf[32], has_dt[CHARS];
+    int i, j, seen;
+    (void)state;
+    memset(has_dt, 0, sizeof has_dt);
+    assert_int_equal(cp_ctx_new(NULL, &ctx), CP_OK);
+    assert_int_equal(cp_doc_new(ctx, &doc), CP_OK);
+    root = cp_doc_root(doc);
+    for (i = 0; i < CHARS; i++) {
+        snprintf(buf, sizeof buf, "T%d", i);
+        assert_int_equal(cp_node_add(doc, root, CP_NODE_CHARACTERISTIC, &ch[i]),
+                         CP_OK);
+        assert_int_equal(cp_node_set_attr(doc, ch[i], CP_ATTR_TYPE, buf), CP_OK);
+    }
+    for (j = 0; j < PARMS; j++)
+        for (i = 0; i < CHARS; i++) {
+            int t = (i * 3 + j * 11) % CHARS; /* 3 is prime to CHARS: a permutation */
+            const cp_node *pn;
+            snprintf(buf, sizeof buf, "P%d_%d", t, j);
+            assert_int_equal(cp_node_add(doc, ch[t], CP_NODE_PARM, &pn), CP_OK);
+            assert_int_equal(cp_node_set_attr(doc, pn, CP_ATTR_NAME, buf), CP_OK);
+            if (j == 0 && i % 50 == 0) { /* rare attributes, some nodes */
+                assert_int_equal(cp_node_set_attr(doc, pn, CP_ATTR_DATATYPE,
+                                                  "string"), CP_OK);
+                has_dt[t] = 1;
+            }
+        }
+    assert_int_equal(cp_doc_element_count(doc), 1 + CHARS * (1 + PARMS));
+    for (n = cp_node_first_child(root), i = 0; n != NULL;
+         n = cp_node_next(n), i++) {
+        assert_true(i < CHARS);
+        assert_ptr_equal(n, ch[i]);
+        assert_ptr_equal(cp_node_parent(n), root);
+        snprintf(buf, sizeof buf, "T%d", i);
+        assert_string_equal(cp_node_attr(n, CP_ATTR_TYPE), buf);
+        for (k = cp_node_first_child(n), seen = 0; k != NULL;
+             k = cp_node_next(k), seen++) {
+            assert_true(seen < PARMS);
+            assert_ptr_equal(cp_node_parent(k), n);
+            snprintf(buf, sizeof buf, "P%d_%d", i, seen);
+            assert_string_equal(cp_node_attr(k, CP_ATTR_NAME), buf);
+            assert_int_equal(cp_node_attr(k, CP_ATTR_DATATYPE) != NULL,
+                             seen == 0 && has_dt[i]);
+        }
+        assert_int_equal(seen, PARMS);
+    }
+    assert_int_equal(i, CHARS);
+    cp_doc_free(doc);
     cp_ctx_free(ctx);
 }
 
@@ -414,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_doc_builder),
+        cmocka_unit_test(test_doc_many_nodes),
         cmocka_unit_test(test_doc_names),
         cmocka_unit_test(test_doc_element_limit),
         cmocka_unit_test(test_doc_alloc_failures),

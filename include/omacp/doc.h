@@ -187,7 +187,8 @@ CP_EXPORT cp_status cp_doc_new(cp_ctx *ctx, cp_doc **out);
 /**
  * Append a new child of the given kind as the last child of parent (a node
  * of doc). *out (if not NULL) receives it. Fails with CP_E_GRAMMAR when
- * that kind may not stand under parent, CP_E_LIMIT at the element limit.
+ * that kind may not stand under parent, CP_E_LIMIT at the element limit,
+ * CP_E_INVALID_ARG when parent belongs to another document.
  */
 CP_EXPORT cp_status cp_node_add(cp_doc *doc, const cp_node *parent,
                                 cp_node_kind kind, const cp_node **out);
@@ -196,7 +197,7 @@ CP_EXPORT cp_status cp_node_add(cp_doc *doc, const cp_node *parent,
  * Set (value != NULL) or remove (value == NULL) an attribute of a node of
  * doc. The value is copied; it must be valid UTF-8 without NUL characters
  * (CP_E_CHARSET) and may not be set on a kind that does not take it
- * (CP_E_GRAMMAR).
+ * (CP_E_GRAMMAR). A node of another document: CP_E_INVALID_ARG.
  */
 CP_EXPORT cp_status cp_node_set_attr(cp_doc *doc, const cp_node *node,
                                      cp_attr attr, const char *value);

@@ -687,7 +687,7 @@ CP_EXPORT cp_status cp_node_add(cp_doc *doc, const cp_node *parent,
     cp_node *n = NULL;
     cp_status st;
     if (doc == NULL || parent == NULL ||
-        (unsigned)kind >= CP_NODE_KIND_COUNT)
+        (unsigned)kind >= CP_NODE_KIND_COUNT || cp_node__doc(parent) != doc)
         return CP_E_INVALID_ARG;
     st = cp_doc__add(doc, (cp_node *)parent, kind, &n);
     if (out)
@@ -699,7 +699,8 @@ CP_EXPORT cp_status cp_node_set_attr(cp_doc *doc, const cp_node *node,
                                      cp_attr attr, const char *value)
 {
     size_t n;
-    if (doc == NULL || node == NULL || (unsigned)attr >= CP_ATTR_COUNT)
+    if (doc == NULL || node == NULL || (unsigned)attr >= CP_ATTR_COUNT ||
+        cp_node__doc(node) != doc)
         return CP_E_INVALID_ARG;
     if (value == NULL)
         return put_attr(doc, (cp_node *)node, attr, NULL);
