@@ -162,7 +162,7 @@ static int new_block(cp_doc *doc)
         return 0;
     if (doc->nblocks == doc->bcap) { /* the old table stays in the arena */
         uint32_t nc = doc->bcap ? doc->bcap * 2 : 8;
-        cp_nblock **t = cp_arena__alloc(&doc->arena, nc * sizeof *t);
+        cp_nslot *t = cp_arena__alloc(&doc->arena, nc * sizeof *t);
         if (t == NULL)
             return 0;
         if (doc->nblocks)
@@ -186,7 +186,7 @@ static int new_block(cp_doc *doc)
         return 0;
     b->doc = doc;
     b->num = doc->nblocks;
-    doc->blocks[doc->nblocks++] = b;
+    doc->blocks[doc->nblocks++].b = b;
     doc->cur = b;
     doc->cur_base = b->num << 8;
     doc->used = 0;
@@ -200,7 +200,7 @@ static cp_node *new_node(cp_doc *doc, cp_node_kind kind, uint32_t *ref)
     cp_node *n;
     if (doc->used == doc->cap && !new_block(doc))
         return NULL;
-    n = &doc->blocks[doc->nblocks - 1]->nodes[doc->used];
+    n = &doc->blocks[doc->nblocks - 1].b->nodes[doc->used];
     n->key = n->value = NULL;
     n->parent = n->next = n->child = 0;
     n->slot = (uint8_t)doc->used;
@@ -305,7 +305,7 @@ static cp_xrec *xrec_find(const cp_doc *doc, uint32_t ref)
     cp_xrec *r;
     if (doc->xtab == NULL)
         return NULL;
-    for (r = doc->xtab[xhash(ref, doc->xmask)]; r != NULL; r = r->hnext)
+    for (r = doc->xtab[xhash(ref, doc->xmask)].head; r != NULL; r = r->hnext)
         if (r->ref == ref)
             return r;
     return NULL;
@@ -315,20 +315,21 @@ static cp_xrec *xrec_find(const cp_doc *doc, uint32_t ref)
 static int xtab_grow(cp_doc *doc)
 {
     uint32_t n = doc->xtab ? (doc->xmask + 1) * 2 : 16, i;
-    cp_xrec **t;
+    cp_xslot *t;
     if (n == 0 || n > (uint32_t)-1 / 2)
         return 0;
     t = cp_arena__alloc(&doc->arena, n * sizeof *t);
     if (t == NULL)
         return 0;
-    memset(t, 0, n * sizeof *t);
+    for (i = 0; i < n; i++)
+        t[i].head = NULL;
     for (i = 0; doc->xtab != NULL && i <= doc->xmask; i++) {
-        cp_xrec *r = doc->xtab[i], *nx;
+        cp_xrec *r = doc->xtab[i].head, *nx;
         for (; r != NULL; r = nx) {
             uint32_t h = xhash(r->ref, n - 1);
             nx = r->hnext;
-            r->hnext = t[h];
-            t[h] = r;
+            r->hnext = t[h].head;
+            t[h].head = r;
         }
     }
     doc->xtab = t;
@@ -351,8 +352,8 @@ static cp_xrec *xrec_get(cp_doc *doc, cp_node *n)
     h = xhash(ref, doc->xmask);
     r->ref = ref;
     r->head = NULL;
-    r->hnext = doc->xtab[h];
-    doc->xtab[h] = r;
+    r->hnext = doc->xtab[h].head;
+    doc->xtab[h].head = r;
     doc->xcount++;
     n->flags |= CP_NF_XATTR;
     return r;

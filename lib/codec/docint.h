@@ -46,6 +46,11 @@ typedef struct cp_nblock {
     cp_node nodes[];
 } cp_nblock;
 
+/* One entry of the block table (a struct, so tables are arrays of records). */
+typedef struct cp_nslot {
+    cp_nblock *b;
+} cp_nslot;
+
 /* The attributes of one node beyond key and value (hash chain entry). */
 typedef struct cp_xrec {
     struct cp_xrec *hnext;
@@ -53,12 +58,17 @@ typedef struct cp_xrec {
     uint32_t ref;
 } cp_xrec;
 
+/* One bucket of the attribute hash table. */
+typedef struct cp_xslot {
+    cp_xrec *head;
+} cp_xslot;
+
 struct cp_doc {
     cp_arena arena;
     cp_node *root;
     size_t count;        /* elements, root included */
     size_t max_elements; /* from the ctx that made it */
-    cp_nblock **blocks;  /* by block number */
+    struct cp_nslot *blocks; /* by block number */
     uint32_t nblocks, bcap;
     cp_nblock *cur;      /* the last block */
     uint32_t cur_base;   /* its number << 8 */
@@ -66,7 +76,7 @@ struct cp_doc {
     struct {
         uint32_t pref, lref; /* a parent and its last child, 0: none */
     } tail[CP_TAILS]; /* last child of the latest parent at each depth */
-    cp_xrec **xtab;   /* hash table of cp_xrec, xmask + 1 buckets */
+    struct cp_xslot *xtab; /* hash table of cp_xrec, xmask + 1 buckets */
     uint32_t xmask, xcount;
 };
 
@@ -97,7 +107,7 @@ static inline cp_node *cp_node__at(const cp_node *n, uint32_t ref)
         return NULL;
     b = cp_node__block(n);
     if ((ref >> 8) != b->num)
-        b = b->doc->blocks[ref >> 8];
+        b = b->doc->blocks[ref >> 8].b;
     return (cp_node *)&b->nodes[ref & 0xFFu];
 }
 
@@ -112,6 +122,13 @@ static inline cp_node *cp_node__next(const cp_node *n)
 static inline cp_node *cp_node__child(const cp_node *n)
 {
     return cp_node__at(n, n->child);
+}
+
+/* 1 when n stands right under the root (a top-level element). */
+static inline int cp_node__at_top(const cp_node *n)
+{
+    const cp_node *p = cp_node__parent(n);
+    return p != NULL && p->kind == CP_NODE_DOC;
 }
 
 /* The attributes of n beyond key and value, sorted by id (NULL: none). */
@@ -168,7 +185,7 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
         return cp_doc__append_slow(doc, parent, kind);
     pref = cp_node__ref(parent);
     ref = doc->tail[d].lref - 1u;
-    last = &doc->blocks[ref >> 8]->nodes[ref & 0xFFu];
+    last = &doc->blocks[ref >> 8].b->nodes[ref & 0xFFu];
     if (doc->tail[d].pref != pref || last->next != 0 || last->parent != pref)
         return cp_doc__append_slow(doc, parent, kind);
     n = &doc->cur->nodes[doc->used];

@@ -97,7 +97,7 @@ static cp_status fail(walker *w, cp_node *n, cp_status st, const char *fmt,
    so "host/x" must not escape an entry for "HOST/x"). */
 static const char *type_of(walker *w, const cp_node *n)
 {
-    if (cp_node__parent(n) != NULL && cp_node__parent(n)->kind == CP_NODE_DOC) {
+    if (cp_node__at_top(n)) {
         cp_csp_reg *r = cp_engine__find(w->e, n->key);
         if (r != NULL)
             return r->type;
@@ -219,7 +219,7 @@ static cp_status pre_node(walker *w, cp_node *n)
     if (n->kind >= CP_NODE_CHARACTERISTIC_ERROR)
         st = fail(w, n, CP_E_BAD_DOC, "%s is an answer, not a request",
                   cp_node_kind_name((cp_node_kind)n->kind));
-    else if (cp_node__parent(n)->kind == CP_NODE_DOC &&
+    else if (cp_node__at_top(n) &&
              cp_engine__find(w->e, n->key) == NULL)
         st = fail(w, n, CP_E_NOT_FOUND,
                   "no configuration service provider for %s", n->key);

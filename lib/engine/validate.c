@@ -292,7 +292,7 @@ cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
     while (n != NULL) {
         if (n->kind == CP_NODE_CHARACTERISTIC) {
             cp_status st;
-            if (cp_node__parent(n)->kind == CP_NODE_DOC && table_of(n->key) != NULL) {
+            if (cp_node__at_top(n) && table_of(n->key) != NULL) {
                 size_t i;
                 for (i = 0; roots[i] && strcmp(roots[i], n->key) != 0; i++)
                     ;

@@ -483,8 +483,11 @@ static cp_status page_new(settings *st)
 {
     if (st->npages == st->pcap) {
         size_t nc = st->pcap ? st->pcap * 2 : 4;
+        size_t max = (size_t)-1 / sizeof(page);
         page *t;
-        if (nc > (size_t)-1 / sizeof *t || nc > 0xFFFFFFFEu)
+        if (max > 0x0FFFFFFFu) /* page numbers are 32-bit in the map */
+            max = 0x0FFFFFFFu;
+        if (nc > max)
             return CP_E_LIMIT;
         t = cp_mem__realloc(&st->ctx->alloc, st->pages, nc * sizeof *t);
         if (t == NULL)
@@ -582,7 +585,8 @@ static void page_remove(settings *st, const cp_node *item)
     for (i = 0; i < pg->n && pg->it[i] != item; i++)
         ;
     if (i < pg->n) {
-        memmove(&pg->it[i], &pg->it[i + 1], (pg->n - i - 1) * sizeof pg->it[0]);
+        for (; i + 1 < pg->n; i++)
+            pg->it[i] = pg->it[i + 1];
         pg->n--;
     }
     mark_dirty(st, pe->page);
@@ -963,7 +967,7 @@ static cp_status enter(void *user, cp_csp_session *s, const char *path,
             e = cp_doc__set_attr_static(st->pend, f->node, CP_ATTR_TYPE,
                                         st->type);
         f->mode = MODE_PENDING;
-    } else if (pf->mode == MODE_PENDING && cp_node__parent(pf->node)->kind == CP_NODE_DOC &&
+    } else if (pf->mode == MODE_PENDING && cp_node__at_top(pf->node) &&
                cp_node__child(pf->node) == NULL && item_by_key(st, type) != NULL) {
         f->node = item_by_key(st, type); /* Windows Mobile addressing */
         f->mode = MODE_ADDRESS;
@@ -1005,7 +1009,7 @@ static cp_status leave(void *user, cp_csp_session *s, const char *path,
     (void)type;
     if (f == NULL || st->nfr == 0)
         return CP_OK; /* a rollback replay enters with fresh cookies */
-    if (f->mode == MODE_PENDING && cp_node__parent(f->node)->kind == CP_NODE_DOC) {
+    if (f->mode == MODE_PENDING && cp_node__at_top(f->node)) {
         if (cp_node__child(f->node) != NULL)
             e = commit_item(st, s, f->node);
         cp_doc__unlink(f->node);
@@ -1151,7 +1155,7 @@ static cp_node *stored_of(settings *st, const frame *f)
 {
     if (f->mode != MODE_PENDING)
         return f->node;
-    if (cp_node__parent(f->node)->kind != CP_NODE_DOC ||
+    if (!cp_node__at_top(f->node) ||
         st->key == NULL)
         return NULL;
     return item_like(st, f->node);
@@ -1224,7 +1228,7 @@ static cp_status char_query(void *user, cp_csp_session *s, const char *path,
     }
     leaf++;
     if (f != NULL && f->mode == MODE_PENDING &&
-        cp_node__parent(f->node)->kind == CP_NODE_DOC && cp_node__child(f->node) == NULL &&
+        cp_node__at_top(f->node) && cp_node__child(f->node) == NULL &&
         (item = item_by_key(st, leaf)) != NULL)
         /* Windows Mobile addressing: the item, named as it was addressed */
         return emit_as(s, item, leaf, 0, recursive);
@@ -1262,7 +1266,7 @@ static cp_status nochar(void *user, cp_csp_session *s, const char *path,
         return found ? CP_OK : CP_E_NOT_FOUND;
     }
     if (f != NULL && f->mode == MODE_PENDING &&
-        cp_node__parent(f->node)->kind == CP_NODE_DOC && cp_node__child(f->node) == NULL &&
+        cp_node__at_top(f->node) && cp_node__child(f->node) == NULL &&
         (c = item_by_key(st, type)) != NULL) {
         item_unlink(st, c); /* Windows Mobile addressing: the item */
         st->dirty = 1;
