@@ -174,6 +174,9 @@ typedef struct bench_store {
         size_t len;
     } b[BENCH_STORE_BLOBS];
     int n;
+    /* b's indexes + 1 by name hash (open addressing; 0: free), so that a
+       host store of many blobs costs what a file system's lookup does */
+    unsigned short ix[2 * BENCH_STORE_BLOBS];
 } bench_store;
 
 void bench_store_init(bench_store *st);

@@ -420,16 +420,36 @@ int bench_store_copy(bench_store *dst, const bench_store *src)
         memcpy(d->data, s->data, s->len);
         dst->n = i + 1;
     }
+    memcpy(dst->ix, src->ix, sizeof dst->ix);
     return 0;
+}
+
+static size_t store_hash(const char *name)
+{
+    unsigned long h = 5381;
+    for (; *name; name++)
+        h = (h * 33u + (unsigned char)*name) & 0xFFFFFFFFul;
+    return (size_t)(h % (2 * BENCH_STORE_BLOBS));
 }
 
 static struct bench_blob *store_find(bench_store *st, const char *name)
 {
-    int i;
-    for (i = 0; i < st->n; i++)
-        if (strcmp(st->b[i].name, name) == 0)
-            return &st->b[i];
+    size_t i = store_hash(name);
+    while (st->ix[i] != 0) {
+        struct bench_blob *b = &st->b[st->ix[i] - 1];
+        if (strcmp(b->name, name) == 0)
+            return b;
+        i = (i + 1) % (2 * BENCH_STORE_BLOBS);
+    }
     return NULL;
+}
+
+static void store_index(bench_store *st, int k)
+{
+    size_t i = store_hash(st->b[k].name);
+    while (st->ix[i] != 0)
+        i = (i + 1) % (2 * BENCH_STORE_BLOBS);
+    st->ix[i] = (unsigned short)(k + 1);
 }
 
 static cp_status store_load(void *user, const char *name, uint8_t *buf,
@@ -461,6 +481,7 @@ static cp_status store_save(void *user, const char *name, const uint8_t *data,
         b = &st->b[st->n++];
         memset(b, 0, sizeof *b);
         strcpy(b->name, name);
+        store_index(st, st->n - 1);
     }
     copy = malloc(len ? len : 1);
     if (copy == NULL)
