@@ -165,8 +165,8 @@ static int same_item(const settings *st, const cp_node *a, const cp_node *b)
  * the stored document when it is loaded and whenever an identity may have
  * changed in place; a candidate is always confirmed against the node.
  */
-static char tomb_mark;
-#define TOMB ((cp_node *)(void *)&tomb_mark)
+static const char tomb_mark = 0; /* only its address is used */
+#define TOMB ((cp_node *)(uintptr_t)&tomb_mark)
 
 static uint32_t fnv(uint32_t h, const char *s)
 {
