@@ -229,18 +229,31 @@ static void ix_put(ient *tab, size_t cap, uint32_t h, cp_node *n)
     tab[i].n = n;
 }
 
+/*
+ * The slot count of a fresh open-addressing table for live entries of
+ * esize bytes: a power of 2, at least 4 slots per entry (so at most half
+ * full until it grows again); 0 when its size would overflow.
+ */
+static size_t tab_cap(size_t live, size_t esize)
+{
+    size_t cap = 16;
+    while (cap < (live + 1) * 4) {
+        if (cap > (size_t)-1 / 4 / esize)
+            return 0;
+        cap *= 2;
+    }
+    return cap;
+}
+
 /* Room for one more entry: rehash into a table of twice the live entries. */
 static cp_status ix_room(settings *st)
 {
-    size_t cap = 16, i;
+    size_t cap, i;
     ient *t;
     if (st->ix != NULL && (st->ixused + 1) * 2 <= st->ixcap)
         return CP_OK;
-    while (cap < (st->ixlive + 1) * 4) {
-        if (cap > (size_t)-1 / 2 / sizeof *t)
-            return CP_E_NOMEM;
-        cap *= 2;
-    }
+    if ((cap = tab_cap(st->ixlive, sizeof *t)) == 0)
+        return CP_E_NOMEM;
     t = cp_mem__alloc(&st->ctx->alloc, cap * sizeof *t);
     if (t == NULL)
         return CP_E_NOMEM;
@@ -453,13 +466,10 @@ static void pm_insert(pent *tab, size_t cap, uint32_t ref, uint32_t pg)
 static cp_status pm_put(settings *st, uint32_t ref, uint32_t pg)
 {
     if (st->pmcap == 0 || (st->pmused + 1) * 2 > st->pmcap) {
-        size_t cap = 16, i;
+        size_t cap = tab_cap(st->pmlive, sizeof(pent)), i;
         pent *t;
-        while (cap < (st->pmlive + 1) * 4) {
-            if (cap > (size_t)-1 / 4 / sizeof *t)
-                return CP_E_NOMEM;
-            cap *= 2;
-        }
+        if (cap == 0)
+            return CP_E_NOMEM;
         t = cp_mem__alloc(&st->ctx->alloc, cap * sizeof *t);
         if (t == NULL)
             return CP_E_NOMEM;
