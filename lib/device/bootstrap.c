@@ -30,7 +30,7 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v)
     v->sec = CP_SEC_NONE;
 }
 
-static void set_reason(cp_verdict *v, cp_status st, const char *text)
+void cp_boot__refuse(cp_verdict *v, cp_status st, const char *text)
 {
     size_t n = strlen(text);
     if (n >= sizeof v->reason_text)
@@ -45,7 +45,7 @@ static void set_reason(cp_verdict *v, cp_status st, const char *text)
 static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
                         const char *text)
 {
-    set_reason(v, st, text);
+    cp_boot__refuse(v, st, text);
     cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
     return st;
 }
@@ -57,7 +57,7 @@ static cp_status refuse(cp_ctx *ctx, cp_verdict *v, cp_status st,
 static cp_status refuse_inner(cp_ctx *ctx, cp_verdict *v, cp_status st,
                               const char *text)
 {
-    set_reason(v, st, text);
+    cp_boot__refuse(v, st, text);
     if (ctx->err.code != st)
         cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
     return st;

@@ -20,5 +20,7 @@ uint32_t cp_boot__origin_roles(cp_ctx *ctx, const cp_push *push,
 cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
                           const cp_gateway *gw, cp_pin_prompt prompt,
                           void *user, cp_verdict *v, cp_doc **doc_out);
+/* Mark v refused for st, with text (cut to fit) as its reason. */
+void cp_boot__refuse(cp_verdict *v, cp_status st, const char *text);
 
 #endif

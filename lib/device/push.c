@@ -75,18 +75,6 @@ static void audit(cp_ctx *ctx, const cp_push_hooks *h, const cp_gateway *gw,
     h->audit(h->user, &a);
 }
 
-/* Record in the verdict why the pipeline refused a message itself. */
-static void verdict_refused(cp_verdict *v, cp_status st, const char *text)
-{
-    size_t n = strlen(text);
-    if (n >= sizeof v->reason_text)
-        n = sizeof v->reason_text - 1;
-    memcpy(v->reason_text, text, n);
-    v->reason_text[n] = '\0';
-    v->accepted = 0;
-    v->reason = st;
-}
-
 /* Everything after the PDU is parsed; the ctx is entered. */
 static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
                           const cp_gateway *gw, const cp_push_hooks *h,
@@ -101,7 +89,7 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
     if (st) {
         r->outcome = CP_OUTCOME_REFUSED;
         r->verdict.sec = push->sec;
-        verdict_refused(&r->verdict, st,
+        cp_boot__refuse(&r->verdict, st,
                         "cannot load the device's security state");
         *why = r->verdict.reason_text;
         return st;
@@ -109,7 +97,7 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
     if (cp_policy__value(ctx, CP_POLICY_WSP_PUSH) == 0) {
         r->outcome = CP_OUTCOME_REFUSED;
         r->verdict.sec = push->sec;
-        verdict_refused(&r->verdict, CP_E_REFUSED,
+        cp_boot__refuse(&r->verdict, CP_E_REFUSED,
                         "WSP push is switched off (policy 4113 = 0)");
         *why = r->verdict.reason_text;
         return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
@@ -124,7 +112,7 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
         (h->confirm == NULL || !h->confirm(h->user, &r->verdict))) {
         cp_doc_free(doc);
         r->outcome = CP_OUTCOME_REFUSED;
-        verdict_refused(&r->verdict, CP_E_REFUSED,
+        cp_boot__refuse(&r->verdict, CP_E_REFUSED,
                         "the user did not confirm the network-PIN message "
                         "(policy 4132)");
         *why = r->verdict.reason_text;
@@ -155,7 +143,7 @@ CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
         /* The ctx belongs to the call inside (maybe in another thread):
            its error detail is not touched. */
         result->outcome = CP_OUTCOME_REFUSED;
-        verdict_refused(&result->verdict, CP_E_BUSY,
+        cp_boot__refuse(&result->verdict, CP_E_BUSY,
                         "another configuration call is running on this "
                         "context");
         audit(ctx, &h, gw, NULL, result, CP_E_BUSY,
@@ -170,7 +158,7 @@ CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
                                                  : CP_OUTCOME_MALFORMED;
         snprintf(text, sizeof text, "malformed push: %s",
                  cp_ctx_error_message(ctx));
-        verdict_refused(&result->verdict, st, text);
+        cp_boot__refuse(&result->verdict, st, text);
         why = cp_ctx_error_message(ctx);
         audit(ctx, &h, gw, NULL, result, st, why);
         cp_ctx__leave(ctx);
@@ -207,7 +195,7 @@ CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
                               : CP_OUTCOME_REFUSED;
         snprintf(text, sizeof text, "SMS segment not taken: %s",
                  cp_ctx_error_message(ctx));
-        verdict_refused(&result->verdict, st, text);
+        cp_boot__refuse(&result->verdict, st, text);
         return st;
     }
     if (pdu == NULL) {
