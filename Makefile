@@ -303,7 +303,8 @@ noxml-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
 # trees are decoded with the same limit). The decoders, the writers and the
 # encoder are iterative. Needs GCC >= 10.
 STACK_LIMIT ?= 1024
-STACK_RECURSIVE = pre_node apply_char annotate replay_tree same_tree emit_as
+STACK_RECURSIVE = pre_node apply_char annotate replay_tree same_tree emit_as \
+                  tree_walk cp_meta__tree_allowed
 STACK_DIR  = $(BUILD)/stack
 STACK_OBJS = $(LIB_SRCS:%.c=$(STACK_DIR)/%.o)
 

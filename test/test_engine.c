@@ -1054,6 +1054,9 @@ static void test_call_sequence(void **state)
         "HOST char_enter HOST/new",
         "HOST parm HOST/new a",
         "HOST char_leave HOST/new",
+        /* the engine reads what a delete would remove: every setting in
+           it must be writable by the caller */
+        "HOST characteristic_query HOST/old r1",
         "HOST nocharacteristic HOST/old",
         "HOST char_leave HOST",
         "HOST commit"};

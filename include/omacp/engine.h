@@ -44,7 +44,28 @@ extern "C" {
  * with cp_free): the input echoed, each parm-query answered in place by a
  * parm with its value (or a noparm when missing), each characteristic-query
  * by the characteristics it found (or a nocharacteristic), and on failure
- * the failing element renamed to its *-error form with a desc. *out is also
+ * the failing element renamed to its *-error form with a desc. A
+ * characteristic-query answer holds only what the caller may read: a parm
+ * it may not read comes back as a parm-query-error (name and desc, never
+ * the value), a characteristic as a characteristic-query-error, and the
+ * call still succeeds.
+ *
+ * Every element is first resolved to its canonical setting path; the
+ * metabase, the CSP and the output use that one path. A name a built-in
+ * CSP would read as another setting is refused on its element with
+ * CP_E_BAD_DOC, never mapped: a SecurityPolicy id not written as plain
+ * decimal ("04141", "+4141", " 4141"), a PROV type or parm name of the
+ * settings CSPs in other capitals ("authsecret"; PROV names are
+ * case-sensitive, names PROV does not define are kept as written). An item
+ * addressed by its identity (Windows Mobile addressing, "NAPDEF/N1/NAME")
+ * must be allowed under that path and under the item's own ("NAPDEF/NAME").
+ * Deleting a characteristic (nocharacteristic) or replacing a stored child
+ * characteristic of a settings item needs write access to every stored
+ * setting in it: the engine reads it first through the CSP's
+ * characteristic_query (or, for a CSP without one, checks every metabase
+ * entry below it), and one protected setting fails the element and the
+ * document. These rules hold for every role; only CP_ROLE_EXEMPT (the UI)
+ * is exempt from access checks. *out is also
  * set on most failures (NULL only when the input could not be parsed or
  * memory ran out).
  *
@@ -80,9 +101,23 @@ CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
 /* ---- the metabase ------------------------------------------------------------
  * Access control per setting, keyed by setting path: the characteristic
  * types from the top down and the parm name, joined by '/', e.g.
- * "SecurityPolicy/4097" or "NAPDEF/INTERNET". A lookup takes the nearest
- * ancestor entry (exact path, then each shorter prefix), then the CSP's
- * default, then MANAGER read/write.
+ * "SecurityPolicy/4097" or "NAPDEF/INTERNET". Paths are compared without
+ * regard to ASCII case. A lookup takes the most specific entry that covers
+ * the path (exact path, then each shorter prefix), among the entries set
+ * with cp_meta_set and the built-in defaults together (an entry set with
+ * cp_meta_set wins a tie), then MANAGER read/write.
+ *
+ * Built-in defaults (cp_csp_register_builtins): the default roles of each
+ * built-in CSP, and the passwords and keys of the PROV characteristics are
+ * write-only (rw-access 2) for every source but the UI:
+ * NAPDEF/NAPAUTHINFO/AUTHSECRET, NAPDEF/WLAN/WPA-PRES-KEY-ASC and -HEX,
+ * NAPDEF/WLAN/WEPKEY/DATA, NAPDEF/WLAN/EAP/PASSWORD,
+ * PXLOGICAL/PXAUTHINFO/PXAUTH-PW (also under PXPHYSICAL),
+ * PXLOGICAL/BASAUTH-PW, PXLOGICAL/PROXY-PW and AAUTHSECRET / AAUTHDATA of
+ * APPLICATION/APPAUTH and APPLICATION/RESOURCE. Such a default only takes
+ * READ away: who may write the secret is whoever may write the
+ * characteristic above it. An entry on the secret's own path (cp_meta_set)
+ * replaces it; an entry on an ancestor does not.
  */
 
 /** rw-access bits. */
@@ -181,7 +216,12 @@ typedef struct cp_csp_ops {
      */
     cp_status (*parm_query)(void *user, cp_csp_session *s, const char *path,
                             const char *name, void *cookie);
-    /** Delete the characteristic path/type. CP_E_NOT_FOUND if absent. */
+    /**
+     * Delete the characteristic path/type. CP_E_NOT_FOUND if absent.
+     * Before it, the engine reads the characteristic through
+     * characteristic_query (recursive) to check that the caller may write
+     * every setting in it.
+     */
     cp_status (*nocharacteristic)(void *user, cp_csp_session *s,
                                   const char *path, const char *type,
                                   void *cookie);

@@ -64,6 +64,20 @@ cp_csp_reg *cp_engine__find(cp_engine *e, const char *type)
     return NULL;
 }
 
+cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn)
+{
+    cp_engine *e;
+    cp_csp_reg *r;
+    cp_status st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    r = cp_engine__find(e, type);
+    if (r == NULL)
+        return CP_E_NOT_FOUND;
+    r->canon = fn;
+    return CP_OK;
+}
+
 /* The first released cp_csp_ops layout. */
 #define OPS_MIN_SIZE sizeof(cp_csp_ops)
 

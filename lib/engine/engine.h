@@ -13,6 +13,19 @@
 #define CP_TYPE_MAX 63
 #define CP_PATH_MAX 1024
 
+/*
+ * Canonical setting paths (built-in CSPs; see process.c "paths"). Given
+ * the characteristic path of an element (types from the top, joined by
+ * '/') and a parm name (NULL: the characteristic itself), say whether the
+ * setting is known under another path: CP_CANON_SAME, CP_CANON_MAPPED
+ * (the canonical path, name included, is in out; both are checked) or,
+ * for a request (request = 1), CP_CANON_ALIAS: a spelling the CSP would
+ * read as another setting; out holds the reason.
+ */
+enum { CP_CANON_ALIAS = -1, CP_CANON_SAME = 0, CP_CANON_MAPPED = 1 };
+typedef int (*cp_canon_fn)(void *user, const char *path, const char *name,
+                           int request, char *out, size_t cap);
+
 /* One registered CSP. */
 typedef struct cp_csp_reg {
     char type[CP_TYPE_MAX + 1];
@@ -21,6 +34,7 @@ typedef struct cp_csp_reg {
     int store_backed;            /* built-in: commits by staging blobs */
     void (*user_free)(cp_ctx *, void *user); /* built-ins own their user */
     void (*invalidate)(void *user); /* built-ins: drop caches */
+    cp_canon_fn canon;              /* built-ins: canonical paths, or NULL */
 } cp_csp_reg;
 
 /* Metabase entry in the hash table. */
@@ -28,6 +42,7 @@ typedef struct cp_meta_ent {
     char *path;  /* NULL: empty slot */
     cp_meta m;
     uint8_t tomb; /* removed */
+    uint8_t rw_only; /* built-in secret: narrows rw, roles from above */
 } cp_meta_ent;
 
 typedef struct cp_meta_tab {
@@ -55,10 +70,45 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
                               void (*user_free)(cp_ctx *, void *),
                               void (*invalidate)(void *));
 
+/* Give the built-in CSP of type its canonical-path hook. */
+cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn);
+
+/*
+ * May a caller with effective roles touch the setting at path (need =
+ * CP_RW_READ or CP_RW_WRITE)? CP_OK, CP_E_ACCESS_DENIED with the reason
+ * in why, or a lookup failure. CP_ROLE_EXEMPT always may.
+ */
+cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
+                           unsigned need, char *why, size_t cap);
+
+/*
+ * The same for every stored setting below the characteristic n, whose
+ * setting path is path[0..plen) (path has room for CP_PATH_MAX + 1
+ * octets; it is restored before returning): its parms and child
+ * characteristics, all levels. Used before a characteristic is deleted
+ * or replaced.
+ */
+cp_status cp_meta__tree_allowed(cp_ctx *ctx, uint32_t roles, char *path,
+                                size_t plen, const cp_node *n, unsigned need,
+                                char *why, size_t cap);
+
+/*
+ * The same for every metabase entry (persisted or built-in) strictly
+ * below path: for deleting through a CSP that cannot be queried.
+ */
+cp_status cp_meta__below_allowed(cp_ctx *ctx, uint32_t roles,
+                                 const char *path, unsigned need, char *why,
+                                 size_t cap);
+
 /* Metabase lookups (nearest ancestor, then defaults, then MANAGER rw). */
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact);
-/* A built-in default entry (not persisted). */
+/*
+ * A built-in default entry (not persisted). rw with CP_META__RW_ONLY: the
+ * entry only narrows rw (e.g. a write-only secret); the roles and the
+ * rest come from the entry in force above it (roles is ignored).
+ */
+#define CP_META__RW_ONLY 0x100u
 cp_status cp_meta__set_default(cp_ctx *ctx, const char *path,
                                uint32_t roles, unsigned rw);
 /* Set / remove a persisted entry (staged when a transaction is open). */

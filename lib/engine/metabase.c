@@ -2,11 +2,19 @@
  * metabase.c - access control per setting path: a hash table of entries,
  * persisted as the "metabase" blob, with built-in defaults beside it.
  *
+ * Paths are compared without regard to ASCII case, so every spelling of a
+ * setting finds the same entry (a rule must not hold for one spelling
+ * only). A lookup takes the most specific entry that covers the path, the
+ * persisted and the built-in tables together (the persisted one on a tie),
+ * so a host entry on "NAPDEF" does not unprotect the default entry of
+ * "NAPDEF/NAPAUTHINFO/AUTHSECRET".
+ *
  * Blob: "CPMB", u8 version 1, u32 count, then per entry: u16 path length,
  * path, u32 access roles, u8 rw, u8 datatype, u8 bounds flags (1 min,
  * 2 max), u64 min, u64 max (two's complement), u32 max length; then a
  * CRC-32 of all before it. Big-endian throughout.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -25,15 +33,31 @@ CP_EXPORT void cp_meta_init(cp_meta *m)
     m->datatype = CP_DT_UNKNOWN;
 }
 
+static uint8_t fold(uint8_t c)
+{
+    return (uint8_t)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+/* FNV-1a of the path folded to lower case. */
 static uint32_t hash_path(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
+    uint32_t h = 2166136261u;
     size_t i;
     for (i = 0; i < n; i++) {
-        h ^= (uint8_t)s[i];
+        h ^= fold((uint8_t)s[i]);
         h *= 16777619u;
     }
     return h;
+}
+
+/* 1 when the NUL-terminated a equals b[0..n) without regard to ASCII case. */
+static int same_path(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (a[i] == '\0' || fold((uint8_t)a[i]) != fold((uint8_t)b[i]))
+            return 0;
+    return a[n] == '\0';
 }
 
 void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
@@ -45,21 +69,27 @@ void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Slot holding path[0..n), or NULL. */
-static cp_meta_ent *tab_find(const cp_meta_tab *t, const char *path, size_t n)
+/* Slot holding path[0..n), whose hash_path is h, or NULL. */
+static cp_meta_ent *tab_find_h(const cp_meta_tab *t, const char *path,
+                               size_t n, uint32_t h)
 {
     size_t i, mask;
     if (t->cap == 0)
         return NULL;
     mask = t->cap - 1;
-    for (i = hash_path(path, n) & mask;; i = (i + 1) & mask) {
+    for (i = h & mask;; i = (i + 1) & mask) {
         cp_meta_ent *e = &t->slots[i];
         if (e->path == NULL && !e->tomb)
             return NULL;
-        if (e->path != NULL && strlen(e->path) == n &&
-            memcmp(e->path, path, n) == 0)
+        if (e->path != NULL && same_path(e->path, path, n))
             return e;
     }
+}
+
+/* Slot holding path[0..n), or NULL. */
+static cp_meta_ent *tab_find(const cp_meta_tab *t, const char *path, size_t n)
+{
+    return t->cap ? tab_find_h(t, path, n, hash_path(path, n)) : NULL;
 }
 
 static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
@@ -116,6 +146,7 @@ static cp_status tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     if (!e->tomb)
         t->used++;
     e->tomb = 0;
+    e->rw_only = 0;
     e->m = *m;
     t->live++;
     return CP_OK;
@@ -277,17 +308,61 @@ static cp_status load_meta(cp_ctx *ctx, cp_engine **out)
 
 /* ---- lookups -------------------------------------------------------------------- */
 
-/* Nearest-ancestor match of path in t: exact, then each '/'-prefix. */
-static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
-                                  int *exact)
+/*
+ * The '/'-prefixes of a path with their hashes, computed in one pass: a
+ * lookup probes the path and each ancestor in two tables.
+ */
+#define PFX_MAX 32
+typedef struct pfxs {
+    size_t n[PFX_MAX + 1];
+    uint32_t h[PFX_MAX + 1];
+    size_t count; /* n[0] < n[1] < ...; the last is the whole path (a
+                     deeper path: the levels past PFX_MAX are hashed when
+                     probed) */
+} pfxs;
+
+static void prefixes(const char *path, size_t len, pfxs *p)
 {
-    size_t n = strlen(path);
-    *exact = 1;
+    uint32_t h = 2166136261u;
+    size_t i;
+    p->count = 0;
+    for (i = 0; i < len; i++) {
+        if (path[i] == '/' && p->count < PFX_MAX) {
+            p->n[p->count] = i;
+            p->h[p->count++] = h;
+        }
+        h ^= fold((uint8_t)path[i]);
+        h *= 16777619u;
+    }
+    p->n[p->count] = len;
+    p->h[p->count++] = h;
+}
+
+/*
+ * Nearest-ancestor match of path[0..n) in t (exact, then each
+ * '/'-prefix), none shorter than min octets; *len receives the length
+ * matched. Hashes come from p where it recorded them.
+ */
+static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
+                                  const pfxs *p, size_t n, size_t min,
+                                  size_t *len)
+{
+    size_t k = p->count;
+    if (t->live == 0)
+        return NULL;
     for (;;) {
-        const cp_meta_ent *e = tab_find(t, path, n);
-        if (e != NULL)
+        const cp_meta_ent *e;
+        uint32_t h;
+        if (n < min)
+            return NULL;
+        while (k > 0 && p->n[k - 1] > n)
+            k--;
+        h = k > 0 && p->n[k - 1] == n ? p->h[k - 1] : hash_path(path, n);
+        e = tab_find_h(t, path, n, h);
+        if (e != NULL) {
+            *len = n;
             return e;
-        *exact = 0;
+        }
         while (n > 0 && path[n - 1] != '/')
             n--;
         if (n == 0)
@@ -296,29 +371,152 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
     }
 }
 
+/*
+ * The entry in force for path[0..n): the most specific of both tables. A
+ * built-in "secret" default only narrows rw; its roles and the rest come
+ * from the entry in force above it. *plen: length of the persisted match
+ * that won (0: a default or nothing).
+ */
+static void lookup_n(const cp_engine *e, const char *path, const pfxs *p,
+                     size_t n, cp_meta *m, size_t *plen)
+{
+    unsigned rw = CP_RW_READ | CP_RW_WRITE;
+    *plen = 0;
+    for (;;) {
+        size_t pl = 0, dl = 0;
+        const cp_meta_ent *ent = nearest(&e->meta, path, p, n, 0, &pl);
+        const cp_meta_ent *def =
+            nearest(&e->defaults, path, p, n, ent != NULL ? pl + 1 : 0, &dl);
+        if (def != NULL && def->rw_only) {
+            rw &= def->m.rw; /* and the rest from the entry above it */
+            while (dl > 0 && path[dl - 1] != '/')
+                dl--;
+            if (dl == 0) {
+                cp_meta_init(m);
+                break;
+            }
+            n = dl - 1;
+            continue;
+        }
+        if (def != NULL) {
+            *m = def->m;
+        } else if (ent != NULL) {
+            *m = ent->m;
+            if (rw == (CP_RW_READ | CP_RW_WRITE))
+                *plen = pl;
+        } else {
+            cp_meta_init(m);
+        }
+        break;
+    }
+    m->rw &= rw;
+}
+
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact)
 {
     cp_engine *e;
-    const cp_meta_ent *ent;
-    int ex = 0;
+    size_t n = strlen(path), plen = 0;
+    pfxs p;
     cp_status st = load_meta(ctx, &e);
     if (st)
         return st;
-    ent = nearest(&e->meta, path, &ex);
-    if (ent == NULL) {
-        ent = nearest(&e->defaults, path, &ex);
-        ex = 0;
-    }
-    if (ent != NULL) {
-        *m = ent->m;
-    } else {
-        cp_meta_init(m);
-        ex = 0;
-    }
+    prefixes(path, n, &p);
+    lookup_n(e, path, &p, n, m, &plen);
     if (exact)
-        *exact = ex;
+        *exact = plen == n;
     return CP_OK;
+}
+
+
+cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
+                           unsigned need, char *why, size_t cap)
+{
+    cp_meta m;
+    cp_status st;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    st = cp_meta__lookup(ctx, path, &m, NULL);
+    if (st)
+        return st;
+    if ((m.rw & need) != need) {
+        snprintf(why, cap, "%s is not %s", path,
+                 need & CP_RW_WRITE ? "writable" : "readable");
+        return CP_E_ACCESS_DENIED;
+    }
+    if ((roles & m.access_roles) == 0) {
+        snprintf(why, cap, "access denied to %s: roles 0x%lx, needs one of 0x%lx",
+                 path, (unsigned long)roles, (unsigned long)m.access_roles);
+        return CP_E_ACCESS_DENIED;
+    }
+    return CP_OK;
+}
+
+cp_status cp_meta__tree_allowed(cp_ctx *ctx, uint32_t roles, char *path,
+                                size_t plen, const cp_node *n, unsigned need,
+                                char *why, size_t cap)
+{
+    const cp_node *c;
+    cp_status st = CP_OK;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c)) {
+        size_t kl;
+        if (c->kind != CP_NODE_PARM && c->kind != CP_NODE_CHARACTERISTIC)
+            continue;
+        kl = strlen(c->key);
+        if (plen + 1 + kl > CP_PATH_MAX) {
+            snprintf(why, cap, "setting path longer than %d octets",
+                     CP_PATH_MAX);
+            st = CP_E_LIMIT;
+            break;
+        }
+        path[plen] = '/';
+        memcpy(path + plen + 1, c->key, kl + 1);
+        st = cp_meta__allowed(ctx, roles, path, need, why, cap);
+        if (!st && c->kind == CP_NODE_CHARACTERISTIC)
+            st = cp_meta__tree_allowed(ctx, roles, path, plen + 1 + kl, c,
+                                       need, why, cap);
+        path[plen] = '\0';
+    }
+    return st;
+}
+
+/* Is every entry of t strictly below path allowed (need) to roles? */
+static cp_status below(cp_ctx *ctx, const cp_meta_tab *t, uint32_t roles,
+                       const char *path, size_t n, unsigned need, char *why,
+                       size_t cap)
+{
+    size_t i;
+    cp_status st = CP_OK;
+    for (i = 0; i < t->cap && !st; i++) {
+        const char *p = t->slots[i].path;
+        size_t k;
+        if (p == NULL || strlen(p) <= n + 1 || p[n] != '/')
+            continue;
+        for (k = 0; k < n && fold((uint8_t)p[k]) == fold((uint8_t)path[k]); k++)
+            ;
+        if (k == n) /* the entry in force there, not just this one */
+            st = cp_meta__allowed(ctx, roles, p, need, why, cap);
+    }
+    return st;
+}
+
+cp_status cp_meta__below_allowed(cp_ctx *ctx, uint32_t roles,
+                                 const char *path, unsigned need, char *why,
+                                 size_t cap)
+{
+    cp_engine *e;
+    size_t n = strlen(path);
+    cp_status st;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    st = load_meta(ctx, &e);
+    if (!st)
+        st = below(ctx, &e->meta, roles, path, n, need, why, cap);
+    if (!st)
+        st = below(ctx, &e->defaults, roles, path, n, need, why, cap);
+    return st;
 }
 
 cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
@@ -326,13 +524,18 @@ cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
 {
     cp_engine *e;
     cp_meta m;
+    cp_meta_ent *ent;
     cp_status st = cp_engine__get(ctx, &e);
     if (st)
         return st;
     cp_meta_init(&m);
     m.access_roles = roles;
-    m.rw = rw;
-    return tab_put(ctx, &e->defaults, path, &m);
+    m.rw = rw & (CP_RW_READ | CP_RW_WRITE);
+    st = tab_put(ctx, &e->defaults, path, &m);
+    ent = st ? NULL : tab_find(&e->defaults, path, strlen(path));
+    if (ent != NULL)
+        ent->rw_only = (rw & CP_META__RW_ONLY) != 0;
+    return st;
 }
 
 static int meta_valid(const cp_meta *m)

@@ -51,6 +51,9 @@ typedef struct walker {
     /* Path-sized scratch, kept here (heap) so that no frame needs 1 KB of
        stack: authorize's copy of the setting path. */
     char spath[CP_PATH_MAX + 1];
+    char cpath[CP_PATH_MAX + 1]; /* a canonical path (canonical()) */
+    char tpath[CP_PATH_MAX + 1]; /* tree_walk's path */
+    cp_csp_reg *reg;        /* the CSP of the current top-level element */
     struct undo_scratch *u; /* made at the first rollback step */
 } walker;
 
@@ -169,39 +172,146 @@ static cp_status check_value(walker *w, cp_node *n, const cp_meta *m,
     return CP_OK;
 }
 
-/* May the caller read (need = CP_RW_READ) or write the setting path/leaf? */
+/*
+ * May the caller touch the setting spath (need)? The entry in force is
+ * left in *m (for the value rules). Failures are recorded on element n.
+ */
+static cp_status allowed(walker *w, cp_node *n, const char *spath,
+                         unsigned need, cp_meta *m)
+{
+    cp_status st = cp_meta__lookup(w->ctx, spath, m, NULL);
+    if (st)
+        return fail(w, n, st, "metabase lookup failed");
+    if (w->s.roles & CP_ROLE_EXEMPT) /* no role or rw check, values still */
+        return CP_OK;
+    if ((m->rw & need) != need)
+        return fail(w, n, CP_E_ACCESS_DENIED, "%s is not %s", spath,
+                    need & CP_RW_WRITE ? "writable" : "readable");
+    if ((w->s.roles & m->access_roles) == 0)
+        return fail(w, n, CP_E_ACCESS_DENIED,
+                    "access denied to %s: roles 0x%lx, needs one of 0x%lx",
+                    spath, (unsigned long)w->s.roles,
+                    (unsigned long)m->access_roles);
+    return CP_OK;
+}
+
+/*
+ * The canonical path of a setting: path is a characteristic path, name a
+ * parm of it or NULL. CP_CANON_MAPPED leaves the canonical path in
+ * w->cpath. A CSP without the hook keeps every path as it is.
+ */
+static int canonical(walker *w, const char *path, const char *name,
+                     int request)
+{
+    if (w->reg == NULL || w->reg->canon == NULL)
+        return CP_CANON_SAME;
+    return w->reg->canon(w->reg->user, path, name, request, w->cpath,
+                         sizeof w->cpath);
+}
+
+/*
+ * May the caller read (need = CP_RW_READ) or write the setting path/leaf
+ * (a parm when is_parm, else a characteristic)? The element is first
+ * resolved to its canonical setting: a name the CSP would read as another
+ * setting is refused, and a setting reached under another path (Windows
+ * Mobile addressing) must be allowed under both.
+ */
 static cp_status authorize(walker *w, cp_node *n, const char *leaf,
-                           unsigned need, int check_val)
+                           int is_parm, unsigned need, int check_val)
 {
     char *spath = w->spath;
     size_t base = w->plen;
     cp_meta m;
-    cp_status st;
-    if (leaf != NULL) {
-        st = path_push(w, n, leaf);
-        if (st)
-            return st;
-    }
+    cp_status st = path_push(w, n, leaf);
+    int c;
+    if (st)
+        return st;
     memcpy(spath, w->path, w->plen + 1);
     path_pop(w, base);
+    c = is_parm ? canonical(w, w->path, leaf, 1)
+                : canonical(w, spath, NULL, 1);
+    if (c == CP_CANON_ALIAS)
+        return fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
     if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
-    st = cp_meta__lookup(w->ctx, spath, &m, NULL);
-    if (st)
-        return fail(w, n, st, "metabase lookup failed");
-    if (w->s.roles & CP_ROLE_EXEMPT) /* no role or rw check, values still */
-        return check_value(w, n, &m, spath);
-    if ((m.rw & need) != need)
-        return fail(w, n, CP_E_ACCESS_DENIED, "%s is not %s", spath,
-                    need & CP_RW_WRITE ? "writable" : "readable");
-    if ((w->s.roles & m.access_roles) == 0)
-        return fail(w, n, CP_E_ACCESS_DENIED,
-                    "access denied to %s: roles 0x%lx, needs one of 0x%lx",
-                    spath, (unsigned long)w->s.roles,
-                    (unsigned long)m.access_roles);
-    if (check_val)
-        return check_value(w, n, &m, spath);
-    return CP_OK;
+    st = allowed(w, n, spath, need, &m);
+    if (!st && c == CP_CANON_MAPPED) /* the value rules of the canonical one */
+        st = allowed(w, n, spath = w->cpath, need, &m);
+    return st || !check_val ? st : check_value(w, n, &m, spath);
+}
+
+/* ---- subtrees -------------------------------------------------------------------- */
+
+/*
+ * Check every setting of a tree a CSP described (a characteristic_query
+ * answer) below node t, whose setting path is w->tpath[0..plen). need =
+ * CP_RW_READ: what the caller may not read is cut out of the answer,
+ * visibly (a parm becomes a parm-query-error, a characteristic a
+ * characteristic-query-error, each with the reason). CP_RW_WRITE: the
+ * first setting the caller may not write fails element req.
+ */
+static cp_status tree_walk(walker *w, cp_node *req, cp_node *t, size_t plen,
+                           unsigned need)
+{
+    cp_node *c, *next;
+    cp_status st = CP_OK;
+    char why[200];
+    for (c = cp_node__child(t); c != NULL && !st; c = next) {
+        int is_parm = c->kind == CP_NODE_PARM, k;
+        size_t kl = strlen(c->key);
+        next = cp_node__next(c);
+        if (!is_parm && c->kind != CP_NODE_CHARACTERISTIC)
+            continue;
+        if (plen + 1 + kl > CP_PATH_MAX)
+            return fail(w, req, CP_E_LIMIT,
+                        "setting path longer than %d octets", CP_PATH_MAX);
+        w->tpath[plen] = '\0';
+        k = is_parm ? canonical(w, w->tpath, c->key, 0) : CP_CANON_SAME;
+        w->tpath[plen] = '/';
+        memcpy(w->tpath + plen + 1, c->key, kl + 1);
+        if (!is_parm)
+            k = canonical(w, w->tpath, NULL, 0);
+        st = cp_meta__allowed(w->ctx, w->s.roles, w->tpath, need, why,
+                              sizeof why);
+        if (!st && k == CP_CANON_MAPPED)
+            st = cp_meta__allowed(w->ctx, w->s.roles, w->cpath, need, why,
+                                  sizeof why);
+        if (st == CP_E_ACCESS_DENIED && need == CP_RW_READ) {
+            while (cp_node__child(c) != NULL)
+                cp_doc__unlink(cp_node__child(c));
+            cp_doc__retype(c, is_parm ? CP_NODE_PARM_QUERY_ERROR
+                                      : CP_NODE_CHARACTERISTIC_QUERY_ERROR);
+            st = cp_doc__set_attr(cp_node__doc(c), c, CP_ATTR_DESC, why,
+                                  strlen(why));
+            if (st)
+                return fail(w, req, st, "cannot build the answer");
+            continue;
+        }
+        if (st == CP_E_ACCESS_DENIED)
+            return fail(w, req, st, "%s, and it would be deleted or replaced",
+                        why);
+        if (st)
+            return fail(w, req, st, "metabase lookup failed");
+        if (!is_parm)
+            st = tree_walk(w, req, c, plen + 1 + kl, need);
+    }
+    return st;
+}
+
+/* tree_walk over each root of tree, all standing for the setting qpath. */
+static cp_status tree_check(walker *w, cp_node *req, cp_doc *tree,
+                            const char *qpath, unsigned need)
+{
+    size_t ql = strlen(qpath);
+    cp_node *r;
+    cp_status st = CP_OK;
+    if (w->s.roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    for (r = cp_node__child(tree->root); r != NULL && !st; r = cp_node__next(r)) {
+        memcpy(w->tpath, qpath, ql + 1);
+        st = tree_walk(w, req, r, ql, need);
+    }
+    return st;
 }
 
 /* Pre-pass over one element and its subtree (recursion bounded by max_depth). */
@@ -216,11 +326,12 @@ static cp_status pre_node(walker *w, cp_node *n)
         return fail(w, n, CP_E_LIMIT, "nesting deeper than %lu",
                     (unsigned long)w->ctx->limits.max_depth);
     }
+    if (cp_node__at_top(n))
+        w->reg = cp_engine__find(w->e, n->key);
     if (n->kind >= CP_NODE_CHARACTERISTIC_ERROR)
         st = fail(w, n, CP_E_BAD_DOC, "%s is an answer, not a request",
                   cp_node_kind_name((cp_node_kind)n->kind));
-    else if (cp_node__at_top(n) &&
-             cp_engine__find(w->e, n->key) == NULL)
+    else if (cp_node__at_top(n) && w->reg == NULL)
         st = fail(w, n, CP_E_NOT_FOUND,
                   "no configuration service provider for %s", n->key);
     if (st) {
@@ -230,22 +341,27 @@ static cp_status pre_node(walker *w, cp_node *n)
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
         st = path_push(w, n, type_of(w, n));
+        if (!st && !cp_node__at_top(n) &&
+            canonical(w, w->path, NULL, 1) == CP_CANON_ALIAS)
+            st = fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
         for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
             st = pre_node(w, c);
         path_pop(w, base);
         break;
     case CP_NODE_PARM:
-        st = authorize(w, n, n->key, wr, w->apply);
+        st = authorize(w, n, n->key, 1, wr, w->apply);
         break;
     case CP_NODE_NOPARM:
-        st = authorize(w, n, n->key, wr, 0);
+        st = authorize(w, n, n->key, 1, wr, 0);
         break;
     case CP_NODE_PARM_QUERY:
+        st = authorize(w, n, n->key, 1, CP_RW_READ, 0);
+        break;
     case CP_NODE_CHARACTERISTIC_QUERY:
-        st = authorize(w, n, type_of(w, n), CP_RW_READ, 0);
+        st = authorize(w, n, type_of(w, n), 0, CP_RW_READ, 0);
         break;
     case CP_NODE_NOCHARACTERISTIC:
-        st = authorize(w, n, type_of(w, n), wr, 0);
+        st = authorize(w, n, type_of(w, n), 0, wr, 0);
         break;
     default:
         break;
@@ -401,7 +517,7 @@ static cp_status do_parm(walker *w, use *u, cp_node *n, void *cookie)
     cp_status st;
     if (u->reg->ops.parm == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, n->key, CP_RW_WRITE, 1); /* the metabase may have changed */
+    st = authorize(w, n, n->key, 1, CP_RW_WRITE, 1); /* the metabase may have changed */
     if (!st)
         st = record_parm(w, u, n, cookie);
     if (st)
@@ -417,7 +533,7 @@ static cp_status do_noparm(walker *w, use *u, cp_node *n, void *cookie)
     cp_status st;
     if (u->reg->ops.noparm == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, n->key, CP_RW_WRITE, 0);
+    st = authorize(w, n, n->key, 1, CP_RW_WRITE, 0);
     if (!st)
         st = record_parm(w, u, n, cookie);
     if (st)
@@ -464,13 +580,19 @@ static cp_status do_char_query(walker *w, use *u, cp_node *n, void *cookie)
     st = path_push(w, n, type_of(w, n));
     if (!st)
         st = query_tree(w, u, w->path, recursive, cookie, &tree);
+    if (!st) /* only what the caller may read, the rest visibly left out */
+        st = tree_check(w, n, tree, w->path, CP_RW_READ);
     path_pop(w, base);
     if (st == CP_E_NOT_FOUND) {
         cp_doc__retype(n, CP_NODE_NOCHARACTERISTIC);
         return CP_OK;
     }
-    if (st)
-        return csp_failed(w, u, n, st, "characteristic-query");
+    if (st) {
+        cp_doc_free(tree);
+        return w->fail_st != CP_OK ? w->fail_st
+                                   : csp_failed(w, u, n, st,
+                                                "characteristic-query");
+    }
     if (cp_node__child(tree->root) == NULL) {
         cp_doc__retype(n, CP_NODE_NOCHARACTERISTIC);
     } else {
@@ -483,39 +605,87 @@ static cp_status do_char_query(walker *w, use *u, cp_node *n, void *cookie)
     return st ? fail(w, n, st, "cannot build the answer") : CP_OK;
 }
 
+/*
+ * Before a characteristic is deleted: the caller must be allowed to write
+ * every stored setting under it (read through the CSP's
+ * characteristic_query), or, for a CSP that cannot be queried, every
+ * metabase entry below it. *tree keeps what was read for external
+ * transactioning (NULL when nothing is stored there).
+ */
+static cp_status nochar_check(walker *w, use *u, cp_node *n, const char *type,
+                              void *cookie, cp_doc **tree)
+{
+    size_t base = w->plen;
+    char why[200];
+    cp_status st;
+    *tree = NULL;
+    if (u->reg->ops.characteristic_query == NULL) {
+        if (w->s.roles & CP_ROLE_EXEMPT)
+            return CP_OK;
+        st = path_push(w, n, type);
+        if (!st)
+            st = cp_meta__below_allowed(w->ctx, w->s.roles, w->path,
+                                        CP_RW_WRITE, why, sizeof why);
+        path_pop(w, base);
+        if (st == CP_E_ACCESS_DENIED)
+            return fail(w, n, st, "%s, and it would be deleted", why);
+        return st ? fail(w, n, st, "metabase lookup failed") : CP_OK;
+    }
+    if ((w->s.roles & CP_ROLE_EXEMPT) && !external(u))
+        return CP_OK;
+    st = path_push(w, n, type);
+    if (!st)
+        st = query_tree(w, u, w->path, 1, cookie, tree);
+    if (!st)
+        st = tree_check(w, n, *tree, w->path, CP_RW_WRITE);
+    path_pop(w, base);
+    if (st == CP_E_NOT_FOUND && w->fail_st == CP_OK)
+        return CP_OK; /* the CSP says so when it is asked to delete */
+    if (st) {
+        cp_doc_free(*tree);
+        *tree = NULL;
+        return w->fail_st != CP_OK ? w->fail_st
+                                   : csp_failed(w, u, n, st,
+                                                "query of the old tree");
+    }
+    return CP_OK;
+}
+
 static cp_status do_nochar(walker *w, use *u, cp_node *n, void *cookie)
 {
     size_t base = w->plen;
     const char *type = type_of(w, n);
+    cp_doc *tree = NULL;
     cp_status st;
     if (u->reg->ops.nocharacteristic == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, type, CP_RW_WRITE, 0);
+    st = authorize(w, n, type, 0, CP_RW_WRITE, 0);
     if (st)
         return st;
     if (external(u)) { /* keep the whole subtree to put it back */
-        cp_doc *tree = NULL;
-        jentry *j;
         if (u->reg->ops.characteristic_query == NULL)
             return fail(w, n, CP_E_CSP,
                         "%s keeps no undo and cannot be queried: refused",
                         u->reg->type);
         if (u->reg->ops.parm == NULL)
             return cannot_restore(w, u, n);
-        st = path_push(w, n, type);
-        if (!st)
-            st = query_tree(w, u, w->path, 1, cookie, &tree);
-        path_pop(w, base);
-        if (st == CP_E_NOT_FOUND)
-            return fail(w, n, st, "%s%s%s does not exist", w->path, w->plen ? "/" : "", type);
-        if (st)
-            return csp_failed(w, u, n, st, "query of the old tree");
+    }
+    st = nochar_check(w, u, n, type, cookie, &tree);
+    if (st)
+        return st;
+    if (external(u)) {
+        jentry *j;
+        if (tree == NULL)
+            return fail(w, n, CP_E_NOT_FOUND, "%s%s%s does not exist",
+                        w->path, w->plen ? "/" : "", type);
         j = journal_add(w, u, J_CHAR, NULL);
         if (j == NULL) {
             cp_doc_free(tree);
             return fail(w, n, CP_E_NOMEM, "out of memory");
         }
         j->tree = tree;
+    } else {
+        cp_doc_free(tree);
     }
     u->did_work = 1;
     st = path_push(w, n, type);
@@ -599,6 +769,7 @@ static cp_status apply_top(walker *w, cp_node *n)
     cp_csp_reg *reg = cp_engine__find(w->e, n->key);
     use *u = use_of(w, n, reg);
     cp_status st;
+    w->reg = reg;
     if (u == NULL)
         return w->fail_st;
     w->s.use = NULL;

@@ -139,6 +139,30 @@ static cp_status sp_char_query(void *user, cp_csp_session *s,
     return st ? st : cp_csp_emit_leave(s);
 }
 
+/*
+ * Policy ids have one spelling: decimal, no sign, spaces or leading zeros.
+ * "04141" reads as 4141 but would escape a metabase entry on
+ * "SecurityPolicy/4141", so it is refused instead of mapped.
+ */
+static int sp_canon(void *user, const char *path, const char *name,
+                    int request, char *out, size_t cap)
+{
+    const char *p;
+    (void)user;
+    (void)path;
+    if (!request || name == NULL)
+        return CP_CANON_SAME;
+    for (p = name; *p >= '0' && *p <= '9'; p++)
+        ;
+    if (*p == '\0' && p != name && (name[0] != '0' || name[1] == '\0'))
+        return CP_CANON_SAME;
+    snprintf(out, cap,
+             "policy id \"%.40s\" is not canonical: write it in decimal "
+             "without sign, spaces or leading zeros",
+             name);
+    return CP_CANON_ALIAS;
+}
+
 /* ---- BOOTSTRAP -------------------------------------------------------------------- */
 
 typedef struct boot {
@@ -557,11 +581,34 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
         {"APPLICATION", CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS},
         {"ACCESS", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH},
     };
+    /*
+     * Passwords and keys of the PROV characteristics: write-only by
+     * default (CP_ROLE_EXEMPT, the device UI, still reads them). The entry
+     * only takes READ away; who may write them is whoever may write the
+     * characteristic above. A host changes it with cp_meta_set on the path.
+     */
+    static const char *const secrets[] = {
+        "NAPDEF/NAPAUTHINFO/AUTHSECRET",
+        "NAPDEF/WLAN/WPA-PRES-KEY-ASC",
+        "NAPDEF/WLAN/WPA-PRES-KEY-HEX",
+        "NAPDEF/WLAN/WEPKEY/DATA",
+        "NAPDEF/WLAN/EAP/PASSWORD",
+        "PXLOGICAL/PXAUTHINFO/PXAUTH-PW",
+        "PXLOGICAL/PXPHYSICAL/PXAUTHINFO/PXAUTH-PW",
+        "PXLOGICAL/BASAUTH-PW",
+        "PXLOGICAL/PROXY-PW",
+        "APPLICATION/APPAUTH/AAUTHSECRET",
+        "APPLICATION/APPAUTH/AAUTHDATA",
+        "APPLICATION/RESOURCE/AAUTHSECRET",
+        "APPLICATION/RESOURCE/AAUTHDATA",
+    };
     cp_status st;
     size_t i;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
     st = reg(ctx, "SecurityPolicy", &sp_ops, sizeof(simple));
+    if (!st)
+        st = cp_engine__set_canon(ctx, "SecurityPolicy", sp_canon);
     if (!st)
         st = reg(ctx, "BOOTSTRAP", &boot_ops, sizeof(boot));
     if (!st)
@@ -570,5 +617,8 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
         st = cp_csp__pxlogical_register(ctx);
     for (i = 0; i < sizeof defaults / sizeof defaults[0] && !st; i++)
         st = cp_meta__set_default(ctx, defaults[i].path, defaults[i].roles, RW);
+    for (i = 0; i < sizeof secrets / sizeof secrets[0] && !st; i++)
+        st = cp_meta__set_default(ctx, secrets[i], 0,
+                                  CP_RW_WRITE | CP_META__RW_ONLY);
     return st;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../codec/prov.h"
 #include "../engine.h"
 #include "csp_int.h"
 
@@ -903,8 +904,40 @@ static cp_status nset_make(settings *st, const cp_node *src, nset *ns)
     return CP_OK;
 }
 
+/*
+ * A stored child characteristic c of an item that a document replaces or
+ * deletes: the caller must be allowed to write every setting in it, as if
+ * it were deleted by name.
+ */
+static cp_status may_replace(settings *st, cp_csp_session *s,
+                             const cp_node *c)
+{
+    size_t tl = strlen(st->type), kl = strlen(c->key);
+    uint32_t roles = cp_csp_roles(s);
+    char *path;
+    cp_status e;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    if (tl + 1 + kl > CP_PATH_MAX)
+        return CP_E_LIMIT;
+    path = cp_mem__alloc(&st->ctx->alloc, CP_PATH_MAX + 1);
+    if (path == NULL)
+        return CP_E_NOMEM;
+    memcpy(path, st->type, tl);
+    path[tl] = '/';
+    memcpy(path + tl + 1, c->key, kl + 1);
+    e = cp_meta__allowed(st->ctx, roles, path, CP_RW_WRITE, st->err,
+                         sizeof st->err);
+    if (!e)
+        e = cp_meta__tree_allowed(st->ctx, roles, path, tl + 1 + kl, c,
+                                  CP_RW_WRITE, st->err, sizeof st->err);
+    cp_mem__free(&st->ctx->alloc, path);
+    return e;
+}
+
 /* Apply the pending item src onto the stored item dst. */
-static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
+static cp_status merge(settings *st, cp_csp_session *ss, cp_node *dst,
+                       const cp_node *src)
 {
     cp_node *c, *next;
     const cp_node *s;
@@ -912,12 +945,17 @@ static cp_status merge(settings *st, cp_node *dst, const cp_node *src)
     cp_status e = nset_make(st, src, &ns);
     if (e)
         return e;
-    for (c = cp_node__child(dst); c != NULL; c = next) { /* drop what src replaces or deletes */
+    for (c = cp_node__child(dst); c != NULL && !e; c = cp_node__next(c))
+        if (c->kind == CP_NODE_CHARACTERISTIC && nset_has(&ns, src, c))
+            e = may_replace(st, ss, c);
+    for (c = cp_node__child(dst); c != NULL && !e; c = next) { /* drop what src replaces or deletes */
         next = cp_node__next(c);
         if (nset_has(&ns, src, c))
             cp_doc__unlink(c);
     }
     cp_mem__free(&st->ctx->alloc, ns.t);
+    if (e)
+        return e;
     for (s = cp_node__child(src); s != NULL && !e; s = cp_node__next(s))
         if (s->kind == CP_NODE_PARM || s->kind == CP_NODE_CHARACTERISTIC)
             e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
@@ -929,7 +967,6 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
     const char *k = st->key;
     cp_node *c;
     cp_status e;
-    (void)s;
     if (k != NULL && parm_value(p, k) == NULL) {
         snprintf(st->err, sizeof st->err, "%s without %s", st->type, k);
         return CP_E_BAD_DOC;
@@ -944,7 +981,7 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
     c = item_like(st, p);
     if (c != NULL) {
         touch(st, c);
-        return merge(st, c, p);
+        return merge(st, s, c, p);
     }
     e = cp_doc__clone_into(st->doc, st->doc->root, NULL, p, &c);
     if (!e)
@@ -1364,6 +1401,95 @@ static const char *errdesc(void *user, cp_csp_session *s)
     return st->err[0] ? st->err : NULL;
 }
 
+/*
+ * 1 when s[0..n) is a PROV name of attr (a characteristic type or a parm
+ * name) spelled in another case: the WBXML tokens and every known reader
+ * spell them in capitals, so "authsecret" would be another setting here
+ * and the same one to a case-insensitive reader.
+ */
+static int case_alias(cp_attr attr, const char *s, size_t n)
+{
+    char up[48];
+    uint8_t tok[2];
+    size_t i;
+    int lower = 0;
+    if (n == 0 || n >= sizeof up)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z') {
+            c = (char)(c - 'a' + 'A');
+            lower = 1;
+        }
+        up[i] = c;
+    }
+    up[n] = '\0';
+    return lower && cp_prov__find_start(attr, up, tok);
+}
+
+/*
+ * Canonical paths of the settings CSP (see cp_canon_fn). Names are
+ * case-sensitive; a known PROV name in other capitals is refused. An item
+ * addressed by its identity (Windows Mobile addressing:
+ * "NAPDEF/INTERNET/NAPAUTHINFO", NAPID = INTERNET) is the item's setting
+ * path without that segment ("NAPDEF/NAPAUTHINFO").
+ */
+static int set_canon(void *user, const char *path, const char *name,
+                     int request, char *out, size_t cap)
+{
+    settings *st = user;
+    const char *slash = strchr(path, '/'), *rest = NULL, *p;
+    size_t tl = slash ? (size_t)(slash - path) : strlen(path), sl;
+    int ident = 0;
+    if (slash != NULL && st->key != NULL && !st->is_client) {
+        rest = strchr(slash + 1, '/');
+        sl = rest ? (size_t)(rest - slash - 1) : strlen(slash + 1);
+        if (sl < cap) {
+            memcpy(out, slash + 1, sl);
+            out[sl] = '\0';
+            ident = load(st) == CP_OK && item_by_key(st, out) != NULL;
+        }
+    }
+    if (request) {
+        /* each type below the top (an identity is a value, not a type) */
+        for (p = ident ? rest : slash; p != NULL;) {
+            const char *q = strchr(p + 1, '/');
+            size_t n = q ? (size_t)(q - p - 1) : strlen(p + 1);
+            if (case_alias(CP_ATTR_TYPE, p + 1, n)) {
+                snprintf(out, cap,
+                         "characteristic type %.*s is not the canonical "
+                         "spelling: PROV names are case-sensitive",
+                         (int)(n > 60 ? 60 : n), p + 1);
+                return CP_CANON_ALIAS;
+            }
+            p = q;
+        }
+        if (name != NULL && case_alias(CP_ATTR_NAME, name, strlen(name))) {
+            snprintf(out, cap,
+                     "parm %.60s is not the canonical spelling: PROV names "
+                     "are case-sensitive",
+                     name);
+            return CP_CANON_ALIAS;
+        }
+    }
+    if (!ident)
+        return CP_CANON_SAME;
+    {
+        size_t rl = rest ? strlen(rest) : 0, nl = name ? strlen(name) + 1 : 0;
+        if (tl + rl + nl >= cap)
+            return CP_CANON_SAME; /* the literal path is checked anyway */
+        memcpy(out, path, tl);
+        memcpy(out + tl, rest ? rest : "", rl);
+        if (name != NULL) {
+            out[tl + rl] = '/';
+            memcpy(out + tl + rl + 1, name, nl);
+        } else {
+            out[tl + rl] = '\0';
+        }
+    }
+    return CP_CANON_MAPPED;
+}
+
 static int blob_name_ok(const char *t)
 {
     for (; *t; t++)
@@ -1405,6 +1531,9 @@ cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
         cp_mem__free(&ctx->alloc, st);
         return e;
     }
+    e = cp_engine__set_canon(ctx, type, set_canon);
+    if (e)
+        return e;
     if (out)
         *out = st;
     return CP_OK;

@@ -1,0 +1,695 @@
+/*
+ * test_attack_engine.c - the engine's access rules tried as an attacker
+ * would: every path to a setting must meet the rule of that setting.
+ *
+ *  A. subtree read: a characteristic-query returns only what the caller
+ *     may read (write-only secrets and unreadable settings are left out,
+ *     visibly), however the characteristic is addressed;
+ *  B. subtree delete / replace: deleting or replacing a characteristic
+ *     needs write access to every stored setting in it;
+ *  C. another spelling of the same setting: policy ids with leading zeros
+ *     or signs, PROV names in other capitals, metabase paths in any case;
+ *  D. secrets are write-only by default (every source but the UI).
+ *
+ * Each class failed on the engine before issue 12's changes (the commit
+ * that adds this file says how); SECURITY.md lists them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support/memstore.h"
+#include "support/testutil.h"
+
+#define MGR CP_ROLE_MANAGER
+#define UA CP_ROLE_USER_AUTH
+#define UI (CP_ROLE_EXEMPT | CP_ROLE_USER_AUTH)
+/* a pushed message from the TPS through its trusted gateway, granted MANAGER */
+#define PUSHED (CP_ROLE_ANY_PUSH_SOURCE | CP_ROLE_KNOWN_PPG | \
+                CP_ROLE_TRUSTED_PPG | CP_ROLE_OPERATOR_TPS | CP_ROLE_MANAGER)
+
+#define DOC(x) "<wap-provisioningdoc>" x "</wap-provisioningdoc>"
+
+#ifdef CP_NO_XML
+#define NEED_XML() skip()
+#else
+#define NEED_XML() ((void)0)
+#endif
+
+/* The secrets of the stored items below, each a distinct string. */
+#define S_NAP "nap-secret-7731"
+#define S_APP "app-secret-5512"
+#define S_APPDATA "app-data-5513"
+#define S_PX "px-secret-9044"
+#define S_BAS "bas-secret-9045"
+
+static const char items[] = DOC(
+    "<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+    "<parm name=\"NAME\" value=\"one\"/><parm name=\"BEARER\" value=\"GSM-GPRS\"/>"
+    "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHTYPE\" value=\"PAP\"/>"
+    "<parm name=\"AUTHNAME\" value=\"user\"/>"
+    "<parm name=\"AUTHSECRET\" value=\"" S_NAP "\"/></characteristic>"
+    "</characteristic>"
+    "<characteristic type=\"APPLICATION\"><parm name=\"APPID\" value=\"w2\"/>"
+    "<parm name=\"NAME\" value=\"browser\"/>"
+    "<characteristic type=\"APPAUTH\"><parm name=\"AAUTHNAME\" value=\"u\"/>"
+    "<parm name=\"AAUTHSECRET\" value=\"" S_APP "\"/>"
+    "<parm name=\"AAUTHDATA\" value=\"" S_APPDATA "\"/></characteristic>"
+    "</characteristic>"
+    "<characteristic type=\"PXLOGICAL\"><parm name=\"PROXY-ID\" value=\"P1\"/>"
+    "<parm name=\"NAME\" value=\"proxy\"/>"
+    "<parm name=\"BASAUTH-ID\" value=\"b\"/>"
+    "<parm name=\"BASAUTH-PW\" value=\"" S_BAS "\"/>"
+    "<characteristic type=\"PXAUTHINFO\"><parm name=\"PXAUTH-TYPE\" value=\"HTTP-BASIC\"/>"
+    "<parm name=\"PXAUTH-PW\" value=\"" S_PX "\"/></characteristic>"
+    "<characteristic type=\"PXPHYSICAL\"><parm name=\"PHYSICAL-PROXY-ID\" value=\"PH1\"/>"
+    "<parm name=\"PXADDR\" value=\"10.0.0.1\"/><parm name=\"PXADDRTYPE\" value=\"IPV4\"/>"
+    "<parm name=\"TO-NAPID\" value=\"N1\"/></characteristic>"
+    "</characteristic>");
+
+static const char *const secrets[] = {S_NAP, S_APP, S_APPDATA, S_PX, S_BAS};
+
+typedef struct fixture {
+    memstore ms;
+    cp_ctx *ctx;
+} fixture;
+
+static cp_ctx *device(memstore *ms)
+{
+    static const char *const types[] = {"NAPDEF", "APPLICATION", "ACCESS"};
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    size_t i;
+    cp_config_init(&cfg);
+    ms_attach(&cfg, ms);
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    assert_int_equal(cp_csp_register_builtins(ctx), CP_OK);
+    for (i = 0; i < sizeof types / sizeof types[0]; i++)
+        assert_int_equal(cp_csp_register_settings(ctx, types[i]), CP_OK);
+    return ctx;
+}
+
+static cp_status proc(cp_ctx *ctx, uint32_t roles, const char *in, char **out)
+{
+    char *o = NULL;
+    size_t n = 0;
+    cp_status st =
+        cp_process_config_xml(ctx, in, strlen(in), roles, CP_PROCESS, &o, &n);
+    *out = NULL;
+    if (o != NULL) {
+        *out = malloc(n + 1);
+        assert_non_null(*out);
+        memcpy(*out, o, n + 1);
+        cp_free(ctx, o);
+    }
+    return st;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char *out = NULL;
+    if (f == NULL)
+        return -1;
+    ms_init(&f->ms);
+    f->ctx = device(&f->ms);
+#ifndef CP_NO_XML
+    if (proc(f->ctx, MGR, items, &out) != CP_OK) {
+        fprintf(stderr, "setup: %s\n", out ? out : "(no output)");
+        free(out);
+        return -1;
+    }
+    free(out);
+#endif
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    cp_ctx_free(f->ctx);
+    ms_free(&f->ms);
+    free(f);
+    return 0;
+}
+
+/* Every blob of the store, to prove that a refused document changed nothing. */
+typedef struct snap {
+    int n;
+    char name[MS_MAX][32];
+    uint8_t *data[MS_MAX];
+    size_t len[MS_MAX];
+} snap;
+
+static void snap_take(const memstore *m, snap *s)
+{
+    int i;
+    s->n = m->n;
+    for (i = 0; i < m->n; i++) {
+        memcpy(s->name[i], m->blob[i].name, sizeof s->name[i]);
+        s->len[i] = m->blob[i].len;
+        s->data[i] = malloc(m->blob[i].len + 1);
+        assert_non_null(s->data[i]);
+        if (m->blob[i].len)
+            memcpy(s->data[i], m->blob[i].data, m->blob[i].len);
+    }
+}
+
+static void snap_same(const memstore *m, snap *s)
+{
+    int i;
+    assert_int_equal(m->n, s->n);
+    for (i = 0; i < s->n; i++) {
+        size_t len = 0;
+        const uint8_t *d = ms_get(m, s->name[i], &len);
+        assert_non_null(d == NULL && s->len[i] == 0 ? s->data[i] : d);
+        assert_int_equal(len, s->len[i]);
+        if (len)
+            assert_memory_equal(d, s->data[i], len);
+        free(s->data[i]);
+    }
+}
+
+/* out must not contain any secret value. */
+static void no_secret(const char *out)
+{
+    size_t i;
+    assert_non_null(out);
+    for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+        if (strstr(out, secrets[i]) != NULL) {
+            print_error("secret %s leaked in:\n%s\n", secrets[i], out);
+            fail();
+        }
+}
+
+static void contains(const char *out, const char *what)
+{
+    assert_non_null(out);
+    if (strstr(out, what) == NULL) {
+        print_error("missing %s in:\n%s\n", what, out);
+        fail();
+    }
+}
+
+/* ---- A. subtree read ------------------------------------------------------------ */
+
+/* characteristic-query of whole types, by a manager and by a pushed message */
+static void test_a_query_types_hide_secrets(void **state)
+{
+    static const char *const q[] = {
+        DOC("<characteristic-query type=\"NAPDEF\"/>"),
+        DOC("<characteristic-query type=\"APPLICATION\"/>"),
+        DOC("<characteristic-query type=\"PXLOGICAL\"/>"),
+        DOC("<characteristic-query type=\"napdef\"/>"), /* routing ignores case */
+        DOC("<characteristic-query type=\"NAPDEF\" recursive=\"false\"/>")};
+    static const uint32_t roles[] = {MGR, PUSHED, MGR | UA};
+    fixture *f = *state;
+    size_t i, r;
+    NEED_XML();
+    for (r = 0; r < sizeof roles / sizeof roles[0]; r++)
+        for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+            char *out = NULL;
+            assert_int_equal(proc(f->ctx, roles[r], q[i], &out), CP_OK);
+            no_secret(out);
+            free(out);
+        }
+    /* the omission is visible, and says why */
+    {
+        char *out = NULL;
+        assert_int_equal(proc(f->ctx, MGR, q[0], &out), CP_OK);
+        contains(out, "<parm-query-error name=\"AUTHSECRET\" desc=\"NAPDEF/"
+                      "NAPAUTHINFO/AUTHSECRET is not readable\"/>");
+        contains(out, "<parm name=\"AUTHNAME\" value=\"user\"/>");
+        free(out);
+        assert_int_equal(proc(f->ctx, MGR, q[2], &out), CP_OK);
+        contains(out, "<parm-query-error name=\"BASAUTH-PW\"");
+        contains(out, "<parm-query-error name=\"PXAUTH-PW\"");
+        free(out);
+    }
+}
+
+/* the same items reached through Windows Mobile addressing and sub-queries */
+static void test_a_query_addressed_and_nested(void **state)
+{
+    static const char *const q[] = {
+        DOC("<characteristic type=\"NAPDEF\"><characteristic-query type=\"N1\"/>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<characteristic-query type=\"NAPAUTHINFO\"/></characteristic>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<characteristic-query type=\"NAPAUTHINFO\"/></characteristic>"),
+        DOC("<characteristic type=\"APPLICATION\"><characteristic-query type=\"w2\"/>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"APPLICATION\"><characteristic type=\"w2\">"
+            "<characteristic-query type=\"APPAUTH\"/></characteristic>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"PXLOGICAL\"><characteristic-query type=\"P1\"/>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"PXLOGICAL\"><characteristic type=\"P1\">"
+            "<characteristic-query type=\"PXAUTHINFO\"/></characteristic>"
+            "</characteristic>")};
+    fixture *f = *state;
+    size_t i;
+    NEED_XML();
+    for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+        char *out = NULL;
+        cp_status st = proc(f->ctx, PUSHED, q[i], &out);
+        if (st != CP_OK)
+            print_error("query %zu: status %d: %s\n", i, st, out ? out : "");
+        assert_int_equal(st, CP_OK);
+        no_secret(out);
+        contains(out, "-query-error");
+        free(out);
+    }
+}
+
+/* a parm-query of a secret, under any path and spelling, is refused */
+static void test_a_parm_query_secret(void **state)
+{
+    static const char *const q[] = {
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<characteristic type=\"NAPAUTHINFO\"><parm-query name=\"AUTHSECRET\"/>"
+            "</characteristic></characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<characteristic type=\"NAPAUTHINFO\"><parm-query name=\"AUTHSECRET\"/>"
+            "</characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<characteristic type=\"NAPAUTHINFO\"><parm-query name=\"authsecret\"/>"
+            "</characteristic></characteristic></characteristic>"),
+        DOC("<characteristic type=\"PXLOGICAL\"><characteristic type=\"P1\">"
+            "<parm-query name=\"BASAUTH-PW\"/></characteristic></characteristic>")};
+    fixture *f = *state;
+    size_t i;
+    NEED_XML();
+    for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+        char *out = NULL;
+        cp_status st = proc(f->ctx, MGR, q[i], &out);
+        if (st == CP_OK)
+            print_error("query %zu answered: %s\n", i, out ? out : "");
+        assert_true(st == CP_E_ACCESS_DENIED || st == CP_E_BAD_DOC);
+        no_secret(out);
+        free(out);
+    }
+}
+
+/* a host entry making an ordinary setting unreadable holds in subtrees too */
+static void test_a_host_entry_holds_in_query(void **state)
+{
+    fixture *f = *state;
+    cp_meta m;
+    char *out = NULL;
+    NEED_XML();
+    cp_meta_init(&m);
+    m.rw = CP_RW_WRITE;
+    assert_int_equal(cp_meta_set(f->ctx, "NAPDEF/NAME", &m), CP_OK);
+    m.rw = CP_RW_READ | CP_RW_WRITE;
+    m.access_roles = CP_ROLE_OEM; /* nobody here holds it */
+    assert_int_equal(cp_meta_set(f->ctx, "SecurityPolicy/4105", &m), CP_OK);
+    assert_int_equal(proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, "<parm-query-error name=\"NAME\"");
+    assert_null(strstr(out, "value=\"one\""));
+    free(out);
+    assert_int_equal(proc(f->ctx, MGR,
+                          DOC("<characteristic-query type=\"SecurityPolicy\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, "<parm-query-error name=\"4105\" desc=\"access denied to "
+                  "SecurityPolicy/4105");
+    contains(out, "<parm name=\"4097\"");
+    free(out);
+    /* the UI is exempt and sees everything */
+    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, S_NAP);
+    contains(out, "value=\"one\"");
+    free(out);
+}
+
+/* ---- B. subtree delete and replace ---------------------------------------------------------- */
+
+static void lock_napauthinfo(cp_ctx *ctx)
+{
+    cp_meta m;
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ; /* read-only: nobody but the UI may change it */
+    assert_int_equal(cp_meta_set(ctx, "NAPDEF/NAPAUTHINFO", &m), CP_OK);
+}
+
+static void test_b_delete_protected_subtree(void **state)
+{
+    static const char *const del[] = {
+        DOC("<nocharacteristic type=\"NAPDEF\"/>"),
+        DOC("<nocharacteristic type=\"NaPdEf\"/>"),
+        DOC("<characteristic type=\"NAPDEF\"><nocharacteristic type=\"N1\"/>"
+            "</characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<nocharacteristic type=\"NAPAUTHINFO\"/></characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<nocharacteristic type=\"NAPAUTHINFO\"/></characteristic>"),
+        /* replacing the child characteristic deletes the stored one */
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHTYPE\" value=\"CHAP\"/>"
+            "</characteristic></characteristic>")};
+    static const uint32_t roles[] = {MGR, PUSHED, MGR | UA};
+    fixture *f = *state;
+    size_t i, r;
+    NEED_XML();
+    lock_napauthinfo(f->ctx);
+    for (r = 0; r < sizeof roles / sizeof roles[0]; r++)
+        for (i = 0; i < sizeof del / sizeof del[0]; i++) {
+            snap before;
+            char *out = NULL;
+            cp_status st;
+            snap_take(&f->ms, &before);
+            st = proc(f->ctx, roles[r], del[i], &out);
+            if (st != CP_E_ACCESS_DENIED)
+                print_error("delete %zu roles 0x%x: status %d: %s\n", i,
+                            (unsigned)roles[r], st, out ? out : "");
+            assert_int_equal(st, CP_E_ACCESS_DENIED);
+            contains(out, "-error");
+            free(out);
+            snap_same(&f->ms, &before);
+        }
+    /* the item is still there, secret and all */
+    {
+        char *out = NULL;
+        assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                              &out),
+                         CP_OK);
+        contains(out, S_NAP);
+        free(out);
+    }
+    /* the UI may delete it */
+    {
+        char *out = NULL;
+        assert_int_equal(proc(f->ctx, UI, del[0], &out), CP_OK);
+        free(out);
+    }
+}
+
+/* write-only is not read-only: a manager may delete an item with a secret */
+static void test_b_delete_allowed_when_writable(void **state)
+{
+    fixture *f = *state;
+    char *out = NULL;
+    NEED_XML();
+    assert_int_equal(proc(f->ctx, MGR,
+                          DOC("<characteristic type=\"NAPDEF\"><nocharacteristic "
+                              "type=\"N1\"/></characteristic>"),
+                          &out),
+                     CP_OK);
+    free(out);
+    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, "<nocharacteristic type=\"NAPDEF\"/>");
+    free(out);
+}
+
+/* A host CSP that cannot be queried: entries below a deleted path count. */
+static cp_status h_nochar(void *user, cp_csp_session *s, const char *path,
+                          const char *type, void *cookie)
+{
+    (void)s;
+    (void)path;
+    (void)type;
+    (void)cookie;
+    (*(int *)user)++;
+    return CP_OK;
+}
+
+static void test_b_delete_unqueryable_csp(void **state)
+{
+    fixture *f = *state;
+    cp_csp_ops ops;
+    cp_meta m;
+    int deletes = 0;
+    char *out = NULL;
+    NEED_XML();
+    memset(&ops, 0, sizeof ops);
+    ops.struct_size = sizeof ops;
+    ops.flags = CP_CSP_INTERNAL_TX;
+    ops.nocharacteristic = h_nochar;
+    assert_int_equal(cp_csp_register(f->ctx, "HOST", &ops, &deletes), CP_OK);
+    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
+                     CP_OK);
+    free(out);
+    assert_int_equal(deletes, 1);
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ;
+    assert_int_equal(cp_meta_set(f->ctx, "HOST/keys/master", &m), CP_OK);
+    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
+                     CP_E_ACCESS_DENIED);
+    contains(out, "HOST/keys/master is not writable");
+    free(out);
+    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"host\"/>"), &out),
+                     CP_E_ACCESS_DENIED);
+    free(out);
+    assert_int_equal(deletes, 1);
+}
+
+/* ---- C. another spelling of the same setting ------------------------------------------------ */
+
+static uint32_t policy(cp_ctx *ctx, uint32_t id)
+{
+    uint32_t v = 0;
+    assert_int_equal(cp_policy_get(ctx, id, &v), CP_OK);
+    return v;
+}
+
+static void test_c_policy_id_spellings(void **state)
+{
+    static const char *const names[] = {"04141", "004141", "+4141", " 4141",
+                                        "4141 ", "-4141", "4141.0", "0x102D"};
+    fixture *f = *state;
+    cp_meta m;
+    uint32_t before;
+    size_t i;
+    NEED_XML();
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ; /* 4141 locked */
+    assert_int_equal(cp_meta_set(f->ctx, "SecurityPolicy/4141", &m), CP_OK);
+    before = policy(f->ctx, 4141);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char in[256];
+        char *out = NULL;
+        snprintf(in, sizeof in,
+                 DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"%s\" "
+                     "value=\"4095\"/></characteristic>"),
+                 names[i]);
+        assert_int_equal(proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
+        contains(out, "is not canonical");
+        free(out);
+        snprintf(in, sizeof in,
+                 DOC("<characteristic type=\"SecurityPolicy\"><noparm name=\"%s\"/>"
+                     "</characteristic>"),
+                 names[i]);
+        assert_int_equal(proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
+        contains(out, "<noparm-error");
+        free(out);
+        assert_int_equal(policy(f->ctx, 4141), before);
+    }
+    /* and the canonical spelling meets the lock */
+    {
+        char *out = NULL;
+        assert_int_equal(
+            proc(f->ctx, MGR,
+                 DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"4141\" "
+                     "value=\"4095\"/></characteristic>"),
+                 &out),
+            CP_E_ACCESS_DENIED);
+        free(out);
+    }
+}
+
+/* PROV names have one spelling: capitals, as the WBXML tokens give them */
+static void test_c_prov_name_case(void **state)
+{
+    static const char *const docs[] = {
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<characteristic type=\"NAPAUTHINFO\"><parm name=\"authsecret\" "
+            "value=\"x\"/></characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<characteristic type=\"napauthinfo\"><parm name=\"AUTHTYPE\" "
+            "value=\"PAP\"/></characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+            "<parm name=\"Name\" value=\"x\"/></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<noparm name=\"name\"/></characteristic></characteristic>"),
+        DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+            "<nocharacteristic type=\"NapAuthInfo\"/></characteristic></characteristic>")};
+    fixture *f = *state;
+    size_t i;
+    NEED_XML();
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        snap before;
+        char *out = NULL;
+        cp_status st;
+        snap_take(&f->ms, &before);
+        st = proc(f->ctx, MGR, docs[i], &out);
+        if (st != CP_E_BAD_DOC)
+            print_error("doc %zu: status %d: %s\n", i, st, out ? out : "");
+        assert_int_equal(st, CP_E_BAD_DOC);
+        contains(out, "not the canonical spelling");
+        free(out);
+        snap_same(&f->ms, &before);
+    }
+    /* a name PROV does not define is the host's own: kept as written */
+    {
+        char *out = NULL;
+        assert_int_equal(
+            proc(f->ctx, MGR,
+                 DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
+                     "<parm name=\"x-vendor-flag\" value=\"1\"/></characteristic>"),
+                 &out),
+            CP_OK);
+        free(out);
+    }
+}
+
+/* a metabase entry holds for every capitalisation of its path */
+static void test_c_metabase_case(void **state)
+{
+    fixture *f = *state;
+    cp_meta m;
+    int exact = 0;
+    char *out = NULL;
+    NEED_XML();
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ;
+    assert_int_equal(cp_meta_set(f->ctx, "ACCESS/X-LIMIT", &m), CP_OK);
+    assert_int_equal(cp_meta_get(f->ctx, "access/x-limit", &m, &exact), CP_OK);
+    assert_int_equal(m.rw, CP_RW_READ);
+    assert_int_equal(exact, 1);
+    assert_int_equal(
+        proc(f->ctx, MGR,
+             DOC("<characteristic type=\"ACCESS\"><parm name=\"x-Limit\" value=\"x\"/>"
+                 "</characteristic>"),
+             &out),
+        CP_E_ACCESS_DENIED);
+    free(out);
+    /* an entry set in lower case protects the capitalised setting */
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ;
+    assert_int_equal(cp_meta_set(f->ctx, "securitypolicy/4097", &m), CP_OK);
+    assert_int_equal(
+        proc(f->ctx, MGR,
+             DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"4097\" "
+                 "value=\"1\"/></characteristic>"),
+             &out),
+        CP_E_ACCESS_DENIED);
+    free(out);
+    assert_int_equal(policy(f->ctx, 4097), 2);
+}
+
+/* ---- D. secrets are write-only by default ------------------------------------------------------ */
+
+static void test_d_secret_defaults(void **state)
+{
+    static const char *const paths[] = {
+        "NAPDEF/NAPAUTHINFO/AUTHSECRET", "PXLOGICAL/PXAUTHINFO/PXAUTH-PW",
+        "PXLOGICAL/BASAUTH-PW",          "PXLOGICAL/PROXY-PW",
+        "APPLICATION/APPAUTH/AAUTHSECRET", "APPLICATION/APPAUTH/AAUTHDATA",
+        "APPLICATION/RESOURCE/AAUTHSECRET", "NAPDEF/WLAN/WPA-PRES-KEY-ASC",
+        "NAPDEF/WLAN/WPA-PRES-KEY-HEX",  "NAPDEF/WLAN/WEPKEY/DATA",
+        "NAPDEF/WLAN/EAP/PASSWORD",      "napdef/napauthinfo/authsecret"};
+    fixture *f = *state;
+    cp_meta m, parent;
+    size_t i;
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        assert_int_equal(cp_meta_get(f->ctx, paths[i], &m, NULL), CP_OK);
+        assert_int_equal(m.rw, CP_RW_WRITE);
+    }
+    /* who may write a secret is who may write its characteristic */
+    assert_int_equal(cp_meta_get(f->ctx, "APPLICATION/APPAUTH", &parent, NULL), CP_OK);
+    assert_int_equal(cp_meta_get(f->ctx, "APPLICATION/APPAUTH/AAUTHSECRET", &m, NULL),
+                     CP_OK);
+    assert_int_equal(m.access_roles, parent.access_roles);
+    /* a host entry on the characteristic does not make the secret readable */
+    cp_meta_init(&m);
+    m.access_roles = CP_ROLE_MANAGER | CP_ROLE_USER_AUTH;
+    assert_int_equal(cp_meta_set(f->ctx, "NAPDEF", &m), CP_OK);
+    assert_int_equal(cp_meta_get(f->ctx, "NAPDEF/NAPAUTHINFO/AUTHSECRET", &m, NULL),
+                     CP_OK);
+    assert_int_equal(m.rw, CP_RW_WRITE);
+    assert_int_equal(m.access_roles, CP_ROLE_MANAGER | CP_ROLE_USER_AUTH);
+    /* an entry on the path itself does */
+    cp_meta_init(&m);
+    assert_int_equal(cp_meta_set(f->ctx, "NAPDEF/NAPAUTHINFO/AUTHSECRET", &m), CP_OK);
+    assert_int_equal(cp_meta_get(f->ctx, "NAPDEF/NAPAUTHINFO/AUTHSECRET", &m, NULL),
+                     CP_OK);
+    assert_int_equal(m.rw, CP_RW_READ | CP_RW_WRITE);
+#ifndef CP_NO_XML
+    {
+        char *out = NULL;
+        assert_int_equal(proc(f->ctx, MGR,
+                              DOC("<characteristic-query type=\"NAPDEF\"/>"), &out),
+                         CP_OK);
+        contains(out, S_NAP);
+        free(out);
+    }
+#endif
+}
+
+/* writing a secret still works for whoever may write its characteristic */
+static void test_d_secret_writable(void **state)
+{
+    fixture *f = *state;
+    char *out = NULL;
+    NEED_XML();
+    assert_int_equal(
+        proc(f->ctx, PUSHED,
+             DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+                 "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHSECRET\" "
+                 "value=\"new-secret-1\"/></characteristic></characteristic>"
+                 "</characteristic>"),
+             &out),
+        CP_OK);
+    no_secret(out);
+    free(out);
+    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, "new-secret-1");
+    free(out);
+    /* USER_AUTH may not write NAPDEF (MANAGER's): not its secret either */
+    assert_int_equal(
+        proc(f->ctx, UA,
+             DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+                 "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHSECRET\" "
+                 "value=\"x\"/></characteristic></characteristic></characteristic>"),
+             &out),
+        CP_E_ACCESS_DENIED);
+    free(out);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_a_query_types_hide_secrets),
+        T(test_a_query_addressed_and_nested),
+        T(test_a_parm_query_secret),
+        T(test_a_host_entry_holds_in_query),
+        T(test_b_delete_protected_subtree),
+        T(test_b_delete_allowed_when_writable),
+        T(test_b_delete_unqueryable_csp),
+        T(test_c_policy_id_spellings),
+        T(test_c_prov_name_case),
+        T(test_c_metabase_case),
+        T(test_d_secret_defaults),
+        T(test_d_secret_writable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
