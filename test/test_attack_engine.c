@@ -673,6 +673,56 @@ static void test_d_secret_writable(void **state)
     free(out);
 }
 
+/* a pushed MANAGER cannot make a secret readable through the Metabase CSP */
+static void test_d_secret_metabase_csp(void **state)
+{
+    static const char *const docs[] = {
+        DOC("<characteristic type=\"Metabase\"><characteristic "
+            "type=\"NAPDEF/NAPAUTHINFO/AUTHSECRET\"><parm name=\"rw-access\" "
+            "value=\"3\"/></characteristic></characteristic>"),
+        DOC("<characteristic type=\"Metabase\"><characteristic "
+            "type=\"napdef/NapAuthInfo/authsecret\"><parm name=\"rw-access\" "
+            "value=\"1\"/></characteristic></characteristic>")};
+    fixture *f = *state;
+    char *out = NULL;
+    size_t i;
+    cp_meta m;
+    NEED_XML();
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        assert_int_equal(proc(f->ctx, PUSHED, docs[i], &out), CP_E_ACCESS_DENIED);
+        contains(out, "write-only secret");
+        free(out);
+    }
+    assert_int_equal(cp_meta_get(f->ctx, "NAPDEF/NAPAUTHINFO/AUTHSECRET", &m, NULL),
+                     CP_OK);
+    assert_int_equal(m.rw, CP_RW_WRITE);
+    /* an entry under an addressed path is not the secret's path: it may be
+       set, but the secret stays hidden */
+    assert_int_equal(
+        proc(f->ctx, PUSHED,
+             DOC("<characteristic type=\"Metabase\"><characteristic "
+                 "type=\"NAPDEF/N1/NAPAUTHINFO/AUTHSECRET\"><parm name=\"rw-access\" "
+                 "value=\"3\"/></characteristic></characteristic>"),
+             &out),
+        CP_OK);
+    free(out);
+    assert_int_equal(proc(f->ctx, PUSHED,
+                          DOC("<characteristic type=\"NAPDEF\"><characteristic-query "
+                              "type=\"N1\"/></characteristic>"),
+                          &out),
+                     CP_OK);
+    no_secret(out);
+    free(out);
+    /* the device's UI may */
+    assert_int_equal(proc(f->ctx, UI, docs[0], &out), CP_OK);
+    free(out);
+    assert_int_equal(proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    contains(out, S_NAP);
+    free(out);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -690,6 +740,7 @@ int main(void)
         T(test_c_metabase_case),
         T(test_d_secret_defaults),
         T(test_d_secret_writable),
+        T(test_d_secret_metabase_csp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

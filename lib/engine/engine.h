@@ -111,6 +111,8 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
 #define CP_META__RW_ONLY 0x100u
 cp_status cp_meta__set_default(cp_ctx *ctx, const char *path,
                                uint32_t roles, unsigned rw);
+/* The rw the built-in defaults alone give path (secrets: write-only). */
+cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw);
 /* Set / remove a persisted entry (staged when a transaction is open). */
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);

@@ -412,6 +412,24 @@ static void lookup_n(const cp_engine *e, const char *path, const pfxs *p,
     m->rw &= rw;
 }
 
+cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw)
+{
+    cp_engine *e;
+    cp_engine only;
+    cp_meta m;
+    size_t n = strlen(path), plen = 0;
+    pfxs p;
+    cp_status st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    memset(&only, 0, sizeof only);
+    only.defaults = e->defaults; /* the built-in table alone */
+    prefixes(path, n, &p);
+    lookup_n(&only, path, &p, n, &m, &plen);
+    *rw = m.rw;
+    return CP_OK;
+}
+
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact)
 {

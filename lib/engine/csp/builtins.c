@@ -441,6 +441,20 @@ static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
     c->open = 0;
     if (!c->changed)
         return CP_OK; /* only read: a query must not create an entry */
+    if (!(cp_csp_roles(s) & CP_ROLE_EXEMPT) && (c->m.rw & CP_RW_READ)) {
+        unsigned rw = 0;
+        st = cp_meta__default_rw(cp_csp_ctx(s), c->path, &rw);
+        if (st)
+            return st;
+        if (!(rw & CP_RW_READ)) {
+            /* a secret stays write-only over CP, whoever asks */
+            snprintf(c->err, sizeof c->err,
+                     "%.60s is a write-only secret: only the device "
+                     "(UI, cp_meta_set) may make it readable",
+                     c->path);
+            return CP_E_ACCESS_DENIED;
+        }
+    }
     /* takes effect at once: later elements of the same document see it */
     st = cp_meta__put(cp_csp_ctx(s), c->path, &c->m);
     if (st == CP_E_INVALID_ARG) {
