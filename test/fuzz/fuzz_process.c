@@ -6,9 +6,12 @@
  * Input: roles(4, little-endian) flags(1: bit 0 CP_PROCESS, bit 1
  * CP_METADATA) document(rest).
  *
- * Invariant: when the call returns non-OK, every stored blob is
+ * Invariants: when the call returns non-OK, every stored blob is
  * byte-identical to before the call (all or nothing), no blob appeared or
- * vanished; else abort(). The store is cp_store_mem_open wrapped so that
+ * vanished; and unless the roles hold CP_ROLE_EXEMPT (the UI), the output
+ * never holds a stored secret (the seed's AUTHSECRET, AAUTHSECRET and
+ * PXAUTH-PW values are write-only) that the input did not carry itself;
+ * else abort(). The store is cp_store_mem_open wrapped so that
  * every name the library loads or saves is known and can be compared.
  *
  * SPDX-License-Identifier: MIT
@@ -101,13 +104,40 @@ static const char setup_doc[] =
     "<parm name=\"NAME\" value=\"Internet\"/>"
     "<parm name=\"NAP-ADDRESS\" value=\"internet.example\"/>"
     "<parm name=\"NAP-ADDRTYPE\" value=\"APN\"/>"
+    "<characteristic type=\"NAPAUTHINFO\">"
+    "<parm name=\"AUTHTYPE\" value=\"PAP\"/>"
+    "<parm name=\"AUTHSECRET\" value=\"Zq7Secret-Nap\"/>"
+    "</characteristic>"
     "</characteristic>"
     "<characteristic type=\"APPLICATION\">"
     "<parm name=\"APPID\" value=\"w2\"/>"
     "<parm name=\"NAME\" value=\"Browser\"/>"
     "<parm name=\"TO-NAPID\" value=\"NAP1\"/>"
+    "<characteristic type=\"APPAUTH\">"
+    "<parm name=\"AAUTHSECRET\" value=\"Zq7Secret-App\"/>"
+    "</characteristic>"
+    "</characteristic>"
+    "<characteristic type=\"PXLOGICAL\">"
+    "<parm name=\"PROXY-ID\" value=\"PX1\"/>"
+    "<parm name=\"NAME\" value=\"Proxy\"/>"
+    "<characteristic type=\"PXAUTHINFO\">"
+    "<parm name=\"PXAUTH-TYPE\" value=\"HTTP-BASIC\"/>"
+    "<parm name=\"PXAUTH-PW\" value=\"Zq7Secret-Px\"/>"
+    "</characteristic>"
     "</characteristic>"
     "</wap-provisioningdoc>";
+
+/* Every stored secret starts with this; the input is checked for it too. */
+#define SECRET_MARK "Zq7Secret"
+
+static int has_mark(const uint8_t *p, size_t n)
+{
+    size_t k = sizeof SECRET_MARK - 1, i;
+    for (i = 0; i + k <= n; i++)
+        if (memcmp(p + i, SECRET_MARK, k) == 0)
+            return 1;
+    return 0;
+}
 
 static cp_ctx *make_device(struct wrap *w)
 {
@@ -229,6 +259,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                flags, &out, &out_len);
     if (out != NULL && out[out_len] != '\0')
         abort();
+    if (out != NULL && !(roles & CP_ROLE_EXEMPT) &&
+        has_mark((const uint8_t *)out, out_len) && !has_mark(data, size))
+        abort(); /* a write-only secret came back to the caller */
     if (st != CP_OK)
         compare(&w, before, n_before);
     cp_free(ctx, out);
