@@ -331,28 +331,32 @@ int main(void)
            "a second bootstrap would be refused anyway");
 
     printf("3. The TPS sets RAPI to full access, unsigned, through its trusted\n"
-           "   gateway, which authenticated it (Push-Flag 0x01, initiator %s).\n",
-           TPS);
+           "   gateway, which authenticated it (Push-Flag 0x01, initiator %s);\n"
+           "   the host reports the gateway as trusted, with the address the\n"
+           "   bearer guarantees (%s).\n",
+           TPS, GATEWAY);
     pol = wbxml_of(ph.ctx, policy_xml);
     pol_pdu = push_pdu(ph.ctx, &pol, -1, NULL, TPS, 0x01);
     memset(&u, 0, sizeof u);
-    st = deliver(&ph, &pol_pdu, CP_PPG_ANY, GATEWAY, &u, &r);
+    st = deliver(&ph, &pol_pdu, CP_PPG_TRUSTED, GATEWAY, &u, &r);
     cp_free(ph.ctx, r.output);
     expect(st == CP_OK && (r.verdict.roles & CP_ROLE_OPERATOR_TPS) &&
                (r.verdict.effective_roles & CP_ROLE_MANAGER) &&
                cp_policy_get(ph.ctx, CP_POLICY_RAPI, &v) == CP_OK && v == 1,
-           "applied: the gateway's address is a provisioned trusted PPG, the "
-           "initiator is the TPS, so the message is OPERATOR_TPS, which policy "
-           "4119 grants MANAGER");
+           "applied: the gateway's address is a provisioned trusted, "
+           "push-enabled PPG, the initiator is the TPS, so the message is "
+           "OPERATOR_TPS, which policy 4119 grants MANAGER");
 
-    printf("4. The same document from an unknown gateway.\n");
+    printf("4. The same document from an unknown gateway, even though the host\n"
+           "   calls it trusted.\n");
     cp_policy_set(ph.ctx, CP_POLICY_RAPI, 2, CP_ROLE_EXEMPT);
-    st = deliver(&ph, &pol_pdu, CP_PPG_ANY, "+15550000000", &u, &r);
+    st = deliver(&ph, &pol_pdu, CP_PPG_TRUSTED, "+15550000000", &u, &r);
     cp_free(ph.ctx, r.output);
     expect(st == CP_E_REFUSED && cp_policy_get(ph.ctx, CP_POLICY_RAPI, &v) == CP_OK &&
                v == 2,
            "refused: unsigned messages are only taken from the TPS through a "
-           "trusted gateway (policy 4110); nothing changed");
+           "trusted gateway (policy 4110), and the host's word alone makes no "
+           "gateway trusted; nothing changed");
 
     printf("5. A desktop (RAPI) asks for the PIN retry policy, under each value\n"
            "   of policy 4097.\n");

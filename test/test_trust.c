@@ -313,7 +313,8 @@ static void test_corrupt_blob(void **state)
     assert_non_null(b);
     assert_true(n < sizeof copy);
     memcpy(copy, b, n);
-    /* every single-byte corruption is detected and the defaults are kept */
+    /* every single-byte corruption is detected; since issue 12 the policies
+       then take their most restrictive values (were: the defaults) */
     for (i = 0; i < n; i++) {
         uint8_t bad[512];
         memcpy(bad, copy, n);
@@ -322,7 +323,9 @@ static void test_corrupt_blob(void **state)
         ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
         assert_int_equal(cp_state_load(ctx), CP_E_CORRUPT);
         assert_non_null(strstr(cp_ctx_error_message(ctx), "policy"));
-        assert_int_equal(pol(ctx, 4105), 3);
+        assert_int_equal(pol(ctx, 4105), 1);
+        assert_int_equal(pol(ctx, 4111), 0);
+        assert_int_equal(pol(ctx, 4119), 0);
         cp_ctx_free(ctx);
     }
     /* truncated (an empty blob means "nothing stored": defaults, no error) */
@@ -335,19 +338,25 @@ static void test_corrupt_blob(void **state)
         ms_put(&m, "policy", copy, i);
         ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
         assert_int_equal(cp_state_load(ctx), CP_E_CORRUPT);
-        assert_int_equal(pol(ctx, 4105), 3);
+        assert_int_equal(pol(ctx, 4105), 1);
         cp_ctx_free(ctx);
     }
     ms_put(&m, "policy", "<policies/>", 11);
     ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
     assert_int_equal(cp_state_load(ctx), CP_E_CORRUPT);
     assert_non_null(strstr(cp_ctx_error_message(ctx), "foreign"));
-    /* the next save replaces the corrupt blob */
+    /* the next save replaces the corrupt blob; the other policies stay at
+       their restrictive values until a MANAGER resets them */
     assert_int_equal(cp_policy_set(ctx, 4105, 4, CP_ROLE_MANAGER), CP_OK);
     cp_ctx_free(ctx);
     ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
     assert_int_equal(cp_state_load(ctx), CP_OK);
     assert_int_equal(pol(ctx, 4105), 4);
+    assert_int_equal(pol(ctx, 4111), 0);
+    assert_int_equal(cp_policy_reset(ctx, 4111, CP_ROLE_MANAGER), CP_OK);
+    cp_ctx_free(ctx);
+    ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
+    assert_int_equal(pol(ctx, 4111), CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG);
     cp_ctx_free(ctx);
     ms_free(&m);
 }

@@ -189,6 +189,12 @@ cat >netw.xml <<'EOF'
 <wap-provisioningdoc><characteristic type="APPLICATION"><parm name="APPID" value="w4"/>
 <parm name="ADDR" value="http://mms.operator.example/"/></characteristic></wap-provisioningdoc>
 EOF
+cat >px.xml <<EOF
+<wap-provisioningdoc><characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="PPG1"/>
+<parm name="TRUST"/><parm name="PUSHENABLED" value="1"/>
+<characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="PPG1-SMSC"/>
+<parm name="PXADDR" value="$GATEWAY"/></characteristic></characteristic></wap-provisioningdoc>
+EOF
 cat >q_boot.xml <<'EOF'
 <wap-provisioningdoc><characteristic-query type="BOOTSTRAP"/></wap-provisioningdoc>
 EOF
@@ -372,13 +378,16 @@ t "the TPS is unchanged" 0 "value=\"$TPS\"" "" -- process --state un --source ui
 
 t "encode the TPS document" 0 "" "" -- encode -o policy.wbxml policy.xml
 unsigned_pdu policy.wbxml tps.pdu "$TPS" 1
-t "TPS through its trusted gateway: applied" 0 "4097" "applied: SEC=none roles=0x17c0" -- push --state un --gateway $GATEWAY tps.pdu
+t "TPS, gateway address without --ppg trusted: refused by 4110" 1 "" "4110" -- push --state un --gateway $GATEWAY tps.pdu
+t "TPS through its trusted gateway: applied" 0 "4097" "applied: SEC=none roles=0x17c0" -- push --state un --ppg trusted --gateway $GATEWAY tps.pdu
 t "TPS document changed 4097" 0 "^1\$" "" -- policy --state un get 4097
 t "policy set 4097 2" 0 "" "" -- policy --state un set 4097 2
 t "same document, unknown gateway: refused by 4110" 1 "" "4110" -- push --state un --gateway $STRANGER tps.pdu
+t "same document, unknown gateway called trusted: refused by 4110" 1 "" "4110" -- push --state un --ppg trusted --gateway $STRANGER tps.pdu
+t "same document, --ppg trusted without an address: refused by 4110" 1 "" "4110" -- push --state un --ppg trusted tps.pdu
 t "same document, --ppg known: refused by 4110" 1 "" "4110" -- push --state un --ppg known tps.pdu
 t "4097 unchanged" 0 "^2\$" "" -- policy --state un get 4097
-run_in tps.pdu push --state un --gateway $GATEWAY -
+run_in tps.pdu push --state un --ppg trusted --gateway $GATEWAY -
 check "push from stdin" 0 "" "applied"
 
 t "branded: bootstrap via known gateway refused" 1 "" "branded" -- push --state bri --ppg known --pin $PIN boot.pdu
@@ -415,7 +424,9 @@ t "vector push-netwpin: applied" 0 "<wap-provisioningdoc></wap-provisioningdoc>"
 t "policy set 4119 256" 0 "" "" -- policy --state vec set 4119 256
 t "vector push-userpin: applied" 0 "CHT_emome" "applied: SEC=USERPIN roles=0x1110" -- push --state vec --ppg known --pin 0000 v_userpin.pdu
 t "vector push-userpinmac: applied" 0 "" "applied: SEC=USERPINMAC" -- push --state vec --ppg known --pin 1234517887 v_pinmac.pdu
-t "vector extra headers via trusted PPG: Push-Flag believed" 0 "" "roles=0x1710" -- push --state vec --ppg trusted --pin 0000 v_extra.pdu
+t "vector extra headers, --ppg trusted, no gateway stored: KNOWN only" 0 "" "roles=0x1110" -- push --state vec --ppg trusted --pin 0000 v_extra.pdu
+t "store a trusted push gateway" 0 "" "applied" -- process --state vec --source ui px.xml
+t "vector extra headers via trusted PPG: Push-Flag believed" 0 "" "roles=0x1710" -- push --state vec --ppg trusted --gateway $GATEWAY --pin 0000 v_extra.pdu
 
 # malformed PDUs
 t "truncated PDU exits 65" 65 "" "malformed push: .*(at byte" -- push --state un cut.pdu

@@ -942,8 +942,11 @@ class Context:
     def verify_bootstrap(self, pdu, ppg="any", address=None, pins=None):
         """cp_verify_bootstrap_pdu: is this push acceptable on the device?
 
-        ppg: "any", "known" or "trusted" (what the host knows of the
-        gateway); address: the gateway's address or None; pins: PINs to
+        ppg: "any", "known" or "trusted" (what the host vouches for; it
+        can only lower what the device's stored gateway list allows:
+        "trusted" gives TRUSTED_PPG only when address is a stored trusted,
+        push-enabled gateway); address: the gateway's address as the
+        bearer guarantees it, or None; pins: PINs to
         answer the prompts of a PIN-signed message, in order (a list), or
         a callable (sec, attempt, attempts_left) -> str or None (give up).
         Returns the verdict as a dict; refusal is not an exception.

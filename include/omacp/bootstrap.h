@@ -7,7 +7,13 @@
  * policy 4111 -> the MAC over the raw body, before anything decodes it,
  * with PIN attempts counted against policy 4105 -> only then the body is
  * decoded to see whether it is a bootstrap (a BOOTSTRAP with a PROVURL):
- * refused on a branded device, accepted once on an unbranded one.
+ * refused on a branded device, accepted once on an unbranded one, and only
+ * when signed USERNETWPIN (network and user PIN, wm-model.md 5.3).
+ *
+ * Damaged state fails closed: while the stored policies are damaged every
+ * OTA message is refused with CP_E_CORRUPT; a damaged TPS counts as "the
+ * device is bootstrapped, TPS unknown" (see cp_tps_get); state that cannot
+ * be read at all refuses with CP_E_IO. No decision is made on defaults.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,12 +28,32 @@
 extern "C" {
 #endif
 
-/** What the host knows of the push proxy gateway a message came through. */
+/**
+ * What the host itself vouches for about the push proxy gateway a message
+ * came through. It can only lower what the device's stored gateway list
+ * (PXLOGICAL TRUST, PXPHYSICAL PXADDR and PUSHENABLED) allows, never raise
+ * it, except for the low-privilege KNOWN_PPG (see cp_gateway.address):
+ *
+ * | ppg     | address matches a stored push-enabled gateway of a ... |
+ * |         | trusted PXLOGICAL | other PXLOGICAL | nothing / NULL     |
+ * |---------|-------------------|-----------------|--------------------|
+ * | ANY     | KNOWN             | KNOWN           | ANY_PUSH_SOURCE    |
+ * | KNOWN   | KNOWN             | KNOWN           | KNOWN              |
+ * | TRUSTED | TRUSTED           | KNOWN           | KNOWN              |
+ *
+ * (every row includes ANY_PUSH_SOURCE; KNOWN = + KNOWN_PPG; TRUSTED = +
+ * KNOWN_PPG, TRUSTED_PPG, the Push-Flag roles PPG_AUTH/PPG_TRUSTED and,
+ * with PPG_AUTH and an initiator URI equal to the stored TPS, OPERATOR_TPS).
+ * Changed after 0.1.0: there CP_PPG_TRUSTED alone gave TRUSTED_PPG, and a
+ * stored trusted address gave it whatever ppg said.
+ */
 typedef enum cp_ppg {
-    CP_PPG_ANY = 0,    /**< unknown gateway: ANY_PUSH_SOURCE only */
-    CP_PPG_KNOWN = 1,  /**< a known gateway: + KNOWN_PPG */
-    CP_PPG_TRUSTED = 2 /**< a provisioned trusted gateway: + KNOWN_PPG, TRUSTED_PPG
-                            and the Push-Flag roles */
+    CP_PPG_ANY = 0,    /**< the host vouches for nothing (the default) */
+    CP_PPG_KNOWN = 1,  /**< a gateway the host knows: + KNOWN_PPG, at most */
+    CP_PPG_TRUSTED = 2 /**< the host got the message from the gateway at
+                            address over a bearer that guarantees that
+                            address: TRUSTED_PPG when the stored list holds it
+                            as trusted and push-enabled, else KNOWN_PPG */
 } cp_ppg;
 
 /** Facts about the delivery of one push, from the host. */
@@ -35,11 +61,17 @@ typedef struct cp_gateway {
     size_t struct_size; /**< sizeof(cp_gateway), set by cp_gateway_init */
     cp_ppg ppg;         /**< what the host itself knows; default CP_PPG_ANY */
     /**
-     * The gateway's address as the bearer shows it (an E.164 number or an
-     * IP address), or NULL. When it matches the PXADDR of a provisioned
-     * PXPHYSICAL with PUSHENABLED = 1 the message gets KNOWN_PPG, and
-     * TRUSTED_PPG too when its PXLOGICAL carries TRUST (the stronger of
-     * this and ppg counts).
+     * The address of the push proxy gateway (PPG) the WAP push came from,
+     * exactly as the bearer guarantees it: the PPG's IP address on a
+     * connection-oriented or authenticated bearer, or the number of the
+     * SMSC / short code the operator's network delivers the push from when
+     * the network guarantees it. Never pass a value the sender chooses
+     * (a spoofable SMS originator number, an HTTP header): pass NULL
+     * instead. It is compared with the PXADDR of each stored PXPHYSICAL
+     * exactly, without regard to ASCII case, with no other normalisation
+     * ("+49..." and "0049..." differ; spaces count). A match with
+     * PUSHENABLED = 1 gives KNOWN_PPG; TRUSTED_PPG needs that, a PXLOGICAL
+     * with TRUST and ppg = CP_PPG_TRUSTED (see cp_ppg).
      */
     const char *address;
 } cp_gateway;
@@ -87,13 +119,28 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v);
  * acceptable on this device. gw may be NULL (unknown gateway). prompt is
  * called for PIN-signed messages (may be NULL: they are refused). Returns
  * CP_OK when accepted, otherwise the reason (also in out->reason):
- * CP_E_REFUSED (a policy, a branded device, an unsigned bootstrap),
- * CP_E_EXISTS (second bootstrap), CP_E_BAD_SEC, CP_E_BAD_MAC, CP_E_BAD_PIN
- * (no IMSI/PIN available), CP_E_NOT_AUTHENTIC, CP_E_PIN_EXHAUSTED (the
- * last allowed PIN failed: the message is discarded; the failure count of
- * a message persists, so sending it again gains nothing), CP_E_NOT_PROV
- * (not a provisioning content type), a decoding error of the body, or
- * CP_E_NOMEM / CP_E_IO. Nothing is applied.
+ * CP_E_REFUSED (a policy, a branded device, a bootstrap not signed
+ * USERNETWPIN: the reason names the method used), CP_E_EXISTS (second
+ * bootstrap), CP_E_BAD_SEC, CP_E_BAD_MAC, CP_E_BAD_PIN (no IMSI/PIN
+ * available), CP_E_NOT_AUTHENTIC, CP_E_PIN_EXHAUSTED, CP_E_LIMIT (PIN
+ * attempt table full, below), CP_E_NOT_PROV (not a provisioning content
+ * type), a decoding error of the body, CP_E_CORRUPT (damaged state: the
+ * stored policies, PIN counts, or a bootstrap while the stored TPS is
+ * damaged) or CP_E_NOMEM / CP_E_IO (also: an attempt count that could not
+ * be saved). Nothing is applied.
+ *
+ * PIN attempts (USERPIN, USERNETWPIN, USERPINMAC) are counted per message:
+ * its SEC method and a digest of its body; the MAC text is not part of it,
+ * so the same body re-sent with its MAC in another case or (USERPINMAC)
+ * with any other MAC text gains nothing. Each attempt is saved to storage
+ * before the PIN is checked; if it cannot be saved the message is refused.
+ * After policy 4105 attempts the message is discarded (CP_E_PIN_EXHAUSTED),
+ * across restarts. The device keeps counts for 16 messages with failed
+ * attempts; a count is never dropped to make room: while all 16 are taken
+ * (by messages not yet verified or discarded), every new PIN-signed
+ * message is refused with CP_E_LIMIT before any prompt (fail closed). A
+ * count is freed when its message verifies. To clear every count (the
+ * owner's decision, e.g. a factory reset) remove the stored "pin" blob.
  */
 CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
                                         const cp_gateway *gw,

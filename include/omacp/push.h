@@ -81,7 +81,13 @@ CP_EXPORT void cp_push_result_init(cp_push_result *r);
 
 /**
  * Process one WSP push PDU. gw may be NULL (unknown gateway), hooks may be
- * NULL. Routing is by content type only (application/vnd.wap.connectivity-
+ * NULL. The host passes in gw what the bearer guarantees about the push
+ * proxy gateway: its address (the WAP push's PPG address, never a
+ * sender-chosen SMS originator number unless the network guarantees it)
+ * and, in gw->ppg, whether the host vouches for it; TRUSTED_PPG and
+ * OPERATOR_TPS need both that and a gateway the device itself holds as
+ * trusted and push-enabled (see cp_ppg and cp_gateway in
+ * omacp/bootstrap.h). Routing is by content type only (application/vnd.wap.connectivity-
  * wbxml or text/vnd.wap.connectivity-xml, binary or textual), whatever the
  * X-Wap-Application-Id (absent, "*" or "wml.ua"); policy 4113 = 0 refuses
  * every WSP push. Returns CP_OK when the document was applied; otherwise the

@@ -176,16 +176,30 @@ CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
 /**
  * The trusted provisioning server set by the OTA bootstrap: its PROVURL
  * (NUL-terminated into url, cap >= CP_TPS_URL_MAX + 1 always suffices).
- * CP_E_NOT_FOUND when the device has not been bootstrapped.
+ * CP_E_NOT_FOUND when the device has not been bootstrapped. CP_E_CORRUPT
+ * when the stored TPS is damaged: the device then counts as bootstrapped
+ * with an unknown TPS (no OTA bootstrap, no message is OPERATOR_TPS); the
+ * error message tells the way back: process a BOOTSTRAP with the PROVURL
+ * from a local MANAGER source (cp_process_config_xml with the roles of
+ * CP_SOURCE_API_PRIVILEGED or CP_SOURCE_BOOT), which replaces it; nothing
+ * that came over the air may.
  */
 CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap);
 
 /**
  * Load the persisted device state (policies, PIN counters, SPC store, TPS)
  * now. It is otherwise loaded on first use. Returns CP_E_CORRUPT when a
- * stored blob is corrupt or of a foreign format: its defaults stay in
- * force, the message names the blob, and the blob is replaced at the next
- * save. CP_E_IO when storage fails.
+ * stored blob is corrupt or of a foreign format, or a stored policy value
+ * is outside its range (cp_policy_desc min/max); the message names the
+ * blob (and the policy). Damaged state never falls back to the defaults,
+ * it fails closed: policies take their most restrictive value (role
+ * masks 0, switches off or "ask", 4105 one attempt) and keep it, stored,
+ * until a MANAGER sets or resets each; a damaged TPS reads as "TPS
+ * unknown" (cp_tps_get); damaged PIN counts refuse PIN-signed messages;
+ * a damaged SPC store gives signed .cpf files no roles until a signer is
+ * added or removed; a damaged gateway list trusts no gateway. The next
+ * save of a blob replaces it. CP_E_IO when storage fails; policy reads
+ * inside the library then use the most restrictive values too.
  */
 CP_EXPORT cp_status cp_state_load(cp_ctx *ctx);
 

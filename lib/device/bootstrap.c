@@ -78,15 +78,38 @@ static int mac_form_ok(const cp_push *push)
     return 1;
 }
 
+/*
+ * The gateway's standing. The stored gateway list (PXLOGICAL TRUST,
+ * PUSHENABLED) is the ceiling; the host's word can only lower it, except
+ * for the low-privilege KNOWN_PPG, which the host's word alone gives:
+ *   KNOWN_PPG   host says KNOWN or TRUSTED, or the address is a stored
+ *               push-enabled gateway;
+ *   TRUSTED_PPG host says TRUSTED and the address is a stored push-enabled
+ *               gateway of a trusted PXLOGICAL (then Push-Flag is believed
+ *               and the initiator may be matched with the TPS).
+ */
+static cp_ppg gateway_level(cp_ctx *ctx, const cp_gateway *gw)
+{
+    const cp_gw_entry *e;
+    cp_ppg stored = CP_PPG_ANY;
+    if (gw == NULL)
+        return CP_PPG_ANY;
+    e = gw->address != NULL ? cp_trust__gateway_find(ctx, gw->address) : NULL;
+    if (e != NULL && e->push)
+        stored = e->trusted ? CP_PPG_TRUSTED : CP_PPG_KNOWN;
+    if (gw->ppg == CP_PPG_TRUSTED && stored == CP_PPG_TRUSTED)
+        return CP_PPG_TRUSTED;
+    if (gw->ppg == CP_PPG_KNOWN || gw->ppg == CP_PPG_TRUSTED ||
+        stored != CP_PPG_ANY)
+        return CP_PPG_KNOWN;
+    return CP_PPG_ANY;
+}
+
 uint32_t cp_boot__origin_roles(cp_ctx *ctx, const cp_push *push,
                                const cp_gateway *gw)
 {
     uint32_t r = CP_ROLE_ANY_PUSH_SOURCE;
-    cp_ppg ppg = gw ? gw->ppg : CP_PPG_ANY;
-    const cp_gw_entry *known =
-        gw ? cp_trust__gateway_find(ctx, gw->address) : NULL;
-    if (known != NULL && known->push && ppg != CP_PPG_TRUSTED)
-        ppg = known->trusted ? CP_PPG_TRUSTED : CP_PPG_KNOWN;
+    cp_ppg ppg = gateway_level(ctx, gw);
     if (ppg == CP_PPG_KNOWN || ppg == CP_PPG_TRUSTED)
         r |= CP_ROLE_KNOWN_PPG;
     if (ppg != CP_PPG_TRUSTED)
@@ -169,18 +192,19 @@ static cp_status verify_netwpin(cp_ctx *ctx, const cp_push *push,
 }
 
 /*
- * The PIN counter belongs to one message: its SEC method, its MAC text and
- * its body (the same PDU sent again is the same message).
+ * The PIN counter belongs to one message: its SEC method and its body. The
+ * MAC text is left out on purpose: the same body with its MAC in another
+ * case, or (USERPINMAC, whose MAC the user types) with any other MAC text,
+ * is the same message and gets no new attempts.
  */
-static void body_digest(const cp_push *push, uint8_t out[20])
+static void message_identity(const cp_push *push, uint8_t out[20])
 {
     static const char label[] = "omacp PIN counter ";
-    uint8_t key[sizeof label + 1 + CP_PUSH_MAC_CHARS];
-    size_t n = sizeof label - 1, m = strlen(push->mac);
+    uint8_t key[sizeof label + 1];
+    size_t n = sizeof label - 1;
     memcpy(key, label, n);
     key[n++] = (uint8_t)('0' + (push->sec & 7));
-    memcpy(key + n, push->mac, m);
-    (void)cp_hmac_sha1(key, n + m, push->body, push->body_len, out);
+    (void)cp_hmac_sha1(key, n, push->body, push->body_len, out);
 }
 
 static cp_status one_attempt(cp_ctx *ctx, const cp_push *push,
@@ -217,15 +241,22 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
     unsigned failures = 0, max;
     cp_status st = cp_trust__state(ctx, &ts);
     if (st)
-        return refuse_inner(ctx, v, st, "out of memory");
+        return refuse_inner(ctx, v, st, "cannot load the security state");
     /* a message that can never verify does not make the user type a PIN */
     if (push->sec == CP_SEC_USERNETWPIN && ctx->n_imsis == 0)
         return refuse(ctx, v, CP_E_BAD_PIN,
                       "USERNETWPIN message but the device has no IMSI");
     if (push->sec != CP_SEC_USERPINMAC && !mac_form_ok(push))
         return refuse(ctx, v, CP_E_BAD_MAC, "MAC is not exactly 40 hex digits");
-    body_digest(push, digest);
-    failures = cp_trust__pin_failures(ctx, digest);
+    message_identity(push, digest);
+    st = cp_trust__pin_failures(ctx, digest, &failures);
+    if (st) /* damaged counts or no free slot: fail closed, no prompt */
+        return refuse_inner(ctx, v, st,
+                            st == CP_E_LIMIT
+                                ? "too many PIN-signed messages with failed "
+                                  "attempts pending: message refused"
+                                : "PIN attempt counts unavailable: message "
+                                  "refused");
     max = cp_policy__value(ctx, CP_POLICY_MAX_AUTH_RETRY);
     v->pin_failures = failures;
     while (failures < max) {
@@ -239,23 +270,27 @@ static cp_status verify_pin(cp_ctx *ctx, const cp_push *push,
                           "no PIN was entered for a PIN-signed message");
         }
         pin[CP_PIN_MAX] = '\0';
+        /* The attempt is counted, durably, before the PIN is checked: no
+           verdict (and no crash in between) can leave it uncounted. */
+        st = cp_trust__pin_note(ctx, digest, failures + 1);
+        if (st) {
+            wipe(pin, sizeof pin);
+            return refuse_inner(ctx, v, st,
+                                "cannot store the PIN attempt count: "
+                                "message refused");
+        }
         st = one_attempt(ctx, push, opt, pin, &idx);
         wipe(pin, sizeof pin); /* at once */
         if (st == CP_OK) {
             v->imsi_index = idx;
             /* best effort: a count left behind only costs attempts */
-            if (failures > 0)
-                (void)cp_trust__pin_clear(ctx, digest);
+            (void)cp_trust__pin_clear(ctx, digest);
             return CP_OK;
         }
-        if (st != CP_E_NOT_AUTHENTIC && st != CP_E_BAD_PIN)
-            return refuse_inner(ctx, v, st, "PIN check failed");
         failures++;
         v->pin_failures = failures;
-        st = cp_trust__pin_note(ctx, digest, failures);
-        if (st)
-            return refuse_inner(ctx, v, st,
-                                "cannot store the PIN failure count");
+        if (st != CP_E_NOT_AUTHENTIC && st != CP_E_BAD_PIN)
+            return refuse_inner(ctx, v, st, "PIN check failed");
     }
     return refuse(ctx, v, CP_E_PIN_EXHAUSTED,
                   "wrong PIN too many times (policy 4105): message discarded");
@@ -306,19 +341,39 @@ static cp_status find_bootstrap(cp_ctx *ctx, const cp_push *push,
     return CP_OK;
 }
 
+/*
+ * wm-model.md 5.3: a branded device refuses every OTA bootstrap; an
+ * unbranded one accepts one, signed USERNETWPIN (network AND user PIN).
+ * No policy or profile setting opens another method.
+ */
 static cp_status bootstrap_rules(cp_ctx *ctx, cp_verdict *v)
 {
+    char text[160];
+    cp_status st;
     if (!v->is_bootstrap)
         return CP_OK;
-    if (v->sec == CP_SEC_NONE)
-        return refuse(ctx, v, CP_E_REFUSED,
-                      "an unauthenticated bootstrap is never accepted");
     if (ctx->profile == CP_PROFILE_BRANDED)
         return refuse(ctx, v, CP_E_REFUSED,
                       "OTA bootstrap is disabled on this operator-branded device");
-    if (cp_tps_get(ctx, NULL, 0) != CP_E_NOT_FOUND)
-        return refuse(ctx, v, CP_E_EXISTS,
-                      "device already bootstrapped: a second bootstrap is refused");
+    if (v->sec != CP_SEC_USERNETWPIN) {
+        snprintf(text, sizeof text,
+                 "%s bootstrap refused: an OTA bootstrap must be signed "
+                 "USERNETWPIN (network and user PIN)",
+                 v->sec == CP_SEC_NONE ? "an unauthenticated"
+                                       : cp_sec_name(v->sec));
+        return refuse(ctx, v, CP_E_REFUSED, text);
+    }
+    st = cp_tps_get(ctx, NULL, 0);
+    if (st == CP_E_CORRUPT)
+        return refuse_inner(ctx, v, st,
+                            "the stored TPS is damaged: the device counts as "
+                            "bootstrapped; a second bootstrap is refused");
+    if (st != CP_E_NOT_FOUND)
+        return st == CP_OK || st == CP_E_BUFFER_TOO_SMALL
+                   ? refuse(ctx, v, CP_E_EXISTS,
+                            "device already bootstrapped: a second bootstrap "
+                            "is refused")
+                   : refuse_inner(ctx, v, st, "cannot read the stored TPS");
     return CP_OK;
 }
 
@@ -343,7 +398,12 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     /* Make the state first: no policy read may fall back to its default. */
     st = cp_trust__state(ctx, &ts);
     if (st)
-        return refuse_inner(ctx, v, st, "out of memory");
+        return refuse_inner(ctx, v, st, "cannot load the security state");
+    st = cp_trust__check_damage(ctx, CP_DAMAGE_POLICY);
+    if (st)
+        return refuse_inner(ctx, v, st,
+                            "the stored policies are damaged: OTA messages "
+                            "are refused until a MANAGER sets them again");
     v->origin_roles = cp_boot__origin_roles(ctx, push, gw);
     v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
     if (push->sec < CP_SEC_NONE || /* CP_SEC_INVALID included */

@@ -86,11 +86,16 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
     /* Load the state first: policy 4113 must never fall back to its
        default because the stored value could not be read (fail closed). */
     st = cp_trust__state(ctx, &ts);
+    if (!st) /* damaged policies: refused as such, not by a strict 4113 */
+        st = cp_trust__check_damage(ctx, CP_DAMAGE_POLICY);
     if (st) {
         r->outcome = CP_OUTCOME_REFUSED;
         r->verdict.sec = push->sec;
         cp_boot__refuse(&r->verdict, st,
-                        "cannot load the device's security state");
+                        st == CP_E_CORRUPT
+                            ? "the stored policies are damaged: OTA messages "
+                              "are refused until a MANAGER sets them again"
+                            : "cannot load the device's security state");
         *why = r->verdict.reason_text;
         return st;
     }

@@ -158,14 +158,56 @@ uint32_t cp_policy__default(const cp_ctx *ctx, size_t index)
                                                 : rows[index].def_branded;
 }
 
+/*
+ * The most restrictive value of each policy, taken when its stored value
+ * is damaged or the state cannot be read (fail closed). Role masks: 0,
+ * nobody. Switches: the closed side (4097 RAPI refused, 4102 unsigned
+ * applications disallowed, 4104 no OPERATOR_TPS, 4113 WSP push off, 4122
+ * and 4132 ask the user, 4123 two-tier, 4124 secure download only, 2
+ * AutoRun blocked). 4105: one PIN attempt. Policies that are only stored
+ * (their meaning is undocumented and nothing reads them) keep the default.
+ */
+uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index)
+{
+    const policy_row *r = &rows[index];
+    if (r->kind == MASK)
+        return 0;
+    switch (r->id) {
+    case 2:
+        return 1;
+    case CP_POLICY_MAX_AUTH_RETRY:
+        return 1;
+    case CP_POLICY_RAPI:
+    case CP_POLICY_UNSIGNED_APPS:
+    case CP_POLICY_TPS:
+    case CP_POLICY_WSP_PUSH:
+    case CP_POLICY_UNSIGNED_PROMPT:
+    case CP_POLICY_PRIVILEGED_APPS:
+    case 4124: /* SL secure download */
+    case CP_POLICY_NETWPIN_PROMPT:
+        return 0;
+    default:
+        return cp_policy__default(ctx, index);
+    }
+}
+
+int cp_policy__in_range(size_t index, uint32_t value)
+{
+    const policy_row *r = &rows[index];
+    if (value < r->min || value > r->max)
+        return 0;
+    return r->kind != MASK || (value & ~(uint32_t)CP_ROLES_ALL) == 0;
+}
+
 uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id)
 {
     struct cp_trust_state *st;
     int i = cp_policy__index(id);
     if (i < 0)
         return 0;
+    /* state that cannot be read is damaged state: never the defaults */
     if (cp_trust__state(ctx, &st) != CP_OK)
-        return cp_policy__default(ctx, (size_t)i);
+        return cp_policy__strict(ctx, (size_t)i);
     return st->pol[i];
 }
 
@@ -269,8 +311,7 @@ CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
     s = may_set(ctx, (size_t)i, roles);
     if (s)
         return s;
-    if (value < rows[i].min || value > rows[i].max ||
-        (rows[i].kind == MASK && (value & ~(uint32_t)CP_ROLES_ALL)))
+    if (!cp_policy__in_range((size_t)i, value))
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "value %lu out of range for policy %lu",
                            (unsigned long)value, (unsigned long)id);

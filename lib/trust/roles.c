@@ -31,6 +31,10 @@ static cp_status cpf_roles(cp_ctx *ctx, const uint8_t *sha1, uint32_t *roles)
     uint8_t s[20];
     uint32_t r;
     if (sha1 != NULL) {
+        /* a damaged store may have held this signer with fewer roles */
+        cp_status st = cp_trust__check_damage(ctx, CP_DAMAGE_SPC);
+        if (st)
+            return st;
         while (cp_spc_get(ctx, i++, s, &r) == CP_OK) {
             size_t k;
             int same = 1;

@@ -10,8 +10,12 @@
  *   payload
  *   u32     CRC-32 (IEEE) of everything before it
  * A blob with another magic, kind, version, length or CRC is refused as
- * corrupt or foreign; the defaults stay in force.
+ * corrupt or foreign, and so is a policy value out of its documented
+ * range. Damaged state never falls back to the defaults: it takes its
+ * most restrictive reading, decided in one place, cp_trust__damaged()
+ * (see "damaged state" below).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/store.h"
@@ -24,6 +28,30 @@ enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4, K_GW = 5 };
 
 static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin",
                                           "gateways"};
+
+/* What a damaged blob of each kind means from now on (cp_trust__damaged). */
+static const char *const damage_text[] = {
+    "",
+    "every policy takes its most restrictive value until a MANAGER sets or "
+    "resets it",
+    "signed .cpf files get no roles until a signer is added or removed",
+    "the device counts as bootstrapped with an unknown TPS (see cp_tps_get)",
+    "PIN-signed messages are refused until the stored \"pin\" blob is "
+    "removed",
+    "no push gateway is known or trusted until PXLOGICAL is provisioned "
+    "again"};
+
+static uint32_t damage_bit(int kind)
+{
+    return 1u << (kind - 1); /* K_POLICY -> CP_DAMAGE_POLICY, ... */
+}
+
+typedef char static_assert_damage[(CP_DAMAGE_GW == 1u << (K_GW - 1) &&
+                                   CP_DAMAGE_PIN == 1u << (K_PIN - 1) &&
+                                   CP_DAMAGE_TPS == 1u << (K_TPS - 1) &&
+                                   CP_DAMAGE_SPC == 1u << (K_SPC - 1))
+                                      ? 1
+                                      : -1];
 
 #define crc32_ieee cp_crc32__ieee
 #define put32 cp_be32__put
@@ -55,6 +83,9 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
         return cp_err__set(ctx, s == CP_E_NOMEM ? CP_E_NOMEM : CP_E_IO,
                            CP_NO_OFFSET, "cannot save the %s state (%s)",
                            blob_names[kind], cp_strerror(s));
+    /* What is stored now is what is in force: no longer damaged (damaged
+       policies are saved pinned to their strict values, as set). */
+    ctx->trust->damaged &= ~damage_bit(kind);
     return CP_OK;
 }
 
@@ -62,9 +93,10 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
  * Load a blob and hand its payload to parse. CP_E_NOT_FOUND when absent
  * (defaults stay), CP_E_CORRUPT when it is not a valid blob of that kind.
  */
-static cp_status load_blob(cp_ctx *ctx, int kind,
-                           cp_status (*parse)(struct cp_trust_state *,
-                                              const uint8_t *, size_t))
+typedef cp_status (*parse_fn)(cp_ctx *, struct cp_trust_state *,
+                              const uint8_t *, size_t);
+
+static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
 {
     cp_buf b;
     uint32_t plen;
@@ -84,16 +116,25 @@ static cp_status load_blob(cp_ctx *ctx, int kind,
                         "cannot load the %s state", blob_names[kind]);
     } else if (n < BLOB_HDR + 4 || memcmp(b.p, "CPST", 4) != 0 ||
                b.p[4] != (uint8_t)kind || b.p[5] != BLOB_VERSION) {
+        cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
-                        "stored %s state has a foreign format; defaults kept",
-                        blob_names[kind]);
+                        "stored %s state has a foreign format; %s",
+                        blob_names[kind], damage_text[kind]);
     } else if ((plen = get32(b.p + 6)) != n - BLOB_HDR - 4 ||
                plen > BLOB_MAX ||
                get32(b.p + n - 4) != crc32_ieee(b.p, n - 4) ||
-               parse(ctx->trust, b.p + BLOB_HDR, plen) != CP_OK) {
+               (s = parse(ctx, ctx->trust, b.p + BLOB_HDR, plen)) ==
+                   CP_E_CORRUPT) {
+        cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
-                        "stored %s state is corrupt; defaults kept",
-                        blob_names[kind]);
+                        "stored %s state is corrupt; %s", blob_names[kind],
+                        damage_text[kind]);
+    } else if (s == CP_E_LIMIT) { /* parse_policies: a value out of range */
+        s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                        "stored %s state holds a value out of range for "
+                        "policy %lu; it takes its most restrictive value",
+                        blob_names[kind],
+                        (unsigned long)ctx->trust->bad_policy);
     }
     cp_buf__free(&b);
     return s;
@@ -101,12 +142,17 @@ static cp_status load_blob(cp_ctx *ctx, int kind,
 
 /* ---- policies: u16 count, then (u32 id, u32 value) per set policy ------ */
 
-static cp_status parse_policies(struct cp_trust_state *st, const uint8_t *p,
-                                size_t n)
+/*
+ * CP_E_LIMIT: loaded, but a value was out of its policy's range; that
+ * policy is damaged (st->bad_policy names the first).
+ */
+static cp_status parse_policies(cp_ctx *ctx, struct cp_trust_state *st,
+                                const uint8_t *p, size_t n)
 {
     size_t count, i;
     uint32_t vals[CP_POLICY_SLOTS];
-    uint8_t set[CP_POLICY_SLOTS];
+    uint8_t set[CP_POLICY_SLOTS], bad[CP_POLICY_SLOTS];
+    cp_status s = CP_OK;
     if (n < 2)
         return CP_E_CORRUPT;
     count = ((size_t)p[0] << 8) | p[1];
@@ -114,16 +160,26 @@ static cp_status parse_policies(struct cp_trust_state *st, const uint8_t *p,
         return CP_E_CORRUPT;
     memcpy(vals, st->pol, sizeof vals);
     memset(set, 0, sizeof set);
+    memset(bad, 0, sizeof bad);
     for (i = 0; i < count; i++) {
         int k = cp_policy__index(get32(p + 2 + i * 8));
         if (k < 0 || set[k])
             return CP_E_CORRUPT;
         vals[k] = get32(p + 6 + i * 8);
         set[k] = 1;
+        bad[k] = !cp_policy__in_range((size_t)k, vals[k]);
     }
     memcpy(st->pol, vals, sizeof vals);
     memcpy(st->pol_set, set, sizeof set);
-    return CP_OK;
+    for (i = 0; i < cp_policy__count(); i++) {
+        if (!bad[i])
+            continue;
+        if (s == CP_OK)
+            st->bad_policy = cp_policy__id(i);
+        cp_trust__damaged(ctx, st, CP_DAMAGE_POLICY, (int)i);
+        s = CP_E_LIMIT;
+    }
+    return s;
 }
 
 cp_status cp_trust__save_policies(cp_ctx *ctx)
@@ -145,10 +201,11 @@ cp_status cp_trust__save_policies(cp_ctx *ctx)
 
 /* ---- SPC: u16 count, then (20 octets, u32 roles) ----------------------- */
 
-static cp_status parse_spc(struct cp_trust_state *st, const uint8_t *p,
-                           size_t n)
+static cp_status parse_spc(cp_ctx *ctx, struct cp_trust_state *st,
+                           const uint8_t *p, size_t n)
 {
     size_t count, i;
+    (void)ctx;
     if (n < 2)
         return CP_E_CORRUPT;
     count = ((size_t)p[0] << 8) | p[1];
@@ -184,10 +241,11 @@ cp_status cp_trust__save_spc(cp_ctx *ctx)
 
 /* ---- TPS: u16 url length, url, u8 name length, name -------------------- */
 
-static cp_status parse_tps(struct cp_trust_state *st, const uint8_t *p,
-                           size_t n)
+static cp_status parse_tps(cp_ctx *ctx, struct cp_trust_state *st,
+                           const uint8_t *p, size_t n)
 {
     size_t ul, nl;
+    (void)ctx;
     if (n < 3)
         return CP_E_CORRUPT;
     ul = ((size_t)p[0] << 8) | p[1];
@@ -224,10 +282,11 @@ cp_status cp_trust__save_tps(cp_ctx *ctx)
 
 /* ---- PIN counts: u8 count, then (20-octet digest, u32 failures, u32 seq) -- */
 
-static cp_status parse_pin(struct cp_trust_state *st, const uint8_t *p,
-                           size_t n)
+static cp_status parse_pin(cp_ctx *ctx, struct cp_trust_state *st,
+                           const uint8_t *p, size_t n)
 {
     size_t count, i;
+    (void)ctx;
     if (n < 1)
         return CP_E_CORRUPT;
     count = p[0];
@@ -269,40 +328,68 @@ static cp_pin_slot *pin_slot(struct cp_trust_state *st, const uint8_t *d)
     return NULL;
 }
 
-unsigned cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20])
+static cp_status pin_table_full(cp_ctx *ctx)
+{
+    return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                       "%d PIN-signed messages with failed PIN attempts are "
+                       "pending: no new PIN-signed message is taken until "
+                       "one of them verifies",
+                       CP_PIN_SLOTS);
+}
+
+cp_status cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20],
+                                 unsigned *failures)
 {
     struct cp_trust_state *st;
     const cp_pin_slot *sl;
-    if (cp_trust__state(ctx, &st) != CP_OK)
-        return 0;
+    cp_status s = cp_trust__state(ctx, &st);
+    *failures = 0;
+    if (s)
+        return s;
+    s = cp_trust__check_damage(ctx, CP_DAMAGE_PIN);
+    if (s)
+        return s;
     sl = pin_slot(st, digest);
-    return sl ? sl->failures : 0;
+    if (sl != NULL)
+        *failures = sl->failures;
+    else if (st->n_pin == CP_PIN_SLOTS)
+        return pin_table_full(ctx); /* never evict a live count */
+    return CP_OK;
 }
 
 cp_status cp_trust__pin_note(cp_ctx *ctx, const uint8_t digest[20],
                              unsigned failures)
 {
     struct cp_trust_state *st;
-    cp_pin_slot *sl;
+    cp_pin_slot *sl, old;
+    int added = 0;
     cp_status s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    s = cp_trust__check_damage(ctx, CP_DAMAGE_PIN);
     if (s)
         return s;
     sl = pin_slot(st, digest);
     if (sl == NULL) {
-        if (st->n_pin < CP_PIN_SLOTS) {
-            sl = &st->pin[st->n_pin++];
-        } else { /* reuse the oldest */
-            size_t i;
-            sl = &st->pin[0];
-            for (i = 1; i < st->n_pin; i++)
-                if (st->pin[i].seq < sl->seq)
-                    sl = &st->pin[i];
-        }
+        if (st->n_pin == CP_PIN_SLOTS)
+            return pin_table_full(ctx);
+        sl = &st->pin[st->n_pin++];
+        memset(sl, 0, sizeof *sl);
         memcpy(sl->digest, digest, 20);
+        added = 1;
     }
+    old = *sl;
     sl->failures = failures;
     sl->seq = ++st->pin_seq;
-    return cp_trust__save_pin(ctx);
+    s = cp_trust__save_pin(ctx);
+    if (s) { /* not stored: the caller refuses without checking the PIN,
+                so memory goes back to what is stored */
+        *sl = old;
+        st->pin_seq--;
+        if (added)
+            st->n_pin--;
+    }
+    return s;
 }
 
 cp_status cp_trust__pin_clear(cp_ctx *ctx, const uint8_t digest[20])
@@ -321,10 +408,11 @@ cp_status cp_trust__pin_clear(cp_ctx *ctx, const uint8_t digest[20])
 
 /* ---- gateways: u16 count, then (u8 length, address, u8 flags) ---------- */
 
-static cp_status parse_gw(struct cp_trust_state *st, const uint8_t *p,
-                          size_t n)
+static cp_status parse_gw(cp_ctx *ctx, struct cp_trust_state *st,
+                          const uint8_t *p, size_t n)
 {
     size_t count, i, off = 2;
+    (void)ctx;
     if (n < 2)
         return CP_E_CORRUPT;
     count = ((size_t)p[0] << 8) | p[1];
@@ -411,12 +499,65 @@ const cp_gw_entry *cp_trust__gateway_find(cp_ctx *ctx, const char *addr)
 
 /* ---- loading ------------------------------------------------------------ */
 
-typedef cp_status (*parse_fn)(struct cp_trust_state *, const uint8_t *, size_t);
-
 static cp_status load_one(cp_ctx *ctx, int kind, parse_fn parse)
 {
     cp_status s = load_blob(ctx, kind, parse);
     return s == CP_E_NOT_FOUND ? CP_OK : s;
+}
+
+/* ---- damaged state -------------------------------------------------------- */
+
+void cp_trust__damaged(const cp_ctx *ctx, struct cp_trust_state *st,
+                       uint32_t mask, int policy)
+{
+    size_t i;
+    st->damaged |= mask;
+    if (mask & CP_DAMAGE_POLICY) {
+        /* pinned as set, so a later save keeps them until a MANAGER
+           sets or resets each */
+        for (i = 0; i < cp_policy__count(); i++) {
+            if (policy >= 0 && (size_t)policy != i)
+                continue;
+            st->pol[i] = cp_policy__strict(ctx, i);
+            st->pol_set[i] = 1;
+        }
+    }
+    if (mask & CP_DAMAGE_SPC)
+        st->n_spc = 0;
+    if (mask & CP_DAMAGE_TPS) { /* bootstrapped, TPS unknown */
+        st->has_tps = 0;
+        memset(st->tps, 0, sizeof st->tps);
+        memset(st->tps_name, 0, sizeof st->tps_name);
+    }
+    if (mask & CP_DAMAGE_PIN)
+        st->n_pin = 0; /* and every PIN-signed message is refused */
+    if (mask & CP_DAMAGE_GW)
+        st->n_gw = 0;
+}
+
+cp_status cp_trust__check_damage(cp_ctx *ctx, uint32_t mask)
+{
+    static const char *const why[] = {
+        "the stored policies are damaged",
+        "the stored SPC store is damaged: signed .cpf files get no roles "
+        "until a MANAGER adds or removes a signer (cp_spc_add, "
+        "cp_spc_remove), which rewrites it",
+        "the stored TPS is damaged: the device counts as bootstrapped with "
+        "an unknown TPS; recover by processing a BOOTSTRAP with the PROVURL "
+        "from a local MANAGER source (cp_process_config_xml with the roles "
+        "of CP_SOURCE_API_PRIVILEGED or CP_SOURCE_BOOT), which replaces it",
+        "the stored PIN attempt counts are damaged: PIN-signed messages are "
+        "refused until the host removes the stored \"pin\" blob",
+        "the stored push gateway list is damaged"};
+    struct cp_trust_state *st;
+    size_t k;
+    cp_status s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    for (k = 0; k < sizeof why / sizeof why[0]; k++)
+        if (mask & st->damaged & (1u << k))
+            return cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET, "%s", why[k]);
+    return CP_OK;
 }
 
 static void set_defaults(cp_ctx *ctx, struct cp_trust_state *st)
@@ -694,6 +835,33 @@ static int url_equal(const char *a, const char *b)
     return 1;
 }
 
+cp_status cp_trust__tps_may_set(cp_ctx *ctx, uint32_t roles, char *why,
+                                size_t cap)
+{
+    struct cp_trust_state *st;
+    int local_manager;
+    cp_status s = cp_trust__state(ctx, &st);
+    if (s) {
+        snprintf(why, cap, "cannot load the security state");
+        return s;
+    }
+    if (st->has_tps) {
+        snprintf(why, cap,
+                 "a TPS is stored already: a second bootstrap is refused");
+        return CP_E_EXISTS;
+    }
+    if (!(st->damaged & CP_DAMAGE_TPS))
+        return CP_OK;
+    local_manager = (roles & (CP_ROLE_MANAGER | CP_ROLE_EXEMPT)) != 0 &&
+                    (roles & CP_ROLE_ANY_PUSH_SOURCE) == 0;
+    if (local_manager)
+        return CP_OK; /* the recovery path */
+    snprintf(why, cap,
+             "the stored TPS is damaged (unknown): only a local MANAGER may "
+             "replace it");
+    return cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET, "%s", why);
+}
+
 int cp_trust__tps_match(cp_ctx *ctx, const char *url)
 {
     struct cp_trust_state *st;
@@ -712,8 +880,10 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
     s = cp_trust__state(ctx, &st);
     if (s)
         return s;
-    if (!st->has_tps)
-        return CP_E_NOT_FOUND;
+    if (!st->has_tps) /* a damaged TPS is not "no TPS": fail closed */
+        return st->damaged & CP_DAMAGE_TPS
+                   ? cp_trust__check_damage(ctx, CP_DAMAGE_TPS)
+                   : CP_E_NOT_FOUND;
     n = strlen(st->tps);
     if (cap <= n)
         return CP_E_BUFFER_TOO_SMALL;

@@ -27,16 +27,26 @@ typedef struct cp_gw_entry {
 } cp_gw_entry;
 
 /*
- * PIN failure counts are kept per message (a digest of its body), for the
- * last CP_PIN_SLOTS messages that failed, so re-sending a message does not
- * buy new attempts; the oldest slot is reused when all are taken.
+ * PIN attempt counts are kept per message identity: its SEC method and a
+ * digest of its body, never its MAC text (so re-sending a message, with
+ * its MAC in another case or, for USERPINMAC, any other MAC text, does not
+ * buy new attempts). A live count is never evicted: when all CP_PIN_SLOTS
+ * are taken, a PIN-signed message without a slot is refused before any
+ * prompt (fail closed). A slot frees when its message verifies.
  */
-#define CP_PIN_SLOTS 8
+#define CP_PIN_SLOTS 16
 typedef struct cp_pin_slot {
     uint8_t digest[20];
     uint32_t failures;
     uint32_t seq; /* age: larger is newer */
 } cp_pin_slot;
+
+/* Bits of cp_trust_state.damaged: a blob of that kind was unusable. */
+#define CP_DAMAGE_POLICY 0x01u /* corrupt, or a value out of range */
+#define CP_DAMAGE_SPC 0x02u
+#define CP_DAMAGE_TPS 0x04u
+#define CP_DAMAGE_PIN 0x08u
+#define CP_DAMAGE_GW 0x10u
 
 struct cp_trust_state {
     int loaded;
@@ -52,6 +62,13 @@ struct cp_trust_state {
     uint32_t pin_seq;
     cp_gw_entry gw[CP_GATEWAYS_MAX];
     size_t n_gw;
+    /*
+     * CP_DAMAGE_* bits, set by cp_trust__damaged() only: that part of the
+     * state is unknown and is treated as its most restrictive reading
+     * (see state.c, "damaged state") until it is re-provisioned.
+     */
+    uint32_t damaged;
+    uint32_t bad_policy; /* the first policy id found out of range at load */
 };
 
 /* The trust state of ctx, made and loaded on first use. NULL only on CP_E_NOMEM. */
@@ -69,20 +86,69 @@ uint32_t cp_policy__id(size_t index);
 uint32_t cp_policy__default(const cp_ctx *ctx, size_t index);
 /* Index of id in the table, or -1. */
 int cp_policy__index(uint32_t id);
-/* Value of a known policy id (the default if ctx state cannot be made). */
+/*
+ * Value of a known policy id. When the state cannot be loaded this is the
+ * policy's most restrictive value (cp_policy__strict), never its default:
+ * no decision is made on permissive defaults.
+ */
 uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id);
+/* The most restrictive value of the policy at index (fail-closed reading). */
+uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index);
+/* 1 when value is within the documented range of the policy at index. */
+int cp_policy__in_range(size_t index, uint32_t value);
+
+/*
+ * The one place that decides what damaged state means. Marks the parts in
+ * mask (CP_DAMAGE_*) of st as damaged and applies their fail-closed reading
+ * (policy >= 0 with CP_DAMAGE_POLICY: only the policy at that table index,
+ * a value found out of range; -1: every policy):
+ *   policy: every policy takes its most restrictive value, pinned (saved
+ *           as set) until a MANAGER sets or resets it;
+ *   TPS:    "bootstrapped, TPS unknown": no OTA bootstrap, no TPS match,
+ *           cp_tps_get reports CP_E_CORRUPT; a local MANAGER BOOTSTRAP
+ *           replaces it (cp_trust__tps_may_set);
+ *   SPC:    the store is empty and signed .cpf files get no roles until a
+ *           signer is added or removed again;
+ *   PIN:    the counts are unknown: PIN-signed messages are refused;
+ *   gateways: no gateway is known or trusted.
+ */
+void cp_trust__damaged(const cp_ctx *ctx, struct cp_trust_state *st,
+                       uint32_t mask, int policy);
+/*
+ * The status (CP_E_CORRUPT, with the ctx error set) when a damaged part in
+ * mask forbids what the caller is about to do, else CP_OK.
+ */
+cp_status cp_trust__check_damage(cp_ctx *ctx, uint32_t mask);
 
 /* Set the TPS (BOOTSTRAP): url must be a valid PROVURL; persisted. */
 cp_status cp_trust__tps_set(cp_ctx *ctx, const char *url, const char *name);
+/*
+ * May a BOOTSTRAP with a PROVURL set the TPS for a caller with roles
+ * (effective)? CP_OK when none is stored; CP_E_EXISTS when one is; when the
+ * stored one is damaged (unknown), only a local MANAGER (MANAGER or EXEMPT,
+ * not ANY_PUSH_SOURCE: never over the air) may replace it, else
+ * CP_E_CORRUPT. why (cap octets) gets the reason of a refusal.
+ */
+cp_status cp_trust__tps_may_set(cp_ctx *ctx, uint32_t roles, char *why,
+                                size_t cap);
 /* 1 when url names the stored TPS (case-insensitive scheme and host, a
    trailing '/' ignored). */
 int cp_trust__tps_match(cp_ctx *ctx, const char *url);
 /* 0 when url is a complete http, https, wsp or wsps URL of at most 256 characters. */
 cp_status cp_trust__provurl_check(const char *url);
 
-/* Failures counted for the message with this body digest (0 if none). */
-unsigned cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20]);
-/* Record the failure count of a message; persisted. */
+/*
+ * Attempts counted for the message with this identity digest: CP_OK and
+ * *failures (0 if none); CP_E_CORRUPT when the stored counts are damaged;
+ * CP_E_LIMIT when the message has no slot and every slot holds a live
+ * count (fail closed: the message must be refused). Errors set the ctx.
+ */
+cp_status cp_trust__pin_failures(cp_ctx *ctx, const uint8_t digest[20],
+                                 unsigned *failures);
+/*
+ * Record the attempt count of a message and save it before returning;
+ * any failure (no free slot, storage) is returned and must refuse.
+ */
 cp_status cp_trust__pin_note(cp_ctx *ctx, const uint8_t digest[20],
                              unsigned failures);
 /* Forget a message's count (it verified); persisted. */

@@ -254,6 +254,7 @@ static cp_status boot_leave(void *user, cp_csp_session *s, const char *path,
 {
     boot *b = user;
     cp_ctx *ctx = cp_csp_ctx(s);
+    cp_status st;
     (void)path;
     (void)type;
     (void)cookie;
@@ -261,11 +262,9 @@ static cp_status boot_leave(void *user, cp_csp_session *s, const char *path,
         return CP_OK;
     if (!b->has_url)
         return CP_OK;
-    if (cp_tps_get(ctx, NULL, 0) != CP_E_NOT_FOUND) {
-        snprintf(b->err, sizeof b->err,
-                 "a TPS is stored already: a second bootstrap is refused");
-        return CP_E_EXISTS;
-    }
+    st = cp_trust__tps_may_set(ctx, cp_csp_roles(s), b->err, sizeof b->err);
+    if (st)
+        return st;
     return cp_trust__tps_set(ctx, b->url, b->name[0] ? b->name
                                                      : "Trust WAP Config Server");
 }
