@@ -11,6 +11,7 @@ static void engine_invalidate(cp_ctx *ctx)
         return;
     cp_meta__tab_free(ctx, &e->meta);
     e->meta_loaded = 0;
+    e->meta_gen++;
     for (i = 0; i < e->n_csps; i++)
         if (e->csps[i]->invalidate)
             e->csps[i]->invalidate(e->csps[i]->user);

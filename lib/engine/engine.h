@@ -57,6 +57,7 @@ typedef struct cp_engine {
     int meta_loaded;
     cp_meta_tab defaults; /* built-in defaults, not persisted */
     int validate;         /* CP_VALIDATE_* */
+    unsigned meta_gen;    /* changes whenever the metabase may have changed */
 } cp_engine;
 
 /* The engine state of ctx, made on first use. */

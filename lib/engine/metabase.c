@@ -300,6 +300,7 @@ static cp_status load_meta(cp_ctx *ctx, cp_engine **out)
     cp_buf__free(&b);
     if (st == CP_OK || st == CP_E_CORRUPT) {
         e->meta_loaded = 1;
+        e->meta_gen++;
         return CP_OK; /* a corrupt metabase leaves the defaults in force */
     }
     cp_meta__tab_free(ctx, &e->meta);
@@ -585,8 +586,10 @@ cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
     if (!path_valid(path) || m == NULL || !meta_valid(m))
         return CP_E_INVALID_ARG;
     st = load_meta(ctx, &e);
-    if (!st)
+    if (!st) {
+        e->meta_gen++;
         st = tab_put(ctx, &e->meta, path, m);
+    }
     if (!st)
         st = save_meta(ctx, e);
     if (st && e != NULL && !ctx->in_txn) {
@@ -608,6 +611,7 @@ cp_status cp_meta__del(cp_ctx *ctx, const char *path)
         return st;
     if (!tab_del(ctx, &e->meta, path))
         return CP_E_NOT_FOUND;
+    e->meta_gen++;
     st = save_meta(ctx, e);
     if (st && !ctx->in_txn) {
         cp_meta__tab_free(ctx, &e->meta);

@@ -54,6 +54,7 @@ typedef struct walker {
     char cpath[CP_PATH_MAX + 1]; /* a canonical path (canonical()) */
     char tpath[CP_PATH_MAX + 1]; /* tree_walk's path */
     cp_csp_reg *reg;        /* the CSP of the current top-level element */
+    unsigned meta_gen;      /* the metabase the pre-pass checked against */
     struct undo_scratch *u; /* made at the first rollback step */
 } walker;
 
@@ -512,12 +513,24 @@ static cp_status query_tree(walker *w, use *u, const char *path,
 
 static cp_status apply_char(walker *w, use *u, cp_node *n, void *pcookie);
 
+/*
+ * The pre-pass checked parm n; check it again only when an earlier element
+ * of this document changed the metabase (the Metabase CSP), so that the
+ * entries in force at that point apply.
+ */
+static cp_status recheck(walker *w, cp_node *n, unsigned need, int check_val)
+{
+    if (w->e->meta_gen == w->meta_gen)
+        return CP_OK;
+    return authorize(w, n, n->key, 1, need, check_val);
+}
+
 static cp_status do_parm(walker *w, use *u, cp_node *n, void *cookie)
 {
     cp_status st;
     if (u->reg->ops.parm == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, n->key, 1, CP_RW_WRITE, 1); /* the metabase may have changed */
+    st = recheck(w, n, CP_RW_WRITE, 1);
     if (!st)
         st = record_parm(w, u, n, cookie);
     if (st)
@@ -533,7 +546,7 @@ static cp_status do_noparm(walker *w, use *u, cp_node *n, void *cookie)
     cp_status st;
     if (u->reg->ops.noparm == NULL)
         return unsupported(w, u, n);
-    st = authorize(w, n, n->key, 1, CP_RW_WRITE, 0);
+    st = recheck(w, n, CP_RW_WRITE, 0);
     if (!st)
         st = record_parm(w, u, n, cookie);
     if (st)
@@ -1077,6 +1090,7 @@ static cp_status run(walker *w)
     }
     if (st)
         return st;
+    w->meta_gen = w->e->meta_gen;
     if (!w->apply) {
         if (w->flags & CP_METADATA)
             for (n = cp_node__child(w->out->root); n != NULL && !st; n = cp_node__next(n))
