@@ -4,8 +4,23 @@
  *
  * A cp_ctx holds everything one device (or one test harness) needs; there is
  * no global mutable state, so independent contexts may be used from
- * different threads at the same time. One context must not be entered by two
- * threads at once.
+ * different threads at the same time.
+ *
+ * One call at a time per context: every call that reads or changes a
+ * context's state (policies, SPC store, TPS, PIN counters, settings, the
+ * metabase, the CSP registry: cp_policy_*, cp_spc_*, cp_tps_get,
+ * cp_state_load, cp_roles_effective, cp_source_roles, cp_meta_*,
+ * cp_csp_register*, cp_csp_unregister, cp_verify_bootstrap*,
+ * cp_process_config_*, cp_push_process*) first enters the context and
+ * returns CP_E_BUSY, touching nothing, when another call is inside it:
+ * another thread, or a hook or CSP callback of the running call calling
+ * back into the library with the same context. (Since 0.2.0 this holds
+ * for every one of them; 0.1.0 guarded only processing, pushes and the
+ * registry.) Functions that only use the context's allocator, limits and
+ * error detail (cp_doc_*, cp_wsp_*, cp_mac_*, cp_sms_new, cp_alloc) are
+ * not guarded: a CSP callback may use them; from another thread they must
+ * not overlap a call on the same context. The error getters below read
+ * what the last call left; read them from the thread that made it.
  *
  * SPDX-License-Identifier: MIT
  */

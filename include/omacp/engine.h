@@ -129,7 +129,11 @@ CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
 CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
                                 int *exact);
 
-/** Remove the entry of exactly path. CP_E_NOT_FOUND if none. */
+/**
+ * Remove the entry of exactly path. CP_E_NOT_FOUND if none. cp_meta_set,
+ * cp_meta_get and cp_meta_remove return CP_E_BUSY inside another call on
+ * ctx (also from a CSP callback), touching nothing.
+ */
 CP_EXPORT cp_status cp_meta_remove(cp_ctx *ctx, const char *path);
 
 /* ---- configuration service providers ----------------------------------------- */

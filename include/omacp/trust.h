@@ -48,7 +48,9 @@ extern "C" {
 /**
  * Effective roles: roles plus MANAGER when (roles AND policy 4119) != 0
  * and plus USER_AUTH when (roles AND policy 4120) != 0. Reads the
- * policies of ctx. Returns roles unchanged when ctx is NULL.
+ * policies of ctx. Returns roles unchanged when ctx is NULL. Returns
+ * CP_ROLE_NONE (0) when ctx is busy inside another call (see omacp/ctx.h):
+ * it cannot vouch for any role then, so it grants none (fail closed).
  */
 CP_EXPORT uint32_t cp_roles_effective(cp_ctx *ctx, uint32_t roles);
 
@@ -84,6 +86,11 @@ CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
  * Policies are uint32_t values keyed by the Windows Mobile policy id.
  * Role-mask policies use the AND rule: a message passes when
  * (its roles AND the policy) != 0.
+ *
+ * Every function below that takes a cp_ctx (and cp_source_roles above)
+ * returns CP_E_BUSY, touching nothing, while the context is inside another
+ * call: another thread's, or the running call's own when a CSP callback or
+ * hook calls back with the same context (omacp/ctx.h).
  */
 #define CP_POLICY_RAPI 4097u                /**< 0 off, 1 MANAGER, 2 USER_AUTH */
 #define CP_POLICY_UNSIGNED_CABS 4101u       /**< role mask of unsigned .cab/.cpf */

@@ -316,7 +316,7 @@ static cp_status bootstrap_rules(cp_ctx *ctx, cp_verdict *v)
     if (ctx->profile == CP_PROFILE_BRANDED)
         return refuse(ctx, v, CP_E_REFUSED,
                       "OTA bootstrap is disabled on this operator-branded device");
-    if (cp_tps_get(ctx, NULL, 0) != CP_E_NOT_FOUND)
+    if (cp_tps__get(ctx, NULL, 0) != CP_E_NOT_FOUND)
         return refuse(ctx, v, CP_E_EXISTS,
                       "device already bootstrapped: a second bootstrap is refused");
     return CP_OK;
@@ -375,7 +375,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     }
     v->confirm_due = push->sec == CP_SEC_NETWPIN &&
                      cp_policy__value(ctx, CP_POLICY_NETWPIN_PROMPT) == 0;
-    v->effective_roles = cp_roles_effective(ctx, v->roles);
+    v->effective_roles = cp_roles__effective(ctx, v->roles);
     v->accepted = 1;
     v->reason = CP_OK;
     strcpy(v->reason_text, "accepted");
@@ -386,14 +386,28 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     return CP_OK;
 }
 
+/* Busy: refused, and the ctx (owned by the call inside) is not touched. */
+static cp_status refuse_busy(cp_verdict *out)
+{
+    cp_verdict_init(out);
+    cp_boot__refuse(out, CP_E_BUSY,
+                    "another configuration call is running on this context");
+    return CP_E_BUSY;
+}
+
 CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
                                         const cp_gateway *gw,
                                         cp_pin_prompt prompt, void *user,
                                         cp_verdict *out)
 {
+    cp_status st;
     if (ctx == NULL || push == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    return cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return refuse_busy(out);
+    st = cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
+    cp_ctx__leave(ctx);
+    return st;
 }
 
 CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
@@ -405,6 +419,8 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
     cp_status st;
     if (ctx == NULL || pdu == NULL || out == NULL)
         return CP_E_INVALID_ARG;
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return refuse_busy(out);
     cp_push_init(&push);
     st = cp_wsp_parse_push(ctx, pdu, len, &push);
     if (st) {
@@ -412,7 +428,9 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
         out->reason = st;
         snprintf(out->reason_text, sizeof out->reason_text,
                  "malformed push: %s", cp_ctx_error_message(ctx));
-        return st;
+    } else {
+        st = cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
     }
-    return cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
+    cp_ctx__leave(ctx);
+    return st;
 }

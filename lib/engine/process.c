@@ -1022,7 +1022,7 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
         st = cp_trust__state(ctx, &ts);
     }
     if (!st)
-        w->s.roles = cp_roles_effective(ctx, roles);
+        w->s.roles = cp_roles__effective(ctx, roles);
     if (!st)
         st = cp_doc__clone(ctx, doc, &w->out);
     if (st) {

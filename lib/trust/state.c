@@ -491,7 +491,7 @@ cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
     return CP_OK;
 }
 
-CP_EXPORT cp_status cp_state_load(cp_ctx *ctx)
+cp_status cp_state__load(cp_ctx *ctx)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -514,8 +514,7 @@ static int spc_find(const struct cp_trust_state *st, const uint8_t *sha1)
     return -1;
 }
 
-CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
-                               uint32_t roles)
+cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles)
 {
     struct cp_trust_state *st;
     cp_spc_entry old;
@@ -546,7 +545,7 @@ CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
     return s;
 }
 
-CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
+cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1)
 {
     struct cp_trust_state *st;
     cp_spc_entry old;
@@ -576,8 +575,8 @@ CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
     return s;
 }
 
-CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
-                               uint32_t *roles)
+cp_status cp_spc__get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                     uint32_t *roles)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -702,7 +701,7 @@ int cp_trust__tps_match(cp_ctx *ctx, const char *url)
     return url_equal(st->tps, url);
 }
 
-CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
+cp_status cp_tps__get(cp_ctx *ctx, char *url, size_t cap)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -719,4 +718,68 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
         return CP_E_BUFFER_TOO_SMALL;
     memcpy(url, st->tps, n + 1);
     return CP_OK;
+}
+
+/* ---- public entry points: one call at a time per context ---------------- */
+
+CP_EXPORT cp_status cp_state_load(cp_ctx *ctx)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_state__load(ctx);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
+                               uint32_t roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__add(ctx, sha1, roles);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__remove(ctx, sha1);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                               uint32_t *roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__get(ctx, index, sha1, roles);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_tps__get(ctx, url, cap);
+    cp_ctx__leave(ctx);
+    return st;
 }
