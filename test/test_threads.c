@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _POSIX_C_SOURCE 200809L /* sched_yield */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 
 #include <cmocka.h>
 
@@ -640,7 +642,7 @@ typedef struct racer {
     long ok, busy, other;
     const char *first_call;
     cp_status first_other;
-    int *started; /* the processing thread runs */
+    int *rounds; /* of the processing thread */
 } racer;
 
 static void *run_prober(void *arg)
@@ -648,9 +650,12 @@ static void *run_prober(void *arg)
     racer *r = arg;
     int i;
     size_t k;
-    while (!__atomic_load_n(r->started, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(r->rounds, __ATOMIC_ACQUIRE) == 0)
         ;
-    for (i = 0; i < SHARED_ROUNDS / 3; i++) {
+    /* at least 100 rounds, and on while processing has done fewer than 40 */
+    for (i = 0; i < 100 || (__atomic_load_n(r->rounds, __ATOMIC_ACQUIRE) < 40 &&
+                            i < 100000);
+         i++) {
         for (k = 0; k < N_PROBES; k++) {
             cp_status st = probe_calls[k].fn(&r->p);
             if (st == r->alone[k]) {
@@ -670,7 +675,7 @@ typedef struct processor {
     cp_ctx *ctx;
     cp_status push_alone;
     long ok, busy, other;
-    int started, stop;
+    int rounds, stop;
 } processor;
 
 static void *run_processor(void *arg)
@@ -692,7 +697,8 @@ static void *run_processor(void *arg)
         q->ok += st == q->push_alone;
         q->busy += st == CP_E_BUSY;
         q->other += st != q->push_alone && st != CP_E_BUSY;
-        __atomic_store_n(&q->started, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&q->rounds, i + 1, __ATOMIC_RELEASE);
+        sched_yield(); /* between calls: the probes get their turns */
     }
     return NULL;
 }
@@ -721,7 +727,7 @@ static void entry_points_race_processing(void **state)
         assert_int_equal(probe_calls[k].fn(&r.p), r.alone[k]);
     }
     q.ctx = ctx;
-    r.started = &q.started;
+    r.rounds = &q.rounds;
     q.push_alone = push(ctx, in.push_netwpin, in.push_netwpin_len);
     assert_int_equal(pthread_create(&th[0], NULL, run_processor, &q), 0);
     assert_int_equal(pthread_create(&th[1], NULL, run_prober, &r), 0);
@@ -732,8 +738,8 @@ static void entry_points_race_processing(void **state)
         print_message("%s returned %d (%s) during processing\n", r.first_call,
                       r.first_other, cp_strerror(r.first_other));
     print_message("probes: %ld did their work, %ld were busy; processing: "
-                  "%ld ok, %ld busy\n",
-                  r.ok, r.busy, q.ok, q.busy);
+                  "%ld ok, %ld busy (%d rounds)\n",
+                  r.ok, r.busy, q.ok, q.busy, q.rounds);
     assert_int_equal(r.other, 0);
     assert_int_equal(q.other, 0);
     assert_true(r.ok > 0);
