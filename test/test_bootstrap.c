@@ -1254,7 +1254,7 @@ static void test_pin_count_persists(void **state)
     m.fail_saves = 1;
     prompt_set(&p, "0001", 0);
     /* (P_USERPIN is exhausted above: its count is kept per message) */
-    assert_int_equal(run(ctx, other, len, CP_PPG_KNOWN, &p, &v), CP_E_IO);
+    assert_int_equal(run(ctx, other, len, CP_PPG_KNOWN, &p, &v), CP_E_STORAGE);
     assert_int_equal(p.calls, 1);
     cp_ctx_free(ctx);
     free(other);
@@ -1854,7 +1854,7 @@ static void alloc_run(memstore *m, int preload, int wrong_first)
             assert_true(wrong_first);
             assert_int_equal(p.calls, 2);
             assert_int_equal(v.is_bootstrap, 1);
-        } else if (st == CP_E_IO) {
+        } else if (st == CP_E_STORAGE) {
             /* storing the count: the state store reports its NOMEM as I/O */
             assert_true(wrong_first);
             assert_int_equal(v.pin_failures, 1);

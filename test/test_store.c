@@ -657,7 +657,9 @@ static void raw_text(const char *dir, const char *name, char *out, size_t cap)
  * A commit cut off after ok saves (journal first, then t1..t3 in some
  * order, then the emptied journal; ok = 5 is a whole commit). ok = 0:
  * nothing happened, the commit fails. Otherwise the journal is complete:
- * the next ctx rolls it forward.
+ * the next ctx rolls it forward. The commit is reported done only when it
+ * is durable: every blob stored (ok >= 4); with only the journal and some
+ * blobs stored it is CP_E_STORAGE, "not finished" (0.1.0 said CP_OK).
  */
 static void test_journal_roll_forward(void **state)
 {
@@ -691,10 +693,16 @@ static void test_journal_roll_forward(void **state)
         assert_int_equal(cp_store__begin(ctx), CP_OK);
         stage3(ctx, "new");
         if (ok == 0) {
-            assert_int_equal(cp_store__commit(ctx), CP_E_IO);
+            assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+            cp_store__abort(ctx);
+        } else if (ok <= 3) {
+            /* only the journal (and not every blob) reached storage */
+            assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+            assert_non_null(strstr(cp_ctx_error_message(ctx),
+                                   "commit pending"));
             cp_store__abort(ctx);
         } else {
-            /* the journal is written: the commit counts as done */
+            /* every blob is stored: durable, even if the journal stays */
             assert_int_equal(cp_store__commit(ctx), CP_OK);
         }
         ctx_done(ctx, &a);
@@ -770,13 +778,149 @@ static void test_save_before_recovery(void **state)
     assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
     assert_int_equal(cp_store__begin(ctx), CP_OK);
     stage3(ctx, "journaled");
-    assert_int_equal(cp_store__commit(ctx), CP_OK);
+    assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE); /* pending */
+    cp_store__abort(ctx);
     ctx_done(ctx, &a);
     ctx = ctx_on(&s, &a);
     assert_int_equal(cp_store__save(ctx, "t1", (const uint8_t *)"fresh", 5),
                      CP_OK);
     expect_blob(ctx, "t1", "fresh");
     expect_blob(ctx, "t2", "journaled-t2");
+    ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+}
+
+/* A ctx on storage that fails every save after ok of them. */
+static cp_ctx *ctx_on_wrap(wrap *w, const cp_storage *inner, int ok,
+                           tu_alloc *a)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    w->inner = *inner;
+    w->ok = ok;
+    w->saves = 0;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, a, 0);
+    cfg.storage.load = w_load;
+    cfg.storage.save = w_save;
+    cfg.storage.user = w;
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    return ctx;
+}
+
+static void expect_message(cp_ctx *ctx, const char *part)
+{
+    const char *m = cp_ctx_error_message(ctx);
+    if (strstr(m, part) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", m, part);
+}
+
+/*
+ * A save that fails is its own status, CP_E_STORAGE (0.1.0: CP_E_IO),
+ * naming the blob; the old value stays in force. Through the public calls
+ * that save (policies, SPC) and load (cp_state_load).
+ */
+static void test_storage_status(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    wrap w;
+    tu_alloc a;
+    cp_ctx *ctx;
+    uint32_t v = 0;
+    uint8_t sha1[20];
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on_wrap(&w, &s, 0, &a);
+    assert_int_equal(cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER),
+                     CP_E_STORAGE);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_STORAGE);
+    expect_message(ctx, "cannot save the policy state");
+    expect_message(ctx, "blob policy");
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
+    assert_int_equal(v, 3);
+    memset(sha1, 7, sizeof sha1);
+    assert_int_equal(cp_spc_add(ctx, sha1, CP_ROLE_MANAGER), CP_E_STORAGE);
+    ctx_done(ctx, &a);
+    /* the second save fails: the first (policy) is kept */
+    ctx = ctx_on_wrap(&w, &s, 1, &a);
+    assert_int_equal(cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(cp_spc_add(ctx, sha1, CP_ROLE_MANAGER), CP_E_STORAGE);
+    expect_message(ctx, "blob spc");
+    ctx_done(ctx, &a);
+    /* a blob that cannot be read: its file is a directory */
+    {
+        char p[PATH_CAP];
+        join(p, t->path, "spc");
+        assert_int_equal(mkdir(p, 0700), 0);
+    }
+    ctx = ctx_on(&s, &a);
+    assert_int_equal(cp_state_load(ctx), CP_E_STORAGE);
+    expect_message(ctx, "blob spc");
+    /* fail closed: no call goes on with defaults */
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_E_STORAGE);
+    ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+}
+
+/*
+ * An interrupted commit that cannot be finished is reported as such,
+ * CP_E_STORAGE, by every call that needs the state, until it can be
+ * finished; then it is (nothing lost).
+ */
+static void test_pending_commit_reported(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    wrap w;
+    tu_alloc a;
+    cp_ctx *ctx;
+    uint32_t v = 0;
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on_wrap(&w, &s, 1, &a); /* the journal only */
+    assert_int_equal(cp_store__begin(ctx), CP_OK);
+    stage3(ctx, "pending");
+    assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+    expect_message(ctx, "commit pending, only its journal is stored");
+    cp_store__abort(ctx);
+    /* the same ctx, storage still failing */
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_E_STORAGE);
+    expect_message(ctx, "interrupted commit pending, cannot be finished");
+    ctx_done(ctx, &a);
+    /* a new ctx, storage still failing */
+    ctx = ctx_on_wrap(&w, &s, 0, &a);
+    assert_int_equal(cp_state_load(ctx), CP_E_STORAGE);
+    expect_message(ctx, "interrupted commit pending, cannot be finished");
+    ctx_done(ctx, &a);
+    /* storage back: finished */
+    expect3_fresh(&s, "pending");
+    close_kind(K_FILE, &s);
+}
+
+/*
+ * The file store on a directory that refuses writes: a policy change is
+ * CP_E_STORAGE with the system's reason. chmod does not stop root, so
+ * this is skipped as root (tool_test.sh covers root with a blob replaced
+ * by a directory, as test_storage_status does here).
+ */
+static void test_file_store_read_only(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    tu_alloc a;
+    cp_ctx *ctx;
+    cp_status st;
+    if (geteuid() == 0) {
+        print_message("skipped: root writes through a read-only mode\n");
+        skip();
+    }
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on(&s, &a);
+    assert_int_equal(cp_state_load(ctx), CP_OK);
+    assert_int_equal(chmod(t->path, 0500), 0);
+    st = cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER);
+    assert_int_equal(chmod(t->path, 0700), 0);
+    assert_int_equal(st, CP_E_STORAGE);
+    expect_message(ctx, "blob policy");
     ctx_done(ctx, &a);
     close_kind(K_FILE, &s);
 }
@@ -1238,6 +1382,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_txn_alloc_failures, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_save_before_recovery, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_storage_status, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_pending_commit_reported,
+                                        setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_file_store_read_only, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash_raw_save, setup_dir,

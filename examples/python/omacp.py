@@ -81,6 +81,7 @@ E_CORRUPT = -28
 E_CSP = -29
 E_ROLLBACK = -30
 E_BAD_DOC = -31
+E_STORAGE = -32  # added in 0.2.0
 
 _STATUS_NAMES = {}
 for _n, _v in list(globals().items()):

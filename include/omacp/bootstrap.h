@@ -93,7 +93,8 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v);
  * last allowed PIN failed: the message is discarded; the failure count of
  * a message persists, so sending it again gains nothing), CP_E_NOT_PROV
  * (not a provisioning content type), a decoding error of the body, or
- * CP_E_NOMEM / CP_E_IO, or CP_E_BUSY (ctx is inside another call, also
+ * CP_E_NOMEM / CP_E_STORAGE (e.g. a PIN failure count that cannot be
+ * stored: refused), or CP_E_BUSY (ctx is inside another call, also
  * the running call's own when a hook calls back: out says refused, the
  * ctx and its PIN counters are not touched). Nothing is applied.
  */

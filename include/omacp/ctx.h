@@ -87,6 +87,12 @@ typedef struct cp_limits {
  *   the old or the new content is readable, never a mix. CP_E_IO on failure.
  *
  * With both hooks NULL the state lives in the context's memory only.
+ *
+ * When a hook fails (CP_E_IO, or any status but CP_E_NOT_FOUND from load
+ * and CP_E_NOMEM) the library call reports CP_E_STORAGE (since 0.2.0;
+ * 0.1.0 said CP_E_IO), with the blob's name and the store's reason (see
+ * cp_storage_ext.reason) in the error message. A call is reported done
+ * only once its commit is durable: every blob saved.
  */
 typedef struct cp_storage {
     cp_status (*load)(void *user, const char *name, uint8_t *buf, size_t cap,

@@ -145,8 +145,8 @@ CP_EXPORT cp_status cp_policy_get(cp_ctx *ctx, uint32_t id, uint32_t *value);
  * the grant policies are applied here). Fails with CP_E_ACCESS_DENIED when
  * the effective roles lack the policy's set roles (MANAGER; for 4120 also
  * USER_AUTH; CP_ROLE_EXEMPT always passes), CP_E_INVALID_ARG for a value out of
- * range, CP_E_NOT_FOUND for an unknown id, CP_E_IO when it cannot be
- * stored (the old value stays in force).
+ * range, CP_E_NOT_FOUND for an unknown id, CP_E_STORAGE when it cannot be
+ * stored (the old value stays in force; 0.1.0 said CP_E_IO).
  */
 CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
                                   uint32_t roles);
@@ -192,7 +192,9 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap);
  * now. It is otherwise loaded on first use. Returns CP_E_CORRUPT when a
  * stored blob is corrupt or of a foreign format: its defaults stay in
  * force, the message names the blob, and the blob is replaced at the next
- * save. CP_E_IO when storage fails.
+ * save. CP_E_STORAGE when storage fails (0.1.0: CP_E_IO), also when an
+ * interrupted commit is pending and cannot be finished; every call that
+ * needs the state fails the same way then (fail closed).
  */
 CP_EXPORT cp_status cp_state_load(cp_ctx *ctx);
 

@@ -784,7 +784,8 @@ static cp_status commit_all(walker *w)
     st = cp_store__commit(w->ctx);
     if (st)
         return fail(w, NULL, st, "cannot store the new settings: %s",
-                    cp_strerror(st));
+                    st == CP_E_STORAGE ? cp_ctx_error_message(w->ctx)
+                                       : cp_strerror(st));
     for (i = 0; i < w->n_uses; i++)
         if (w->uses[i]->reg->store_backed)
             w->uses[i]->committed = 1;

@@ -12,6 +12,7 @@
  * A blob with another magic, kind, version, length or CRC is refused as
  * corrupt or foreign; the defaults stay in force.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/store.h"
@@ -51,10 +52,13 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
     put32(blob + BLOB_HDR + len, crc32_ieee(blob, BLOB_HDR + len));
     s = cp_store__save(ctx, blob_names[kind], blob, BLOB_HDR + len + 4);
     cp_mem__free(&ctx->alloc, blob);
-    if (s != CP_OK)
-        return cp_err__set(ctx, s == CP_E_NOMEM ? CP_E_NOMEM : CP_E_IO,
-                           CP_NO_OFFSET, "cannot save the %s state (%s)",
-                           blob_names[kind], cp_strerror(s));
+    if (s != CP_OK) {
+        char why[CP_ERRMSG_MAX]; /* the store's words */
+        snprintf(why, sizeof why, "%s", cp_ctx_error_message(ctx));
+        return cp_err__set(ctx, s, CP_NO_OFFSET,
+                           "cannot save the %s state (%s)", blob_names[kind],
+                           why);
+    }
     return CP_OK;
 }
 
@@ -80,8 +84,10 @@ static cp_status load_blob(cp_ctx *ctx, int kind,
                         "out of memory loading the %s state",
                         blob_names[kind]);
     } else if (s != CP_OK) {
-        s = cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
-                        "cannot load the %s state", blob_names[kind]);
+        char why[CP_ERRMSG_MAX]; /* the store's words */
+        snprintf(why, sizeof why, "%s", cp_ctx_error_message(ctx));
+        s = cp_err__set(ctx, s, CP_NO_OFFSET, "cannot load the %s state (%s)",
+                        blob_names[kind], why);
     } else if (n < BLOB_HDR + 4 || memcmp(b.p, "CPST", 4) != 0 ||
                b.p[4] != (uint8_t)kind || b.p[5] != BLOB_VERSION) {
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
