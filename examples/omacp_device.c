@@ -153,17 +153,19 @@ static int device_open(device *d, const char *state)
     cp_status st;
     int rc;
     memset(d, 0, sizeof *d);
-    if (cp_store_file_open(state, &d->store) != CP_OK) {
+    cp_config_init(&cfg);
+    /* with the directory's lock: tool processes on one --state DIR take
+       turns, each call reading what the others committed */
+    if (cp_store_file_config(state, &cfg) != CP_OK) {
         fprintf(stderr, "omacp: cannot open the state directory %s\n", state);
         return EXIT_NOINPUT;
     }
+    d->store = cfg.storage;
     rc = load_config(d, state);
     if (rc) {
         cp_store_file_close(&d->store);
         return rc;
     }
-    cp_config_init(&cfg);
-    cfg.storage = d->store;
     cfg.profile = d->profile;
     cfg.tier = d->tier;
     for (i = 0; i < d->n_imsis; i++)

@@ -519,6 +519,27 @@ equal "spc list: one entry" "$(grep -c . "$W/out")" 1
 t "spc remove absent exits 2" 2 "" "no such signer" -- spc --state p1 remove $SIGNER
 t "spc add a role mask beyond the roles exits 2" 2 "" "" -- spc --state p1 add $SIGNER 4294967295
 
+# ---- one state directory, eight processes at once -------------------------------------------------
+# Each changes its own policy in the one policy blob; the lock on the
+# directory makes them take turns, so no change is saved over.
+
+t "concurrent: device init" 0 "" "" -- device init --state cc
+n=0
+for id in 4125 4126 4127 4130 4131 4133 4134 4135; do
+    n=$((n + 1))
+    "$TOOL" policy --state cc set $id $((1000 + n)) >/dev/null 2>"$W/cc.$id" &
+done
+wait
+n=0
+lost=""
+for id in 4125 4126 4127 4130 4131 4133 4134 4135; do
+    n=$((n + 1))
+    v=$("$TOOL" policy --state cc get $id 2>/dev/null)
+    [ "$v" = $((1000 + n)) ] || lost="$lost $id=$v"
+done
+equal "concurrent: eight policy changes, none lost" "${lost:-none}" none
+truth "concurrent: the lock file is DIR/.lock" test -f cc/.lock
+
 # ---- storage failures: exit 74 -------------------------------------------------------------------
 # A blob file replaced by a directory can neither be read nor replaced; this
 # works as root too (CI), where chmod would not stop writes.

@@ -102,6 +102,38 @@ typedef struct cp_storage {
     void *user; /**< passed back to both hooks */
 } cp_storage;
 
+/**
+ * Added in 0.2.0: optional storage hooks beside cp_storage (which cannot
+ * grow: it sits in the middle of cp_config), in cp_config.storage_ext.
+ *
+ * - lock(user): take an exclusive lock on the storage, waiting as long as
+ *   it takes (another process, or another context, may hold it). Called
+ *   when a call enters the context (every call that touches its state,
+ *   see "One call at a time" above), before it reads anything; unlock
+ *   when it leaves. So load -> decide -> commit of one call is atomic
+ *   against every other context that locks the same storage (processes
+ *   sharing a state directory). While it holds the lock a context reads
+ *   the stored state afresh: it drops what it had cached and first
+ *   finishes an interrupted commit another process may have left. When
+ *   lock fails, the call does not touch storage and fails with
+ *   CP_E_STORAGE (its message gives reason's words).
+ * - unlock(user): release it. Never called after a failed lock.
+ * - reason(user): the store's words for its last failure ("write: No
+ *   space left on device"), or NULL; it goes into the ctx message of a
+ *   CP_E_STORAGE failure. May be NULL.
+ *
+ * Set lock and unlock both or neither. All NULL (the default): no lock;
+ * each context then trusts its cache, so only one context (one process)
+ * may use a storage at a time. cp_store_file_config() (omacp/store.h)
+ * fills these for a directory.
+ */
+typedef struct cp_storage_ext {
+    cp_status (*lock)(void *user);
+    void (*unlock)(void *user);
+    const char *(*reason)(void *user);
+    void *user; /**< passed back to every hook */
+} cp_storage_ext;
+
 /** Device profiles: which policy defaults a new device starts from. */
 typedef enum cp_profile {
     /** Operator-customised: OTA bootstrap refused (the safe default). */
@@ -146,6 +178,13 @@ typedef struct cp_config {
     unsigned int auth_compat;
     /** 1: cp_process_config_xml checks the ProvCont rules first (cp_doc_validate). */
     int strict_validation;
+    /* ---- the 0.1.0 layout ends here ---- */
+    /**
+     * Added in 0.2.0: storage lock and failure reason hooks (all NULL: none).
+     * A caller built against 0.1.0 headers passes a smaller struct_size and
+     * gets the defaults.
+     */
+    cp_storage_ext storage_ext;
 } cp_config;
 
 /** Prepare *cfg: zero it, set struct_size. Never fails. */

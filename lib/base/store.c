@@ -128,14 +128,26 @@ static cp_status storage_failed(cp_ctx *ctx, cp_status hook_st,
 
 const char *cp_store__reason(cp_ctx *ctx, cp_status hook_st)
 {
-    (void)ctx;
-    return cp_strerror(hook_st);
+    const char *r = NULL;
+    if (ctx->storage_ext.reason != NULL)
+        r = ctx->storage_ext.reason(ctx->storage_ext.user);
+    return r != NULL && r[0] != '\0' ? r : cp_strerror(hook_st);
+}
+
+/* This call could not lock the storage: no access at all. */
+static cp_status lock_failed(cp_ctx *ctx)
+{
+    return cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                       "storage: cannot lock it: %s",
+                       cp_store__reason(ctx, CP_E_IO));
 }
 
 static cp_status raw_save(cp_ctx *ctx, const char *name, const uint8_t *data,
                           size_t len)
 {
     cp_status st;
+    if (ctx->lock_failed)
+        return lock_failed(ctx);
     if (ctx->storage.save == NULL)
         return mem_save(ctx, name, data, len);
     st = ctx->storage.save(ctx->storage.user, name, data, len);
@@ -147,6 +159,8 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
     size_t need = 0;
     cp_status st;
     out->len = 0;
+    if (ctx->lock_failed)
+        return lock_failed(ctx);
     if (ctx->storage.load == NULL) {
         struct cp_memblob *b = mem_find(ctx, name);
         if (b == NULL)
