@@ -446,13 +446,19 @@ cp_status cp_store__recover(cp_ctx *ctx)
         ctx->recovered = 1;
         return CP_OK;
     }
-    if (st == CP_OK)
-        st = replay(ctx, j.p, j.len);
+    if (st != CP_OK) { /* the journal cannot be read: that failure itself */
+        cp_buf__free(&j);
+        return st;
+    }
+    st = replay(ctx, j.p, j.len);
     cp_buf__free(&j);
     if (st == CP_OK)
         st = raw_save(ctx, JOURNAL, NULL, 0);
     if (st == CP_OK) {
         ctx->recovered = 1;
+    } else if (st == CP_E_NOMEM) {
+        cp_err__set(ctx, st, CP_NO_OFFSET,
+                    "out of memory finishing an interrupted commit");
     } else if (st == CP_E_CORRUPT) {
         cp_err__set(ctx, st, CP_NO_OFFSET,
                     "cannot finish an interrupted commit: its journal is "
@@ -460,10 +466,9 @@ cp_status cp_store__recover(cp_ctx *ctx)
     } else {
         char why[CP_ERRMSG_MAX];
         snprintf(why, sizeof why, "%s", ctx->err.message);
-        cp_err__set(ctx, st == CP_E_NOMEM ? st : CP_E_STORAGE, CP_NO_OFFSET,
-                    "interrupted commit pending, cannot be finished: %s",
-                    why);
-        st = st == CP_E_NOMEM ? st : CP_E_STORAGE;
+        st = cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                         "interrupted commit pending, cannot be finished: %s",
+                         why);
     }
     return st;
 }
