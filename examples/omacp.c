@@ -68,7 +68,10 @@ static const char usage_text[] =
     "  -V, --version    library and tool version\n"
     "\n"
     "Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,\n"
-    "66 input cannot be opened, 70 internal error.\n";
+    "66 input cannot be opened, 70 internal error, 73 output cannot be\n"
+    "written, 74 the device state cannot be stored or read (the reason on\n"
+    "stderr; an interrupted commit is finished by the next command).\n"
+    "Commands on one --state DIR take turns (a lock file DIR/.lock).\n";
 
 static void usage(FILE *f)
 {
@@ -171,6 +174,10 @@ int tool_fail(cp_ctx *ctx, cp_status st, const char *what)
     case CP_E_INVALID_ARG:
     case CP_E_VERSION:
         code = EXIT_SOFTWARE;
+        break;
+    case CP_E_STORAGE: /* not the input's fault: the device state */
+        code = EXIT_IOERR;
+        what = "device state";
         break;
     default:
         code = EXIT_DATAERR;

@@ -144,23 +144,28 @@ static int load_config(device *d, const char *state)
 }
 
 /* Open the device in state: storage, context, CSPs. */
+static void device_close(device *d);
+
 static int device_open(device *d, const char *state)
 {
     cp_config cfg;
     size_t i;
+    cp_status st;
     int rc;
     memset(d, 0, sizeof *d);
-    if (cp_store_file_open(state, &d->store) != CP_OK) {
+    cp_config_init(&cfg);
+    /* with the directory's lock: tool processes on one --state DIR take
+       turns, each call reading what the others committed */
+    if (cp_store_file_config(state, &cfg) != CP_OK) {
         fprintf(stderr, "omacp: cannot open the state directory %s\n", state);
         return EXIT_NOINPUT;
     }
+    d->store = cfg.storage;
     rc = load_config(d, state);
     if (rc) {
         cp_store_file_close(&d->store);
         return rc;
     }
-    cp_config_init(&cfg);
-    cfg.storage = d->store;
     cfg.profile = d->profile;
     cfg.tier = d->tier;
     for (i = 0; i < d->n_imsis; i++)
@@ -176,8 +181,14 @@ static int device_open(device *d, const char *state)
     }
     for (i = 0; i < sizeof settings_types / sizeof settings_types[0]; i++)
         cp_csp_register_settings(d->ctx, settings_types[i]);
-    if (cp_state_load(d->ctx) == CP_E_CORRUPT)
+    st = cp_state_load(d->ctx);
+    if (st == CP_E_CORRUPT)
         fprintf(stderr, "omacp: warning: %s\n", cp_ctx_error_message(d->ctx));
+    if (st == CP_E_STORAGE) {
+        rc = tool_fail(d->ctx, st, "device state");
+        device_close(d);
+        return rc;
+    }
     return EXIT_OK;
 }
 
@@ -326,6 +337,10 @@ static void hook_audit(void *user, const cp_audit *a)
 static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r)
 {
     const cp_verdict *v = &r->verdict;
+    /* not stored: neither applied nor cleanly rolled back, and no output
+       document that would read as if it were */
+    if (st == CP_E_STORAGE)
+        return tool_fail(ctx, st, "device state");
     if (r->output)
         printf("%s\n", r->output);
     if (st == CP_OK) {
@@ -568,12 +583,12 @@ int cmd_process(int argc, char **argv)
         st = cp_process_config_xml(d.ctx, (const char *)in, len, roles,
                                    o.metadata ? CP_METADATA : CP_PROCESS, &out,
                                    &out_len);
-        if (out)
+        if (out && st != CP_E_STORAGE) /* unstored: no output document */
             printf("%s\n", out);
         if (st == CP_OK) {
             fprintf(stderr, "omacp: %s: roles=0x%lx\n",
                     o.metadata ? "metadata" : "applied", (unsigned long)roles);
-        } else if (out == NULL) {
+        } else if (out == NULL || st == CP_E_STORAGE) {
             rc = tool_fail(d.ctx, st, "malformed input");
         } else {
             fprintf(stderr, "omacp: rolled back: %s: %s\n", cp_strerror(st),
@@ -645,7 +660,9 @@ int cmd_policy(int argc, char **argv)
     } else {
         st = cp_policy_reset(d.ctx, id, CP_ROLE_EXEMPT);
     }
-    if (st) {
+    if (st == CP_E_STORAGE) {
+        rc = tool_fail(d.ctx, st, "policy");
+    } else if (st) {
         fprintf(stderr, "omacp policy: %s\n", cp_ctx_error_message(d.ctx));
         rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
                                                             : EXIT_SOFTWARE;
@@ -690,7 +707,9 @@ int cmd_spc(int argc, char **argv)
     } else {
         st = cp_spc_remove(d.ctx, sha1);
     }
-    if (st) {
+    if (st == CP_E_STORAGE) {
+        rc = tool_fail(d.ctx, st, "spc");
+    } else if (st) {
         fprintf(stderr, "omacp spc: %s\n", cp_ctx_error_message(d.ctx));
         rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
                                                             : EXIT_SOFTWARE;

@@ -434,7 +434,7 @@ static void test_pin_count_saved_first(void **state)
     signed_pdu(&p, &bd, CP_SEC_USERPIN);
     m.fail_saves = 1;
     answers(&u, "0000", NULL, NULL, NULL); /* even the right PIN */
-    assert_int_equal(verify(ctx, &p, CP_PPG_KNOWN, NULL, &u, &v), CP_E_IO);
+    assert_int_equal(verify(ctx, &p, CP_PPG_KNOWN, NULL, &u, &v), CP_E_STORAGE);
     reason_has(&v, "cannot store");
     /* a wrong PIN is on storage before the verdict comes back */
     answers(&u, "1111", NULL, NULL, NULL);
@@ -813,10 +813,10 @@ static void test_unloadable_state(void **state)
     make_doc(&bd, "NAP", TPS_URL);
     signed_pdu(&p, &bd, CP_SEC_USERNETWPIN);
     answers(&u, "1234", NULL, NULL, NULL);
-    assert_int_equal(verify(ctx, &p, CP_PPG_ANY, NULL, &u, &v), CP_E_IO);
+    assert_int_equal(verify(ctx, &p, CP_PPG_ANY, NULL, &u, &v), CP_E_STORAGE);
     assert_int_equal(u.calls, 0);
     cp_push_result_init(&r);
-    assert_int_equal(cp_push_process(ctx, p.b, p.n, NULL, NULL, &r), CP_E_IO);
+    assert_int_equal(cp_push_process(ctx, p.b, p.n, NULL, NULL, &r), CP_E_STORAGE);
     assert_int_equal(r.outcome, CP_OUTCOME_REFUSED);
     assert_int_equal(r.verdict.accepted, 0);
     cp_free(ctx, r.output);

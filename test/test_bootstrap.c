@@ -1280,7 +1280,7 @@ static void test_pin_count_persists(void **state)
     m.fail_saves = 1;
     prompt_set(&p, "0001", 0);
     /* (P_USERPIN is exhausted above: its count is kept per message) */
-    assert_int_equal(run(ctx, other, len, CP_PPG_KNOWN, &p, &v), CP_E_IO);
+    assert_int_equal(run(ctx, other, len, CP_PPG_KNOWN, &p, &v), CP_E_STORAGE);
     assert_int_equal(p.calls, 1);
     cp_ctx_free(ctx);
     free(other);
@@ -1881,10 +1881,10 @@ static void alloc_run(memstore *m, int preload, int wrong_first)
             /* only clearing the count after the right PIN is best effort */
             assert_int_equal(p.calls, wrong_first ? 2 : 1);
             assert_int_equal(v.is_bootstrap, 1);
-        } else if (st == CP_E_IO) {
+        } else if (st == CP_E_STORAGE) {
             /* storing the count, before each PIN is checked (issue 12: the
                attempt is durable first): the state store reports its NOMEM
-               as I/O and the message is refused */
+               as a storage failure and the message is refused */
             assert_true(v.pin_failures <= 1);
             assert_non_null(strstr(cp_ctx_error_message(ctx), "out of memory"));
         } else if (st != CP_E_NOMEM) {

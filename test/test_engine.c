@@ -1925,7 +1925,7 @@ static void test_storage_commit_failure(void **state)
     s = snap_take(f);
     xml = big_doc("");
     f->ms.fail_saves = 1;
-    assert_int_equal(run(f, xml, CP_ROLE_MANAGER, 0, &out), CP_E_IO);
+    assert_int_equal(run(f, xml, CP_ROLE_MANAGER, 0, &out), CP_E_STORAGE);
     assert_non_null(out);
     assert_null(strstr(out, "-error"));
     assert_true(log_find(&g_log, 0, "HOST rollback") >= 0);

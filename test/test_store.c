@@ -657,7 +657,9 @@ static void raw_text(const char *dir, const char *name, char *out, size_t cap)
  * A commit cut off after ok saves (journal first, then t1..t3 in some
  * order, then the emptied journal; ok = 5 is a whole commit). ok = 0:
  * nothing happened, the commit fails. Otherwise the journal is complete:
- * the next ctx rolls it forward.
+ * the next ctx rolls it forward. The commit is reported done only when it
+ * is durable: every blob stored (ok >= 4); with only the journal and some
+ * blobs stored it is CP_E_STORAGE, "not finished" (0.1.0 said CP_OK).
  */
 static void test_journal_roll_forward(void **state)
 {
@@ -691,10 +693,16 @@ static void test_journal_roll_forward(void **state)
         assert_int_equal(cp_store__begin(ctx), CP_OK);
         stage3(ctx, "new");
         if (ok == 0) {
-            assert_int_equal(cp_store__commit(ctx), CP_E_IO);
+            assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+            cp_store__abort(ctx);
+        } else if (ok <= 3) {
+            /* only the journal (and not every blob) reached storage */
+            assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+            assert_non_null(strstr(cp_ctx_error_message(ctx),
+                                   "commit pending"));
             cp_store__abort(ctx);
         } else {
-            /* the journal is written: the commit counts as done */
+            /* every blob is stored: durable, even if the journal stays */
             assert_int_equal(cp_store__commit(ctx), CP_OK);
         }
         ctx_done(ctx, &a);
@@ -770,7 +778,8 @@ static void test_save_before_recovery(void **state)
     assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
     assert_int_equal(cp_store__begin(ctx), CP_OK);
     stage3(ctx, "journaled");
-    assert_int_equal(cp_store__commit(ctx), CP_OK);
+    assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE); /* pending */
+    cp_store__abort(ctx);
     ctx_done(ctx, &a);
     ctx = ctx_on(&s, &a);
     assert_int_equal(cp_store__save(ctx, "t1", (const uint8_t *)"fresh", 5),
@@ -778,6 +787,379 @@ static void test_save_before_recovery(void **state)
     expect_blob(ctx, "t1", "fresh");
     expect_blob(ctx, "t2", "journaled-t2");
     ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+}
+
+/* A ctx on storage that fails every save after ok of them. */
+static cp_ctx *ctx_on_wrap(wrap *w, const cp_storage *inner, int ok,
+                           tu_alloc *a)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    w->inner = *inner;
+    w->ok = ok;
+    w->saves = 0;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, a, 0);
+    cfg.storage.load = w_load;
+    cfg.storage.save = w_save;
+    cfg.storage.user = w;
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    return ctx;
+}
+
+static void expect_message(cp_ctx *ctx, const char *part)
+{
+    const char *m = cp_ctx_error_message(ctx);
+    if (strstr(m, part) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", m, part);
+}
+
+/*
+ * A save that fails is its own status, CP_E_STORAGE (0.1.0: CP_E_IO),
+ * naming the blob; the old value stays in force. Through the public calls
+ * that save (policies, SPC) and load (cp_state_load).
+ */
+static void test_storage_status(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    wrap w;
+    tu_alloc a;
+    cp_ctx *ctx;
+    uint32_t v = 0;
+    uint8_t sha1[20];
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on_wrap(&w, &s, 0, &a);
+    assert_int_equal(cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER),
+                     CP_E_STORAGE);
+    assert_int_equal(cp_ctx_error_code(ctx), CP_E_STORAGE);
+    expect_message(ctx, "cannot save the policy state");
+    expect_message(ctx, "blob policy");
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
+    assert_int_equal(v, 3);
+    memset(sha1, 7, sizeof sha1);
+    assert_int_equal(cp_spc_add(ctx, sha1, CP_ROLE_MANAGER), CP_E_STORAGE);
+    ctx_done(ctx, &a);
+    /* the second save fails: the first (policy) is kept */
+    ctx = ctx_on_wrap(&w, &s, 1, &a);
+    assert_int_equal(cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(cp_spc_add(ctx, sha1, CP_ROLE_MANAGER), CP_E_STORAGE);
+    expect_message(ctx, "blob spc");
+    ctx_done(ctx, &a);
+    /* a blob that cannot be read: its file is a directory */
+    {
+        char p[PATH_CAP];
+        join(p, t->path, "spc");
+        assert_int_equal(mkdir(p, 0700), 0);
+    }
+    ctx = ctx_on(&s, &a);
+    assert_int_equal(cp_state_load(ctx), CP_E_STORAGE);
+    expect_message(ctx, "blob spc");
+    /* fail closed: no call goes on with defaults */
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_E_STORAGE);
+    ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+}
+
+/*
+ * An interrupted commit that cannot be finished is reported as such,
+ * CP_E_STORAGE, by every call that needs the state, until it can be
+ * finished; then it is (nothing lost).
+ */
+static void test_pending_commit_reported(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    wrap w;
+    tu_alloc a;
+    cp_ctx *ctx;
+    uint32_t v = 0;
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on_wrap(&w, &s, 1, &a); /* the journal only */
+    assert_int_equal(cp_store__begin(ctx), CP_OK);
+    stage3(ctx, "pending");
+    assert_int_equal(cp_store__commit(ctx), CP_E_STORAGE);
+    expect_message(ctx, "commit pending, only its journal is stored");
+    cp_store__abort(ctx);
+    /* the same ctx, storage still failing */
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_E_STORAGE);
+    expect_message(ctx, "interrupted commit pending, cannot be finished");
+    ctx_done(ctx, &a);
+    /* a new ctx, storage still failing */
+    ctx = ctx_on_wrap(&w, &s, 0, &a);
+    assert_int_equal(cp_state_load(ctx), CP_E_STORAGE);
+    expect_message(ctx, "interrupted commit pending, cannot be finished");
+    ctx_done(ctx, &a);
+    /* storage back: finished */
+    expect3_fresh(&s, "pending");
+    close_kind(K_FILE, &s);
+}
+
+/*
+ * The file store on a directory that refuses writes: a policy change is
+ * CP_E_STORAGE with the system's reason. chmod does not stop root, so
+ * this is skipped as root (tool_test.sh covers root with a blob replaced
+ * by a directory, as test_storage_status does here).
+ */
+static void test_file_store_read_only(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    tu_alloc a;
+    cp_ctx *ctx;
+    cp_status st;
+    if (geteuid() == 0) {
+        print_message("skipped: root writes through a read-only mode\n");
+        skip();
+    }
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on(&s, &a);
+    assert_int_equal(cp_state_load(ctx), CP_OK);
+    assert_int_equal(chmod(t->path, 0500), 0);
+    st = cp_policy_set(ctx, 4105, 7, CP_ROLE_MANAGER);
+    assert_int_equal(chmod(t->path, 0700), 0);
+    assert_int_equal(st, CP_E_STORAGE);
+    expect_message(ctx, "blob policy");
+    ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+}
+
+/* ---- one state directory, many processes: the lock ------------------------ */
+
+/* Policies whose values are "stored only" (any value), one per process. */
+static const uint32_t lock_ids[] = {4125, 4126, 4127, 4130,
+                                    4131, 4133, 4134, 4135};
+#define LOCK_PROCS ((int)(sizeof lock_ids / sizeof lock_ids[0]))
+
+/*
+ * Child k: a device on dir (with the directory's lock unless
+ * CP_STORE_NO_LOCK=1, the 0.1.0 setup), its state loaded, then - when the
+ * parent says go, all children at once - one policy of its own set.
+ */
+static void lock_child(const char *dir, int k, int go_fd)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    char c;
+    int rc = 1;
+    const char *nolock = getenv("CP_STORE_NO_LOCK");
+    cp_config_init(&cfg);
+    if (cp_store_file_config(dir, &cfg) != CP_OK)
+        _exit(2);
+    if (nolock != NULL && strcmp(nolock, "1") == 0)
+        memset(&cfg.storage_ext, 0, sizeof cfg.storage_ext);
+    if (cp_ctx_new(&cfg, &ctx) == CP_OK && cp_state_load(ctx) == CP_OK &&
+        read(go_fd, &c, 1) == 1 &&
+        cp_policy_set(ctx, lock_ids[k], 1000u + (uint32_t)k,
+                      CP_ROLE_MANAGER) == CP_OK)
+        rc = 0;
+    cp_ctx_free(ctx);
+    cp_store_file_close(&cfg.storage);
+    _exit(rc);
+}
+
+/*
+ * LOCK_PROCS processes share one state directory, each changing its own
+ * policy in the one "policy" blob (load -> change -> save). Every change
+ * must survive: none may save over another's with the state it loaded
+ * before. Without the lock (CP_STORE_NO_LOCK=1, what 0.1.0 did) each
+ * child saves the blob it loaded at the start, and all but one change are
+ * lost.
+ */
+static void test_shared_dir_no_lost_update(void **state)
+{
+    tdir *t = *state;
+    pid_t pid[LOCK_PROCS];
+    int go[2], k, lost = 0;
+    cp_storage s;
+    tu_alloc a;
+    cp_ctx *ctx;
+    assert_int_equal(pipe(go), 0);
+    for (k = 0; k < LOCK_PROCS; k++) {
+        pid[k] = fork();
+        assert_true(pid[k] >= 0);
+        if (pid[k] == 0) {
+            close(go[1]);
+            lock_child(t->path, k, go[0]);
+        }
+    }
+    close(go[0]);
+    {   /* let every child load its state first, then all go at once */
+        struct timespec ready = {0, 200 * 1000 * 1000};
+        char gobytes[LOCK_PROCS];
+        nanosleep(&ready, NULL);
+        memset(gobytes, 'g', sizeof gobytes);
+        assert_int_equal(write(go[1], gobytes, sizeof gobytes),
+                         (ssize_t)sizeof gobytes);
+    }
+    close(go[1]);
+    for (k = 0; k < LOCK_PROCS; k++) {
+        int ws = 0;
+        assert_int_equal(waitpid(pid[k], &ws, 0), pid[k]);
+        assert_true(WIFEXITED(ws));
+        assert_int_equal(WEXITSTATUS(ws), 0);
+    }
+    open_kind(K_FILE, t->path, &s);
+    ctx = ctx_on(&s, &a);
+    for (k = 0; k < LOCK_PROCS; k++) {
+        uint32_t v = 0;
+        assert_int_equal(cp_policy_get(ctx, lock_ids[k], &v), CP_OK);
+        if (v != 1000u + (uint32_t)k) {
+            print_message("policy %lu: %lu, want %lu (update lost)\n",
+                          (unsigned long)lock_ids[k], (unsigned long)v,
+                          1000ul + (unsigned long)k);
+            lost++;
+        }
+    }
+    ctx_done(ctx, &a);
+    close_kind(K_FILE, &s);
+    assert_int_equal(lost, 0);
+}
+
+/* Lock hooks that count, and can be made to fail. */
+typedef struct locker {
+    int locks, unlocks, held, fail;
+} locker;
+
+static cp_status l_lock(void *u)
+{
+    locker *l = u;
+    if (l->fail)
+        return CP_E_IO;
+    assert_int_equal(l->held, 0);
+    l->held = 1;
+    l->locks++;
+    return CP_OK;
+}
+
+static void l_unlock(void *u)
+{
+    locker *l = u;
+    assert_int_equal(l->held, 1);
+    l->held = 0;
+    l->unlocks++;
+}
+
+static const char *l_reason(void *u)
+{
+    return ((locker *)u)->fail ? "the lock is broken" : NULL;
+}
+
+static cp_ctx *ctx_locked(const cp_storage *s, locker *l, tu_alloc *a)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, a, 0);
+    cfg.storage = *s;
+    cfg.storage_ext.lock = l_lock;
+    cfg.storage_ext.unlock = l_unlock;
+    cfg.storage_ext.reason = l_reason;
+    cfg.storage_ext.user = l;
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    return ctx;
+}
+
+/*
+ * The lock hooks: one lock per call, released when it returns; a context
+ * that takes the lock reads what another committed since (its cache is
+ * dropped); a lock that fails fails the call with CP_E_STORAGE, touching
+ * no storage and calling no unlock.
+ */
+static void test_lock_hooks(void **state)
+{
+    tdir *t = *state;
+    cp_storage s;
+    locker la, lb;
+    tu_alloc aa, ab;
+    cp_ctx *a, *b;
+    uint32_t v = 0;
+    cp_config cfg;
+    memset(&la, 0, sizeof la);
+    memset(&lb, 0, sizeof lb);
+    open_kind(K_FILE, t->path, &s);
+    a = ctx_locked(&s, &la, &aa);
+    b = ctx_locked(&s, &lb, &ab);
+    assert_int_equal(cp_policy_get(b, 4105, &v), CP_OK); /* b caches */
+    assert_int_equal(v, 3);
+    assert_int_equal(lb.locks, 1);
+    assert_int_equal(lb.unlocks, 1);
+    assert_int_equal(cp_policy_set(a, 4105, 6, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(la.locks, 1);
+    assert_int_equal(la.held, 0);
+    assert_int_equal(cp_policy_get(b, 4105, &v), CP_OK);
+    assert_int_equal(v, 6); /* not the cached 3 */
+    /* and a change through b is not lost to a's cache either */
+    assert_int_equal(cp_policy_set(b, 4102, 0, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(cp_policy_set(a, 4105, 7, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(cp_policy_get(b, 4102, &v), CP_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(cp_policy_get(b, 4105, &v), CP_OK);
+    assert_int_equal(v, 7);
+    /* a failing lock */
+    la.fail = 1;
+    assert_int_equal(cp_policy_get(a, 4105, &v), CP_E_STORAGE);
+    expect_message(a, "storage: cannot lock it: the lock is broken");
+    assert_null(strstr(cp_ctx_error_message(a), "interrupted"));
+    expect_message(a, "the lock is broken");
+    assert_int_equal(cp_policy_set(a, 4105, 9, CP_ROLE_MANAGER), CP_E_STORAGE);
+    assert_int_equal(la.held, 0);
+    la.fail = 0;
+    assert_int_equal(cp_policy_get(a, 4105, &v), CP_OK);
+    assert_int_equal(v, 7);
+    assert_int_equal(la.locks, la.unlocks);
+    assert_int_equal(lb.locks, lb.unlocks);
+    ctx_done(a, &aa);
+    ctx_done(b, &ab);
+    /* lock without unlock is refused */
+    cp_config_init(&cfg);
+    cfg.storage = s;
+    cfg.storage_ext.lock = l_lock;
+    assert_int_equal(cp_ctx_new(&cfg, &a), CP_E_INVALID_ARG);
+    close_kind(K_FILE, &s);
+}
+
+/*
+ * A caller built against the 0.1.0 headers passes the 0.1.0 struct_size:
+ * accepted, and whatever lies past it (where storage_ext is now) unread.
+ */
+static void test_config_0_1_0_size(void **state)
+{
+    tdir *t = *state;
+    union {
+        cp_config cfg;
+        unsigned char raw[sizeof(cp_config)];
+    } u;
+    size_t old_size = offsetof(cp_config, strict_validation) + sizeof(int);
+    cp_storage s;
+    cp_ctx *ctx = NULL;
+    uint32_t v = 0;
+    open_kind(K_FILE, t->path, &s);
+    memset(u.raw, 0xA5, sizeof u.raw); /* garbage past the old layout */
+    memset(u.raw, 0, old_size);
+    u.cfg.struct_size = old_size;
+    u.cfg.storage = s;
+    assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
+    assert_int_equal(cp_policy_set(ctx, 4105, 5, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
+    assert_int_equal(v, 5);
+    cp_ctx_free(ctx);
+    /* the 0.1.0 size rounded up to its alignment, as sizeof gave it */
+    u.cfg.struct_size = offsetof(cp_config, storage_ext);
+    assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
+    cp_ctx_free(ctx);
+    /* storage_ext half covered: not read either */
+    u.cfg.struct_size = offsetof(cp_config, storage_ext) + sizeof(void *);
+    assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
+    assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
+    cp_ctx_free(ctx);
+    /* smaller than 0.1.0: refused */
+    u.cfg.struct_size = old_size - 1;
+    assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_E_VERSION);
+    /* cp_store_file_config needs a config that has storage_ext */
+    u.cfg.struct_size = old_size;
+    assert_int_equal(cp_store_file_config(t->path, &u.cfg), CP_E_VERSION);
     close_kind(K_FILE, &s);
 }
 
@@ -1238,6 +1620,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_txn_alloc_failures, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_save_before_recovery, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_storage_status, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_pending_commit_reported,
+                                        setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_file_store_read_only, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_shared_dir_no_lost_update,
+                                        setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_lock_hooks, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_config_0_1_0_size, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash_raw_save, setup_dir,

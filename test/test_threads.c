@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _POSIX_C_SOURCE 200809L /* sched_yield, mkdtemp */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 
 #include <cmocka.h>
 
@@ -327,11 +329,517 @@ static void one_context_entered_concurrently(void **state)
     cp_ctx_free(ctx);
 }
 
+/* ---- every entry point that touches a context's state ------------------ */
+
+/*
+ * Each public call that reads or changes a context's state, as one step
+ * of a table. A step returns CP_E_BUSY when turned away, otherwise a
+ * status that does not depend on which other steps ran before it
+ * (NOT_FOUND / EXISTS of the add-remove pairs read as CP_OK).
+ */
+typedef struct probe {
+    cp_ctx *ctx;
+    cp_push pushed; /* in.push_netwpin parsed once */
+    cp_sms *sms;
+    cp_doc *doc;    /* a HOST document */
+} probe;
+
+static const uint8_t probe_sha1[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                       11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+
+static cp_status quiet(cp_status st)
+{
+    return st == CP_E_NOT_FOUND || st == CP_E_EXISTS ? CP_OK : st;
+}
+
+static cp_status p_policy_get(probe *p)
+{
+    uint32_t v;
+    return cp_policy_get(p->ctx, CP_POLICY_UNSIGNED_APPS, &v);
+}
+static cp_status p_policy_set(probe *p)
+{
+    return cp_policy_set(p->ctx, CP_POLICY_UNSIGNED_APPS, 0, CP_ROLE_EXEMPT);
+}
+static cp_status p_policy_reset(probe *p)
+{
+    return cp_policy_reset(p->ctx, CP_POLICY_UNSIGNED_APPS, CP_ROLE_EXEMPT);
+}
+static cp_status p_policy_list(probe *p)
+{
+    cp_policy_desc d;
+    return cp_policy_list(p->ctx, 0, &d);
+}
+static cp_status p_spc_add(probe *p)
+{
+    return cp_spc_add(p->ctx, probe_sha1, CP_ROLE_USER_AUTH);
+}
+static cp_status p_spc_get(probe *p)
+{
+    uint8_t sha1[20];
+    uint32_t roles;
+    return quiet(cp_spc_get(p->ctx, 0, sha1, &roles));
+}
+static cp_status p_spc_remove(probe *p)
+{
+    return quiet(cp_spc_remove(p->ctx, probe_sha1));
+}
+static cp_status p_tps_get(probe *p)
+{
+    char url[CP_TPS_URL_MAX + 1];
+    return quiet(cp_tps_get(p->ctx, url, sizeof url));
+}
+static cp_status p_state_load(probe *p)
+{
+    return cp_state_load(p->ctx);
+}
+static cp_status p_roles_effective(probe *p)
+{
+    /* busy: no roles at all (omacp/trust.h) */
+    return cp_roles_effective(p->ctx, CP_ROLE_USER_AUTH) == CP_ROLE_NONE
+               ? CP_E_BUSY
+               : CP_OK;
+}
+static cp_status p_source_roles(probe *p)
+{
+    uint32_t roles;
+    return cp_source_roles(p->ctx, CP_SOURCE_CPF, probe_sha1, &roles);
+}
+static cp_status p_meta_get(probe *p)
+{
+    cp_meta m;
+    int exact;
+    cp_meta_init(&m);
+    return quiet(cp_meta_get(p->ctx, "PROBE2", &m, &exact));
+}
+static cp_status p_meta_set(probe *p)
+{
+    cp_meta m;
+    cp_meta_init(&m);
+    m.access_roles = CP_ROLE_MANAGER;
+    return cp_meta_set(p->ctx, "PROBE2", &m);
+}
+static cp_status p_meta_remove(probe *p)
+{
+    return quiet(cp_meta_remove(p->ctx, "PROBE2"));
+}
+static cp_status p_csp_register(probe *p)
+{
+    static const cp_csp_ops none = {sizeof(cp_csp_ops), 0, NULL, NULL, NULL,
+                                    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                    NULL};
+    return quiet(cp_csp_register(p->ctx, "PROBE2", &none, NULL));
+}
+static cp_status p_csp_unregister(probe *p)
+{
+    return quiet(cp_csp_unregister(p->ctx, "PROBE2"));
+}
+static cp_status p_register_settings(probe *p)
+{
+    return quiet(cp_csp_register_settings(p->ctx, "PROBE3"));
+}
+static cp_status p_register_builtins(probe *p)
+{
+    return quiet(cp_csp_register_builtins(p->ctx));
+}
+static cp_status p_verify_bootstrap(probe *p)
+{
+    cp_verdict v;
+    cp_verdict_init(&v);
+    return cp_verify_bootstrap(p->ctx, &p->pushed, NULL, NULL, NULL, &v);
+}
+static cp_status p_verify_bootstrap_pdu(probe *p)
+{
+    cp_verdict v;
+    cp_verdict_init(&v);
+    return cp_verify_bootstrap_pdu(p->ctx, in.push_netwpin,
+                                   in.push_netwpin_len, NULL, NULL, NULL, &v);
+}
+static cp_status p_process_xml(probe *p)
+{
+    char xml[320];
+    char *out = NULL;
+    cp_status st;
+    host_doc(xml, sizeof xml, 7, 7);
+    st = cp_process_config_xml(p->ctx, xml, strlen(xml), CP_ROLE_MANAGER, 0,
+                               &out, NULL);
+    cp_free(p->ctx, out);
+    return st;
+}
+static cp_status p_process_wbxml(probe *p)
+{
+    char *out = NULL;
+    cp_status st = cp_process_config_wbxml(p->ctx, in.body, in.body_len,
+                                           CP_ROLE_MANAGER, CP_METADATA, &out,
+                                           NULL);
+    cp_free(p->ctx, out);
+    return st;
+}
+static cp_status p_process_doc(probe *p)
+{
+    char *out = NULL;
+    cp_status st = cp_process_config_doc(p->ctx, p->doc, CP_ROLE_MANAGER, 0,
+                                         &out, NULL);
+    cp_free(p->ctx, out);
+    return st;
+}
+static cp_status p_push(probe *p)
+{
+    return push(p->ctx, in.push_netwpin, in.push_netwpin_len);
+}
+static cp_status p_push_sms(probe *p)
+{
+    static const uint8_t ud[] = {0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0,
+                                 0x01, 0x06, 0x00};
+    cp_push_result r;
+    cp_status st;
+    cp_push_result_init(&r);
+    st = cp_push_process_sms(p->ctx, p->sms, "+1555", ud, sizeof ud, 1, 0,
+                             NULL, NULL, &r);
+    cp_free(p->ctx, r.output);
+    return st;
+}
+
+typedef struct probe_call {
+    const char *name;
+    cp_status (*fn)(probe *p);
+} probe_call;
+
+static const probe_call probe_calls[] = {
+    {"cp_policy_get", p_policy_get},
+    {"cp_policy_set", p_policy_set},
+    {"cp_policy_reset", p_policy_reset},
+    {"cp_policy_list", p_policy_list},
+    {"cp_spc_add", p_spc_add},
+    {"cp_spc_get", p_spc_get},
+    {"cp_spc_remove", p_spc_remove},
+    {"cp_tps_get", p_tps_get},
+    {"cp_state_load", p_state_load},
+    {"cp_roles_effective", p_roles_effective},
+    {"cp_source_roles", p_source_roles},
+    {"cp_meta_get", p_meta_get},
+    {"cp_meta_set", p_meta_set},
+    {"cp_meta_remove", p_meta_remove},
+    {"cp_csp_register", p_csp_register},
+    {"cp_csp_unregister", p_csp_unregister},
+    {"cp_csp_register_settings", p_register_settings},
+    {"cp_csp_register_builtins", p_register_builtins},
+    {"cp_verify_bootstrap", p_verify_bootstrap},
+    {"cp_verify_bootstrap_pdu", p_verify_bootstrap_pdu},
+    {"cp_process_config_xml", p_process_xml},
+    {"cp_process_config_wbxml", p_process_wbxml},
+    {"cp_process_config_doc", p_process_doc},
+    {"cp_push_process", p_push},
+    {"cp_push_process_sms", p_push_sms},
+};
+#define N_PROBES (sizeof probe_calls / sizeof probe_calls[0])
+
+static void probe_up(probe *p, cp_ctx *ctx)
+{
+    char xml[320];
+    memset(p, 0, sizeof *p);
+    p->ctx = ctx;
+    cp_push_init(&p->pushed);
+    assert_int_equal(cp_wsp_parse_push(ctx, in.push_netwpin,
+                                       in.push_netwpin_len, &p->pushed),
+                     CP_OK);
+    assert_int_equal(cp_sms_new(ctx, NULL, &p->sms), CP_OK);
+    host_doc(xml, sizeof xml, 8, 8);
+    assert_int_equal(cp_doc_parse_xml(ctx, xml, strlen(xml), &p->doc), CP_OK);
+}
+
+static void probe_down(probe *p)
+{
+    cp_sms_free(p->sms);
+    cp_doc_free(p->doc);
+}
+
+/* ---- from a CSP callback: the context is entered by the processing call */
+
+typedef struct inside {
+    probe p;
+    int runs;
+    cp_status st[N_PROBES];
+} inside;
+
+static cp_status inside_parm(void *user, cp_csp_session *s, const char *path,
+                             const char *name, const char *value,
+                             void *cookie)
+{
+    inside *w = user;
+    size_t k;
+    (void)path;
+    (void)name;
+    (void)value;
+    (void)cookie;
+    assert_ptr_equal(cp_csp_ctx(s), w->p.ctx);
+    w->runs++;
+    for (k = 0; k < N_PROBES; k++)
+        w->st[k] = probe_calls[k].fn(&w->p);
+    return CP_OK;
+}
+
+static cp_status inside_rollback(void *user, cp_csp_session *s)
+{
+    (void)user;
+    (void)s;
+    return CP_OK;
+}
+
+/*
+ * A host CSP that calls every entry point of the table from inside its own
+ * callback gets CP_E_BUSY from each (cp_roles_effective: no roles), and the
+ * outer call goes on as if nothing happened.
+ */
+static void entry_points_busy_inside_callback(void **state)
+{
+    NEED_XML();
+    static const char doc[] =
+        DOC("<characteristic type=\"PROBE\"><parm name=\"x\" value=\"1\"/>"
+            "</characteristic>");
+    static inside w;
+    cp_csp_ops ops;
+    cp_ctx *ctx = new_device(CP_PROFILE_BRANDED);
+    char *out = NULL;
+    size_t k;
+    cp_status st;
+    (void)state;
+    memset(&w, 0, sizeof w);
+    probe_up(&w.p, ctx);
+    memset(&ops, 0, sizeof ops);
+    ops.struct_size = sizeof ops;
+    ops.flags = CP_CSP_INTERNAL_TX;
+    ops.parm = inside_parm;
+    ops.rollback = inside_rollback;
+    assert_int_equal(cp_csp_register(ctx, "PROBE", &ops, &w), CP_OK);
+    st = cp_process_config_xml(ctx, doc, sizeof doc - 1, CP_ROLE_MANAGER, 0,
+                               &out, NULL);
+    if (st)
+        print_message("%s\n", cp_ctx_error_message(ctx));
+    assert_int_equal(st, CP_OK);
+    cp_free(ctx, out);
+    assert_int_equal(w.runs, 1);
+    for (k = 0; k < N_PROBES; k++) {
+        if (w.st[k] != CP_E_BUSY)
+            print_message("%s from a CSP callback returned %d (%s)\n",
+                          probe_calls[k].name, w.st[k],
+                          cp_strerror(w.st[k]));
+    }
+    for (k = 0; k < N_PROBES; k++)
+        assert_int_equal(w.st[k], CP_E_BUSY);
+    /* outside the call every one of them works */
+    for (k = 0; k < N_PROBES; k++)
+        assert_int_not_equal(probe_calls[k].fn(&w.p), CP_E_BUSY);
+    probe_down(&w.p);
+    cp_ctx_free(ctx);
+}
+
+/* ---- from another thread, while processing runs ------------------------ */
+
+typedef struct racer {
+    probe p;
+    cp_status alone[N_PROBES];
+    long ok, busy, other;
+    const char *first_call;
+    cp_status first_other;
+    int *rounds; /* of the processing thread */
+} racer;
+
+static void *run_prober(void *arg)
+{
+    racer *r = arg;
+    int i;
+    size_t k;
+    while (__atomic_load_n(r->rounds, __ATOMIC_ACQUIRE) == 0)
+        ;
+    /* at least 100 rounds, and on while processing has done fewer than 40 */
+    for (i = 0; i < 100 || (__atomic_load_n(r->rounds, __ATOMIC_ACQUIRE) < 40 &&
+                            i < 100000);
+         i++) {
+        for (k = 0; k < N_PROBES; k++) {
+            cp_status st = probe_calls[k].fn(&r->p);
+            if (st == r->alone[k]) {
+                r->ok++;
+            } else if (st == CP_E_BUSY) {
+                r->busy++;
+            } else if (r->other++ == 0) {
+                r->first_call = probe_calls[k].name;
+                r->first_other = st;
+            }
+        }
+    }
+    return NULL;
+}
+
+typedef struct processor {
+    cp_ctx *ctx;
+    cp_status push_alone;
+    long ok, busy, other;
+    int rounds, stop;
+} processor;
+
+static void *run_processor(void *arg)
+{
+    processor *q = arg;
+    int i;
+    for (i = 0; !__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE); i++) {
+        char xml[320];
+        cp_status st;
+        char *out = NULL;
+        host_doc(xml, sizeof xml, 0, i);
+        st = cp_process_config_xml(q->ctx, xml, strlen(xml), CP_ROLE_MANAGER,
+                                   0, &out, NULL);
+        cp_free(q->ctx, out);
+        q->ok += st == CP_OK;
+        q->busy += st == CP_E_BUSY;
+        q->other += st != CP_OK && st != CP_E_BUSY;
+        st = push(q->ctx, in.push_netwpin, in.push_netwpin_len);
+        q->ok += st == q->push_alone;
+        q->busy += st == CP_E_BUSY;
+        q->other += st != q->push_alone && st != CP_E_BUSY;
+        __atomic_store_n(&q->rounds, i + 1, __ATOMIC_RELEASE);
+        sched_yield(); /* between calls: the probes get their turns */
+    }
+    return NULL;
+}
+
+/*
+ * Every entry point of the table raced against processing on the same
+ * context: each call does its work (the status it gives alone) or is
+ * turned away with CP_E_BUSY, and under ThreadSanitizer nothing races.
+ */
+static void entry_points_race_processing(void **state)
+{
+    NEED_XML();
+    static racer r;
+    static processor q;
+    pthread_t th[2];
+    cp_ctx *ctx = new_device(CP_PROFILE_BRANDED);
+    size_t k;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    memset(&q, 0, sizeof q);
+    probe_up(&r.p, ctx);
+    for (k = 0; k < N_PROBES; k++) {
+        r.alone[k] = probe_calls[k].fn(&r.p);
+        assert_int_not_equal(r.alone[k], CP_E_BUSY);
+        /* a second time alone: the same (the table is order-independent) */
+        assert_int_equal(probe_calls[k].fn(&r.p), r.alone[k]);
+    }
+    q.ctx = ctx;
+    r.rounds = &q.rounds;
+    q.push_alone = push(ctx, in.push_netwpin, in.push_netwpin_len);
+    assert_int_equal(pthread_create(&th[0], NULL, run_processor, &q), 0);
+    assert_int_equal(pthread_create(&th[1], NULL, run_prober, &r), 0);
+    assert_int_equal(pthread_join(th[1], NULL), 0);
+    __atomic_store_n(&q.stop, 1, __ATOMIC_RELEASE);
+    assert_int_equal(pthread_join(th[0], NULL), 0);
+    if (r.other)
+        print_message("%s returned %d (%s) during processing\n", r.first_call,
+                      r.first_other, cp_strerror(r.first_other));
+    print_message("probes: %ld did their work, %ld were busy; processing: "
+                  "%ld ok, %ld busy (%d rounds)\n",
+                  r.ok, r.busy, q.ok, q.busy, q.rounds);
+    assert_int_equal(r.other, 0);
+    assert_int_equal(q.other, 0);
+    assert_true(r.ok > 0);
+    assert_true(q.ok > 0);
+    probe_down(&r.p);
+    cp_ctx_free(ctx);
+}
+
+/* ---- contexts in threads sharing one state directory ------------------- */
+
+#define DIR_THREADS 4
+#define DIR_ROUNDS 25
+static const uint32_t dir_ids[DIR_THREADS] = {4125, 4126, 4127, 4130};
+
+typedef struct dir_job {
+    const char *dir;
+    int k;
+    long failed;
+} dir_job;
+
+/* Its own context and file store on the shared directory; DIR_ROUNDS
+   changes of its own policy in the shared policy blob. */
+static void *run_dir_job(void *arg)
+{
+    dir_job *j = arg;
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    int i;
+    cp_config_init(&cfg);
+    if (cp_store_file_config(j->dir, &cfg) != CP_OK ||
+        cp_ctx_new(&cfg, &ctx) != CP_OK) {
+        j->failed++;
+        cp_store_file_close(&cfg.storage);
+        return NULL;
+    }
+    for (i = 1; i <= DIR_ROUNDS; i++)
+        if (cp_policy_set(ctx, dir_ids[j->k], (uint32_t)(j->k * 1000 + i),
+                          CP_ROLE_MANAGER) != CP_OK)
+            j->failed++;
+    cp_ctx_free(ctx);
+    cp_store_file_close(&cfg.storage);
+    return NULL;
+}
+
+/*
+ * Contexts in different threads, each with its own cp_store_file_config on
+ * one directory: the directory's lock serializes their calls (an flock per
+ * open file excludes other stores in the same process too), no change is
+ * lost, and under ThreadSanitizer nothing races.
+ */
+static void contexts_share_a_directory(void **state)
+{
+    static dir_job jobs[DIR_THREADS];
+    pthread_t th[DIR_THREADS];
+    char dir[] = "/tmp/cpthreads.XXXXXX";
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    int k;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (k = 0; k < DIR_THREADS; k++) {
+        jobs[k].dir = dir;
+        jobs[k].k = k;
+        jobs[k].failed = 0;
+        assert_int_equal(pthread_create(&th[k], NULL, run_dir_job, &jobs[k]),
+                         0);
+    }
+    for (k = 0; k < DIR_THREADS; k++)
+        assert_int_equal(pthread_join(th[k], NULL), 0);
+    cp_config_init(&cfg);
+    assert_int_equal(cp_store_file_config(dir, &cfg), CP_OK);
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    for (k = 0; k < DIR_THREADS; k++) {
+        uint32_t v = 0;
+        assert_int_equal(jobs[k].failed, 0);
+        assert_int_equal(cp_policy_get(ctx, dir_ids[k], &v), CP_OK);
+        assert_int_equal(v, (uint32_t)(k * 1000 + DIR_ROUNDS));
+    }
+    cp_ctx_free(ctx);
+    cp_store_file_close(&cfg.storage);
+    {   /* remove the directory: its blobs, the lock file, then itself */
+        static const char *const names[] = {"policy", "journal", ".lock"};
+        char p[64];
+        size_t i;
+        for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+            snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+            (void)remove(p);
+        }
+        assert_int_equal(remove(dir), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(two_contexts_two_threads),
         cmocka_unit_test(one_context_entered_concurrently),
+        cmocka_unit_test(entry_points_busy_inside_callback),
+        cmocka_unit_test(entry_points_race_processing),
+        cmocka_unit_test(contexts_share_a_directory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

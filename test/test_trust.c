@@ -371,14 +371,14 @@ static void test_save_failure_keeps_old(void **state)
     ms_init(&m);
     ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, &m);
     m.fail_saves = 1;
-    assert_int_equal(cp_policy_set(ctx, 4105, 9, CP_ROLE_MANAGER), CP_E_IO);
+    assert_int_equal(cp_policy_set(ctx, 4105, 9, CP_ROLE_MANAGER), CP_E_STORAGE);
     assert_int_equal(pol(ctx, 4105), 3);
     memset(s, 1, 20);
     m.fail_saves = 1;
-    assert_int_equal(cp_spc_add(ctx, s, CP_ROLE_MANAGER), CP_E_IO);
+    assert_int_equal(cp_spc_add(ctx, s, CP_ROLE_MANAGER), CP_E_STORAGE);
     assert_int_equal(cp_spc_get(ctx, 0, s, &r), CP_E_NOT_FOUND);
     m.fail_saves = 1;
-    assert_int_equal(cp_trust__tps_set(ctx, "http://a.example/", NULL), CP_E_IO);
+    assert_int_equal(cp_trust__tps_set(ctx, "http://a.example/", NULL), CP_E_STORAGE);
     assert_int_equal(cp_tps_get(ctx, NULL, 0), CP_E_NOT_FOUND);
     cp_ctx_free(ctx);
     ms_free(&m);

@@ -195,6 +195,9 @@ cat >px.xml <<EOF
 <characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="PPG1-SMSC"/>
 <parm name="PXADDR" value="$GATEWAY"/></characteristic></characteristic></wap-provisioningdoc>
 EOF
+cat >q_access.xml <<'EOF'
+<wap-provisioningdoc><characteristic-query type="ACCESS"/></wap-provisioningdoc>
+EOF
 cat >q_boot.xml <<'EOF'
 <wap-provisioningdoc><characteristic-query type="BOOTSTRAP"/></wap-provisioningdoc>
 EOF
@@ -526,6 +529,49 @@ t "spc list after remove" 0 "^$OTHER 64\$" "" -- spc --state p1 list
 equal "spc list: one entry" "$(grep -c . "$W/out")" 1
 t "spc remove absent exits 2" 2 "" "no such signer" -- spc --state p1 remove $SIGNER
 t "spc add a role mask beyond the roles exits 2" 2 "" "" -- spc --state p1 add $SIGNER 4294967295
+
+# ---- one state directory, eight processes at once -------------------------------------------------
+# Each changes its own policy in the one policy blob; the lock on the
+# directory makes them take turns, so no change is saved over.
+
+t "concurrent: device init" 0 "" "" -- device init --state cc
+n=0
+for id in 4125 4126 4127 4130 4131 4133 4134 4135; do
+    n=$((n + 1))
+    "$TOOL" policy --state cc set $id $((1000 + n)) >/dev/null 2>"$W/cc.$id" &
+done
+wait
+n=0
+lost=""
+for id in 4125 4126 4127 4130 4131 4133 4134 4135; do
+    n=$((n + 1))
+    v=$("$TOOL" policy --state cc get $id 2>/dev/null)
+    [ "$v" = $((1000 + n)) ] || lost="$lost $id=$v"
+done
+equal "concurrent: eight policy changes, none lost" "${lost:-none}" none
+truth "concurrent: the lock file is DIR/.lock" test -f cc/.lock
+
+# ---- storage failures: exit 74 -------------------------------------------------------------------
+# A blob file replaced by a directory can neither be read nor replaced; this
+# works as root too (CI), where chmod would not stop writes.
+
+t "storage: device init" 0 "" "" -- device init --state s74
+mkdir s74/s.ACCESS.0
+t "storage: a commit that cannot be stored exits 74" 74 "" \
+    "storage failed: .*commit pending.*s.ACCESS.0" -- process --state s74 --source ui ua.xml
+one_line "storage: one-line reason"
+truth "storage: no output document for an unstored commit" test ! -s "$W/out"
+t "storage: the pending commit that cannot be finished exits 74" 74 "" \
+    "interrupted commit pending, cannot be finished" -- policy --state s74 get 4105
+rmdir s74/s.ACCESS.0
+t "storage: the next command finishes the pending commit" 0 "^3\$" "" -- policy --state s74 get 4105
+run_in q_access.xml process --state s74 --source ui
+check "storage: the finished commit is there" 0 'value="r1"'
+t "storage: device init (2)" 0 "" "" -- device init --state s75
+t "storage: policy set" 0 "" "" -- policy --state s75 set 4105 5
+rm -f s75/policy && mkdir s75/policy
+t "storage: unreadable state exits 74" 74 "" "storage failed: .*policy" -- policy --state s75 get 4105
+one_line "storage: unreadable state: one-line reason"
 
 echo "tool: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -81,6 +81,7 @@ E_CORRUPT = -28
 E_CSP = -29
 E_ROLLBACK = -30
 E_BAD_DOC = -31
+E_STORAGE = -32  # added in 0.2.0
 
 _STATUS_NAMES = {}
 for _n, _v in list(globals().items()):
@@ -310,6 +311,12 @@ class CpStorage(ctypes.Structure):
                 ("user", ctypes.c_void_p)]
 
 
+# omacp/ctx.h cp_storage_ext (added in 0.2.0); the binding sets no hooks.
+class CpStorageExt(ctypes.Structure):
+    _fields_ = [("lock", ctypes.c_void_p), ("unlock", ctypes.c_void_p),
+                ("reason", ctypes.c_void_p), ("user", ctypes.c_void_p)]
+
+
 class CpConfig(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t),
                 ("allocator", CpAllocator),
@@ -321,7 +328,8 @@ class CpConfig(ctypes.Structure):
                 ("n_imsis", ctypes.c_size_t),
                 ("min_pinmac_digits", ctypes.c_uint),
                 ("auth_compat", ctypes.c_uint),
-                ("strict_validation", ctypes.c_int)]
+                ("strict_validation", ctypes.c_int),
+                ("storage_ext", CpStorageExt)]
 
 
 class CpAuthOptions(ctypes.Structure):

@@ -126,8 +126,10 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v);
  * attempt table full, below), CP_E_NOT_PROV (not a provisioning content
  * type), a decoding error of the body, CP_E_CORRUPT (damaged state: the
  * stored policies, PIN counts, or a bootstrap while the stored TPS is
- * damaged) or CP_E_NOMEM / CP_E_IO (also: an attempt count that could not
- * be saved). Nothing is applied.
+ * damaged), CP_E_NOMEM / CP_E_STORAGE (also: an attempt count that could
+ * not be saved: refused), or CP_E_BUSY (ctx is inside another call, also
+ * the running call's own when a hook calls back: out says refused, the
+ * ctx and its PIN counters are not touched). Nothing is applied.
  *
  * PIN attempts (USERPIN, USERNETWPIN, USERPINMAC) are counted per message:
  * its SEC method and a digest of its body; the MAC text is not part of it,
@@ -141,6 +143,8 @@ CP_EXPORT void cp_verdict_init(cp_verdict *v);
  * message is refused with CP_E_LIMIT before any prompt (fail closed). A
  * count is freed when its message verifies. To clear every count (the
  * owner's decision, e.g. a factory reset) remove the stored "pin" blob.
+ * Processes sharing one state directory see each other's counts when the
+ * storage has lock hooks (cp_store_file_config, omacp/store.h).
  */
 CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
                                         const cp_gateway *gw,

@@ -75,7 +75,7 @@ enum cp_status_code {
     CP_E_DTD = -13,              /**< a DTD construct that is refused (entity declarations) */
     CP_E_UNSUPPORTED = -14,      /**< a feature this build or this library does not support */
     CP_E_BUFFER_TOO_SMALL = -15, /**< the caller's buffer is too small; the needed size is reported */
-    CP_E_IO = -16,               /**< a storage or file operation failed */
+    CP_E_IO = -16,               /**< a file operation outside the context's storage failed (see CP_E_STORAGE) */
     CP_E_INTERNAL = -17,         /**< an internal invariant failed (a bug: please report it) */
     CP_E_BUSY = -18,             /**< the context is already inside another call */
     CP_E_NOT_FOUND = -19,        /**< the named item does not exist */
@@ -90,7 +90,16 @@ enum cp_status_code {
     CP_E_CORRUPT = -28,          /**< stored state is corrupt or of a foreign format */
     CP_E_CSP = -29,              /**< a configuration service provider failed */
     CP_E_ROLLBACK = -30,         /**< a rollback failed: settings may be inconsistent */
-    CP_E_BAD_DOC = -31           /**< the document is valid XML/WBXML but not a valid request */
+    CP_E_BAD_DOC = -31,          /**< the document is valid XML/WBXML but not a valid request */
+    /**
+     * Added in 0.2.0. The context's storage failed: device state could not
+     * be saved or read (disk full, read-only, I/O error), or a commit
+     * could not be finished; the ctx message names the blob and gives the
+     * store's reason. Storage hooks keep returning CP_E_IO (omacp/ctx.h);
+     * the library reports their failures as CP_E_STORAGE (0.1.0 said
+     * CP_E_IO). Nothing is reported applied unless it is durable.
+     */
+    CP_E_STORAGE = -32
 };
 
 /**

@@ -4,8 +4,23 @@
  *
  * A cp_ctx holds everything one device (or one test harness) needs; there is
  * no global mutable state, so independent contexts may be used from
- * different threads at the same time. One context must not be entered by two
- * threads at once.
+ * different threads at the same time.
+ *
+ * One call at a time per context: every call that reads or changes a
+ * context's state (policies, SPC store, TPS, PIN counters, settings, the
+ * metabase, the CSP registry: cp_policy_*, cp_spc_*, cp_tps_get,
+ * cp_state_load, cp_roles_effective, cp_source_roles, cp_meta_*,
+ * cp_csp_register*, cp_csp_unregister, cp_verify_bootstrap*,
+ * cp_process_config_*, cp_push_process*) first enters the context and
+ * returns CP_E_BUSY, touching nothing, when another call is inside it:
+ * another thread, or a hook or CSP callback of the running call calling
+ * back into the library with the same context. (Since 0.2.0 this holds
+ * for every one of them; 0.1.0 guarded only processing, pushes and the
+ * registry.) Functions that only use the context's allocator, limits and
+ * error detail (cp_doc_*, cp_wsp_*, cp_mac_*, cp_sms_new, cp_alloc) are
+ * not guarded: a CSP callback may use them; from another thread they must
+ * not overlap a call on the same context. The error getters below read
+ * what the last call left; read them from the thread that made it.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -72,6 +87,12 @@ typedef struct cp_limits {
  *   the old or the new content is readable, never a mix. CP_E_IO on failure.
  *
  * With both hooks NULL the state lives in the context's memory only.
+ *
+ * When a hook fails (CP_E_IO, or any status but CP_E_NOT_FOUND from load
+ * and CP_E_NOMEM) the library call reports CP_E_STORAGE (since 0.2.0;
+ * 0.1.0 said CP_E_IO), with the blob's name and the store's reason (see
+ * cp_storage_ext.reason) in the error message. A call is reported done
+ * only once its commit is durable: every blob saved.
  */
 typedef struct cp_storage {
     cp_status (*load)(void *user, const char *name, uint8_t *buf, size_t cap,
@@ -80,6 +101,38 @@ typedef struct cp_storage {
                       size_t len);
     void *user; /**< passed back to both hooks */
 } cp_storage;
+
+/**
+ * Added in 0.2.0: optional storage hooks beside cp_storage (which cannot
+ * grow: it sits in the middle of cp_config), in cp_config.storage_ext.
+ *
+ * - lock(user): take an exclusive lock on the storage, waiting as long as
+ *   it takes (another process, or another context, may hold it). Called
+ *   when a call enters the context (every call that touches its state,
+ *   see "One call at a time" above), before it reads anything; unlock
+ *   when it leaves. So load -> decide -> commit of one call is atomic
+ *   against every other context that locks the same storage (processes
+ *   sharing a state directory). While it holds the lock a context reads
+ *   the stored state afresh: it drops what it had cached and first
+ *   finishes an interrupted commit another process may have left. When
+ *   lock fails, the call does not touch storage and fails with
+ *   CP_E_STORAGE (its message gives reason's words).
+ * - unlock(user): release it. Never called after a failed lock.
+ * - reason(user): the store's words for its last failure ("write: No
+ *   space left on device"), or NULL; it goes into the ctx message of a
+ *   CP_E_STORAGE failure. May be NULL.
+ *
+ * Set lock and unlock both or neither. All NULL (the default): no lock;
+ * each context then trusts its cache, so only one context (one process)
+ * may use a storage at a time. cp_store_file_config() (omacp/store.h)
+ * fills these for a directory.
+ */
+typedef struct cp_storage_ext {
+    cp_status (*lock)(void *user);
+    void (*unlock)(void *user);
+    const char *(*reason)(void *user);
+    void *user; /**< passed back to every hook */
+} cp_storage_ext;
 
 /** Device profiles: which policy defaults a new device starts from. */
 typedef enum cp_profile {
@@ -125,6 +178,13 @@ typedef struct cp_config {
     unsigned int auth_compat;
     /** 1: cp_process_config_xml checks the ProvCont rules first (cp_doc_validate). */
     int strict_validation;
+    /* ---- the 0.1.0 layout ends here ---- */
+    /**
+     * Added in 0.2.0: storage lock and failure reason hooks (all NULL: none).
+     * A caller built against 0.1.0 headers passes a smaller struct_size and
+     * gets the defaults.
+     */
+    cp_storage_ext storage_ext;
 } cp_config;
 
 /** Prepare *cfg: zero it, set struct_size. Never fails. */

@@ -79,7 +79,10 @@ extern "C" {
  * type, or a deleted item that does not exist), CP_E_ROLLBACK (a
  * rollback failed: settings may be inconsistent), CP_E_BUSY (the context
  * is inside another call; nothing is recorded in the ctx then, since the
- * other call owns it), CP_E_NOMEM, CP_E_IO, and CP_E_UNSUPPORTED for XML
+ * other call owns it), CP_E_NOMEM, CP_E_STORAGE (the settings could not
+ * be stored or the state read: not applied; when the message says the
+ * commit is pending, only its journal was stored and the next call on the
+ * storage finishes it), and CP_E_UNSUPPORTED for XML
  * text in a build without the XML front end (NO_XML).
  */
 CP_EXPORT cp_status cp_process_config_xml(cp_ctx *ctx, const char *in,
@@ -164,7 +167,11 @@ CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
 CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
                                 int *exact);
 
-/** Remove the entry of exactly path. CP_E_NOT_FOUND if none. */
+/**
+ * Remove the entry of exactly path. CP_E_NOT_FOUND if none. cp_meta_set,
+ * cp_meta_get and cp_meta_remove return CP_E_BUSY inside another call on
+ * ctx (also from a CSP callback), touching nothing.
+ */
 CP_EXPORT cp_status cp_meta_remove(cp_ctx *ctx, const char *path);
 
 /* ---- configuration service providers ----------------------------------------- */

@@ -105,6 +105,9 @@ CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
  * The SMS-level entry: add one SMS (see cp_sms_add) and, when it completes
  * a push, process it as cp_push_process does. While segments are missing
  * it returns CP_OK with result->pending = 1 and writes no audit record.
+ * While ctx is inside another call it returns CP_E_BUSY without taking the
+ * segment (the caller may offer it again), with an audit record as
+ * cp_push_process writes for a busy context.
  */
 CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
                                         const char *origin,

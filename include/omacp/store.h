@@ -27,6 +27,25 @@ extern "C" {
  */
 CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out);
 
+/**
+ * Added in 0.2.0. Open a file store on dir (as cp_store_file_open) into
+ * cfg->storage and fill cfg->storage_ext with its lock and reason hooks,
+ * so that contexts (in one process or in many) sharing dir take turns:
+ * each call of a context holds an exclusive lock on dir for its whole
+ * load -> decide -> commit, and reads what the others committed. The lock
+ * is flock() on the file dir/.lock (created on first use; the kernel
+ * releases it when a process dies); a call waits for it as long as another
+ * holds it, so do not hold a call open (e.g. a PIN prompt hook) longer
+ * than the other users can wait. The hooks serve one context at a time:
+ * give each context its own cp_store_file_config. The reason hook puts the
+ * system's words ("write s.X.0: No space left on device") into the ctx
+ * message of a CP_E_STORAGE failure. Close with
+ * cp_store_file_close(&cfg->storage) after cp_ctx_free. CP_E_VERSION when
+ * cfg->struct_size is the 0.1.0 one (no storage_ext), otherwise as
+ * cp_store_file_open.
+ */
+CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg);
+
 /** Release what cp_store_file_open() made. NULL or closed: no-op. */
 CP_EXPORT void cp_store_file_close(cp_storage *s);
 

@@ -48,7 +48,9 @@ extern "C" {
 /**
  * Effective roles: roles plus MANAGER when (roles AND policy 4119) != 0
  * and plus USER_AUTH when (roles AND policy 4120) != 0. Reads the
- * policies of ctx. Returns roles unchanged when ctx is NULL.
+ * policies of ctx. Returns roles unchanged when ctx is NULL. Returns
+ * CP_ROLE_NONE (0) when ctx is busy inside another call (see omacp/ctx.h):
+ * it cannot vouch for any role then, so it grants none (fail closed).
  */
 CP_EXPORT uint32_t cp_roles_effective(cp_ctx *ctx, uint32_t roles);
 
@@ -84,6 +86,11 @@ CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
  * Policies are uint32_t values keyed by the Windows Mobile policy id.
  * Role-mask policies use the AND rule: a message passes when
  * (its roles AND the policy) != 0.
+ *
+ * Every function below that takes a cp_ctx (and cp_source_roles above)
+ * returns CP_E_BUSY, touching nothing, while the context is inside another
+ * call: another thread's, or the running call's own when a CSP callback or
+ * hook calls back with the same context (omacp/ctx.h).
  */
 #define CP_POLICY_RAPI 4097u                /**< 0 off, 1 MANAGER, 2 USER_AUTH */
 #define CP_POLICY_UNSIGNED_CABS 4101u       /**< role mask of unsigned .cab/.cpf */
@@ -138,8 +145,8 @@ CP_EXPORT cp_status cp_policy_get(cp_ctx *ctx, uint32_t id, uint32_t *value);
  * the grant policies are applied here). Fails with CP_E_ACCESS_DENIED when
  * the effective roles lack the policy's set roles (MANAGER; for 4120 also
  * USER_AUTH; CP_ROLE_EXEMPT always passes), CP_E_INVALID_ARG for a value out of
- * range, CP_E_NOT_FOUND for an unknown id, CP_E_IO when it cannot be
- * stored (the old value stays in force).
+ * range, CP_E_NOT_FOUND for an unknown id, CP_E_STORAGE when it cannot be
+ * stored (the old value stays in force; 0.1.0 said CP_E_IO).
  */
 CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
                                   uint32_t roles);
@@ -198,8 +205,10 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap);
  * unknown" (cp_tps_get); damaged PIN counts refuse PIN-signed messages;
  * a damaged SPC store gives signed .cpf files no roles until a signer is
  * added or removed; a damaged gateway list trusts no gateway. The next
- * save of a blob replaces it. CP_E_IO when storage fails; policy reads
- * inside the library then use the most restrictive values too.
+ * save of a blob replaces it. CP_E_STORAGE when storage fails (0.1.0:
+ * CP_E_IO), also when an interrupted commit is pending and cannot be
+ * finished; every call that needs the state fails the same way then, and
+ * policy reads inside the library use the most restrictive values.
  */
 CP_EXPORT cp_status cp_state_load(cp_ctx *ctx);
 

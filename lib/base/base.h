@@ -90,6 +90,10 @@ struct cp_ctx {
     int in_txn;
     int recovered;
     int busy; /* inside cp_process_config_xml / cp_push_process */
+    /* Storage lock hooks (0.2.0); held from enter to leave. lock_failed:
+       this call could not take it, so storage access fails. */
+    cp_storage_ext storage_ext;
+    int lock_held, lock_failed;
 };
 
 /*
@@ -183,7 +187,11 @@ int cp_str__casecmp(const char *a, const char *b);
  * Enter / leave a context for a whole call. cp_ctx__enter returns
  * CP_E_BUSY when another call (another thread, or a callback re-entering
  * the library) is inside; the flag is set atomically where the compiler
- * offers atomics.
+ * offers atomics. With storage lock hooks, enter also takes the lock
+ * (waiting for it) and drops the caches of stored state; when the lock
+ * cannot be taken enter still succeeds and every storage access of the
+ * call fails with CP_E_STORAGE (so callers need no new failure path).
+ * leave releases it.
  */
 cp_status cp_ctx__enter(cp_ctx *ctx);
 void cp_ctx__leave(cp_ctx *ctx);

@@ -14,11 +14,13 @@ CP_EXPORT void cp_config_init(cp_config *cfg)
 }
 
 /*
- * The smallest cp_config a caller may pass: the 0.1.0 layout. When fields
- * are appended later this stays the 0.1.0 size, and fields beyond a
- * caller's struct_size keep their defaults.
+ * The smallest cp_config a caller may pass: the 0.1.0 layout, which ends
+ * with strict_validation. Fields appended since (storage_ext, 0.2.0)
+ * keep their defaults when a caller's struct_size does not cover them.
  */
-#define CONFIG_MIN_SIZE sizeof(cp_config)
+#define CONFIG_MIN_SIZE (offsetof(cp_config, strict_validation) + sizeof(int))
+#define COVERS(size, field) \
+    ((size) >= offsetof(cp_config, field) + sizeof(((cp_config *)0)->field))
 
 static cp_status copy_imsis(cp_ctx *ctx, const cp_config *c)
 {
@@ -72,6 +74,8 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
         /* Read what both sides know; newer fields we do not know stay unread. */
         memcpy(&c, cfg,
                cfg->struct_size < sizeof c ? cfg->struct_size : sizeof c);
+        if (!COVERS(cfg->struct_size, storage_ext)) /* a 0.1.0 caller */
+            memset(&c.storage_ext, 0, sizeof c.storage_ext);
         c.struct_size = sizeof c;
     }
     nset = (c.allocator.alloc != NULL) + (c.allocator.realloc != NULL) +
@@ -92,6 +96,7 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     fill_limits(&ctx->limits);
     ctx->err.offset = CP_NO_OFFSET;
     if ((c.storage.load == NULL) != (c.storage.save == NULL) ||
+        (c.storage_ext.lock == NULL) != (c.storage_ext.unlock == NULL) ||
         (c.profile != CP_PROFILE_BRANDED && c.profile != CP_PROFILE_UNBRANDED) ||
         (c.tier != CP_TIER_ONE && c.tier != CP_TIER_TWO) ||
         copy_imsis(ctx, &c) != CP_OK) {
@@ -99,6 +104,7 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
         return CP_E_INVALID_ARG;
     }
     ctx->storage = c.storage;
+    ctx->storage_ext = c.storage_ext;
     ctx->profile = c.profile;
     ctx->tier = c.tier;
     ctx->min_pinmac_digits = c.min_pinmac_digits;
@@ -228,11 +234,25 @@ cp_status cp_ctx__enter(cp_ctx *ctx)
         return CP_E_BUSY;
     ctx->busy = 1;
 #endif
+    if (ctx->storage_ext.lock != NULL) {
+        /* What we cached may be stale: another holder of the lock may
+           have committed (or left a journal) since. */
+        cp_store__invalidate(ctx);
+        ctx->recovered = 0;
+        if (ctx->storage_ext.lock(ctx->storage_ext.user) == CP_OK)
+            ctx->lock_held = 1;
+        else
+            ctx->lock_failed = 1;
+    }
     return CP_OK;
 }
 
 void cp_ctx__leave(cp_ctx *ctx)
 {
+    if (ctx->lock_held)
+        ctx->storage_ext.unlock(ctx->storage_ext.user);
+    ctx->lock_held = 0;
+    ctx->lock_failed = 0;
 #if defined(__GNUC__) || defined(__clang__)
     __atomic_store_n(&ctx->busy, 0, __ATOMIC_RELEASE);
 #else

@@ -36,6 +36,7 @@ CP_EXPORT const char *cp_strerror(cp_status st)
     case CP_E_CSP: return "configuration service provider failed";
     case CP_E_ROLLBACK: return "rollback failed: settings may be inconsistent";
     case CP_E_BAD_DOC: return "invalid provisioning request";
+    case CP_E_STORAGE: return "storage failed";
     default: return "unknown error";
     }
 }

@@ -1,4 +1,5 @@
 /* store.c - named blobs, the built-in memory store and atomic multi-blob commits. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -109,14 +110,48 @@ static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
 
 /* ---- raw load and save (no transaction) ----------------------------------- */
 
+/*
+ * A storage hook failed: CP_E_STORAGE (CP_E_NOMEM stays itself), with the
+ * blob and the store's reason in the ctx message.
+ */
+static cp_status storage_failed(cp_ctx *ctx, cp_status hook_st,
+                                const char *verb, const char *name)
+{
+    if (hook_st == CP_E_NOMEM)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory in storage: cannot %s blob %s", verb,
+                           name);
+    return cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                       "storage: cannot %s blob %s: %s", verb, name,
+                       cp_store__reason(ctx, hook_st));
+}
+
+const char *cp_store__reason(cp_ctx *ctx, cp_status hook_st)
+{
+    const char *r = NULL;
+    if (ctx->storage_ext.reason != NULL)
+        r = ctx->storage_ext.reason(ctx->storage_ext.user);
+    return r != NULL && r[0] != '\0' ? r : cp_strerror(hook_st);
+}
+
+/* This call could not lock the storage: no access at all. */
+static cp_status lock_failed(cp_ctx *ctx)
+{
+    return cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                       "storage: cannot lock it: %s",
+                       cp_store__reason(ctx, CP_E_IO));
+}
+
 static cp_status raw_save(cp_ctx *ctx, const char *name, const uint8_t *data,
                           size_t len)
 {
     cp_status st;
+    if (ctx->lock_failed)
+        return lock_failed(ctx);
     if (ctx->storage.save == NULL)
         return mem_save(ctx, name, data, len);
     st = ctx->storage.save(ctx->storage.user, name, data, len);
-    return st == CP_OK ? CP_OK : (st == CP_E_NOMEM ? st : CP_E_IO);
+    return st == CP_OK ? CP_OK : storage_failed(ctx, st, "save", name);
 }
 
 static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
@@ -124,6 +159,8 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
     size_t need = 0;
     cp_status st;
     out->len = 0;
+    if (ctx->lock_failed)
+        return lock_failed(ctx);
     if (ctx->storage.load == NULL) {
         struct cp_memblob *b = mem_find(ctx, name);
         if (b == NULL)
@@ -138,8 +175,8 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
                                &need);
         if (st != CP_E_BUFFER_TOO_SMALL)
             break;
-        if (need <= out->cap - 1)
-            return CP_E_IO; /* the hook contradicts itself */
+        if (need <= out->cap - 1) /* the hook contradicts itself */
+            return storage_failed(ctx, CP_E_INTERNAL, "load", name);
         st = cp_buf__reserve(out, need);
         if (st)
             return st;
@@ -147,7 +184,8 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
     if (st == CP_E_NOT_FOUND)
         return st;
     if (st != CP_OK || need > out->cap - 1)
-        return st == CP_E_NOMEM ? st : CP_E_IO;
+        return storage_failed(ctx, st != CP_OK ? st : CP_E_INTERNAL, "load",
+                              name);
     out->len = need;
     return CP_OK;
 }
@@ -290,6 +328,27 @@ static cp_status write_journal(cp_ctx *ctx)
     return st;
 }
 
+/*
+ * The journal of a commit reached storage, some of its blobs did not.
+ * The commit is not durable as it stands: try once to finish it now (the
+ * fault may have passed); if that fails too it stays pending, to be
+ * finished by the next recovery, and the caller hears CP_E_STORAGE: it
+ * must not report it applied (nor cleanly undone).
+ */
+static cp_status finish_journaled(cp_ctx *ctx, cp_status st)
+{
+    char why[CP_ERRMSG_MAX];
+    snprintf(why, sizeof why, "%s", ctx->err.message);
+    ctx->recovered = 0;
+    if (st != CP_E_NOMEM && cp_store__recover(ctx) == CP_OK)
+        return CP_OK;
+    ctx->recovered = 0;
+    return cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                       "commit pending, only its journal is stored (%s); "
+                       "the next access finishes it",
+                       why);
+}
+
 cp_status cp_store__commit(cp_ctx *ctx)
 {
     struct cp_staged *s;
@@ -310,15 +369,13 @@ cp_status cp_store__commit(cp_ctx *ctx)
     }
     for (s = ctx->staged; s != NULL && !st; s = s->next)
         st = raw_save(ctx, s->name, s->data, s->len);
-    if (st == CP_OK && many)
-        st = raw_save(ctx, JOURNAL, NULL, 0);
-    if (st && many) {
-        /* The journal is complete; recovery will finish the commit. */
+    if (st == CP_OK && many && raw_save(ctx, JOURNAL, NULL, 0) != CP_OK) {
+        /* Every blob is stored: the commit is durable. The full journal
+           only replays the same contents, before anything newer (every
+           access recovers first while recovered is 0). */
         ctx->recovered = 0;
-        cp_err__set(ctx, st, CP_NO_OFFSET,
-                    "commit journaled; finishing it at the next access (%s)",
-                    cp_strerror(st));
-        st = CP_OK;
+    } else if (st && many) {
+        st = finish_journaled(ctx, st);
     }
     if (st == CP_OK) {
         staged_free(ctx);
@@ -389,17 +446,30 @@ cp_status cp_store__recover(cp_ctx *ctx)
         ctx->recovered = 1;
         return CP_OK;
     }
-    if (st == CP_OK)
-        st = replay(ctx, j.p, j.len);
+    if (st != CP_OK) { /* the journal cannot be read: that failure itself */
+        cp_buf__free(&j);
+        return st;
+    }
+    st = replay(ctx, j.p, j.len);
     cp_buf__free(&j);
     if (st == CP_OK)
         st = raw_save(ctx, JOURNAL, NULL, 0);
-    if (st == CP_OK)
+    if (st == CP_OK) {
         ctx->recovered = 1;
-    else
+    } else if (st == CP_E_NOMEM) {
         cp_err__set(ctx, st, CP_NO_OFFSET,
-                    "cannot finish an interrupted commit (%s)",
-                    cp_strerror(st));
+                    "out of memory finishing an interrupted commit");
+    } else if (st == CP_E_CORRUPT) {
+        cp_err__set(ctx, st, CP_NO_OFFSET,
+                    "cannot finish an interrupted commit: its journal is "
+                    "corrupt");
+    } else {
+        char why[CP_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", ctx->err.message);
+        st = cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
+                         "interrupted commit pending, cannot be finished: %s",
+                         why);
+    }
     return st;
 }
 

@@ -30,6 +30,9 @@ void cp_store__free(cp_ctx *ctx);
 /* Drop cached state of the upper floors (they reload from storage). */
 void cp_store__invalidate(cp_ctx *ctx);
 
+/* The store's words for why a hook failed with hook_st (never NULL). */
+const char *cp_store__reason(cp_ctx *ctx, cp_status hook_st);
+
 /* CRC-32 (IEEE 802.3), for blob formats. */
 uint32_t cp_crc32__ieee(const uint8_t *p, size_t n);
 void cp_be32__put(uint8_t *p, uint32_t v);

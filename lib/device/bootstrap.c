@@ -363,7 +363,7 @@ static cp_status bootstrap_rules(cp_ctx *ctx, cp_verdict *v)
                                        : cp_sec_name(v->sec));
         return refuse(ctx, v, CP_E_REFUSED, text);
     }
-    st = cp_tps_get(ctx, NULL, 0);
+    st = cp_tps__get(ctx, NULL, 0);
     if (st == CP_E_CORRUPT)
         return refuse_inner(ctx, v, st,
                             "the stored TPS is damaged: the device counts as "
@@ -435,7 +435,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     }
     v->confirm_due = push->sec == CP_SEC_NETWPIN &&
                      cp_policy__value(ctx, CP_POLICY_NETWPIN_PROMPT) == 0;
-    v->effective_roles = cp_roles_effective(ctx, v->roles);
+    v->effective_roles = cp_roles__effective(ctx, v->roles);
     v->accepted = 1;
     v->reason = CP_OK;
     strcpy(v->reason_text, "accepted");
@@ -446,14 +446,28 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     return CP_OK;
 }
 
+/* Busy: refused, and the ctx (owned by the call inside) is not touched. */
+static cp_status refuse_busy(cp_verdict *out)
+{
+    cp_verdict_init(out);
+    cp_boot__refuse(out, CP_E_BUSY,
+                    "another configuration call is running on this context");
+    return CP_E_BUSY;
+}
+
 CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
                                         const cp_gateway *gw,
                                         cp_pin_prompt prompt, void *user,
                                         cp_verdict *out)
 {
+    cp_status st;
     if (ctx == NULL || push == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    return cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return refuse_busy(out);
+    st = cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
+    cp_ctx__leave(ctx);
+    return st;
 }
 
 CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
@@ -465,6 +479,8 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
     cp_status st;
     if (ctx == NULL || pdu == NULL || out == NULL)
         return CP_E_INVALID_ARG;
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return refuse_busy(out);
     cp_push_init(&push);
     st = cp_wsp_parse_push(ctx, pdu, len, &push);
     if (st) {
@@ -472,7 +488,9 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
         out->reason = st;
         snprintf(out->reason_text, sizeof out->reason_text,
                  "malformed push: %s", cp_ctx_error_message(ctx));
-        return st;
+    } else {
+        st = cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
     }
-    return cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
+    cp_ctx__leave(ctx);
+    return st;
 }

@@ -189,6 +189,18 @@ CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
     if (ctx == NULL || sms == NULL || result == NULL)
         return CP_E_INVALID_ARG;
     cp_push_result_init(result);
+    /* the segment's error detail goes to ctx: enter it for that */
+    if ((st = cp_ctx__enter(ctx)) != CP_OK) {
+        cp_push_hooks h;
+        take_hooks(hooks, &h);
+        result->outcome = CP_OUTCOME_REFUSED;
+        cp_boot__refuse(&result->verdict, CP_E_BUSY,
+                        "another configuration call is running on this "
+                        "context");
+        audit(ctx, &h, gw, NULL, result, CP_E_BUSY,
+              result->verdict.reason_text);
+        return st;
+    }
     st = cp_sms_add(sms, origin, ud, len, udhi, now, &pdu, &pdu_len);
     if (st) {
         /* a broken segment is not a message: no audit record, but the
@@ -201,8 +213,10 @@ CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
         snprintf(text, sizeof text, "SMS segment not taken: %s",
                  cp_ctx_error_message(ctx));
         cp_boot__refuse(&result->verdict, st, text);
+        cp_ctx__leave(ctx);
         return st;
     }
+    cp_ctx__leave(ctx);
     if (pdu == NULL) {
         result->pending = 1;
         return CP_OK;

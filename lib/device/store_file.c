@@ -11,8 +11,15 @@
  *
  * The store state is host memory (malloc), not context memory: one store
  * may serve many contexts, one after another.
+ *
+ * The lock (cp_store_file_config) is flock() on DIR/.lock, opened on first
+ * use: an flock belongs to the open file, so it excludes other processes
+ * and other stores (other contexts) in this process alike, and the kernel
+ * drops it when a process dies. ".lock" is no blob name (names never start
+ * with '.').
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE 1 /* flock() (BSD, not POSIX) */
 /* 64-bit off_t and directory cookies on 32-bit targets too: readdir fails
    with EOVERFLOW on a file system whose cookies do not fit in 32 bits. */
 #ifndef _FILE_OFFSET_BITS
@@ -26,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -36,11 +44,34 @@
 #define TMP_PREFIX ".cptmp."
 #define TMP_TRIES 1000
 #define IO_CHUNK ((size_t)1 << 30) /* largest single read/write request */
+#define LOCK_NAME ".lock"
 
 struct fstore {
     int dirfd;             /* the directory, kept open: saves and loads are relative to it */
     unsigned long counter; /* next temporary-name counter */
+    int lockfd;            /* DIR/.lock once locked, else -1 */
+    char why[160];         /* the last failure in words (the reason hook) */
 };
+
+/* Record what failed, with errno's words; CP_E_IO. */
+static cp_status fail_errno(struct fstore *fs, const char *what,
+                            const char *name)
+{
+    int e = errno;
+    char text[96];
+    if (e == 0 || strerror_r(e, text, sizeof text) != 0)
+        snprintf(text, sizeof text, "error %d", e);
+    snprintf(fs->why, sizeof fs->why, "%s %s: %s", what, name, text);
+    return CP_E_IO;
+}
+
+/* Record a failure without errno; CP_E_IO. */
+static cp_status fail_text(struct fstore *fs, const char *what,
+                           const char *name)
+{
+    snprintf(fs->why, sizeof fs->why, "%s %s", what, name);
+    return CP_E_IO;
+}
 
 /* letters, digits, '.', '_', '-'; 1..63 chars; not starting with '.' */
 static int name_ok(const char *name)
@@ -154,9 +185,13 @@ static cp_status fs_load(void *user, const char *name, uint8_t *buf,
                     O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW,
                     0);
     if (fd < 0)
-        return errno == ENOENT ? CP_E_NOT_FOUND : CP_E_IO;
+        return errno == ENOENT ? CP_E_NOT_FOUND : fail_errno(fs, "open", name);
+    errno = 0;
     st = read_blob(fd, buf, cap, len);
     close_fd(fd);
+    if (st == CP_E_IO)
+        return errno ? fail_errno(fs, "read", name)
+                     : fail_text(fs, "not a regular file:", name);
     return st;
 }
 
@@ -222,14 +257,56 @@ static cp_status fs_save(void *user, const char *name, const uint8_t *data,
         return CP_E_INVALID_ARG;
     fd = make_temp(fs, tmp, sizeof tmp);
     if (fd < 0)
-        return CP_E_IO;
-    if (fill_temp(fd, data, len) != 0 ||
-        renameat(fs->dirfd, tmp, fs->dirfd, name) != 0) {
+        return fail_errno(fs, "create a temporary file for", name);
+    if (fill_temp(fd, data, len) != 0) {
+        cp_status st = fail_errno(fs, "write", name);
         (void)unlinkat(fs->dirfd, tmp, 0);
-        return CP_E_IO;
+        return st;
+    }
+    if (renameat(fs->dirfd, tmp, fs->dirfd, name) != 0) {
+        cp_status st = fail_errno(fs, "replace", name);
+        (void)unlinkat(fs->dirfd, tmp, 0);
+        return st;
     }
     /* The rename is done; this makes it survive a power loss too. */
-    return fsync_retry(fs->dirfd) == 0 ? CP_OK : CP_E_IO;
+    return fsync_retry(fs->dirfd) == 0 ? CP_OK
+                                       : fail_errno(fs, "sync the directory of",
+                                                    name);
+}
+
+/* ---- lock and reason ------------------------------------------------------ */
+
+static cp_status fs_lock(void *user)
+{
+    struct fstore *fs = user;
+    int r;
+    if (fs == NULL)
+        return CP_E_INVALID_ARG;
+    if (fs->lockfd < 0) {
+        fs->lockfd = open_retry(fs->dirfd, LOCK_NAME,
+                                O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY |
+                                    O_NOFOLLOW,
+                                0600);
+        if (fs->lockfd < 0)
+            return fail_errno(fs, "open the lock file", LOCK_NAME);
+    }
+    do
+        r = flock(fs->lockfd, LOCK_EX); /* waits for the holder */
+    while (r != 0 && errno == EINTR);
+    return r == 0 ? CP_OK : fail_errno(fs, "lock", LOCK_NAME);
+}
+
+static void fs_unlock(void *user)
+{
+    struct fstore *fs = user;
+    if (fs != NULL && fs->lockfd >= 0)
+        (void)flock(fs->lockfd, LOCK_UN);
+}
+
+static const char *fs_reason(void *user)
+{
+    struct fstore *fs = user;
+    return fs != NULL && fs->why[0] ? fs->why : NULL;
 }
 
 /* ---- open and close ------------------------------------------------------ */
@@ -292,6 +369,8 @@ CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out)
     }
     fs->dirfd = fd;
     fs->counter = 0;
+    fs->lockfd = -1;
+    fs->why[0] = '\0';
     sweep_temps(fd);
     out->load = fs_load;
     out->save = fs_save;
@@ -305,9 +384,30 @@ CP_EXPORT void cp_store_file_close(cp_storage *s)
     if (s == NULL || s->load != fs_load || s->user == NULL)
         return;
     fs = s->user;
+    if (fs->lockfd >= 0)
+        close_fd(fs->lockfd); /* drops the lock if still held */
     close_fd(fs->dirfd);
     free(fs);
     s->load = NULL;
     s->save = NULL;
     s->user = NULL;
+}
+
+CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg)
+{
+    cp_status st;
+    if (cfg == NULL)
+        return CP_E_INVALID_ARG;
+    if (cfg->struct_size < offsetof(cp_config, storage_ext) +
+                               sizeof cfg->storage_ext)
+        return CP_E_VERSION;
+    memset(&cfg->storage_ext, 0, sizeof cfg->storage_ext);
+    st = cp_store_file_open(dir, &cfg->storage);
+    if (st)
+        return st;
+    cfg->storage_ext.lock = fs_lock;
+    cfg->storage_ext.unlock = fs_unlock;
+    cfg->storage_ext.reason = fs_reason;
+    cfg->storage_ext.user = cfg->storage.user;
+    return CP_OK;
 }

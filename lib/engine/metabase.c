@@ -640,9 +640,14 @@ CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
 CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
                                 int *exact)
 {
+    cp_status st;
     if (ctx == NULL || m == NULL || !path_valid(path))
         return CP_E_INVALID_ARG;
-    return cp_meta__lookup(ctx, path, m, exact);
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_meta__lookup(ctx, path, m, exact);
+    cp_ctx__leave(ctx);
+    return st;
 }
 
 CP_EXPORT cp_status cp_meta_remove(cp_ctx *ctx, const char *path)

@@ -968,7 +968,8 @@ static cp_status commit_all(walker *w)
     st = cp_store__commit(w->ctx);
     if (st)
         return fail(w, NULL, st, "cannot store the new settings: %s",
-                    cp_strerror(st));
+                    st == CP_E_STORAGE ? cp_ctx_error_message(w->ctx)
+                                       : cp_strerror(st));
     for (i = 0; i < w->n_uses; i++)
         if (w->uses[i]->reg->store_backed)
             w->uses[i]->committed = 1;
@@ -1207,7 +1208,7 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
         st = cp_trust__state(ctx, &ts);
     }
     if (!st)
-        w->s.roles = cp_roles_effective(ctx, roles);
+        w->s.roles = cp_roles__effective(ctx, roles);
     if (!st)
         st = cp_doc__clone(ctx, doc, &w->out);
     if (st) {

@@ -216,8 +216,7 @@ CP_EXPORT size_t cp_policy_count(void)
     return NROWS;
 }
 
-CP_EXPORT cp_status cp_policy_list(cp_ctx *ctx, size_t index,
-                                   cp_policy_desc *out)
+cp_status cp_policy__list(cp_ctx *ctx, size_t index, cp_policy_desc *out)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -243,7 +242,7 @@ CP_EXPORT cp_status cp_policy_list(cp_ctx *ctx, size_t index,
     return CP_OK;
 }
 
-CP_EXPORT cp_status cp_policy_get(cp_ctx *ctx, uint32_t id, uint32_t *value)
+cp_status cp_policy__get(cp_ctx *ctx, uint32_t id, uint32_t *value)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -266,7 +265,7 @@ static cp_status may_set(cp_ctx *ctx, size_t i, uint32_t roles)
     uint32_t eff;
     if (roles & CP_ROLE_EXEMPT)
         return CP_OK;
-    eff = cp_roles_effective(ctx, roles);
+    eff = cp_roles__effective(ctx, roles);
     if ((eff & rows[i].set_roles) == 0)
         return cp_err__set(ctx, CP_E_ACCESS_DENIED, CP_NO_OFFSET,
                            "policy %lu may only be changed by role mask 0x%lx "
@@ -297,8 +296,8 @@ static cp_status store(cp_ctx *ctx, size_t i, uint32_t value, int explicit_set)
     return s;
 }
 
-CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
-                                  uint32_t roles)
+cp_status cp_policy__set(cp_ctx *ctx, uint32_t id, uint32_t value,
+                         uint32_t roles)
 {
     int i;
     cp_status s;
@@ -318,7 +317,7 @@ CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
     return store(ctx, (size_t)i, value, 1);
 }
 
-CP_EXPORT cp_status cp_policy_reset(cp_ctx *ctx, uint32_t id, uint32_t roles)
+cp_status cp_policy__reset(cp_ctx *ctx, uint32_t id, uint32_t roles)
 {
     int i;
     cp_status s;
@@ -332,4 +331,56 @@ CP_EXPORT cp_status cp_policy_reset(cp_ctx *ctx, uint32_t id, uint32_t roles)
     if (s)
         return s;
     return store(ctx, (size_t)i, cp_policy__default(ctx, (size_t)i), 0);
+}
+
+/* ---- public entry points: one call at a time per context ---------------- */
+
+CP_EXPORT cp_status cp_policy_list(cp_ctx *ctx, size_t index,
+                                   cp_policy_desc *out)
+{
+    cp_status st;
+    if (ctx == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_policy__list(ctx, index, out);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_policy_get(cp_ctx *ctx, uint32_t id, uint32_t *value)
+{
+    cp_status st;
+    if (ctx == NULL || value == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_policy__get(ctx, id, value);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_policy_set(cp_ctx *ctx, uint32_t id, uint32_t value,
+                                  uint32_t roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_policy__set(ctx, id, value, roles);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_policy_reset(cp_ctx *ctx, uint32_t id, uint32_t roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_policy__reset(ctx, id, roles);
+    cp_ctx__leave(ctx);
+    return st;
 }

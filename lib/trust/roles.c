@@ -1,11 +1,9 @@
 /* roles.c - role masks of message sources and the grant policies. */
 #include "state.h"
 
-CP_EXPORT uint32_t cp_roles_effective(cp_ctx *ctx, uint32_t roles)
+uint32_t cp_roles__effective(cp_ctx *ctx, uint32_t roles)
 {
     uint32_t eff = roles;
-    if (ctx == NULL)
-        return roles;
     if (roles & cp_policy__value(ctx, CP_POLICY_GRANT_MANAGER))
         eff |= CP_ROLE_MANAGER;
     if (roles & cp_policy__value(ctx, CP_POLICY_GRANT_USER_AUTH))
@@ -35,7 +33,7 @@ static cp_status cpf_roles(cp_ctx *ctx, const uint8_t *sha1, uint32_t *roles)
         cp_status st = cp_trust__check_damage(ctx, CP_DAMAGE_SPC);
         if (st)
             return st;
-        while (cp_spc_get(ctx, i++, s, &r) == CP_OK) {
+        while (cp_spc__get(ctx, i++, s, &r) == CP_OK) {
             size_t k;
             int same = 1;
             for (k = 0; k < 20; k++)
@@ -50,14 +48,11 @@ static cp_status cpf_roles(cp_ctx *ctx, const uint8_t *sha1, uint32_t *roles)
     return CP_OK;
 }
 
-CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
-                                    const uint8_t *signer_sha1,
-                                    uint32_t *roles)
+static cp_status source_roles(cp_ctx *ctx, cp_source source,
+                              const uint8_t *signer_sha1, uint32_t *roles)
 {
     int one_tier;
     uint32_t rapi;
-    if (ctx == NULL || roles == NULL)
-        return CP_E_INVALID_ARG;
     *roles = CP_ROLE_NONE;
     one_tier = cp_policy__value(ctx, CP_POLICY_PRIVILEGED_APPS) == 1;
     switch (source) {
@@ -92,4 +87,34 @@ CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "unknown source %d", (int)source);
     }
+}
+
+/* ---- public entry points: one call at a time per context ---------------- */
+
+CP_EXPORT uint32_t cp_roles_effective(cp_ctx *ctx, uint32_t roles)
+{
+    uint32_t eff;
+    if (ctx == NULL)
+        return roles;
+    /* busy: no grant can be vouched for, so none at all (fail closed) */
+    if (cp_ctx__enter(ctx) != CP_OK)
+        return CP_ROLE_NONE;
+    eff = cp_roles__effective(ctx, roles);
+    cp_ctx__leave(ctx);
+    return eff;
+}
+
+CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
+                                    const uint8_t *signer_sha1,
+                                    uint32_t *roles)
+{
+    cp_status st;
+    if (ctx == NULL || roles == NULL)
+        return CP_E_INVALID_ARG;
+    *roles = CP_ROLE_NONE;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = source_roles(ctx, source, signer_sha1, roles);
+    cp_ctx__leave(ctx);
+    return st;
 }

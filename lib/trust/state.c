@@ -79,10 +79,13 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
     put32(blob + BLOB_HDR + len, crc32_ieee(blob, BLOB_HDR + len));
     s = cp_store__save(ctx, blob_names[kind], blob, BLOB_HDR + len + 4);
     cp_mem__free(&ctx->alloc, blob);
-    if (s != CP_OK)
-        return cp_err__set(ctx, s == CP_E_NOMEM ? CP_E_NOMEM : CP_E_IO,
-                           CP_NO_OFFSET, "cannot save the %s state (%s)",
-                           blob_names[kind], cp_strerror(s));
+    if (s != CP_OK) {
+        char why[CP_ERRMSG_MAX]; /* the store's words */
+        snprintf(why, sizeof why, "%s", cp_ctx_error_message(ctx));
+        return cp_err__set(ctx, s, CP_NO_OFFSET,
+                           "cannot save the %s state (%s)", blob_names[kind],
+                           why);
+    }
     /* What is stored now is what is in force: no longer damaged (damaged
        policies are saved pinned to their strict values, as set). */
     ctx->trust->damaged &= ~damage_bit(kind);
@@ -112,8 +115,10 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
                         "out of memory loading the %s state",
                         blob_names[kind]);
     } else if (s != CP_OK) {
-        s = cp_err__set(ctx, CP_E_IO, CP_NO_OFFSET,
-                        "cannot load the %s state", blob_names[kind]);
+        char why[CP_ERRMSG_MAX]; /* the store's words */
+        snprintf(why, sizeof why, "%s", cp_ctx_error_message(ctx));
+        s = cp_err__set(ctx, s, CP_NO_OFFSET, "cannot load the %s state (%s)",
+                        blob_names[kind], why);
     } else if (n < BLOB_HDR + 4 || memcmp(b.p, "CPST", 4) != 0 ||
                b.p[4] != (uint8_t)kind || b.p[5] != BLOB_VERSION) {
         cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
@@ -632,7 +637,7 @@ cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
     return CP_OK;
 }
 
-CP_EXPORT cp_status cp_state_load(cp_ctx *ctx)
+cp_status cp_state__load(cp_ctx *ctx)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -655,8 +660,7 @@ static int spc_find(const struct cp_trust_state *st, const uint8_t *sha1)
     return -1;
 }
 
-CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
-                               uint32_t roles)
+cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles)
 {
     struct cp_trust_state *st;
     cp_spc_entry old;
@@ -687,7 +691,7 @@ CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
     return s;
 }
 
-CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
+cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1)
 {
     struct cp_trust_state *st;
     cp_spc_entry old;
@@ -717,8 +721,8 @@ CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
     return s;
 }
 
-CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
-                               uint32_t *roles)
+cp_status cp_spc__get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                     uint32_t *roles)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -870,7 +874,7 @@ int cp_trust__tps_match(cp_ctx *ctx, const char *url)
     return url_equal(st->tps, url);
 }
 
-CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
+cp_status cp_tps__get(cp_ctx *ctx, char *url, size_t cap)
 {
     struct cp_trust_state *st;
     cp_status s;
@@ -889,4 +893,68 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
         return CP_E_BUFFER_TOO_SMALL;
     memcpy(url, st->tps, n + 1);
     return CP_OK;
+}
+
+/* ---- public entry points: one call at a time per context ---------------- */
+
+CP_EXPORT cp_status cp_state_load(cp_ctx *ctx)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_state__load(ctx);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_add(cp_ctx *ctx, const uint8_t *sha1,
+                               uint32_t roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__add(ctx, sha1, roles);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__remove(ctx, sha1);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                               uint32_t *roles)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__get(ctx, index, sha1, roles);
+    cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)
+{
+    cp_status st;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_tps__get(ctx, url, cap);
+    cp_ctx__leave(ctx);
+    return st;
 }

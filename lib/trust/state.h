@@ -159,4 +159,23 @@ cp_status cp_trust__gateways_set(cp_ctx *ctx, const cp_gw_entry *gw, size_t n);
 /* The provisioned gateway with address addr, or NULL. */
 const cp_gw_entry *cp_trust__gateway_find(cp_ctx *ctx, const char *addr);
 
+/*
+ * The public calls of trust.h without entering the context: for code that
+ * runs inside a call which entered it already (built-in CSPs, the push and
+ * bootstrap pipeline). Same contracts as their public twins otherwise.
+ */
+cp_status cp_policy__list(cp_ctx *ctx, size_t index, cp_policy_desc *out);
+cp_status cp_policy__get(cp_ctx *ctx, uint32_t id, uint32_t *value);
+cp_status cp_policy__set(cp_ctx *ctx, uint32_t id, uint32_t value,
+                         uint32_t roles);
+cp_status cp_policy__reset(cp_ctx *ctx, uint32_t id, uint32_t roles);
+cp_status cp_state__load(cp_ctx *ctx);
+cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles);
+cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1);
+cp_status cp_spc__get(cp_ctx *ctx, size_t index, uint8_t *sha1,
+                      uint32_t *roles);
+cp_status cp_tps__get(cp_ctx *ctx, char *url, size_t cap);
+/* ctx must not be NULL. */
+uint32_t cp_roles__effective(cp_ctx *ctx, uint32_t roles);
+
 #endif

@@ -80,7 +80,7 @@ static cp_status sp_parm(void *user, cp_csp_session *s, const char *path,
         return CP_E_BAD_DOC;
     }
     /* the engine checked the caller against the metabase already */
-    st = cp_policy_set(ctx, id, v, CP_ROLE_EXEMPT);
+    st = cp_policy__set(ctx, id, v, CP_ROLE_EXEMPT);
     if (st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG) {
         snprintf(c->err, sizeof c->err, "%s", cp_ctx_error_message(ctx));
         return CP_E_BAD_DOC;
@@ -99,7 +99,7 @@ static cp_status sp_noparm(void *user, cp_csp_session *s, const char *path,
         snprintf(c->err, sizeof c->err, "unknown policy %.40s", name);
         return CP_E_NOT_FOUND;
     }
-    return cp_policy_reset(cp_csp_ctx(s), id, CP_ROLE_EXEMPT);
+    return cp_policy__reset(cp_csp_ctx(s), id, CP_ROLE_EXEMPT);
 }
 
 static cp_status sp_query(void *user, cp_csp_session *s, const char *path,
@@ -111,7 +111,7 @@ static cp_status sp_query(void *user, cp_csp_session *s, const char *path,
     (void)path;
     (void)cookie;
     if (!parse_u32(name, &id) ||
-        cp_policy_get(cp_csp_ctx(s), id, &v) != CP_OK)
+        cp_policy__get(cp_csp_ctx(s), id, &v) != CP_OK)
         return CP_E_NOT_FOUND;
     snprintf(b, sizeof b, "%lu", (unsigned long)v);
     return cp_csp_answer(s, b);
@@ -130,7 +130,7 @@ static cp_status sp_char_query(void *user, cp_csp_session *s,
     if (strchr(path, '/') != NULL)
         return CP_E_NOT_FOUND;
     st = cp_csp_emit_enter(s, "SecurityPolicy");
-    for (i = 0; !st && cp_policy_list(ctx, i, &d) == CP_OK; i++) {
+    for (i = 0; !st && cp_policy__list(ctx, i, &d) == CP_OK; i++) {
         char id[16], b[16];
         snprintf(id, sizeof id, "%lu", (unsigned long)d.id);
         snprintf(b, sizeof b, "%lu", (unsigned long)d.value);
