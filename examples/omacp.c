@@ -8,7 +8,8 @@
  *                [--imsi DIGITS]... [--pin PIN] [FILE|-]
  *
  * Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,
- * 66 input file cannot be opened, 70 internal error.
+ * 66 input file cannot be opened, 70 internal error, 73 output cannot be
+ * written, 74 device state cannot be stored or read.
  */
 #include <errno.h>
 #include <stdlib.h>
