@@ -134,7 +134,7 @@ static cp_status prompt(void *u, int sec, unsigned attempt, unsigned left,
 static void show_audit(void *u, const cp_audit *a)
 {
     static const char *const out[] = {"applied", "refused", "rolled back",
-                                      "malformed"};
+                                      "malformed", "commit pending"};
     (void)u;
     printf("      [audit] SEC=%s roles=0x%04lx %s: %s\n", cp_sec_name(a->sec),
            (unsigned long)a->roles, out[a->outcome], a->reason);

@@ -915,6 +915,35 @@ static fixture *fx_of(void **state)
     return *state;
 }
 
+/*
+ * A bootstrap whose commit stores only its journal: CP_E_STORAGE, the
+ * outcome says pending (neither applied nor undone), and the next access
+ * with storage back finishes it.
+ */
+static void test_commit_pending(void **state)
+{
+    NEED_XML();
+    fixture *fx = fx_of(state);
+    phone *p = &fx->ph[0];
+    static buf pdu;
+    cp_status st;
+    phone_up(p, fx->kind, NULL);
+    bootstrap_pdu(p, &pdu);
+    expect_user(&fx->r, -1, PIN, NULL, NULL, NULL, NULL);
+    p->ms.fail_after_journal = 1;
+    st = deliver_sms(fx, p, &pdu, CP_PPG_ANY, NULL, 5);
+    assert_int_equal(st, CP_E_STORAGE);
+    assert_int_equal(fx->res.outcome, CP_OUTCOME_PENDING);
+    assert_int_equal(fx->r.audits, 1);
+    assert_int_equal(fx->r.last.outcome, CP_OUTCOME_PENDING);
+    assert_non_null(strstr(cp_ctx_error_message(p->ctx), "commit pending"));
+    assert_int_equal(p->ms.fail_after_journal, 2);
+    p->ms.fail_after_journal = 0;
+    phone_down(p);
+    phone_up(p, fx->kind, NULL);
+    check_bootstrapped(p);
+}
+
 /* ---- (1) the bootstrap over SMS --------------------------------------------------- */
 
 static void test_bootstrap_sms(void **state)
@@ -2039,6 +2068,7 @@ int main(void)
         KT(test_vectors, 0, "unbranded two-tier"),
         KT(test_vectors, 1, "unbranded one-tier"),
         KT(test_vector_wrong_pin, 0, "unbranded two-tier"),
+        KT(test_commit_pending, 0, "unbranded two-tier"),
         ALL_KINDS(test_busy),
         ALL_KINDS(test_busy_keeps_error),
         KT(test_alloc_sweep, 0, "unbranded two-tier"),

@@ -26,7 +26,13 @@ typedef enum cp_outcome {
     CP_OUTCOME_APPLIED = 0,     /**< accepted and every setting applied */
     CP_OUTCOME_REFUSED = 1,     /**< refused before anything was applied */
     CP_OUTCOME_ROLLED_BACK = 2, /**< accepted, but the document failed and was rolled back */
-    CP_OUTCOME_MALFORMED = 3    /**< the PDU or the document could not be read */
+    CP_OUTCOME_MALFORMED = 3,   /**< the PDU or the document could not be read */
+    /**
+     * Accepted, but its commit is not durable yet: only the commit's
+     * journal reached storage (status CP_E_STORAGE). It is neither applied
+     * nor undone: the next access to the state finishes it. Added in 0.2.0.
+     */
+    CP_OUTCOME_PENDING = 4
 } cp_outcome;
 
 /**

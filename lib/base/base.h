@@ -89,6 +89,7 @@ struct cp_ctx {
     cp_ntab staged_tab;       /* staged by name */
     int in_txn;
     int recovered;
+    int commit_pending; /* the last commit stored only its journal */
     int busy; /* inside cp_process_config_xml / cp_push_process */
     /* Storage lock hooks (0.2.0); held from enter to leave. lock_failed:
        this call could not take it, so storage access fails. */

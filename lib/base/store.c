@@ -281,6 +281,7 @@ cp_status cp_store__begin(cp_ctx *ctx)
     cp_status st;
     if (ctx->in_txn)
         return CP_E_BUSY;
+    ctx->commit_pending = 0;
     if (!ctx->recovered) {
         st = cp_store__recover(ctx);
         if (st)
@@ -343,6 +344,7 @@ static cp_status finish_journaled(cp_ctx *ctx, cp_status st)
     if (st != CP_E_NOMEM && cp_store__recover(ctx) == CP_OK)
         return CP_OK;
     ctx->recovered = 0;
+    ctx->commit_pending = 1;
     return cp_err__set(ctx, CP_E_STORAGE, CP_NO_OFFSET,
                        "commit pending, only its journal is stored (%s); "
                        "the next access finishes it",

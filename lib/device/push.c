@@ -126,7 +126,10 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
     st = cp_engine__process(ctx, doc, r->verdict.roles, CP_PROCESS,
                             &r->output, &r->output_len);
     cp_doc_free(doc);
-    r->outcome = st ? CP_OUTCOME_ROLLED_BACK : CP_OUTCOME_APPLIED;
+    r->outcome = st == CP_OK ? CP_OUTCOME_APPLIED
+                 : st == CP_E_STORAGE && ctx->commit_pending
+                     ? CP_OUTCOME_PENDING /* not undone: it completes later */
+                     : CP_OUTCOME_ROLLED_BACK;
     *why = st ? cp_ctx_error_message(ctx) : "applied";
     return st;
 }

@@ -75,6 +75,10 @@ static cp_status ms_save(void *user, const char *name, const uint8_t *data,
 {
     memstore *m = user;
     m->saves++;
+    if (m->fail_after_journal == 2 && strcmp(name, "journal") != 0)
+        return CP_E_IO;
+    if (m->fail_after_journal == 1 && strcmp(name, "journal") == 0)
+        m->fail_after_journal = 2;
     if (m->fail_saves > 0) {
         m->fail_saves--;
         return CP_E_IO;

@@ -14,6 +14,9 @@ typedef struct memstore {
     } blob[MS_MAX];
     int n;
     int fail_saves; /* > 0: that many next saves fail with CP_E_IO */
+    /* 1: once a blob named "journal" is saved, every later save of
+       another blob fails (a commit whose journal alone is stored) */
+    int fail_after_journal;
     long saves;
 } memstore;
 
