@@ -173,9 +173,8 @@ uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index)
     if (r->kind == MASK)
         return 0;
     switch (r->id) {
-    case 2:
-        return 1;
-    case CP_POLICY_MAX_AUTH_RETRY:
+    case 2: /* AutoRun: blocked */
+    case CP_POLICY_MAX_AUTH_RETRY: /* one PIN attempt */
         return 1;
     case CP_POLICY_RAPI:
     case CP_POLICY_UNSIGNED_APPS:
