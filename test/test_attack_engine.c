@@ -557,6 +557,26 @@ static void test_c_prov_name_case(void **state)
     }
 }
 
+/* a type PROV does not define keeps its names as written (Windows Mobile
+   CSPs hosted by the settings CSP: Registry, CM_GPRSEntries) */
+static void test_c_non_prov_type_names(void **state)
+{
+    fixture *f = *state;
+    char *out = NULL;
+    NEED_XML();
+    assert_int_equal(cp_csp_register_settings(f->ctx, "CM_GPRSEntries"), CP_OK);
+    assert_int_equal(
+        proc(f->ctx, MGR,
+             DOC("<characteristic type=\"CM_GPRSEntries\"><characteristic "
+                 "type=\"Entries\"><characteristic type=\"Internet\">"
+                 "<parm name=\"Name\" value=\"Internet\"/>"
+                 "<parm name=\"UserName\" value=\"u\"/></characteristic>"
+                 "</characteristic></characteristic>"),
+             &out),
+        CP_OK);
+    free(out);
+}
+
 /* a metabase entry holds for every capitalisation of its path */
 static void test_c_metabase_case(void **state)
 {
@@ -737,6 +757,7 @@ int main(void)
         T(test_b_delete_unqueryable_csp),
         T(test_c_policy_id_spellings),
         T(test_c_prov_name_case),
+        T(test_c_non_prov_type_names),
         T(test_c_metabase_case),
         T(test_d_secret_defaults),
         T(test_d_secret_writable),

@@ -54,9 +54,10 @@ extern "C" {
  * metabase, the CSP and the output use that one path. A name a built-in
  * CSP would read as another setting is refused on its element with
  * CP_E_BAD_DOC, never mapped: a SecurityPolicy id not written as plain
- * decimal ("04141", "+4141", " 4141"), a PROV type or parm name of the
- * settings CSPs in other capitals ("authsecret"; PROV names are
- * case-sensitive, names PROV does not define are kept as written). An item
+ * decimal ("04141", "+4141", " 4141"), a PROV type or parm name in other
+ * capitals under a settings CSP of a PROV type ("authsecret" in NAPDEF;
+ * PROV names are case-sensitive; names PROV does not define, and every
+ * name under another type such as Registry, are kept as written). An item
  * addressed by its identity (Windows Mobile addressing, "NAPDEF/N1/NAME")
  * must be allowed under that path and under the item's own ("NAPDEF/NAME").
  * Deleting a characteristic (nocharacteristic) or replacing a stored child

@@ -37,6 +37,7 @@ typedef struct settings {
     char type[CP_TYPE_MAX + 1];
     const char *key;     /* the identity parm (key_parm of type), or NULL */
     int is_app, is_client; /* APPLICATION, CLIENTIDENTITY */
+    int prov;              /* a PROV type: PROV names have one spelling */
     char blob[CP_TYPE_MAX + 3];
     cp_ctx *ctx;
     cp_doc *doc;  /* stored items: children of doc->root */
@@ -1429,7 +1430,9 @@ static int case_alias(cp_attr attr, const char *s, size_t n)
 
 /*
  * Canonical paths of the settings CSP (see cp_canon_fn). Names are
- * case-sensitive; a known PROV name in other capitals is refused. An item
+ * case-sensitive; under a PROV type (NAPDEF, PXLOGICAL, APPLICATION, ...)
+ * a known PROV name in other capitals is refused; other types (a host's
+ * Registry, CM_GPRSEntries) keep their names as written. An item
  * addressed by its identity (Windows Mobile addressing:
  * "NAPDEF/INTERNET/NAPAUTHINFO", NAPID = INTERNET) is the item's setting
  * path without that segment ("NAPDEF/NAPAUTHINFO").
@@ -1450,7 +1453,7 @@ static int set_canon(void *user, const char *path, const char *name,
             ident = load(st) == CP_OK && item_by_key(st, out) != NULL;
         }
     }
-    if (request) {
+    if (request && st->prov) {
         /* each type below the top (an identity is a value, not a type) */
         for (p = ident ? rest : slash; p != NULL;) {
             const char *q = strchr(p + 1, '/');
@@ -1524,6 +1527,16 @@ cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
     st->key = key_parm(st->type);
     st->is_app = cp_str__casecmp(st->type, "APPLICATION") == 0;
     st->is_client = cp_str__casecmp(st->type, "CLIENTIDENTITY") == 0;
+    {
+        char up[CP_TYPE_MAX + 1];
+        uint8_t tok[2];
+        size_t i;
+        for (i = 0; i <= n; i++)
+            up[i] = (char)(st->type[i] >= 'a' && st->type[i] <= 'z'
+                               ? st->type[i] - 'a' + 'A'
+                               : st->type[i]);
+        st->prov = cp_prov__find_start(CP_ATTR_TYPE, up, tok);
+    }
     st->ctx = ctx;
     st->on_commit = on_commit;
     e = cp_engine__register(ctx, type, &ops, st, 1, set_free, set_invalidate);
