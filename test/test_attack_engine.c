@@ -380,6 +380,18 @@ static void test_b_delete_protected_subtree(void **state)
             free(out);
             snap_same(&f->ms, &before);
         }
+    /* an empty characteristic writes the node itself: refused there too */
+    {
+        char *out = NULL;
+        assert_int_equal(
+            proc(f->ctx, MGR,
+                 DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+                     "<characteristic type=\"NAPAUTHINFO\"/></characteristic>"
+                     "</characteristic>"),
+                 &out),
+            CP_E_ACCESS_DENIED);
+        free(out);
+    }
     /* the item is still there, secret and all */
     {
         char *out = NULL;

@@ -341,10 +341,16 @@ static cp_status pre_node(walker *w, cp_node *n)
     }
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
-        st = path_push(w, n, type_of(w, n));
-        if (!st && !cp_node__at_top(n) &&
-            canonical(w, w->path, NULL, 1) == CP_CANON_ALIAS)
-            st = fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
+        if (cp_node__at_top(n) || cp_node__child(n) != NULL || !w->apply) {
+            st = path_push(w, n, type_of(w, n));
+            if (!st && !cp_node__at_top(n) &&
+                canonical(w, w->path, NULL, 1) == CP_CANON_ALIAS)
+                st = fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
+        } else { /* an empty characteristic writes the node itself */
+            st = authorize(w, n, type_of(w, n), 0, CP_RW_WRITE, 0);
+            if (!st)
+                st = path_push(w, n, type_of(w, n));
+        }
         for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
             st = pre_node(w, c);
         path_pop(w, base);
