@@ -4,6 +4,7 @@
  *
  *   omacp device init --state DIR [--profile branded|unbranded]
  *                     [--tier one|two] [--imsi DIGITS]...
+ *                     [--settings-csp TYPE]...
  *   omacp push    --state DIR [--ppg any|known|trusted] [--gateway ADDR]
  *                 [--pin PIN] [--confirm] [FILE|-]
  *   omacp sms     --state DIR [--ppg ...] [--gateway ADDR] [--pin PIN]
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -29,9 +31,14 @@
 static const char *const settings_types[] = {
     "NAPDEF", "APPLICATION", "CLIENTIDENTITY", "VENDORCONFIG", "ACCESS"};
 
+/* Further characteristic types a device hosts with the settings CSP. */
+#define MAX_EXTRA_TYPES 16
+
 typedef struct device {
     cp_storage store;
     cp_ctx *ctx;
+    char extra[MAX_EXTRA_TYPES][61]; /* --settings-csp TYPE */
+    size_t n_extra;
     char imsis[CP_MAX_IMSIS][16];
     const char *imsi_ptr[CP_MAX_IMSIS];
     size_t n_imsis;
@@ -103,7 +110,7 @@ static int parse_dopts(int argc, char **argv, dopts *o)
 
 static int save_config(device *d)
 {
-    char buf[256];
+    char buf[256 + MAX_EXTRA_TYPES * 72];
     size_t i, n;
     n = (size_t)snprintf(buf, sizeof buf, "profile=%s\ntier=%s\n",
                          d->profile == CP_PROFILE_UNBRANDED ? "unbranded"
@@ -112,6 +119,9 @@ static int save_config(device *d)
     for (i = 0; i < d->n_imsis; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "imsi=%s\n",
                               d->imsis[i]);
+    for (i = 0; i < d->n_extra; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "csp=%s\n",
+                              d->extra[i]);
     return d->store.save(d->store.user, DEVICE_BLOB, (const uint8_t *)buf,
                          n) == CP_OK
                ? EXIT_OK
@@ -120,7 +130,7 @@ static int save_config(device *d)
 
 static int load_config(device *d, const char *state)
 {
-    char buf[512], *line, *save = NULL;
+    char buf[512 + MAX_EXTRA_TYPES * 72], *line, *save = NULL;
     size_t len = 0;
     cp_status st = d->store.load(d->store.user, DEVICE_BLOB, (uint8_t *)buf,
                                  sizeof buf - 1, &len);
@@ -139,6 +149,9 @@ static int load_config(device *d, const char *state)
         else if (strncmp(line, "imsi=", 5) == 0 && d->n_imsis < CP_MAX_IMSIS &&
                  strlen(line + 5) < sizeof d->imsis[0])
             strcpy(d->imsis[d->n_imsis++], line + 5);
+        else if (strncmp(line, "csp=", 4) == 0 && d->n_extra < MAX_EXTRA_TYPES &&
+                 strlen(line + 4) < sizeof d->extra[0])
+            strcpy(d->extra[d->n_extra++], line + 4);
     }
     return EXIT_OK;
 }
@@ -181,6 +194,10 @@ static int device_open(device *d, const char *state)
     }
     for (i = 0; i < sizeof settings_types / sizeof settings_types[0]; i++)
         cp_csp_register_settings(d->ctx, settings_types[i]);
+    for (i = 0; i < d->n_extra; i++)
+        if (cp_csp_register_settings(d->ctx, d->extra[i]) != CP_OK)
+            fprintf(stderr, "omacp: warning: cannot host %s: %s\n",
+                    d->extra[i], cp_ctx_error_message(d->ctx));
     st = cp_state_load(d->ctx);
     if (st == CP_E_CORRUPT)
         fprintf(stderr, "omacp: warning: %s\n", cp_ctx_error_message(d->ctx));
@@ -242,6 +259,30 @@ static int cmd_device_init(int argc, char **argv)
                     return EXIT_USAGE;
                 }
             strcpy(d.imsis[d.n_imsis++], s);
+        } else if (strcmp(argv[i], "--settings-csp") == 0 && val) {
+            const char *t = argv[++i];
+            size_t k, n = strlen(t);
+            int ok = n >= 1 && n <= 60 && d.n_extra < MAX_EXTRA_TYPES;
+            for (k = 0; k < n && ok; k++)
+                ok = (t[k] >= 'A' && t[k] <= 'Z') || (t[k] >= 'a' && t[k] <= 'z') ||
+                     (t[k] >= '0' && t[k] <= '9') || t[k] == '-' || t[k] == '_' ||
+                     t[k] == '.';
+            for (k = 0; k < d.n_extra && ok; k++)
+                ok = strcasecmp(d.extra[k], t) != 0;
+            for (k = 0; k < sizeof settings_types / sizeof settings_types[0] && ok; k++)
+                ok = strcasecmp(settings_types[k], t) != 0;
+            ok = ok && strcasecmp(t, "SecurityPolicy") != 0 &&
+                 strcasecmp(t, "BOOTSTRAP") != 0 && strcasecmp(t, "PXLOGICAL") != 0 &&
+                 strcasecmp(t, "Metabase") != 0;
+            if (!ok) {
+                fprintf(stderr,
+                        "omacp device init: --settings-csp takes a type of 1-60 "
+                        "letters, digits, '-', '_' or '.' that the device does "
+                        "not host yet, each once, at most %d\n",
+                        MAX_EXTRA_TYPES);
+                return EXIT_USAGE;
+            }
+            strcpy(d.extra[d.n_extra++], t);
         } else {
             fprintf(stderr, "omacp device init: unknown option %s\n", argv[i]);
             return EXIT_USAGE;
@@ -267,10 +308,15 @@ static int cmd_device_init(int argc, char **argv)
     }
     rc = save_config(&d);
     cp_store_file_close(&d.store);
-    if (rc == EXIT_OK)
-        printf("device initialised in %s: %s, %s-tier, %lu IMSI(s)\n", state,
+    if (rc == EXIT_OK) {
+        size_t k;
+        printf("device initialised in %s: %s, %s-tier, %lu IMSI(s)", state,
                d.profile == CP_PROFILE_UNBRANDED ? "unbranded" : "branded",
                d.tier == CP_TIER_ONE ? "one" : "two", (unsigned long)d.n_imsis);
+        for (k = 0; k < d.n_extra; k++)
+            printf("%s%s", k ? ", " : ", also hosting ", d.extra[k]);
+        printf("\n");
+    }
     return rc;
 }
 

@@ -573,5 +573,39 @@ rm -f s75/policy && mkdir s75/policy
 t "storage: unreadable state exits 74" 74 "" "storage failed: .*policy" -- policy --state s75 get 4105
 one_line "storage: unreadable state: one-line reason"
 
+# ---- hosting more CSP types: device init --settings-csp ------------------------------------------
+
+t "settings-csp: device init hosting two more types" 0 \
+    "also hosting CM_GPRSEntries, Registry" "" \
+    -- device init --state wm --settings-csp CM_GPRSEntries --settings-csp Registry
+cat >wm.xml <<'EOF'
+<wap-provisioningdoc><characteristic type="CM_GPRSEntries"><characteristic type="Entries">
+<characteristic type="Operator GPRS"><parm name="DestId" value="{436EF144-B4FB-4863-A041-8F905A62C572}"/>
+<parm name="UserName" value="guest"/><characteristic type="DevSpecificCellular">
+<parm name="GPRSInfoAccessPointName" value="internet.example"/></characteristic>
+</characteristic></characteristic></characteristic>
+<characteristic type="Registry"><characteristic type="HKCU\Software\Example">
+<parm name="Flag" value="1" datatype="integer"/></characteristic></characteristic>
+</wap-provisioningdoc>
+EOF
+run_in wm.xml process --state wm --source api-privileged
+check "settings-csp: a document for hosted Windows Mobile CSPs applies" 0 'characteristic type="CM_GPRSEntries"'
+cat >wmq.xml <<'EOF'
+<wap-provisioningdoc><characteristic-query type="CM_GPRSEntries"/><characteristic-query type="Registry"/></wap-provisioningdoc>
+EOF
+run_in wmq.xml process --state wm --source api-privileged
+check "settings-csp: the settings are stored and read back" 0 'value="internet.example"'
+check "settings-csp: the second type too" 0 'parm name="Flag" value="1"'
+run_in wm.xml process --state br --source api-privileged
+check "settings-csp: a device that does not host them refuses" 1 "" "no configuration service provider for CM_GPRSEntries"
+t "settings-csp: a built-in type is refused" 2 "" "does not host yet" \
+    -- device init --state wm2 --settings-csp securitypolicy
+t "settings-csp: a type hosted already is refused" 2 "" "does not host yet" \
+    -- device init --state wm2 --settings-csp NAPDEF
+t "settings-csp: the same type twice is refused" 2 "" "each once" \
+    -- device init --state wm2 --settings-csp Registry --settings-csp registry
+t "settings-csp: a type with a slash is refused" 2 "" "letters, digits" \
+    -- device init --state wm2 --settings-csp "a/b"
+
 echo "tool: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
