@@ -755,6 +755,56 @@ static void test_d_secret_metabase_csp(void **state)
     free(out);
 }
 
+/* a stored metabase that cannot be read fails closed, not open */
+static void test_e_damaged_metabase(void **state)
+{
+    fixture *f = *state;
+    cp_meta m;
+    cp_ctx *c2;
+    char *out = NULL;
+    size_t len = 0;
+    uint8_t *copy;
+    const uint8_t *blob;
+    NEED_XML();
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ;
+    assert_int_equal(cp_meta_set(f->ctx, "NAPDEF/NAME", &m), CP_OK);
+    blob = ms_get(&f->ms, "metabase", &len);
+    assert_non_null(blob);
+    copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, blob, len);
+    copy[len / 2] ^= 0x40; /* one flipped bit */
+    ms_put(&f->ms, "metabase", copy, len);
+    free(copy);
+    c2 = device(&f->ms);
+    /* before: the lost entry left NAME writable by any MANAGER */
+    assert_int_equal(
+        proc(c2, MGR,
+             DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+                 "<parm name=\"NAME\" value=\"evil\"/></characteristic>"
+                 "</characteristic>"),
+             &out),
+        CP_E_CORRUPT);
+    contains(out, "metabase is damaged");
+    free(out);
+    assert_int_equal(cp_meta_get(c2, "ACCESS", &m, NULL), CP_E_CORRUPT);
+    assert_int_equal(m.rw, 0);
+    /* the UI still works, and the host's write repairs it */
+    assert_int_equal(proc(c2, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"), &out),
+                     CP_OK);
+    contains(out, "value=\"one\"");
+    free(out);
+    cp_meta_init(&m);
+    m.rw = CP_RW_READ;
+    assert_int_equal(cp_meta_set(c2, "NAPDEF/NAME", &m), CP_OK);
+    assert_int_equal(proc(c2, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+                          &out),
+                     CP_OK);
+    free(out);
+    cp_ctx_free(c2);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -774,6 +824,7 @@ int main(void)
         T(test_d_secret_defaults),
         T(test_d_secret_writable),
         T(test_d_secret_metabase_csp),
+        T(test_e_damaged_metabase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,8 @@ typedef struct cp_meta_ent {
     cp_meta m;
     uint8_t tomb; /* removed */
     uint8_t rw_only; /* built-in secret: narrows rw, roles from above */
+    uint8_t *ui;     /* localized label/options texts (CP_META__UI_*), or NULL */
+    size_t ui_len;
 } cp_meta_ent;
 
 typedef struct cp_meta_tab {
@@ -55,6 +57,7 @@ typedef struct cp_engine {
     size_t n_csps, cap_csps;
     cp_meta_tab meta;     /* persisted entries (blob "metabase") */
     int meta_loaded;
+    int meta_damaged;     /* the stored metabase could not be read: deny */
     cp_meta_tab defaults; /* built-in defaults, not persisted */
     int validate;         /* CP_VALIDATE_* */
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
@@ -114,6 +117,21 @@ cp_status cp_meta__set_default(cp_ctx *ctx, const char *path,
                                uint32_t roles, unsigned rw);
 /* The rw the built-in defaults alone give path (secrets: write-only). */
 cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw);
+/*
+ * The localized texts of an entry (Metabase CSP "label" and "options"
+ * characteristics, keyed by language code): a packed list of records
+ * kind(1: CP_META__UI_LABEL or _OPTIONS) lang_len(1) lang text_len(2, BE)
+ * text. At most CP_META__UI_MAX octets per entry.
+ */
+#define CP_META__UI_LABEL 1u
+#define CP_META__UI_OPTIONS 2u
+#define CP_META__UI_MAX 4096u
+/* The texts of exactly path (persisted entries only); *ui NULL if none. */
+cp_status cp_meta__ui(cp_ctx *ctx, const char *path, const uint8_t **ui,
+                      size_t *len);
+/* Set path's entry and replace its texts with ui[0..len) (len 0: none). */
+cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
+                          const uint8_t *ui, size_t len);
 /* Set / remove a persisted entry (staged when a transaction is open). */
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);

@@ -9,10 +9,13 @@
  * so a host entry on "NAPDEF" does not unprotect the default entry of
  * "NAPDEF/NAPAUTHINFO/AUTHSECRET".
  *
- * Blob: "CPMB", u8 version 1, u32 count, then per entry: u16 path length,
+ * Blob: "CPMB", u8 version 2, u32 count, then per entry: u16 path length,
  * path, u32 access roles, u8 rw, u8 datatype, u8 bounds flags (1 min,
- * 2 max), u64 min, u64 max (two's complement), u32 max length; then a
- * CRC-32 of all before it. Big-endian throughout.
+ * 2 max), u64 min, u64 max (two's complement), u32 max length, u16 texts
+ * length and the texts (engine.h, CP_META__UI_*); then a CRC-32 of all
+ * before it. Big-endian throughout. Version 1 (0.1.0) has no texts and is
+ * still read. A blob that cannot be read fails closed: every access but
+ * the UI's is denied until the host writes the metabase again.
  */
 #include <stdio.h>
 #include <string.h>
@@ -63,8 +66,10 @@ static int same_path(const char *a, const char *b, size_t n)
 void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
 {
     size_t i;
-    for (i = 0; i < t->cap; i++)
+    for (i = 0; i < t->cap; i++) {
         cp_mem__free(&ctx->alloc, t->slots[i].path);
+        cp_mem__free(&ctx->alloc, t->slots[i].ui);
+    }
     cp_mem__free(&ctx->alloc, t->slots);
     memset(t, 0, sizeof *t);
 }
@@ -147,8 +152,52 @@ static cp_status tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
         t->used++;
     e->tomb = 0;
     e->rw_only = 0;
+    e->ui = NULL;
+    e->ui_len = 0;
     e->m = *m;
     t->live++;
+    return CP_OK;
+}
+
+/* 1 when ui[0..n) is a well-formed list of texts (engine.h). */
+static int ui_valid(const uint8_t *ui, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        size_t ll, tl;
+        if (n - off < 2 || (ui[off] != CP_META__UI_LABEL &&
+                            ui[off] != CP_META__UI_OPTIONS))
+            return 0;
+        ll = ui[off + 1];
+        off += 2;
+        if (ll == 0 || n - off < ll + 2)
+            return 0;
+        off += ll;
+        tl = ((size_t)ui[off] << 8) | ui[off + 1];
+        off += 2;
+        if (n - off < tl)
+            return 0;
+        off += tl;
+    }
+    return 1;
+}
+
+/* Replace e's texts by a copy of ui[0..n). */
+static cp_status set_ui(cp_ctx *ctx, cp_meta_ent *e, const uint8_t *ui,
+                        size_t n)
+{
+    uint8_t *c = NULL;
+    if (e == NULL || n > CP_META__UI_MAX || !ui_valid(ui, n))
+        return e == NULL ? CP_E_INTERNAL : CP_E_CORRUPT;
+    if (n) {
+        c = cp_mem__alloc(&ctx->alloc, n);
+        if (c == NULL)
+            return CP_E_NOMEM;
+        memcpy(c, ui, n);
+    }
+    cp_mem__free(&ctx->alloc, e->ui);
+    e->ui = c;
+    e->ui_len = n;
     return CP_OK;
 }
 
@@ -158,7 +207,10 @@ static int tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
     if (e == NULL)
         return 0;
     cp_mem__free(&ctx->alloc, e->path);
+    cp_mem__free(&ctx->alloc, e->ui);
     e->path = NULL;
+    e->ui = NULL;
+    e->ui_len = 0;
     e->tomb = 1;
     t->live--;
     return 1;
@@ -189,7 +241,7 @@ static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
     size_t i;
     cp_status st;
     cp_buf__init(&b, &ctx->alloc);
-    st = cp_buf__put(&b, "CPMB\001", 5);
+    st = cp_buf__put(&b, "CPMB\002", 5);
     cp_be32__put(w, (uint32_t)e->meta.live);
     if (!st)
         st = cp_buf__put(&b, w, 4);
@@ -211,8 +263,12 @@ static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
         put64(w + 7, m->m.min);
         put64(w + 15, m->m.max);
         cp_be32__put(w + 23, (uint32_t)m->m.max_length);
+        w[27] = (uint8_t)(m->ui_len >> 8);
+        w[28] = (uint8_t)m->ui_len;
         if (!st)
-            st = cp_buf__put(&b, w, 27);
+            st = cp_buf__put(&b, w, 29);
+        if (!st && m->ui_len)
+            st = cp_buf__put(&b, m->ui, m->ui_len);
     }
     cp_be32__put(w, cp_crc32__ieee(b.p, b.len));
     if (!st)
@@ -227,9 +283,11 @@ static cp_status parse_entries(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
                                size_t n, char *path)
 {
     size_t off = 9, i, count;
-    if (n < 13 || memcmp(p, "CPMB\001", 5) != 0 ||
+    int v2;
+    if (n < 13 || memcmp(p, "CPMB", 4) != 0 || (p[4] != 1 && p[4] != 2) ||
         cp_be32__get(p + n - 4) != cp_crc32__ieee(p, n - 4))
         return CP_E_CORRUPT;
+    v2 = p[4] == 2;
     count = cp_be32__get(p + 5);
     n -= 4;
     for (i = 0; i < count; i++) {
@@ -255,7 +313,20 @@ static cp_status parse_entries(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
         m.max = get64(p + off + 15);
         m.max_length = cp_be32__get(p + off + 23);
         off += 27;
+        if (m.rw > 3 || (m.access_roles & ~(uint32_t)CP_ROLES_ALL) != 0)
+            return CP_E_CORRUPT; /* never what cp_meta__put stores */
         st = tab_put(ctx, &e->meta, path, &m);
+        if (!st && v2) {
+            size_t ul;
+            if (n - off < 2)
+                return CP_E_CORRUPT;
+            ul = ((size_t)p[off] << 8) | p[off + 1];
+            off += 2;
+            if (ul > CP_META__UI_MAX || n - off < ul)
+                return CP_E_CORRUPT;
+            st = set_ui(ctx, tab_find(&e->meta, path, pl), p + off, ul);
+            off += ul;
+        }
         if (st)
             return st;
     }
@@ -285,14 +356,14 @@ static cp_status load_meta(cp_ctx *ctx, cp_engine **out)
     *out = e;
     if (e->meta_loaded)
         return CP_OK;
+    e->meta_damaged = 0;
     cp_buf__init(&b, &ctx->alloc);
     st = cp_store__load(ctx, META_BLOB, &b);
     if (st == CP_OK && b.len > 0) {
         st = parse_meta(ctx, e, b.p, b.len);
-        if (st == CP_E_CORRUPT) {
+        if (st == CP_E_CORRUPT) { /* fail closed: see damaged() */
             cp_meta__tab_free(ctx, &e->meta);
-            cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
-                        "stored metabase is corrupt; defaults kept");
+            e->meta_damaged = 1;
         }
     } else if (st == CP_E_NOT_FOUND || st == CP_OK) {
         st = CP_OK;
@@ -301,7 +372,7 @@ static cp_status load_meta(cp_ctx *ctx, cp_engine **out)
     if (st == CP_OK || st == CP_E_CORRUPT) {
         e->meta_loaded = 1;
         e->meta_gen++;
-        return CP_OK; /* a corrupt metabase leaves the defaults in force */
+        return CP_OK; /* a corrupt one is meta_damaged: lookups deny */
     }
     cp_meta__tab_free(ctx, &e->meta);
     return st;
@@ -431,6 +502,24 @@ cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw)
     return CP_OK;
 }
 
+/*
+ * A stored metabase that cannot be read (corrupt, foreign) has lost the
+ * host's entries, which may have protected settings the defaults do not:
+ * every lookup then gives an entry nobody may use and CP_E_CORRUPT, until
+ * the host (cp_meta_set, cp_meta_remove) or the UI writes the metabase.
+ */
+static cp_status damaged(cp_ctx *ctx, cp_meta *m, int *exact)
+{
+    cp_meta_init(m);
+    m->rw = 0;
+    m->access_roles = 0;
+    if (exact)
+        *exact = 0;
+    return cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
+                       "the stored metabase is damaged: access is refused "
+                       "until the host writes it again (cp_meta_set)");
+}
+
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact)
 {
@@ -440,6 +529,8 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
     cp_status st = load_meta(ctx, &e);
     if (st)
         return st;
+    if (e->meta_damaged)
+        return damaged(ctx, m, exact);
     prefixes(path, n, &p);
     lookup_n(e, path, &p, n, m, &plen);
     if (exact)
@@ -456,6 +547,8 @@ cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
     if (roles & CP_ROLE_EXEMPT)
         return CP_OK;
     st = cp_meta__lookup(ctx, path, &m, NULL);
+    if (st == CP_E_CORRUPT)
+        snprintf(why, cap, "%s", cp_ctx_error_message(ctx));
     if (st)
         return st;
     if ((m.rw & need) != need) {
@@ -579,25 +672,62 @@ static int path_valid(const char *path)
            path[n - 1] != '/';
 }
 
-cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
+/* Set path's entry; its texts become ui[0..ui_len) unless ui is NULL. */
+static cp_status put_entry(cp_ctx *ctx, const char *path, const cp_meta *m,
+                           const uint8_t *ui, size_t ui_len)
 {
     cp_engine *e = NULL; /* stays NULL when the engine cannot be made */
     cp_status st;
-    if (!path_valid(path) || m == NULL || !meta_valid(m))
+    if (!path_valid(path) || m == NULL || !meta_valid(m) ||
+        (ui != NULL && (ui_len > CP_META__UI_MAX || !ui_valid(ui, ui_len))))
         return CP_E_INVALID_ARG;
     st = load_meta(ctx, &e);
     if (!st) {
         e->meta_gen++;
         st = tab_put(ctx, &e->meta, path, m);
     }
+    if (!st && ui != NULL)
+        st = set_ui(ctx, tab_find(&e->meta, path, strlen(path)), ui, ui_len);
     if (!st)
         st = save_meta(ctx, e);
+    if (!st)
+        e->meta_damaged = 0; /* the host or the UI rewrote it */
     if (st && e != NULL && !ctx->in_txn) {
         /* not stored: forget the change (reload from storage next time) */
         cp_meta__tab_free(ctx, &e->meta);
         e->meta_loaded = 0;
     }
     return st;
+}
+
+cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m)
+{
+    return put_entry(ctx, path, m, NULL, 0);
+}
+
+cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
+                          const uint8_t *ui, size_t len)
+{
+    static const uint8_t none[1] = {0};
+    return put_entry(ctx, path, m, len ? ui : none, len);
+}
+
+cp_status cp_meta__ui(cp_ctx *ctx, const char *path, const uint8_t **ui,
+                      size_t *len)
+{
+    cp_engine *e;
+    const cp_meta_ent *ent;
+    cp_status st = load_meta(ctx, &e);
+    *ui = NULL;
+    *len = 0;
+    if (st)
+        return st;
+    ent = tab_find(&e->meta, path, strlen(path));
+    if (ent != NULL && ent->ui_len) {
+        *ui = ent->ui;
+        *len = ent->ui_len;
+    }
+    return CP_OK;
 }
 
 cp_status cp_meta__del(cp_ctx *ctx, const char *path)

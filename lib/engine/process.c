@@ -181,6 +181,12 @@ static cp_status allowed(walker *w, cp_node *n, const char *spath,
                          unsigned need, cp_meta *m)
 {
     cp_status st = cp_meta__lookup(w->ctx, spath, m, NULL);
+    if (st == CP_E_CORRUPT && (w->s.roles & CP_ROLE_EXEMPT)) {
+        cp_meta_init(m); /* the UI may still repair the device */
+        st = CP_OK;
+    }
+    if (st == CP_E_CORRUPT)
+        return fail(w, n, st, "%s", cp_ctx_error_message(w->ctx));
     if (st)
         return fail(w, n, st, "metabase lookup failed");
     if (w->s.roles & CP_ROLE_EXEMPT) /* no role or rw check, values still */

@@ -306,12 +306,25 @@ static cp_status boot_char_query(void *user, cp_csp_session *s,
 
 /* ---- Metabase --------------------------------------------------------------------- */
 
+/*
+ * One entry per characteristic, named by the setting path it describes
+ * ("Metabase/NAPDEF/NAME"): parms set its fields (access-role, rw-access,
+ * datatype, minvalue, maxvalue, maxlength; semantic-type and multiple are
+ * accepted UI hints); its "label" and "options" child characteristics
+ * hold localized texts, one parm per language code ("0409" = US English).
+ * The cookies tell the three levels apart (an entry's path may hold '/').
+ */
 typedef struct mb {
     char err[160];
     char path[CP_PATH_MAX + 1];
     cp_meta m;
     int open;
-    int changed; /* a parm set a field: store the entry at mb_leave */
+    int changed; /* a parm set a field or a text: store at mb_leave */
+    unsigned sub; /* inside label (CP_META__UI_LABEL) or options, else 0 */
+    uint8_t ui[CP_META__UI_MAX]; /* the entry's texts, being edited */
+    char text[CP_META__UI_MAX + 1]; /* one text, NUL-terminated (scratch) */
+    size_t ui_len;
+    char ck_entry, ck_label, ck_options; /* cookies: their addresses */
 } mb;
 
 static const char *mb_err(void *user, cp_csp_session *s)
@@ -327,6 +340,7 @@ static cp_status mb_begin(void *user, cp_csp_session *s)
     mb *c = user;
     (void)s;
     c->open = 0;
+    c->sub = 0;
     c->err[0] = '\0';
     return CP_OK;
 }
@@ -338,30 +352,80 @@ static const char *setting_of(const char *path)
     return p ? p + 1 : NULL;
 }
 
+/* CP_META__UI_LABEL / _OPTIONS for a child characteristic type, else 0. */
+static unsigned ui_kind(const char *type)
+{
+    if (cp_str__casecmp(type, "label") == 0)
+        return CP_META__UI_LABEL;
+    if (cp_str__casecmp(type, "options") == 0)
+        return CP_META__UI_OPTIONS;
+    return 0;
+}
+
+/* Level of a cookie: 0 none, 1 an entry, or the kind of its texts. */
+static unsigned level_of(const mb *c, const void *cookie)
+{
+    if (cookie == &c->ck_entry)
+        return 1;
+    if (cookie == &c->ck_label)
+        return 0x10 | CP_META__UI_LABEL;
+    if (cookie == &c->ck_options)
+        return 0x10 | CP_META__UI_OPTIONS;
+    return 0;
+}
+
+/* The entry in force for sp; the UI may repair a damaged metabase. */
+static cp_status mb_lookup(cp_csp_session *s, const char *sp, cp_meta *m,
+                           int *exact)
+{
+    cp_status st = cp_meta__lookup(cp_csp_ctx(s), sp, m, exact);
+    if (st == CP_E_CORRUPT && (cp_csp_roles(s) & CP_ROLE_EXEMPT)) {
+        cp_meta_init(m);
+        if (exact)
+            *exact = 0;
+        st = CP_OK;
+    }
+    return st;
+}
+
 static cp_status mb_enter(void *user, cp_csp_session *s, const char *path,
                           const char *type, void *pc, void **cookie)
 {
     mb *c = user;
     const char *sp = setting_of(path);
+    const uint8_t *ui = NULL;
+    size_t ui_len = 0;
     cp_status st;
-    (void)type;
-    (void)cookie;
     c->err[0] = '\0';
     if (sp == NULL)
         return CP_OK; /* the Metabase characteristic itself */
+    if (pc != NULL && level_of(c, pc) == 1 && c->open && c->sub == 0 &&
+        ui_kind(type) != 0) {
+        c->sub = ui_kind(type);
+        *cookie = c->sub == CP_META__UI_LABEL ? &c->ck_label : &c->ck_options;
+        return CP_OK;
+    }
     if (pc != NULL || c->open) {
         snprintf(c->err, sizeof c->err,
-                 "a metabase entry is one characteristic named by its path");
+                 "a metabase entry is one characteristic named by its path, "
+                 "with label and options inside");
         return CP_E_BAD_DOC;
     }
     if (strlen(sp) >= sizeof c->path)
         return CP_E_LIMIT;
     memcpy(c->path, sp, strlen(sp) + 1);
-    st = cp_meta__lookup(cp_csp_ctx(s), sp, &c->m, NULL);
-    c->open = st == CP_OK;
+    st = mb_lookup(s, sp, &c->m, NULL);
+    if (!st)
+        st = cp_meta__ui(cp_csp_ctx(s), sp, &ui, &ui_len);
+    if (st)
+        return st;
+    memcpy(c->ui, ui ? ui : (const uint8_t *)"", ui_len);
+    c->ui_len = ui_len;
+    c->open = 1;
     c->changed = 0;
-    *cookie = c;
-    return st;
+    c->sub = 0;
+    *cookie = &c->ck_entry;
+    return CP_OK;
 }
 
 static int parse_i64s(const char *v, int64_t *out)
@@ -382,19 +446,106 @@ static const struct {
            {"binary", CP_DT_BINARY},   {"multiplestring", CP_DT_MULTIPLE_STRING},
            {"node", CP_DT_NODE}};
 
+/* A language code: 1-8 hex digits ("0409", "40c"). */
+static int lang_ok(const char *s)
+{
+    size_t n = strlen(s), i;
+    if (n == 0 || n > 8)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+              (s[i] >= 'A' && s[i] <= 'F')))
+            return 0;
+    return 1;
+}
+
+/* Offset of the text of (kind, lang) in c->ui, its record length in *len;
+   (size_t)-1 when absent. */
+static size_t ui_find(const mb *c, unsigned kind, const char *lang,
+                      size_t *len)
+{
+    size_t off = 0, ll = strlen(lang);
+    while (off + 2 <= c->ui_len) {
+        size_t l = c->ui[off + 1];
+        size_t tl = ((size_t)c->ui[off + 2 + l] << 8) | c->ui[off + 3 + l];
+        size_t rec = 4 + l + tl, i;
+        int same = c->ui[off] == kind && l == ll;
+        for (i = 0; same && i < l; i++)
+            same = (c->ui[off + 2 + i] | 0x20) == (uint8_t)(lang[i] | 0x20);
+        if (same) {
+            *len = rec;
+            return off;
+        }
+        off += rec;
+    }
+    return (size_t)-1;
+}
+
+/* Remove the text of (kind, lang); 1 when there was one. */
+static int ui_remove(mb *c, unsigned kind, const char *lang)
+{
+    size_t rec = 0, off = ui_find(c, kind, lang, &rec);
+    if (off == (size_t)-1)
+        return 0;
+    memmove(c->ui + off, c->ui + off + rec, c->ui_len - off - rec);
+    c->ui_len -= rec;
+    return 1;
+}
+
+/* Set the text of (kind, lang) to value. */
+static cp_status ui_set(mb *c, unsigned kind, const char *lang,
+                        const char *value)
+{
+    size_t ll = strlen(lang), vl = strlen(value);
+    (void)ui_remove(c, kind, lang);
+    if (vl > 0xFFFF || c->ui_len + 4 + ll + vl > sizeof c->ui) {
+        snprintf(c->err, sizeof c->err,
+                 "the labels and options of one metabase entry exceed %u "
+                 "octets",
+                 CP_META__UI_MAX);
+        return CP_E_LIMIT;
+    }
+    c->ui[c->ui_len++] = (uint8_t)kind;
+    c->ui[c->ui_len++] = (uint8_t)ll;
+    memcpy(c->ui + c->ui_len, lang, ll);
+    c->ui_len += ll;
+    c->ui[c->ui_len++] = (uint8_t)(vl >> 8);
+    c->ui[c->ui_len++] = (uint8_t)vl;
+    memcpy(c->ui + c->ui_len, value, vl);
+    c->ui_len += vl;
+    return CP_OK;
+}
+
+static cp_status mb_text_parm(mb *c, unsigned kind, const char *name,
+                              const char *value)
+{
+    if (!lang_ok(name)) {
+        snprintf(c->err, sizeof c->err,
+                 "%s parms are named by a language code of hex digits "
+                 "(0409), not %.40s",
+                 kind == CP_META__UI_LABEL ? "label" : "options", name);
+        return CP_E_BAD_DOC;
+    }
+    c->changed = 1;
+    return ui_set(c, kind, name, value ? value : "");
+}
+
 static cp_status mb_parm(void *user, cp_csp_session *s, const char *path,
                          const char *name, const char *value, void *cookie)
 {
     mb *c = user;
+    unsigned lv = level_of(c, cookie);
     uint32_t u = 0;
     size_t i;
     int ok = 0;
     (void)s;
     (void)path;
-    if (cookie == NULL || !c->open) {
+    if (lv == 0 || !c->open) {
         snprintf(c->err, sizeof c->err, "metabase parms belong to an entry");
         return CP_E_BAD_DOC;
     }
+    if (lv != 1)
+        return mb_text_parm(c, lv & 0xF, name, value);
     if (value == NULL)
         value = "";
     if (strcmp(name, "access-role") == 0 || strcmp(name, "access-roles") == 0) {
@@ -416,9 +567,9 @@ static cp_status mb_parm(void *user, cp_csp_session *s, const char *path,
                 c->m.datatype = dts[i].dt;
                 ok = 1;
             }
-    } else if (strcmp(name, "semantic-type") == 0 || strcmp(name, "label") == 0 ||
-               strcmp(name, "options") == 0 || strcmp(name, "multiple") == 0) {
-        ok = 1; /* UI metadata: accepted, not used by the device model */
+    } else if (strcmp(name, "semantic-type") == 0 ||
+               strcmp(name, "multiple") == 0) {
+        ok = 1; /* UI hints: accepted, not used by the device model */
     }
     if (!ok) {
         snprintf(c->err, sizeof c->err, "bad metabase parm %.40s=%.40s", name,
@@ -433,9 +584,14 @@ static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
                           const char *type, void *cookie)
 {
     mb *c = user;
+    unsigned lv = level_of(c, cookie);
     cp_status st;
     (void)type;
-    if (cookie == NULL || setting_of(path) == NULL || !c->open)
+    if (lv > 1) { /* the end of label or options */
+        c->sub = 0;
+        return CP_OK;
+    }
+    if (lv == 0 || setting_of(path) == NULL || !c->open)
         return CP_OK;
     c->open = 0;
     if (!c->changed)
@@ -455,7 +611,7 @@ static cp_status mb_leave(void *user, cp_csp_session *s, const char *path,
         }
     }
     /* takes effect at once: later elements of the same document see it */
-    st = cp_meta__put(cp_csp_ctx(s), c->path, &c->m);
+    st = cp_meta__put_ui(cp_csp_ctx(s), c->path, &c->m, c->ui, c->ui_len);
     if (st == CP_E_INVALID_ARG) {
         snprintf(c->err, sizeof c->err, "invalid metabase entry for %.100s",
                  c->path);
@@ -490,15 +646,35 @@ static int mb_field(const cp_meta *m, const char *name, char *b, size_t cap)
     return 1;
 }
 
+/* The text of (kind, lang) of the open entry, NUL-terminated into b. */
+static int mb_text(const mb *c, unsigned kind, const char *lang, char *b,
+                   size_t cap)
+{
+    size_t rec = 0, off = ui_find(c, kind, lang, &rec), l, tl;
+    if (off == (size_t)-1)
+        return 0;
+    l = c->ui[off + 1];
+    tl = rec - 4 - l;
+    if (tl >= cap)
+        tl = cap - 1;
+    memcpy(b, c->ui + off + 4 + l, tl);
+    b[tl] = '\0';
+    return 1;
+}
+
 static cp_status mb_query(void *user, cp_csp_session *s, const char *path,
                           const char *name, void *cookie)
 {
+    mb *c = user;
+    unsigned lv = level_of(c, cookie);
     char b[32];
     cp_meta m;
     const char *sp = setting_of(path);
-    (void)user;
-    (void)cookie;
-    if (sp == NULL || cp_meta__lookup(cp_csp_ctx(s), sp, &m, NULL) != CP_OK ||
+    if (lv > 1)
+        return c->open && mb_text(c, lv & 0xF, name, c->text, sizeof c->text)
+                   ? cp_csp_answer(s, c->text)
+                   : CP_E_NOT_FOUND;
+    if (sp == NULL || mb_lookup(s, sp, &m, NULL) != CP_OK ||
         !mb_field(&m, name, b, sizeof b))
         return CP_E_NOT_FOUND;
     return cp_csp_answer(s, b);
@@ -509,13 +685,57 @@ static cp_status mb_nochar(void *user, cp_csp_session *s, const char *path,
 {
     mb *c = user;
     const char *sp = setting_of(path);
-    (void)type;
-    (void)cookie;
     if (sp == NULL) {
         snprintf(c->err, sizeof c->err, "a top-level Metabase delete is refused");
         return CP_E_ACCESS_DENIED;
     }
+    if (level_of(c, cookie) == 1 && c->open && ui_kind(type) != 0) {
+        /* the entry's label or options: every language of it */
+        unsigned kind = ui_kind(type);
+        int any = 0;
+        size_t off = 0;
+        while (off + 2 <= c->ui_len) {
+            size_t l = c->ui[off + 1];
+            size_t rec = 4 + l + (((size_t)c->ui[off + 2 + l] << 8) |
+                                  c->ui[off + 3 + l]);
+            if (c->ui[off] == kind) {
+                memmove(c->ui + off, c->ui + off + rec, c->ui_len - off - rec);
+                c->ui_len -= rec;
+                any = 1;
+            } else {
+                off += rec;
+            }
+        }
+        c->changed |= any;
+        return any ? CP_OK : CP_E_NOT_FOUND;
+    }
     return cp_meta__del(cp_csp_ctx(s), sp);
+}
+
+/* Emit the texts of one kind as a child characteristic of type name. */
+static cp_status emit_texts(cp_csp_session *s, const uint8_t *ui, size_t n,
+                            unsigned kind, const char *name, char *text)
+{
+    size_t off = 0;
+    int open = 0;
+    cp_status st = CP_OK;
+    char lang[9];
+    while (off + 2 <= n && !st) {
+        size_t l = ui[off + 1];
+        size_t tl = ((size_t)ui[off + 2 + l] << 8) | ui[off + 3 + l];
+        if (ui[off] == kind && l < sizeof lang) {
+            memcpy(lang, ui + off + 2, l);
+            lang[l] = '\0';
+            memcpy(text, ui + off + 4 + l, tl);
+            text[tl] = '\0';
+            if (!open && (st = cp_csp_emit_enter(s, name)) == CP_OK)
+                open = 1;
+            if (!st)
+                st = cp_csp_emit_parm(s, lang, text);
+        }
+        off += 4 + l + tl;
+    }
+    return !st && open ? cp_csp_emit_leave(s) : st;
 }
 
 static cp_status mb_char_query(void *user, cp_csp_session *s, const char *path,
@@ -528,24 +748,44 @@ static cp_status mb_char_query(void *user, cp_csp_session *s, const char *path,
     const char *sp = setting_of(path);
     char b[32];
     cp_meta m;
-    size_t i;
+    const uint8_t *ui = NULL;
+    size_t i, ui_len = 0, pl;
     int exact = 0;
     cp_status st;
     (void)recursive;
-    (void)cookie;
     if (sp == NULL) {
         snprintf(c->err, sizeof c->err, "a top-level Metabase query is refused");
         return CP_E_ACCESS_DENIED;
     }
-    st = cp_meta__lookup(cp_csp_ctx(s), sp, &m, &exact);
+    pl = strlen(sp);
+    if (level_of(c, cookie) == 1 && c->open) {
+        /* a label or options query inside an entry: "<entry>/label" */
+        size_t el = strlen(c->path);
+        unsigned kind = pl > el + 1 && memcmp(sp, c->path, el) == 0 &&
+                                sp[el] == '/'
+                            ? ui_kind(sp + el + 1)
+                            : 0;
+        if (kind == 0)
+            return CP_E_NOT_FOUND;
+        /* nothing emitted reads as a nocharacteristic */
+        return emit_texts(s, c->ui, c->ui_len, kind, sp + el + 1, c->text);
+    }
+    st = mb_lookup(s, sp, &m, &exact);
     if (st)
         return st;
     if (!exact)
         return CP_E_NOT_FOUND;
-    st = cp_csp_emit_enter(s, sp);
+    st = cp_meta__ui(cp_csp_ctx(s), sp, &ui, &ui_len);
+    if (!st)
+        st = cp_csp_emit_enter(s, sp);
     for (i = 0; i < sizeof fields / sizeof fields[0] && !st; i++)
         if (mb_field(&m, fields[i], b, sizeof b))
             st = cp_csp_emit_parm(s, fields[i], b);
+    if (!st)
+        st = emit_texts(s, ui, ui_len, CP_META__UI_LABEL, "label", c->text);
+    if (!st)
+        st = emit_texts(s, ui, ui_len, CP_META__UI_OPTIONS, "options",
+                        c->text);
     return st ? st : cp_csp_emit_leave(s);
 }
 
