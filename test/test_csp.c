@@ -298,18 +298,27 @@ static void test_sp_noparm_resets(void **state)
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"SecurityPolicy\">"
               "<parm name=\"4105\" value=\"7\"/><parm name=\"4119\" value=\"0\"/>"
+              "<parm name=\"4097\" value=\"1\"/>"
               "</characteristic>"));
-    /* back to the branded profile's defaults: 3 and OPERATOR_TPS (P4) */
+    /* SecurityPolicy CSP page (P5): noparm sets the policy to 0, the most
+       restrictive value; 4105's range starts at 1, so one attempt */
     EXPECT(f->ctx, MGR,
            DOC("<characteristic type=\"SecurityPolicy\">"
                "<noparm name=\"4105\"/><noparm name=\"4119\"/>"
+               "<noparm name=\"4097\"/>"
                "<parm-query name=\"4105\"/><parm-query name=\"4119\"/>"
+               "<parm-query name=\"4097\"/>"
                "</characteristic>"),
            CP_OK,
            DOC("<characteristic type=\"SecurityPolicy\">"
                "<noparm name=\"4105\"/><noparm name=\"4119\"/>"
-               "<parm name=\"4105\" value=\"3\"/><parm name=\"4119\" value=\"128\"/>"
+               "<noparm name=\"4097\"/>"
+               "<parm name=\"4105\" value=\"1\"/><parm name=\"4119\" value=\"0\"/>"
+               "<parm name=\"4097\" value=\"0\"/>"
                "</characteristic>"));
+    assert_int_equal(policy(f->ctx, 4119), 0);
+    /* the host's cp_policy_reset still restores the profile default */
+    assert_int_equal(cp_policy_reset(f->ctx, 4119, CP_ROLE_EXEMPT), CP_OK);
     assert_int_equal(policy(f->ctx, 4119), TPS);
     /* an unknown policy cannot be reset */
     EXPECT(f->ctx, MGR,
@@ -321,7 +330,7 @@ static void test_sp_noparm_resets(void **state)
                "desc=\"SecurityPolicy/4118 does not exist\"/></characteristic>"));
 }
 
-/* The default a noparm restores is the device profile's (O3 recipe). */
+/* noparm is the most restrictive value on every profile, not the default. */
 static void test_sp_noparm_unbranded_default(void **state)
 {
     NEED_XML();
@@ -335,7 +344,7 @@ static void test_sp_noparm_unbranded_default(void **state)
                "</characteristic>"),
            CP_OK,
            DOC("<characteristic type=\"SecurityPolicy\">"
-               "<noparm name=\"4119\"/><parm name=\"4119\" value=\"132\"/>"
+               "<noparm name=\"4119\"/><parm name=\"4119\" value=\"0\"/>"
                "</characteristic>"));
 }
 

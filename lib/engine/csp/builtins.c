@@ -95,11 +95,23 @@ static cp_status sp_noparm(void *user, cp_csp_session *s, const char *path,
     uint32_t id;
     (void)path;
     (void)cookie;
-    if (!parse_u32(name, &id) || cp_policy__index(id) < 0) {
+    int idx;
+    if (!parse_u32(name, &id) || (idx = cp_policy__index(id)) < 0) {
         snprintf(c->err, sizeof c->err, "unknown policy %.40s", name);
         return CP_E_NOT_FOUND;
     }
-    return cp_policy__reset(cp_csp_ctx(s), id, CP_ROLE_EXEMPT);
+    /*
+     * SecurityPolicy CSP (WM5/6 page): noparm sets the policy to 0, the most
+     * restrictive value. cp_policy__strict is that 0 for every role mask
+     * and switch; where 0 is outside the policy's range (4105: 1) or less
+     * restrictive than another value (AutoRun, policy 2: 0 allows), it is
+     * the policy's most restrictive value instead (deliberate deviation,
+     * README "Conformance"). The profile default is what cp_policy_reset
+     * restores, not noparm.
+     */
+    return cp_policy__set(cp_csp_ctx(s), id,
+                          cp_policy__strict(cp_csp_ctx(s), (size_t)idx),
+                          CP_ROLE_EXEMPT);
 }
 
 static cp_status sp_query(void *user, cp_csp_session *s, const char *path,
