@@ -125,6 +125,9 @@ static int setup(void **state)
         return -1;
     }
     free(out);
+#else
+    (void)out;
+    (void)items;
 #endif
     *state = f;
     return 0;
