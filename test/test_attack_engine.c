@@ -314,7 +314,8 @@ static void test_a_host_entry_holds_in_query(void **state)
     assert_int_equal(cp_meta_set(f->ctx, "NAPDEF/NAME", &m), CP_OK);
     m.rw = CP_RW_READ | CP_RW_WRITE;
     m.access_roles = CP_ROLE_OEM; /* nobody here holds it */
-    assert_int_equal(cp_meta_set(f->ctx, "SecurityPolicy/4105", &m), CP_OK);
+    assert_int_equal(cp_meta_set(f->ctx, "APPLICATION/APPAUTH/AAUTHNAME", &m),
+                     CP_OK);
     assert_int_equal(proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
@@ -322,12 +323,12 @@ static void test_a_host_entry_holds_in_query(void **state)
     assert_null(strstr(out, "value=\"one\""));
     free(out);
     assert_int_equal(proc(f->ctx, MGR,
-                          DOC("<characteristic-query type=\"SecurityPolicy\"/>"),
+                          DOC("<characteristic-query type=\"APPLICATION\"/>"),
                           &out),
                      CP_OK);
-    contains(out, "<parm-query-error name=\"4105\" desc=\"access denied to "
-                  "SecurityPolicy/4105");
-    contains(out, "<parm name=\"4097\"");
+    contains(out, "<parm-query-error name=\"AAUTHNAME\" desc=\"access denied to "
+                  "APPLICATION/APPAUTH/AAUTHNAME");
+    contains(out, "<parm name=\"NAME\" value=\"browser\"/>");
     free(out);
     /* the UI is exempt and sees everything */
     assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
@@ -697,9 +698,11 @@ static void test_d_secret_writable(void **state)
                      CP_OK);
     contains(out, "new-secret-1");
     free(out);
-    /* USER_AUTH may not write NAPDEF (MANAGER's): not its secret either */
+    /* an unsigned message (USER_UNAUTH) may not write NAPDEF (Default
+       Roles: Manager, Operator, Operator-TPS, Authenticated User): not its
+       secret either */
     assert_int_equal(
-        proc(f->ctx, UA,
+        proc(f->ctx, CP_ROLE_USER_UNAUTH | CP_ROLE_ANY_PUSH_SOURCE,
              DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
                  "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHSECRET\" "
                  "value=\"x\"/></characteristic></characteristic></characteristic>"),

@@ -460,7 +460,11 @@ class TestPolicies(Base):
             dev.policy_reset(4097, roles=UA)
         self.assertStatus(cm, omacp.E_ACCESS_DENIED)
         self.assertEqual(dev.policy_get(4097), 2)
-        dev.policy_set(4120, UA | 0x80, roles=UA)  # 4120: USER_AUTH may
+        # 4120 too (Manager only, as the 6.5 SecurityPolicy page says)
+        with self.assertRaises(omacp.OmacpError) as cm:
+            dev.policy_set(4120, UA | 0x80, roles=UA)
+        self.assertStatus(cm, omacp.E_ACCESS_DENIED)
+        dev.policy_set(4120, UA | 0x80, roles=MGR)
         self.assertEqual(dev.policy_get(4120), UA | 0x80)
 
     def test_bad_ids_and_values(self):
@@ -489,7 +493,7 @@ class TestPolicies(Base):
             self.assertTrue(r[key])
         self.assertTrue(by_id[4119]["is_mask"])
         self.assertEqual(by_id[4119]["default"], 0x80)  # branded: OPERATOR_TPS
-        self.assertEqual(by_id[4120]["set_roles"], UA | MGR)
+        self.assertEqual(by_id[4120]["set_roles"], MGR)
         for r in rows:
             self.assertEqual(r["value"], dev.policy_get(r["id"]))
 

@@ -123,7 +123,7 @@ typedef struct cp_policy_desc {
     uint32_t value;        /**< current value on this device */
     uint32_t default_value; /**< default for this device's profile */
     uint32_t min, max;     /**< accepted range (masks: any CP_ROLES_ALL bits) */
-    uint32_t set_roles;    /**< roles allowed to change it (MANAGER; for 4120 also USER_AUTH) */
+    uint32_t set_roles;    /**< roles allowed to change it (MANAGER; 0.1.0 also let USER_AUTH change 4120) */
     const char *source;    /**< where the default comes from, static */
 } cp_policy_desc;
 
@@ -143,8 +143,10 @@ CP_EXPORT cp_status cp_policy_get(cp_ctx *ctx, uint32_t id, uint32_t *value);
 /**
  * Set policy id to value on behalf of a caller holding roles (base roles;
  * the grant policies are applied here). Fails with CP_E_ACCESS_DENIED when
- * the effective roles lack the policy's set roles (MANAGER; for 4120 also
- * USER_AUTH; CP_ROLE_EXEMPT always passes), CP_E_INVALID_ARG for a value out of
+ * the effective roles lack the policy's set roles (MANAGER, as the 6.5
+ * SecurityPolicy CSP page documents for every policy; 0.1.0 also let
+ * USER_AUTH change 4120; CP_ROLE_EXEMPT always passes), CP_E_INVALID_ARG
+ * for a value out of
  * range, CP_E_NOT_FOUND for an unknown id, CP_E_STORAGE when it cannot be
  * stored (the old value stays in force; 0.1.0 said CP_E_IO).
  */

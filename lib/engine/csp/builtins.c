@@ -129,28 +129,6 @@ static cp_status sp_query(void *user, cp_csp_session *s, const char *path,
     return cp_csp_answer(s, b);
 }
 
-static cp_status sp_char_query(void *user, cp_csp_session *s,
-                               const char *path, int recursive, void *cookie)
-{
-    cp_ctx *ctx = cp_csp_ctx(s);
-    cp_policy_desc d;
-    size_t i;
-    cp_status st;
-    (void)user;
-    (void)recursive;
-    (void)cookie;
-    if (strchr(path, '/') != NULL)
-        return CP_E_NOT_FOUND;
-    st = cp_csp_emit_enter(s, "SecurityPolicy");
-    for (i = 0; !st && cp_policy__list(ctx, i, &d) == CP_OK; i++) {
-        char id[16], b[16];
-        snprintf(id, sizeof id, "%lu", (unsigned long)d.id);
-        snprintf(b, sizeof b, "%lu", (unsigned long)d.value);
-        st = cp_csp_emit_parm(s, id, b);
-    }
-    return st ? st : cp_csp_emit_leave(s);
-}
-
 /*
  * Policy ids have one spelling: decimal, no sign, spaces or leading zeros.
  * "04141" reads as 4141 but would escape a metabase entry on
@@ -826,7 +804,9 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
 {
     static const cp_csp_ops sp_ops = {
         sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, sp_begin, NULL, NULL, sp_parm,
-        sp_noparm, sp_query, NULL, sp_char_query, NULL, NULL, simple_err};
+        sp_noparm, sp_query, NULL, NULL /* no characteristic-query: the
+        SecurityPolicy CSP page (6.5) lists it as not available */,
+        NULL, NULL, simple_err};
     static const cp_csp_ops boot_ops = {
         sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, boot_begin, boot_enter,
         boot_leave, boot_parm, NULL, boot_query, NULL, boot_char_query, NULL,
@@ -834,18 +814,56 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
     static const cp_csp_ops mb_ops = {
         sizeof(cp_csp_ops), CP_CSP_INTERNAL_TX, mb_begin, mb_enter, mb_leave,
         mb_parm, NULL, mb_query, mb_nochar, mb_char_query, NULL, NULL, mb_err};
+    /*
+     * Default roles, exactly as "Default Roles for Configuration Service
+     * Providers" (aa455885, WM5) and the CSP pages give them (NAPDEF
+     * aa455932, PXLOGICAL aa455948, SecurityPolicy bb737380, Metabase
+     * bb737399, BOOTSTRAP bb737510, DMAcc bb737293, DevInfo aa455893), for
+     * the shipped CSPs and for the Windows Mobile CSPs a host may run with
+     * the generic settings CSP (cp_csp_register_settings "CM_GPRSEntries").
+     * Types the table does not name get MANAGER read/write. doc/
+     * conformance.md has the sources.
+     */
+#define M CP_ROLE_MANAGER
+#define OP CP_ROLE_OPERATOR
+#define TPS CP_ROLE_OPERATOR_TPS
+#define UA CP_ROLE_USER_AUTH
     static const struct {
         const char *path;
         uint32_t roles;
+        unsigned rw;
     } defaults[] = {
-        {"SecurityPolicy", CP_ROLE_MANAGER},
-        {"SecurityPolicy/4120", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH},
-        {"BOOTSTRAP", CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS},
-        {"Metabase", CP_ROLE_MANAGER},
-        {"PXLOGICAL", CP_ROLE_MANAGER},
-        {"APPLICATION", CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS},
-        {"ACCESS", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH},
+        {"SecurityPolicy", M, RW},
+        {"Metabase", M, RW},
+        {"BOOTSTRAP", M | OP | TPS, RW},
+        {"PXLOGICAL", M | OP | TPS | UA, RW},
+        {"NAPDEF", M | OP | TPS | UA, RW},
+        {"APPLICATION", M | OP | TPS, RW},
+        {"ACCESS", M | UA, RW},
+        {"Bluetooth", M | UA, RW},
+        {"BrowserFavorite", M | UA, RW},
+        {"CertificateStore", M, RW},
+        {"Clock", M | UA, RW},
+        {"CM_GPRSEntries", M | TPS | UA, RW},
+        {"CM_Mappings", M, RW},
+        {"CM_NetEntries", M | UA, RW},
+        {"CM_Networks", M | UA, RW},
+        {"CM_Planner", M | UA, RW},
+        {"CMPLANNER", M | UA, RW},
+        {"CM_PPPEntries", M | TPS | UA, RW},
+        {"CM_ProxyEntries", M | UA, RW},
+        {"CM_VPNEntries", M | UA, RW},
+        {"CM_WiFiEntries", M | UA, RW},
+        {"DevDetail", M | OP | TPS, CP_RW_READ},
+        {"DeviceInformation", M, CP_RW_READ},
+        {"DevInfo", M | OP | TPS, CP_RW_READ},
+        {"DMAcc", M | OP | TPS, RW},
+        {"FileOperation", M, RW},
     };
+#undef M
+#undef OP
+#undef TPS
+#undef UA
     /*
      * Passwords and keys of the PROV characteristics: write-only by
      * default (CP_ROLE_EXEMPT, the device UI, still reads them). The entry
@@ -861,6 +879,7 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
         "PXLOGICAL/PXAUTHINFO/PXAUTH-PW",
         "PXLOGICAL/PXPHYSICAL/PXAUTHINFO/PXAUTH-PW",
         "PXLOGICAL/BASAUTH-PW",
+        "PXLOGICAL/BASAUTH-ID", /* PXLOGICAL page: cannot be queried */
         "PXLOGICAL/PROXY-PW",
         "APPLICATION/APPAUTH/AAUTHSECRET",
         "APPLICATION/APPAUTH/AAUTHDATA",
@@ -881,7 +900,8 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
     if (!st)
         st = cp_csp__pxlogical_register(ctx);
     for (i = 0; i < sizeof defaults / sizeof defaults[0] && !st; i++)
-        st = cp_meta__set_default(ctx, defaults[i].path, defaults[i].roles, RW);
+        st = cp_meta__set_default(ctx, defaults[i].path, defaults[i].roles,
+                                  defaults[i].rw);
     for (i = 0; i < sizeof secrets / sizeof secrets[0] && !st; i++)
         st = cp_meta__set_default(ctx, secrets[i], 0,
                                   CP_RW_WRITE | CP_META__RW_ONLY);
