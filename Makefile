@@ -304,7 +304,7 @@ noxml-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
 # encoder are iterative. Needs GCC >= 10.
 STACK_LIMIT ?= 1024
 STACK_RECURSIVE = pre_node apply_char annotate replay_tree same_tree emit_as \
-                  tree_walk cp_meta__tree_allowed
+                  tree_walk cp_meta__tree_allowed merge_deep
 STACK_DIR  = $(BUILD)/stack
 STACK_OBJS = $(LIB_SRCS:%.c=$(STACK_DIR)/%.o)
 

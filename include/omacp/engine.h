@@ -301,6 +301,17 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx);
  * and stored in pages of 8 items ("s.TYPE.N" blobs listed by "s.TYPE"; a
  * type of more than 50 characters keeps one blob "s.TYPE"), so a change
  * rewrites only its pages. type: 1-60 letters, digits, '-', '_' or '.'.
+ *
+ * The Windows Mobile CSPs a host may run this way (Registry, the CM_*
+ * connection-manager CSPs, Bluetooth, BrowserFavorite, Clock, DMAcc,
+ * EMAIL2, Sync, TAPI, ...) keep one tree instead of items: a document is
+ * merged into it level by level (a characteristic into the stored one of
+ * its type, a parm replaces the stored parms of its name), and queries
+ * reach any level; a top-level Registry query is refused, as the Registry
+ * CSP page documents. A parm given more than once is answered to a
+ * parm-query with its values joined by ';' (PXLOGICAL DOMAIN). Default
+ * roles: the documented ones (cp_csp_register_builtins), MANAGER for a
+ * type Microsoft does not document.
  */
 CP_EXPORT cp_status cp_csp_register_settings(cp_ctx *ctx, const char *type);
 

@@ -113,6 +113,9 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
  * rest come from the entry in force above it (roles is ignored).
  */
 #define CP_META__RW_ONLY 0x100u
+/* The datatype of a built-in default entry set before. */
+cp_status cp_meta__set_default_type(cp_ctx *ctx, const char *path,
+                                    cp_datatype dt);
 cp_status cp_meta__set_default(cp_ctx *ctx, const char *path,
                                uint32_t roles, unsigned rw);
 /* The rw the built-in defaults alone give path (secrets: write-only). */
@@ -129,6 +132,13 @@ cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw);
 /* The texts of exactly path (persisted entries only); *ui NULL if none. */
 cp_status cp_meta__ui(cp_ctx *ctx, const char *path, const uint8_t **ui,
                       size_t *len);
+/*
+ * The text of kind (CP_META__UI_LABEL/_OPTIONS) of exactly path's entry,
+ * in US English (language 0409) when there is one, else the first given;
+ * NUL-terminated into out (cut to cap). 1 when there is one.
+ */
+int cp_meta__ui_text(cp_ctx *ctx, const char *path, unsigned kind, char *out,
+                     size_t cap);
 /* Set path's entry and replace its texts with ui[0..len) (len 0: none). */
 cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
                           const uint8_t *ui, size_t len);

@@ -36,9 +36,23 @@ CP_EXPORT void cp_meta_init(cp_meta *m)
     m->datatype = CP_DT_UNKNOWN;
 }
 
+/*
+ * Paths compare without regard to ASCII case, and '\\' separates levels as
+ * '/' does: Windows Mobile names metabase entries with backslashes
+ * ("Registry\\HKLM\\Software\\Microsoft\\TestKey3", "Metabase Settings"
+ * aa458983) where the engine's path of the same setting is
+ * "Registry/HKLM\\Software\\Microsoft/TestKey3".
+ */
 static uint8_t fold(uint8_t c)
 {
+    if (c == '\\')
+        return '/';
     return (uint8_t)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+static int is_sep(char c)
+{
+    return c == '/' || c == '\\';
 }
 
 /* FNV-1a of the path folded to lower case. */
@@ -399,7 +413,7 @@ static void prefixes(const char *path, size_t len, pfxs *p)
     size_t i;
     p->count = 0;
     for (i = 0; i < len; i++) {
-        if (path[i] == '/' && p->count < PFX_MAX) {
+        if (is_sep(path[i]) && p->count < PFX_MAX) {
             p->n[p->count] = i;
             p->h[p->count++] = h;
         }
@@ -435,11 +449,11 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
             *len = n;
             return e;
         }
-        while (n > 0 && path[n - 1] != '/')
+        while (n > 0 && !is_sep(path[n - 1]))
             n--;
         if (n == 0)
             return NULL;
-        n--; /* drop the '/' */
+        n--; /* drop the separator */
     }
 }
 
@@ -461,7 +475,7 @@ static void lookup_n(const cp_engine *e, const char *path, const pfxs *p,
             nearest(&e->defaults, path, p, n, ent != NULL ? pl + 1 : 0, &dl);
         if (def != NULL && def->rw_only) {
             rw &= def->m.rw; /* and the rest from the entry above it */
-            while (dl > 0 && path[dl - 1] != '/')
+            while (dl > 0 && !is_sep(path[dl - 1]))
                 dl--;
             if (dl == 0) {
                 cp_meta_init(m);
@@ -604,7 +618,7 @@ static cp_status below(cp_ctx *ctx, const cp_meta_tab *t, uint32_t roles,
     for (i = 0; i < t->cap && !st; i++) {
         const char *p = t->slots[i].path;
         size_t k;
-        if (p == NULL || strlen(p) <= n + 1 || p[n] != '/')
+        if (p == NULL || strlen(p) <= n + 1 || !is_sep(p[n]))
             continue;
         for (k = 0; k < n && fold((uint8_t)p[k]) == fold((uint8_t)path[k]); k++)
             ;
@@ -648,6 +662,21 @@ cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
     if (ent != NULL)
         ent->rw_only = (rw & CP_META__RW_ONLY) != 0;
     return st;
+}
+
+cp_status cp_meta__set_default_type(cp_ctx *ctx, const char *path,
+                                    cp_datatype dt)
+{
+    cp_engine *e;
+    cp_meta_ent *ent;
+    cp_status st = cp_engine__get(ctx, &e);
+    if (st)
+        return st;
+    ent = tab_find(&e->defaults, path, strlen(path));
+    if (ent == NULL)
+        return CP_E_NOT_FOUND;
+    ent->m.datatype = dt;
+    return CP_OK;
 }
 
 static int meta_valid(const cp_meta *m)
@@ -728,6 +757,34 @@ cp_status cp_meta__ui(cp_ctx *ctx, const char *path, const uint8_t **ui,
         *len = ent->ui_len;
     }
     return CP_OK;
+}
+
+int cp_meta__ui_text(cp_ctx *ctx, const char *path, unsigned kind, char *out,
+                     size_t cap)
+{
+    const uint8_t *ui = NULL, *pick = NULL;
+    size_t n = 0, off = 0, pick_len = 0;
+    if (cap == 0 || cp_meta__ui(ctx, path, &ui, &n) != CP_OK || ui == NULL)
+        return 0;
+    while (off + 2 <= n) { /* ui_valid held when it was stored */
+        size_t l = ui[off + 1];
+        size_t tl = ((size_t)ui[off + 2 + l] << 8) | ui[off + 3 + l];
+        int us = l == 4 && memcmp(ui + off + 2, "0409", 4) == 0;
+        if (ui[off] == kind && (pick == NULL || us)) {
+            pick = ui + off + 4 + l;
+            pick_len = tl;
+            if (us)
+                break;
+        }
+        off += 4 + l + tl;
+    }
+    if (pick == NULL)
+        return 0;
+    if (pick_len >= cap)
+        pick_len = cap - 1;
+    memcpy(out, pick, pick_len);
+    out[pick_len] = '\0';
+    return 1;
 }
 
 cp_status cp_meta__del(cp_ctx *ctx, const char *path)

@@ -1042,21 +1042,33 @@ static cp_status annotate(walker *w, cp_node *n)
     }
     if (n->kind == CP_NODE_PARM) {
         cp_meta m;
-        const char *dt;
+        const char *dt, *spath = w->spath;
+        int k = canonical(w, w->path, n->key, 0);
         st = path_push(w, n, n->key);
-        if (!st)
-            st = cp_meta__lookup(w->ctx, w->path, &m, NULL);
+        if (!st) {
+            memcpy(w->spath, w->path, w->plen + 1);
+            if (k == CP_CANON_MAPPED) /* the setting's own entry */
+                spath = w->cpath;
+            st = cp_meta__lookup(w->ctx, spath, &m, NULL);
+        }
         path_pop(w, base);
         if (st)
             return fail(w, n, st, "metabase lookup failed");
+        /* the parm attributes of the MSPROV DTD (parm Element, 6.5):
+           datatype, rw-access, min/max value, maxlength, label, options */
         dt = dt_name(m.datatype);
         if (dt)
             st = cp_doc__set_attr(w->out, n, CP_ATTR_DATATYPE, dt, strlen(dt));
         if (!st)
             st = set_num(w->out, n, CP_ATTR_RW_ACCESS, (int64_t)m.rw);
-        if (!st)
-            st = set_num(w->out, n, CP_ATTR_ACCESS_ROLES,
-                         (int64_t)m.access_roles);
+        if (!st && cp_meta__ui_text(w->ctx, spath, CP_META__UI_LABEL,
+                                    w->tpath, sizeof w->tpath))
+            st = cp_doc__set_attr(w->out, n, CP_ATTR_LABEL, w->tpath,
+                                  strlen(w->tpath));
+        if (!st && cp_meta__ui_text(w->ctx, spath, CP_META__UI_OPTIONS,
+                                    w->tpath, sizeof w->tpath))
+            st = cp_doc__set_attr(w->out, n, CP_ATTR_OPTIONS, w->tpath,
+                                  strlen(w->tpath));
         if (!st && m.has_min)
             st = set_num(w->out, n, CP_ATTR_MINVALUE, m.min);
         if (!st && m.has_max)

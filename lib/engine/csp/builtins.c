@@ -905,5 +905,8 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx)
     for (i = 0; i < sizeof secrets / sizeof secrets[0] && !st; i++)
         st = cp_meta__set_default(ctx, secrets[i], 0,
                                   CP_RW_WRITE | CP_META__RW_ONLY);
+    /* SecurityPolicy CSP page: every policy is an integer (METADATA) */
+    if (!st)
+        st = cp_meta__set_default_type(ctx, "SecurityPolicy", CP_DT_INTEGER);
     return st;
 }

@@ -38,6 +38,8 @@ typedef struct settings {
     const char *key;     /* the identity parm (key_parm of type), or NULL */
     int is_app, is_client; /* APPLICATION, CLIENTIDENTITY */
     int prov;              /* a PROV type: PROV names have one spelling */
+    int tree;              /* another type (Registry, CM_GPRSEntries): one
+                              tree, merged level by level */
     char blob[CP_TYPE_MAX + 3];
     cp_ctx *ctx;
     cp_doc *doc;  /* stored items: children of doc->root */
@@ -141,7 +143,7 @@ static int same_tree(const cp_node *a, const cp_node *b)
 static int same_item(const settings *st, const cp_node *a, const cp_node *b)
 {
     const char *k = st->key;
-    if (st->is_client)
+    if (st->is_client || st->tree)
         return 1;
     if (k == NULL)
         return same_tree(a, b);
@@ -207,7 +209,7 @@ static uint32_t key_hash(const char *v)
 static uint32_t item_hash(const settings *st, const cp_node *item)
 {
     const char *k = st->key;
-    if (st->is_client)
+    if (st->is_client || st->tree)
         return 0;
     if (k == NULL)
         return tree_hash(item, 2166136261u);
@@ -936,6 +938,55 @@ static cp_status may_replace(settings *st, cp_csp_session *s,
     return e;
 }
 
+/* The child characteristic of n whose type is type, or NULL. */
+static cp_node *child_char(const cp_node *n, const char *type)
+{
+    cp_node *c;
+    for (c = cp_node__child(n); c != NULL; c = cp_node__next(c))
+        if (c->kind == CP_NODE_CHARACTERISTIC && strcmp(c->key, type) == 0)
+            return c;
+    return NULL;
+}
+
+/*
+ * A tree type (a Windows Mobile CSP hosted generically: Registry,
+ * CM_GPRSEntries): src is merged into dst level by level, as a registry
+ * is written: a parm replaces the stored parms of its name, a
+ * characteristic is merged into the stored one of its type (made when
+ * missing), noparm and nocharacteristic delete. dst_path is dst's setting
+ * path (for the write check of what a nocharacteristic deletes).
+ */
+static cp_status merge_deep(settings *st, cp_csp_session *ss, cp_node *dst,
+                            const cp_node *src, int depth)
+{
+    const cp_node *s;
+    cp_status e = CP_OK;
+    if (depth > MAX_FRAMES)
+        return CP_E_LIMIT;
+    for (s = cp_node__child(src); s != NULL && !e; s = cp_node__next(s)) {
+        cp_node *c, *next, *d;
+        if (s->kind == CP_NODE_PARM || s->kind == CP_NODE_NOPARM) {
+            for (c = cp_node__child(dst); c != NULL; c = next) {
+                next = cp_node__next(c);
+                if (c->kind == CP_NODE_PARM && strcmp(c->key, s->key) == 0)
+                    cp_doc__unlink(c);
+            }
+            if (s->kind == CP_NODE_PARM)
+                e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
+        } else if (s->kind == CP_NODE_NOCHARACTERISTIC) {
+            while ((d = child_char(dst, s->key)) != NULL)
+                cp_doc__unlink(d); /* the engine checked what it deletes */
+        } else if (s->kind == CP_NODE_CHARACTERISTIC) {
+            d = child_char(dst, s->key);
+            if (d == NULL)
+                e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
+            else
+                e = merge_deep(st, ss, d, s, depth + 1);
+        }
+    }
+    return e;
+}
+
 /* Apply the pending item src onto the stored item dst. */
 static cp_status merge(settings *st, cp_csp_session *ss, cp_node *dst,
                        const cp_node *src)
@@ -982,7 +1033,7 @@ static cp_status commit_item(settings *st, cp_csp_session *s, cp_node *p)
     c = item_like(st, p);
     if (c != NULL) {
         touch(st, c);
-        return merge(st, s, c, p);
+        return st->tree ? merge_deep(st, s, c, p, 1) : merge(st, s, c, p);
     }
     e = cp_doc__clone_into(st->doc, st->doc->root, NULL, p, &c);
     if (!e)
@@ -1203,10 +1254,56 @@ static cp_node *stored_of(settings *st, const frame *f)
 {
     if (f->mode != MODE_PENDING)
         return f->node;
+    if (st->tree) { /* the stored node at the same types below the item */
+        const cp_node *chain[MAX_FRAMES], *n = f->node;
+        cp_node *cur;
+        size_t k = 0;
+        while (!cp_node__at_top(n) && k < MAX_FRAMES) {
+            chain[k++] = n;
+            n = cp_node__parent(n);
+        }
+        cur = cp_node__at_top(n) ? item_like(st, n) : NULL;
+        while (cur != NULL && k > 0)
+            cur = child_char(cur, chain[--k]->key);
+        return cur;
+    }
     if (!cp_node__at_top(f->node) ||
         st->key == NULL)
         return NULL;
     return item_like(st, f->node);
+}
+
+/*
+ * Answer a parm-query with every value of a parm given more than once,
+ * joined by ';' (PXLOGICAL DOMAIN: the PXLOGICAL page documents the query
+ * answer as all domains separated by semicolons).
+ */
+static cp_status answer_all(settings *st, cp_csp_session *s,
+                            const cp_node *item, const cp_node *first)
+{
+    const cp_node *c;
+    cp_buf b;
+    cp_status e = CP_OK;
+    int many = 0;
+    for (c = cp_node__next(first); c != NULL && !many; c = cp_node__next(c))
+        many = c->kind == CP_NODE_PARM && strcmp(c->key, first->key) == 0;
+    if (!many)
+        return cp_csp_answer(s, first->value ? first->value : "");
+    cp_buf__init(&b, &st->ctx->alloc);
+    for (c = first; c != NULL && !e; c = cp_node__next(c))
+        if (c->kind == CP_NODE_PARM && strcmp(c->key, first->key) == 0) {
+            if (b.len)
+                e = cp_buf__putc(&b, ';');
+            if (!e && c->value)
+                e = cp_buf__puts(&b, c->value);
+        }
+    if (!e)
+        e = cp_buf__putc(&b, '\0');
+    if (!e)
+        e = cp_csp_answer(s, (const char *)b.p);
+    cp_buf__free(&b);
+    (void)item;
+    return e;
 }
 
 static cp_status parm_query(void *user, cp_csp_session *s, const char *path,
@@ -1227,7 +1324,7 @@ static cp_status parm_query(void *user, cp_csp_session *s, const char *path,
     p = item ? find_parm(item, name) : NULL;
     if (p == NULL)
         return CP_E_NOT_FOUND;
-    return cp_csp_answer(s, p->value ? p->value : "");
+    return answer_all(st, s, item, p);
 }
 
 /* Describe n under the characteristic type "type". */
@@ -1269,6 +1366,12 @@ static cp_status char_query(void *user, cp_csp_session *s, const char *path,
     cp_status e = load(st);
     if (e)
         return e;
+    if (leaf == NULL && cp_str__casecmp(st->type, "Registry") == 0) {
+        /* Registry CSP page (6.5): a top-level query is not allowed */
+        snprintf(st->err, sizeof st->err,
+                 "a top-level Registry query is not allowed: query a key");
+        return CP_E_UNSUPPORTED;
+    }
     if (leaf == NULL) { /* the whole type: every item */
         for (c = cp_node__child(st->doc->root); c != NULL && !e; c = cp_node__next(c), any = 1)
             e = emit_node(s, c, 0, recursive);
@@ -1493,6 +1596,28 @@ static int set_canon(void *user, const char *path, const char *name,
     return CP_CANON_MAPPED;
 }
 
+/*
+ * Windows Mobile CSPs a host may run with the settings CSP whose settings
+ * form one tree (a registry, connection-manager entries, ...): documents
+ * merge into it level by level. Other types keep items, as in 0.1.0.
+ */
+static int wm_tree_type(const char *type)
+{
+    static const char *const names[] = {
+        "Registry",        "CM_GPRSEntries", "CM_Mappings",   "CM_NetEntries",
+        "CM_Networks",     "CM_Planner",     "CMPLANNER",     "CM_PPPEntries",
+        "CM_ProxyEntries", "CM_VPNEntries",  "CM_WiFiEntries", "Bluetooth",
+        "BrowserFavorite", "Clock",          "CertificateStore", "DMAcc",
+        "EMAIL2",          "FileOperation",  "Locale",        "Sounds",
+        "Sync",            "TAPI",           "Home",          "Wi-Fi",
+        "DevInfo",         "DevDetail",      "DeviceInformation"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (cp_str__casecmp(type, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int blob_name_ok(const char *t)
 {
     for (; *t; t++)
@@ -1537,6 +1662,7 @@ cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
                                : st->type[i]);
         st->prov = cp_prov__find_start(CP_ATTR_TYPE, up, tok);
     }
+    st->tree = !st->prov && st->key == NULL && wm_tree_type(st->type);
     st->ctx = ctx;
     st->on_commit = on_commit;
     e = cp_engine__register(ctx, type, &ops, st, 1, set_free, set_invalidate);
