@@ -491,7 +491,7 @@ t "ui: exempt" 0 "" "roles=0x80000010" -- process --state p2 --source ui mgr.xml
 run_in mgr.xml process --state p2 --source ui -
 check "process from stdin" 0 "" "applied"
 t "policy set 4105 4" 0 "" "" -- policy --state p2 set 4105 4
-t "--metadata answers with the metabase" 0 "access-roles=\"8\"" "metadata: roles=0x8" -- process --state p2 --source boot --metadata mgr.xml
+t "--metadata answers with the metabase" 0 "datatype=\"integer\" rw-access=\"3\"" "metadata: roles=0x8" -- process --state p2 --source boot --metadata mgr.xml
 t "--metadata changed nothing" 0 "^4\$" "" -- policy --state p2 get 4105
 t "process malformed XML exits 65" 65 "" "line 1, column" -- process --state p2 --source ui bad.xml
 one_line "process malformed XML: one-line reason"
@@ -591,7 +591,7 @@ EOF
 run_in wm.xml process --state wm --source api-privileged
 check "settings-csp: a document for hosted Windows Mobile CSPs applies" 0 'characteristic type="CM_GPRSEntries"'
 cat >wmq.xml <<'EOF'
-<wap-provisioningdoc><characteristic-query type="CM_GPRSEntries"/><characteristic-query type="Registry"/></wap-provisioningdoc>
+<wap-provisioningdoc><characteristic-query type="CM_GPRSEntries"/><characteristic type="Registry"><characteristic-query type="HKCU\Software\Example"/></characteristic></wap-provisioningdoc>
 EOF
 run_in wmq.xml process --state wm --source api-privileged
 check "settings-csp: the settings are stored and read back" 0 'value="internet.example"'
