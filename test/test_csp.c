@@ -32,6 +32,11 @@
 #define TPS CP_ROLE_OPERATOR_TPS
 #define UNAUTH CP_ROLE_USER_UNAUTH
 
+/* Default Roles for Configuration Service Providers (aa455885, WM5) and the
+   NAPDEF page (aa455932): NAPDEF is Manager, Operator, Operator-TPS and
+   AuthUser's by default (0x9C); 0.1.0 gave it MANAGER only. */
+#define NAPDEF_DEFAULT (MGR | OP | TPS | UA)
+
 #define O_ANY CP_ROLE_ANY_PUSH_SOURCE
 #define O_KNOWN (O_ANY | CP_ROLE_KNOWN_PPG)
 #define O_TRUSTED (O_KNOWN | CP_ROLE_TRUSTED_PPG)
@@ -442,7 +447,10 @@ static void test_sp_unknown_and_range(void **state)
     assert_int_equal(policy(f->ctx, 4111), TPS | CP_ROLE_KNOWN_PPG);
 }
 
-/* MANAGER only (P5), except 4120, which USER_AUTH may set (P3). */
+/* MANAGER only (P5), 4120 included: the SecurityPolicy CSP page (WM 6.5,
+   bb737380) gives every policy to Manager; 0.1.0 followed WM 2003's P3 and
+   let USER_AUTH set 4120 too. A host may still open one policy to another
+   role with a metabase entry on SecurityPolicy/<id>. */
 static void test_sp_roles(void **state)
 {
     NEED_XML();
@@ -472,7 +480,24 @@ static void test_sp_roles(void **state)
                "SecurityPolicy/4105: roles 0x44, needs one of 0x8\"/>"
                "</characteristic>"));
     assert_int_equal(policy(f->ctx, 4097), 2);
-    /* 4120: USER_AUTH may */
+    /* 4120: USER_AUTH may not either (6.5 SecurityPolicy page: Manager) */
+    EXPECT(f->ctx, UA,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm name=\"4120\" value=\"144\"/></characteristic>"),
+           CP_E_ACCESS_DENIED,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm-error name=\"4120\" value=\"144\" desc=\"access denied "
+               "to SecurityPolicy/4120: roles 0x10, needs one of 0x8\"/>"
+               "</characteristic>"));
+    assert_int_equal(policy(f->ctx, 4120), UA);
+    /* an explicit entry on SecurityPolicy/4120 (what 0.1.0 had by default)
+       opens that one policy to USER_AUTH ... */
+    {
+        cp_meta m;
+        cp_meta_init(&m);
+        m.access_roles = MGR | UA;
+        assert_int_equal(cp_meta_set(f->ctx, "SecurityPolicy/4120", &m), CP_OK);
+    }
     APPLY(f->ctx, UA,
           DOC("<characteristic type=\"SecurityPolicy\">"
               "<parm name=\"4120\" value=\"144\"/></characteristic>"));
@@ -489,7 +514,7 @@ static void test_sp_roles(void **state)
                "SecurityPolicy/4119: roles 0x10, needs one of 0x8\"/>"
                "</characteristic>"));
     assert_int_equal(policy(f->ctx, 4120), UA | TPS);
-    /* anyone else may not touch 4120 */
+    /* anyone else may not touch 4120 (the entry names MANAGER and USER_AUTH) */
     EXPECT(f->ctx, UNAUTH,
            DOC("<characteristic type=\"SecurityPolicy\">"
                "<parm name=\"4120\" value=\"16\"/></characteristic>"),
@@ -502,6 +527,25 @@ static void test_sp_roles(void **state)
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"SecurityPolicy\">"
               "<parm name=\"4120\" value=\"16\"/></characteristic>"));
+    assert_int_equal(policy(f->ctx, 4120), UA);
+    /* without the entry, 4120 is MANAGER's again */
+    assert_int_equal(cp_meta_remove(f->ctx, "SecurityPolicy/4120"), CP_OK);
+    EXPECT(f->ctx, UNAUTH,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm name=\"4120\" value=\"80\"/></characteristic>"),
+           CP_E_ACCESS_DENIED,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm-error name=\"4120\" value=\"80\" desc=\"access denied to "
+               "SecurityPolicy/4120: roles 0x40, needs one of 0x8\"/>"
+               "</characteristic>"));
+    EXPECT(f->ctx, UA,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm name=\"4120\" value=\"80\"/></characteristic>"),
+           CP_E_ACCESS_DENIED,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm-error name=\"4120\" value=\"80\" desc=\"access denied to "
+               "SecurityPolicy/4120: roles 0x10, needs one of 0x8\"/>"
+               "</characteristic>"));
     assert_int_equal(policy(f->ctx, 4120), UA);
 }
 
@@ -529,14 +573,31 @@ static void test_sp_grant_manager(void **state)
                "<parm-error name=\"4105\" value=\"6\" desc=\"access denied to "
                "SecurityPolicy/4105: roles 0x80, needs one of 0x8\"/>"
                "</characteristic>"));
-    /* 4120 grants USER_AUTH: OPERATOR may then write 4120 itself */
+    /* 4120 grants USER_AUTH: OPERATOR may then write what USER_AUTH may
+       (ACCESS: Manager and AuthUser, aa455885), but not 4120 itself, which
+       is MANAGER's only (6.5 SecurityPolicy page; 0.1.0 let USER_AUTH) */
+    EXPECT(f->ctx, OP,
+           DOC("<characteristic type=\"ACCESS\"><parm name=\"RULE\" "
+               "value=\"r\"/></characteristic>"),
+           CP_E_ACCESS_DENIED,
+           DOC("<characteristic type=\"ACCESS\"><parm-error name=\"RULE\" "
+               "value=\"r\" desc=\"access denied to ACCESS/RULE: roles 0x4, "
+               "needs one of 0x18\"/></characteristic>"));
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"SecurityPolicy\">"
               "<parm name=\"4120\" value=\"20\"/></characteristic>"));
     APPLY(f->ctx, OP,
-          DOC("<characteristic type=\"SecurityPolicy\">"
-              "<parm name=\"4120\" value=\"16\"/></characteristic>"));
-    assert_int_equal(policy(f->ctx, 4120), UA);
+          DOC("<characteristic type=\"ACCESS\"><parm name=\"RULE\" "
+              "value=\"r\"/></characteristic>"));
+    EXPECT(f->ctx, OP,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm name=\"4120\" value=\"16\"/></characteristic>"),
+           CP_E_ACCESS_DENIED,
+           DOC("<characteristic type=\"SecurityPolicy\">"
+               "<parm-error name=\"4120\" value=\"16\" desc=\"access denied to "
+               "SecurityPolicy/4120: roles 0x14, needs one of 0x8\"/>"
+               "</characteristic>"));
+    assert_int_equal(policy(f->ctx, 4120), UA | OP);
 }
 
 /* The unbranded profile adds OPERATOR to 4119 (O3 recipe, value 132). */
@@ -1185,7 +1246,14 @@ static void test_mb_grants_user_auth(void **state)
 {
     NEED_XML();
     fixture *f = *state;
-    /* before: NAPDEF is MANAGER's (M1) */
+    /* NAPDEF's default names AuthUser (aa455885); make NAPDEF MANAGER's
+       with an explicit entry (0.1.0's default, M1) so that USER_AUTH starts
+       without access */
+    meta_is(f->ctx, "NAPDEF/NAME", 0, NAPDEF_DEFAULT);
+    APPLY(f->ctx, MGR,
+          DOC(MB_ENTRY("NAPDEF", "<parm name=\"access-role\" value=\"8\"/>")));
+    meta_is(f->ctx, "NAPDEF", 1, MGR);
+    /* before: NAPDEF is MANAGER's */
     EXPECT(f->ctx, UA, DOC(NAP("N1", "mine")), CP_E_ACCESS_DENIED,
            DOC("<characteristic type=\"NAPDEF\"><parm-error name=\"NAME\" "
                "value=\"mine\" desc=\"access denied to NAPDEF/NAME: roles 0x10, "
@@ -1265,9 +1333,9 @@ static void test_mb_governs_same_document(void **state)
                "value=\"x\" desc=\"access denied to NAPDEF/NAME: roles 0x8, "
                "needs one of 0x10\"/><parm name=\"NAPID\" value=\"N1\"/>"
                "</characteristic>"));
-    /* rolled back: no entry, no NAPDEF */
+    /* rolled back: no entry (NAPDEF's default in force), no NAPDEF */
     snap_check(&f->ms, &before);
-    meta_is(f->ctx, "NAPDEF/NAME", 0, MGR);
+    meta_is(f->ctx, "NAPDEF/NAME", 0, NAPDEF_DEFAULT);
     EXPECT(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"), CP_OK,
            DOC("<nocharacteristic type=\"NAPDEF\"/>"));
     /* a limit set earlier in the document applies to a later value */
@@ -1308,7 +1376,8 @@ static void test_mb_needs_manager(void **state)
                             "<parm name=\"access-role\" value=\"16\"/>")),
                CP_E_ACCESS_DENIED, want);
     }
-    meta_is(f->ctx, "NAPDEF/NAME", 0, MGR);
+    /* nothing written: NAPDEF's default (aa455885) still in force */
+    meta_is(f->ctx, "NAPDEF/NAME", 0, NAPDEF_DEFAULT);
     /* a granted MANAGER (OPERATOR_TPS by 4119) may */
     APPLY(f->ctx, TPS,
           DOC(MB_ENTRY("NAPDEF/NAME", "<parm name=\"access-role\" value=\"16\"/>")));
@@ -1479,14 +1548,15 @@ static void test_mb_queries(void **state)
                "<parm name=\"access-role\" value=\"16\"/>"
                "<parm name=\"maxlength\" value=\"30\"/>"
                "<noparm name=\"minvalue\"/></characteristic>"
+               /* NAPDEF's default roles (aa455885): 0x9C */
                "<characteristic type=\"NAPDEF/BEARER\">"
-               "<parm name=\"access-role\" value=\"8\"/></characteristic>"
+               "<parm name=\"access-role\" value=\"156\"/></characteristic>"
                "<characteristic type=\"NAPDEF/NAME\">"
                "<parm name=\"access-role\" value=\"16\"/>"
                "<parm name=\"rw-access\" value=\"3\"/>"
                "<parm name=\"maxlength\" value=\"30\"/></characteristic>"
                "<nocharacteristic type=\"NAPDEF/BEARER\"/></characteristic>"));
-    meta_is(f->ctx, "NAPDEF/BEARER", 0, MGR);
+    meta_is(f->ctx, "NAPDEF/BEARER", 0, NAPDEF_DEFAULT);
     /* every field an entry holds is answered */
     EXPECT(f->ctx, MGR,
            DOC(MB_ENTRY("NAPDEF/LINGER",
@@ -1508,8 +1578,9 @@ static void test_mb_queries(void **state)
                    "<characteristic type=\"NAPDEF/LINGER\">"
                    "<parm name=\"datatype\" value=\"integer\"/>"
                    "<parm name=\"maxvalue\" value=\"600\"/></characteristic>"
+                   /* access-role: NAPDEF's default (aa455885) */
                    "<characteristic type=\"NAPDEF/LINGER\">"
-                   "<parm name=\"access-role\" value=\"8\"/>"
+                   "<parm name=\"access-role\" value=\"156\"/>"
                    "<parm name=\"rw-access\" value=\"3\"/>"
                    "<parm name=\"datatype\" value=\"integer\"/>"
                    "<parm name=\"minvalue\" value=\"-3\"/>"
@@ -1575,28 +1646,31 @@ static void test_mb_addressing_no_bypass(void **state)
                "</characteristic>"));
 }
 
+/* Deleting entries brings back what is above them, down to the default.
+   USER_UNAUTH stands in for a role the default denies: NAPDEF's default
+   (aa455885) names AuthUser, which 0.1.0's MANAGER-only default denied. */
 static void test_mb_nocharacteristic_entry(void **state)
 {
     NEED_XML();
     fixture *f = *state;
     APPLY(f->ctx, MGR,
-          DOC(MB_ENTRY("NAPDEF", "<parm name=\"access-role\" value=\"24\"/>")
+          DOC(MB_ENTRY("NAPDEF", "<parm name=\"access-role\" value=\"72\"/>")
                   MB_ENTRY("NAPDEF/NAME",
-                           "<parm name=\"access-role\" value=\"16\"/>")));
-    APPLY(f->ctx, UA, DOC(NAP("N1", "u")));
+                           "<parm name=\"access-role\" value=\"64\"/>")));
+    APPLY(f->ctx, UNAUTH, DOC(NAP("N1", "u")));
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"Metabase\">"
               "<nocharacteristic type=\"NAPDEF/NAME\"/></characteristic>"));
-    meta_is(f->ctx, "NAPDEF/NAME", 0, UA | MGR); /* NAPDEF's entry now */
+    meta_is(f->ctx, "NAPDEF/NAME", 0, UNAUTH | MGR); /* NAPDEF's entry now */
     APPLY(f->ctx, MGR, DOC(NAP("N1", "m")));
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"Metabase\">"
               "<nocharacteristic type=\"NAPDEF\"/></characteristic>"));
-    meta_is(f->ctx, "NAPDEF/NAME", 0, MGR);
-    EXPECT(f->ctx, UA, DOC(NAP("N1", "u")), CP_E_ACCESS_DENIED,
+    meta_is(f->ctx, "NAPDEF/NAME", 0, NAPDEF_DEFAULT);
+    EXPECT(f->ctx, UNAUTH, DOC(NAP("N1", "u")), CP_E_ACCESS_DENIED,
            DOC("<characteristic type=\"NAPDEF\"><parm-error name=\"NAME\" "
-               "value=\"u\" desc=\"access denied to NAPDEF/NAME: roles 0x10, "
-               "needs one of 0x8\"/><parm name=\"NAPID\" value=\"N1\"/>"
+               "value=\"u\" desc=\"access denied to NAPDEF/NAME: roles 0x40, "
+               "needs one of 0x9c\"/><parm name=\"NAPID\" value=\"N1\"/>"
                "</characteristic>"));
     /* deleting what is not there */
     EXPECT(f->ctx, MGR,
@@ -1609,8 +1683,8 @@ static void test_mb_nocharacteristic_entry(void **state)
     /* persisted */
     {
         cp_ctx *c2 = device(&f->ms, CP_PROFILE_BRANDED);
-        meta_is(c2, "NAPDEF/NAME", 0, MGR);
-        meta_is(c2, "NAPDEF", 0, MGR);
+        meta_is(c2, "NAPDEF/NAME", 0, NAPDEF_DEFAULT);
+        meta_is(c2, "NAPDEF", 0, NAPDEF_DEFAULT);
         cp_ctx_free(c2);
     }
 }
@@ -2065,7 +2139,8 @@ static void test_set_rollback_unchanged(void **state)
     for (i = 0; i < sizeof all_types / sizeof all_types[0]; i++)
         QUERY_MATCHES(f->ctx, xml, all_types[i]);
     assert_int_equal(policy(f->ctx, 4119), TPS);
-    meta_is(f->ctx, "NAPDEF", 0, MGR);
+    /* the access-role 24 entry was rolled back: NAPDEF's default (aa455885) */
+    meta_is(f->ctx, "NAPDEF", 0, NAPDEF_DEFAULT);
     {
         cp_ctx *c2 = device(&f->ms, CP_PROFILE_BRANDED);
         for (i = 0; i < sizeof all_types / sizeof all_types[0]; i++)
@@ -2077,7 +2152,9 @@ static void test_set_rollback_unchanged(void **state)
 }
 
 /* ACCESS: Manager and AuthUser (K2); APPLICATION: Manager, Operator,
-   Operator-TPS (K2); NAPDEF and others: Manager (M1). */
+   Operator-TPS (K2); NAPDEF: Manager, Operator, Operator-TPS, AuthUser
+   (Default Roles aa455885, NAPDEF page aa455932; 0.1.0: Manager only);
+   types the table does not name: Manager (M1). */
 static void test_set_default_roles(void **state)
 {
     NEED_XML();
@@ -2095,7 +2172,15 @@ static void test_set_default_roles(void **state)
         {DOC("<characteristic type=\"APPLICATION\"><parm name=\"APPID\" "
              "value=\"w4\"/></characteristic>"), UA, 0},
         {DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
-             "value=\"n\"/></characteristic>"), OP, 0},
+             "value=\"n\"/></characteristic>"), OP, 1},
+        {DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
+             "value=\"n\"/></characteristic>"), UA, 1},
+        {DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
+             "value=\"n\"/></characteristic>"), UNAUTH, 0},
+        {DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
+             "value=\"n\"/></characteristic>"), CP_ROLE_OEM | O_KNOWN, 0},
+        {DOC("<characteristic type=\"VENDORCONFIG\"><parm name=\"NAME\" "
+             "value=\"v\"/></characteristic>"), OP, 0},
         {DOC("<characteristic type=\"VENDORCONFIG\"><parm name=\"NAME\" "
              "value=\"v\"/></characteristic>"), UA, 0},
         {DOC("<characteristic type=\"CLIENTIDENTITY\"><parm name=\"CLIENT-ID\" "

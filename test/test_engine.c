@@ -1419,10 +1419,24 @@ static void test_meta_api(void **state)
     assert_int_equal(cp_meta_remove(f->ctx, "HOST/a/b"), CP_E_NOT_FOUND);
     assert_int_equal(cp_meta_remove(f->ctx, "HOST/a/b/c"), CP_E_NOT_FOUND);
 
-    /* CSP defaults (the built-ins'), below any stored entry */
-    expect_meta(f, "SecurityPolicy/4120", CP_ROLE_MANAGER | CP_ROLE_USER_AUTH,
-                RW, 0);
+    /* CSP defaults (the built-ins'), below any stored entry: Default Roles
+       for Configuration Service Providers (aa455885, WM5) and the CSP pages.
+       4120 is MANAGER's like every policy (SecurityPolicy page, 6.5
+       bb737380; 0.1.0 had a default SecurityPolicy/4120 adding USER_AUTH). */
+    expect_meta(f, "SecurityPolicy/4120", CP_ROLE_MANAGER, RW, 0);
     expect_meta(f, "SecurityPolicy/4097", CP_ROLE_MANAGER, RW, 0);
+    /* NAPDEF (aa455932) and PXLOGICAL (aa455948), PXPHYSICAL under it:
+       Manager, Operator, Operator-TPS, AuthUser (0.1.0: Manager only) */
+    expect_meta(f, "NAPDEF/NAME",
+                CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS |
+                    CP_ROLE_USER_AUTH,
+                RW, 0);
+    expect_meta(f, "PXLOGICAL/PXPHYSICAL/PXADDR",
+                CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS |
+                    CP_ROLE_USER_AUTH,
+                RW, 0);
+    /* a type the table does not name: MANAGER */
+    expect_meta(f, "VENDORCONFIG/NAME", CP_ROLE_MANAGER, RW, 0);
     expect_meta(f, "BOOTSTRAP/PROVURL",
                 CP_ROLE_MANAGER | CP_ROLE_OPERATOR | CP_ROLE_OPERATOR_TPS, RW,
                 0);

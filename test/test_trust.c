@@ -192,9 +192,13 @@ static void test_policy_list(void **state)
         assert_non_null(d.meaning);
         assert_non_null(d.source);
         assert_int_equal(d.value, d.default_value);
+        /* every policy, 4120 included, is set by MANAGER only: the
+           SecurityPolicy CSP page (WM 6.5, bb737380); 0.1.0 also let
+           USER_AUTH set 4120 (WM 2003, P3) */
         if (d.id == 4120) {
             seen4120 = 1;
-            assert_int_equal(d.set_roles, CP_ROLE_USER_AUTH | CP_ROLE_MANAGER);
+            assert_int_equal(d.set_roles, CP_ROLE_MANAGER);
+            assert_int_equal(d.default_value, CP_ROLE_USER_AUTH);
         } else {
             assert_int_equal(d.set_roles, CP_ROLE_MANAGER);
         }
@@ -208,7 +212,7 @@ static void test_policy_set_roles(void **state)
 {
     cp_ctx *ctx = make(CP_PROFILE_BRANDED, CP_TIER_TWO, NULL);
     (void)state;
-    /* MANAGER needed for all but 4120 */
+    /* MANAGER needed for every policy (SecurityPolicy page, 6.5) */
     assert_int_equal(cp_policy_set(ctx, 4097, 1, CP_ROLE_USER_AUTH), CP_E_ACCESS_DENIED);
     assert_int_equal(pol(ctx, 4097), 2);
     assert_int_equal(cp_policy_set(ctx, 4097, 1, CP_ROLE_OPERATOR), CP_E_ACCESS_DENIED);
@@ -217,9 +221,21 @@ static void test_policy_set_roles(void **state)
     /* branded 4119 = TPS: the TPS is granted MANAGER */
     assert_int_equal(cp_policy_set(ctx, 4097, 0, CP_ROLE_OPERATOR_TPS), CP_OK);
     assert_int_equal(pol(ctx, 4097), 0);
-    /* 4120 by USER_AUTH */
-    assert_int_equal(cp_policy_set(ctx, 4120, 16 | 64, CP_ROLE_USER_AUTH), CP_OK);
+    /* 4120 too: USER_AUTH may no longer (0.1.0 let it, from WM 2003's P3;
+       the 6.5 SecurityPolicy page gives 4120 to Manager like the rest) */
+    assert_int_equal(cp_policy_set(ctx, 4120, 16 | 64, CP_ROLE_USER_AUTH), CP_E_ACCESS_DENIED);
+    assert_int_equal(pol(ctx, 4120), 16);
+    assert_int_equal(cp_policy_set(ctx, 4120, 16 | 64, CP_ROLE_OPERATOR), CP_E_ACCESS_DENIED);
+    assert_int_equal(pol(ctx, 4120), 16);
+    assert_int_equal(cp_policy_set(ctx, 4120, 16 | 64, CP_ROLE_MANAGER), CP_OK);
+    assert_int_equal(pol(ctx, 4120), 16 | 64);
+    /* ... and the TPS, granted MANAGER by 4119 */
+    assert_int_equal(cp_policy_set(ctx, 4120, 16, CP_ROLE_OPERATOR_TPS), CP_OK);
+    assert_int_equal(pol(ctx, 4120), 16);
+    /* a caller 4120 grants USER_AUTH still is not MANAGER */
+    assert_int_equal(cp_policy_set(ctx, 4120, 16 | 4, CP_ROLE_MANAGER), CP_OK);
     assert_int_equal(cp_policy_set(ctx, 4120, 16, CP_ROLE_OPERATOR), CP_E_ACCESS_DENIED);
+    assert_int_equal(pol(ctx, 4120), 16 | 4);
     /* the UI is exempt */
     assert_int_equal(cp_policy_set(ctx, 4105, 5, CP_ROLE_EXEMPT), CP_OK);
     assert_int_equal(pol(ctx, 4105), 5);
