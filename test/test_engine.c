@@ -1328,13 +1328,12 @@ static void test_metadata(void **state)
     static const char want[] =
         DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
             "<parm name=\"port\" value=\"abc\" datatype=\"integer\" "
-            "minvalue=\"-5\" maxvalue=\"65535\" rw-access=\"3\" "
-            "access-roles=\"12\"/><parm name=\"name\" value=\"beta\" "
-            "datatype=\"string\" maxlength=\"32\" rw-access=\"3\" "
-            "access-roles=\"8\"/><parm name=\"flag\" rw-access=\"1\" "
-            "access-roles=\"24\"/><parm-query name=\"port\"/>"
+            "minvalue=\"-5\" maxvalue=\"65535\" rw-access=\"3\"/>"
+            "<parm name=\"name\" value=\"beta\" "
+            "datatype=\"string\" maxlength=\"32\" rw-access=\"3\"/>"
+            "<parm name=\"flag\" rw-access=\"1\"/><parm-query name=\"port\"/>"
             "</characteristic></characteristic><characteristic type=\"HOST2\">"
-            "<parm name=\"p\" value=\"7\" rw-access=\"3\" access-roles=\"8\"/>"
+            "<parm name=\"p\" value=\"7\" rw-access=\"3\"/>"
             "</characteristic>");
     static const unsigned flag_sets[] = {CP_METADATA,
                                          CP_METADATA | CP_PROCESS};
@@ -2629,8 +2628,8 @@ static void test_wbxml_twin(void **state)
                                                  &wo, NULL),
                          CP_OK);
         assert_string_equal(wo, DOC("<characteristic type=\"HOST2\"><parm "
-                                    "name=\"p\" value=\"7\" rw-access=\"3\" "
-                                    "access-roles=\"8\"/></characteristic>"));
+                                    "name=\"p\" value=\"7\" rw-access=\"3\"/>"
+                                    "</characteristic>"));
         cp_free(f->ctx, wo);
         assert_int_equal(cp_process_config_wbxml(f->ctx, wb, wl,
                                                  CP_ROLE_USER_UNAUTH, 0, &wo,

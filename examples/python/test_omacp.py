@@ -548,7 +548,9 @@ class TestProcess(Base):
         st, out = dev.process(sp('<parm name="4105" value="9"/>'), MGR,
                               metadata=True)
         self.assertEqual(st, 0)
-        self.assertIn('access-roles="8"', out)
+        # the parm attributes of the MSPROV DTD (issue 13)
+        self.assertIn('datatype="integer" rw-access="3"', out)
+        self.assertNotIn('access-roles=', out)
         self.assertEqual(dev.policy_get(4105), 3)  # nothing changed
 
     def test_unparsable_raises(self):
