@@ -91,7 +91,7 @@ CP_EXPORT void cp_sms_deliver_init(cp_sms_deliver *d);
  * TPDU; CP_TPDU_SMSC_AUTO tries with the address first and takes that
  * reading when it parses and ends exactly at the last octet, else the
  * bare reading; when neither parses, the error of the reading that got
- * further is reported.
+ * further is reported (the one with the SMSC address on a tie).
  *
  * Checks: an SMS-DELIVER (TP-MTI 00); the address lengths (at most 20
  * digits, 10 octets of SMSC address) and that every address, the PID,

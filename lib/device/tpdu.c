@@ -354,7 +354,7 @@ CP_EXPORT cp_status cp_sms_parse_deliver(cp_ctx *ctx, const uint8_t *octets,
                              &at2);
         if (st) /* again, recording the reading that got further */
             st = attempt_run(ctx, octets, len,
-                             at1 > at2 ? CP_TPDU_SMSC_PRESENT
+                             at1 >= at2 ? CP_TPDU_SMSC_PRESENT
                                        : CP_TPDU_SMSC_ABSENT,
                              0, &d, &at1);
     }
