@@ -464,11 +464,11 @@ static void sms_state_load(device *d, cp_sms *sms, uint64_t now)
     cp_status st = buf ? d->store.load(d->store.user, SMS_BLOB, buf, cap, &len)
                        : CP_E_NOMEM;
     if (st == CP_E_BUFFER_TOO_SMALL) {
-        uint8_t *nb = realloc(buf, len);
+        free(buf);
         cap = len;
-        st = nb ? d->store.load(d->store.user, SMS_BLOB, nb, cap, &len)
-                : CP_E_NOMEM;
-        buf = nb ? nb : buf;
+        buf = malloc(cap);
+        st = buf ? d->store.load(d->store.user, SMS_BLOB, buf, cap, &len)
+                 : CP_E_NOMEM;
     }
     if (st == CP_OK && cp_sms_restore(sms, buf, len, now) != CP_OK)
         fprintf(stderr, "omacp sms: warning: kept segments dropped: %s\n",

@@ -114,7 +114,7 @@ static char gsm_char(unsigned s)
 
 static void alpha(attempt *a, size_t semi, size_t octets, char *out)
 {
-    uint8_t b[10];
+    uint8_t b[10] = {0};
     size_t i, n = semi * 4 / 7;
     for (i = 0; i < octets; i++)
         b[i] = u8(a);
