@@ -13,6 +13,7 @@
  *   5 scaling (size, elements, stored items)    bench_scale.c
  *   6 memory (peak heap, allocations)           bench_mem.c
  *   7 footprint (size of the -Os objects)       bench_size.c
+ *   8 build + split versus the MAC alone        bench_send.c
  * Every figure is printed as one row: figure, value (a ratio where the
  * target is one), target, mark. The marks are counted for the summary.
  */
@@ -265,6 +266,7 @@ void bench_sec_push(const bench_settings *s);
 void bench_sec_scale(const bench_settings *s);
 void bench_sec_memory(const bench_doc *docs, int n);
 void bench_sec_footprint(void);
+void bench_sec_send(const bench_settings *s);
 
 /* bench_push.c: the signed bootstrap of sections 4 and 6. */
 typedef struct bench_boot {

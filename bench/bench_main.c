@@ -91,6 +91,8 @@ int main(void)
         bench_sec_memory(docs, n);
     if (wanted(7))
         bench_sec_footprint();
+    if (wanted(8))
+        bench_sec_send(&s);
     bench_free_docs(docs, n);
 
     bench_tally(&pass, &miss, &err);

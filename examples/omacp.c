@@ -6,6 +6,7 @@
  *   omacp mac --sec METHOD [--imsi DIGITS] [--pin PIN] [FILE|-]
  *   omacp verify (--sec METHOD --mac HEX | --content-type TEXT | --pdu)
  *                [--imsi DIGITS]... [--pin PIN] [FILE|-]
+ *   omacp pdu ... / omacp sms-split ...  (omacp_send.c)
  *
  * Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,
  * 66 input file cannot be opened, 70 internal error, 73 output cannot be
@@ -40,6 +41,20 @@ static const char usage_text[] =
     "      (one per SIM) is tried. Exit 0 authentic, 1 not authentic,\n"
     "      65 malformed. For USERPINMAC --pin is the whole typed string.\n"
     "\n"
+    "Sending commands (test harnesses):\n"
+    "  pdu [--sec METHOD] [--imsi DIGITS] [--pin PIN] [--text-content-type]\n"
+    "      [--xml] [--no-mac] [--app-id ID] [--initiator URI] [--push-flag N]\n"
+    "      [--tid N] [--hex] [-o OUT] [FILE|-]\n"
+    "      Build the WSP push PDU for a document (XML is encoded to WBXML\n"
+    "      unless --xml sends it as XML), signed with METHOD (unsigned\n"
+    "      without --sec), in the layout Kannel sends. USERPINMAC: --pin is\n"
+    "      the N PIN digits; the 2N digits the user types go to stderr.\n"
+    "  sms-split [--ref N] [--ref16] [--port N] [--src-port N]\n"
+    "            [--deliver --from ADDR [--smsc ADDR] [--scts SECONDS]] [FILE|-]\n"
+    "      Split a push PDU into SMS: one part per line in upper-case hex,\n"
+    "      the UDH included; with --deliver each line is an SMS-DELIVER\n"
+    "      TPDU (with --smsc, preceded by that SMSC address, \"\" for 00).\n"
+    "\n"
     "Device commands (one simulated device per state directory):\n"
     "  device init --state DIR [--profile branded|unbranded] [--tier one|two]\n"
     "              [--imsi DIGITS]... [--settings-csp TYPE]...\n"
@@ -55,9 +70,13 @@ static const char usage_text[] =
     "      KNOWN_PPG). --pin answers one PIN prompt; --confirm says yes to\n"
     "      the network-PIN confirmation. Exit 0 applied, 1 refused or rolled\n"
     "      back, 65 malformed.\n"
-    "  sms --state DIR [push options] PART...\n"
+    "  sms --state DIR [push options] [--tpdu] PART...\n"
     "      The same from SMS user data parts with their UDH (hex or files),\n"
-    "      reassembled in any order.\n"
+    "      reassembled in any order; --tpdu: each PART is an SMS-DELIVER\n"
+    "      TPDU in hex (a PDU-mode +CMT:/+CMGR: line, SMSC address\n"
+    "      optional). Parts of an incomplete message are kept in DIR for\n"
+    "      the next call (exit 0, \"waiting\"); an SMS that is not a WAP\n"
+    "      push is reported and ignored (exit 0).\n"
     "  process --state DIR --source api-privileged|api-normal|rapi|cpf|boot|ui\n"
     "          [--signer SHA1HEX] [--metadata] [FILE|-]\n"
     "      Run a document through cp_process_config_xml with that source's\n"
@@ -338,6 +357,8 @@ static const struct command commands[] = {
     {"process", cmd_process},
     {"policy", cmd_policy},
     {"spc", cmd_spc},
+    {"pdu", cmd_pdu},
+    {"sms-split", cmd_sms_split},
 };
 
 int main(int argc, char **argv)

@@ -8,7 +8,7 @@
  *   omacp push    --state DIR [--ppg any|known|trusted] [--gateway ADDR]
  *                 [--pin PIN] [--confirm] [FILE|-]
  *   omacp sms     --state DIR [--ppg ...] [--gateway ADDR] [--pin PIN]
- *                 [--confirm] PART...
+ *                 [--confirm] [--tpdu] PART...
  *   omacp process --state DIR --source SOURCE [--signer SHA1HEX]
  *                 [--metadata] [FILE|-]
  *   omacp policy  --state DIR get ID | set ID VALUE | reset ID | list
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -53,6 +54,7 @@ typedef struct dopts {
     int metadata, confirm;
     char **rest; /* positional arguments */
     int nrest;
+    int tpdu; /* sms: the parts are SMS-DELIVER TPDUs */
 } dopts;
 
 static int parse_dopts(int argc, char **argv, dopts *o)
@@ -91,6 +93,8 @@ static int parse_dopts(int argc, char **argv, dopts *o)
             o->metadata = 1;
         } else if (strcmp(a, "--confirm") == 0) {
             o->confirm = 1;
+        } else if (strcmp(a, "--tpdu") == 0) {
+            o->tpdu = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "omacp %s: unknown or incomplete option %s\n",
                     argv[0], a);
@@ -496,6 +500,66 @@ static int read_part(const char *arg, uint8_t **out, size_t *len)
     return EXIT_OK;
 }
 
+/* Partial SMS messages between calls: a blob in the state directory. */
+#define SMS_BLOB "sms-pending"
+
+static void sms_state_load(device *d, cp_sms *sms, uint64_t now)
+{
+    size_t cap = 65536, len = 0;
+    uint8_t *buf = malloc(cap);
+    cp_status st = buf ? d->store.load(d->store.user, SMS_BLOB, buf, cap, &len)
+                       : CP_E_NOMEM;
+    if (st == CP_E_BUFFER_TOO_SMALL) {
+        free(buf);
+        cap = len;
+        buf = malloc(cap);
+        st = buf ? d->store.load(d->store.user, SMS_BLOB, buf, cap, &len)
+                 : CP_E_NOMEM;
+    }
+    if (st == CP_OK && cp_sms_restore(sms, buf, len, now) != CP_OK)
+        fprintf(stderr, "omacp sms: warning: kept segments dropped: %s\n",
+                cp_ctx_error_message(d->ctx));
+    free(buf);
+}
+
+static int sms_state_save(device *d, const cp_sms *sms)
+{
+    uint8_t *blk = NULL;
+    size_t len = 0;
+    int rc = EXIT_OK;
+    if (cp_sms_save(sms, &blk, &len) != CP_OK ||
+        d->store.save(d->store.user, SMS_BLOB, blk, len) != CP_OK) {
+        fprintf(stderr, "omacp sms: cannot keep the partial messages in the "
+                        "state directory\n");
+        rc = EXIT_IOERR;
+    }
+    cp_free(d->ctx, blk);
+    return rc;
+}
+
+/* --tpdu: the user data of an SMS-DELIVER; 0 (and a note) for an SMS that
+   is not a WAP push, -1 after an error (rc set). */
+static int sms_from_tpdu(cp_ctx *ctx, const uint8_t *t, size_t len,
+                         cp_sms_deliver *dl, int *rc)
+{
+    cp_status st;
+    cp_sms_deliver_init(dl);
+    st = cp_sms_parse_deliver(ctx, t, len, CP_TPDU_SMSC_AUTO, dl);
+    if (st) {
+        *rc = tool_fail(ctx, st, "malformed TPDU");
+        return -1;
+    }
+    if (!dl->is_wap_push) {
+        fprintf(stderr,
+                "omacp sms: not a WAP push (from %s, DCS 0x%02X, %s): "
+                "ignored\n",
+                dl->originator[0] ? dl->originator : "unknown", dl->dcs,
+                dl->dst_port ? "another port" : "no port");
+        return 0;
+    }
+    return 1;
+}
+
 int cmd_sms(int argc, char **argv)
 {
     dopts o;
@@ -505,7 +569,8 @@ int cmd_sms(int argc, char **argv)
     cp_gateway gw;
     cp_push_result r;
     cp_sms *sms = NULL;
-    int i, rc = parse_dopts(argc, argv, &o);
+    uint64_t now = (uint64_t)time(NULL);
+    int i, done = 0, rc = parse_dopts(argc, argv, &o);
     if (rc == EXIT_OK && o.nrest == 0) {
         fprintf(stderr, "omacp sms: give the SMS user data parts\n");
         rc = EXIT_USAGE;
@@ -519,23 +584,37 @@ int cmd_sms(int argc, char **argv)
     setup_push(&o, &hu, &h, &gw);
     if (cp_sms_new(d.ctx, NULL, &sms) != CP_OK)
         rc = EXIT_SOFTWARE;
-    for (i = 0; i < o.nrest && rc == EXIT_OK; i++) {
+    else
+        sms_state_load(&d, sms, now);
+    for (i = 0; i < o.nrest && rc == EXIT_OK && !done; i++) {
         uint8_t *ud = NULL;
         size_t len = 0;
+        const uint8_t *p;
+        const char *origin = "tool";
+        cp_sms_deliver dl;
         cp_status st;
+        int udhi = 1, k = 1;
         rc = read_part(o.rest[i], &ud, &len);
         if (rc)
             break;
-        st = cp_push_process_sms(d.ctx, sms, "tool", ud, len, 1, 0, &gw, &h, &r);
-        free(ud);
-        if (st == CP_OK && r.pending) {
-            if (i + 1 == o.nrest) {
-                fprintf(stderr, "omacp sms: malformed: %lu segment(s) missing\n",
-                        (unsigned long)cp_sms_pending(sms));
-                rc = EXIT_DATAERR;
-            }
+        p = ud;
+        if (o.tpdu) {
+            k = sms_from_tpdu(d.ctx, ud, len, &dl, &rc);
+            p = dl.ud;
+            len = dl.ud_len;
+            udhi = dl.udhi;
+            origin = dl.originator;
+        }
+        if (k <= 0) {
+            free(ud);
             continue;
         }
+        st = cp_push_process_sms(d.ctx, sms, origin, p, len, udhi, now, &gw,
+                                 &h, &r);
+        free(ud);
+        if (st == CP_OK && r.pending)
+            continue;
+        done = 1;
         if (st != CP_OK && hu.audits == 0) {
             /* the segment itself was refused: no message was processed */
             rc = tool_fail(d.ctx, st, "malformed SMS");
@@ -546,7 +625,15 @@ int cmd_sms(int argc, char **argv)
         if (i + 1 < o.nrest)
             fprintf(stderr, "omacp sms: %d part(s) after a complete message ignored\n",
                     o.nrest - i - 1);
-        break;
+    }
+    if (sms != NULL && rc != EXIT_SOFTWARE && rc != EXIT_USAGE) {
+        int src = sms_state_save(&d, sms);
+        if (!done && rc == EXIT_OK && cp_sms_pending(sms) > 0)
+            fprintf(stderr, "omacp sms: waiting for more segments "
+                            "(%lu partial message(s) kept in %s)\n",
+                    (unsigned long)cp_sms_pending(sms), o.state);
+        if (rc == EXIT_OK)
+            rc = src;
     }
     cp_sms_free(sms);
     free(o.rest);

@@ -39,5 +39,7 @@ int cmd_sms(int argc, char **argv);
 int cmd_process(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_spc(int argc, char **argv);
+int cmd_pdu(int argc, char **argv);
+int cmd_sms_split(int argc, char **argv);
 
 #endif

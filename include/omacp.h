@@ -19,5 +19,7 @@
 #include "omacp/engine.h"
 #include "omacp/sms.h"
 #include "omacp/push.h"
+#include "omacp/send.h"
+#include "omacp/tpdu.h"
 
 #endif /* OMACP_H */

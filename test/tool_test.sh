@@ -12,6 +12,7 @@ set -u
 
 TOOL=${1:?usage: tool_test.sh PATH/TO/omacp [VECTORS_DIR]}
 VEC=${2:-test/vectors}
+MAN=${3:-$(cd "$(dirname "$0")/.." && pwd)/man/omacp.1}
 case $TOOL in /*) ;; *) TOOL=$PWD/$TOOL ;; esac
 case $VEC in /*) ;; *) VEC=$PWD/$VEC ;; esac
 
@@ -453,7 +454,7 @@ for ((i = 0; i < total; i++)); do
 done
 truth "the bootstrap takes several SMS ($total)" test "$total" -ge 3
 shuffled=("${parts[@]:1}" "${parts[0]:-}")
-t "sms missing a part exits 65" 65 "" "segment(s) missing" -- sms --state sm --pin $PIN "${shuffled[@]:1}"
+t "sms missing a part: kept for the next call" 0 "" "waiting for more segments" -- sms --state sm --pin $PIN "${shuffled[@]:1}"
 t "sms broken UDH exits 65" 65 "" "malformed SMS: .*(at byte 0)" -- sms --state sm 0B05040B8423F0
 t "sms wrong WDP port exits 65" 65 "" "2948" -- sms --state sm 06050423F00B84010601B6030B6A004501
 printf '%b' "$(printf '%s' "${parts[1]:-}" | sed 's/../\\x&/g')" >part2.bin
@@ -606,6 +607,53 @@ t "settings-csp: the same type twice is refused" 2 "" "each once" \
     -- device init --state wm2 --settings-csp Registry --settings-csp registry
 t "settings-csp: a type with a slash is refused" 2 "" "letters, digits" \
     -- device init --state wm2 --settings-csp "a/b"
+
+# ---- the sending side: pdu, sms-split, sms --tpdu ---------------------------------------------
+
+V_PDU=$(jfield wsp_push_pdus.json pdu_hex)
+unhex "${V_PDU:100}" v_body.wbxml
+t "pdu USERPIN: the Kannel-layout vector byte for byte" 0 "^$V_PDU\$" "" -- pdu --sec USERPIN --pin 0000 --hex v_body.wbxml
+t "pdu unsigned: content type B6" 0 "^0106.\{2\}B6030B6A" "" -- pdu --hex v_body.wbxml
+t "pdu textual content type" 0 "^01065C1F5A6170706C" "" -- pdu --sec 1 --pin 0000 --text-content-type --hex v_body.wbxml
+t "pdu headers" 0 "AF80B1.*B483" "" -- pdu --sec 1 --pin 0000 --app-id 0 --initiator http://tps.example/ --push-flag 3 --hex v_body.wbxml
+t "pdu USERPINMAC prints the typed digits" 0 "^01060403B69183" "user types 1234517887" -- pdu --sec USERPINMAC --pin 12345 --no-mac --hex v_body.wbxml
+t "pdu bad method exits 2" 2 "" "bad value for --sec" -- pdu --sec 7 v_body.wbxml
+t "pdu without a PIN exits 65" 65 "" "PIN" -- pdu --sec USERPIN v_body.wbxml
+t "pdu of the bootstrap XML" 0 "" "" -- pdu --sec USERNETWPIN --imsi $IMSI --pin $PIN -o boot2.pdu boot.xml
+t "verify --pdu: the built PDU is authentic" 0 "" "authentic (USERNETWPIN" -- verify --pdu --imsi $IMSI --pin $PIN boot2.pdu
+t "sms-split: parts in hex" 0 "^0B05040B840B8400030[0-9A-F]" "" -- sms-split --ref 9 boot2.pdu
+mapfile -t sp <"$W/out"
+truth "sms-split: several parts, all but the last 140 octets" \
+    test "${#sp[@]}" -ge 2 -a "${#sp[0]}" = 280
+t "sms-split --ref16" 0 "^0C05040B840B84080400" "" -- sms-split --ref16 --ref 1 boot2.pdu
+t "sms-split --deliver needs --from" 2 "" "needs --from" -- sms-split --deliver boot2.pdu
+t "sms-split --deliver" 0 "^0044" "" -- sms-split --deliver --from +4917012345678 --smsc "" --scts 1700000000 --ref 3 boot2.pdu
+mapfile -t tp <"$W/out"
+t "device init for TPDUs" 0 "" "" -- device init --state tp --profile unbranded --imsi $IMSI
+n=${#tp[@]}
+for ((i = n - 1; i > 0; i--)); do
+    t "sms --tpdu part $((i + 1)) of $n: waiting" 0 "" "waiting for more segments" -- sms --state tp --pin $PIN --tpdu "${tp[i]}"
+done
+t "sms --tpdu the last part: applied" 0 "PROVURL" "applied: SEC=USERNETWPIN" -- sms --state tp --pin $PIN --tpdu "${tp[0]}"
+t "sms --tpdu: a text message is ignored" 0 "" "not a WAP push" -- sms --state tp --tpdu 07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37
+t "sms --tpdu: a status report exits 65" 65 "" "STATUS-REPORT" -- sms --state tp --tpdu 0002
+t "sms --tpdu: user data cut exits 65" 65 "" "the octets end inside the user data" -- sms --state tp --tpdu 0044029121000432114122310200110605
+t "sms: broken saved state is dropped with a warning" 0 "" "" -- device init --state tq
+printf 'junk' >tq/sms-pending
+t "sms: broken saved state: warned, then waiting" 0 "" "kept segments dropped" -- sms --state tq --tpdu "${tp[1]}"
+
+# ---- the man page's examples, run as written ----------------------------------------------------
+
+mkdir man_ex && cp boot.xml man_ex/bootstrap.xml
+sed -n '/^\.SH EXAMPLES/,/^\.SH SEE ALSO/p' "$MAN" | sed -n '/^\.nf/,/^\.fi/p' |
+    sed -e '/^\.nf/d' -e '/^\.fi/d' -e 's/\\-/-/g' >man_ex/examples.sh
+truth "man page: examples found" test "$(wc -l <man_ex/examples.sh)" -ge 8
+while IFS= read -r line; do
+    (cd man_ex && omacp() { "$TOOL" "$@"; } && eval "$line") >"$W/out" 2>"$W/err"
+    rc=$?
+    check "man page example: $line" 0
+done <man_ex/examples.sh
+truth "man page example: the SMS bootstrap applied" grep -q "applied: SEC=USERNETWPIN" "$W/err"
 
 echo "tool: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

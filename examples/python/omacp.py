@@ -415,6 +415,64 @@ class CpSmsOptions(ctypes.Structure):
                 ("expiry_seconds", ctypes.c_uint32)]
 
 
+# omacp/send.h and omacp/tpdu.h (0.2.0): the sending side and modem TPDUs.
+class CpPushBuildOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("sec", ctypes.c_int),
+                ("imsi", ctypes.c_char_p),
+                ("pin", ctypes.c_char_p),
+                ("auth", ctypes.c_void_p),
+                ("content", ctypes.c_int),
+                ("flags", ctypes.c_uint),
+                ("tid", ctypes.c_uint8),
+                ("app_id", ctypes.c_uint32),
+                ("app_id_text", ctypes.c_char_p),
+                ("initiator_uri", ctypes.c_char_p),
+                ("push_flag", ctypes.c_int)]
+
+
+class CpSmsSplitOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("dst_port", ctypes.c_uint),
+                ("src_port", ctypes.c_uint),
+                ("ref", ctypes.c_uint),
+                ("ref16", ctypes.c_int),
+                ("deliver", ctypes.c_int),
+                ("originator", ctypes.c_char_p),
+                ("scts", ctypes.c_uint64),
+                ("smsc", ctypes.c_char_p)]
+
+
+class CpSmsPart(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p),
+                ("len", ctypes.c_size_t)]
+
+
+class CpSmsDeliver(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("has_smsc", ctypes.c_int),
+                ("smsc", ctypes.c_char * 48),
+                ("first_octet", ctypes.c_uint8),
+                ("originator", ctypes.c_char * 48),
+                ("originator_toa", ctypes.c_uint8),
+                ("pid", ctypes.c_uint8),
+                ("dcs", ctypes.c_uint8),
+                ("scts", ctypes.c_uint8 * 7),
+                ("udhi", ctypes.c_int),
+                ("eight_bit", ctypes.c_int),
+                ("udl", ctypes.c_uint),
+                ("ud", ctypes.c_void_p),
+                ("ud_len", ctypes.c_size_t),
+                ("is_wap_push", ctypes.c_int),
+                ("dst_port", ctypes.c_uint)]
+
+
+PUSH_BUILD_TEXT_CTYPE = 0x0001
+PUSH_BUILD_NO_MAC = 0x0002
+PUSH_BUILD_NO_STRING_TABLE = 0x0004
+TPDU_SMSC_AUTO, TPDU_SMSC_PRESENT, TPDU_SMSC_ABSENT = 0, 1, 2
+
+
 # ---- prototypes -------------------------------------------------------------
 
 _P = ctypes.POINTER
@@ -497,6 +555,20 @@ _process_xml = _proto("cp_process_config_xml", _c_status, _vp,
 _register_builtins = _proto("cp_csp_register_builtins", _c_status, _vp)
 _register_settings = _proto("cp_csp_register_settings", _c_status, _vp,
                             ctypes.c_char_p)
+
+# omacp/send.h and omacp/tpdu.h (0.2.0): optional, for older libraries.
+_push_build_options_init = _proto("cp_push_build_options_init", None, _vp,
+                                  optional=True)
+_push_build = _proto("cp_push_build", _c_status, _vp,
+                     _P(CpPushBuildOptions), ctypes.c_char_p, _sz, _P(_vp),
+                     _P(_sz), ctypes.c_char_p, _sz, optional=True)
+_sms_split_options_init = _proto("cp_sms_split_options_init", None, _vp,
+                                 optional=True)
+_sms_split = _proto("cp_sms_split", _c_status, _vp, _P(CpSmsSplitOptions),
+                    ctypes.c_char_p, _sz, _P(_vp), _P(_sz), optional=True)
+_sms_deliver_init = _proto("cp_sms_deliver_init", None, _vp, optional=True)
+_sms_parse_deliver = _proto("cp_sms_parse_deliver", _c_status, _vp, _vp, _sz,
+                            ctypes.c_int, _P(CpSmsDeliver), optional=True)
 
 
 def _strerror(status):
@@ -918,6 +990,106 @@ class Context:
         app_id, push_flag, body, ...)."""
         push, _keep = self._parse(pdu)
         return _push_dict(push)
+
+    # ---- the sending side (omacp/send.h) and modem TPDUs (omacp/tpdu.h) ----
+
+    def push_build(self, body, sec=None, imsi=None, pin=None, xml=False,
+                   text_content_type=False, no_mac=False, tid=1,
+                   app_id=None, initiator=None, push_flag=None,
+                   string_table=True):
+        """A WSP push PDU for body (WBXML, or XML encoded first unless
+        xml=True sends it as XML), signed with sec (None: unsigned).
+        Returns (pdu, digits): digits is what the user types for
+        USERPINMAC (pin = the N PIN digits), else ""."""
+        if _push_build is None:
+            raise OmacpError(E_UNSUPPORTED, "this libomacp has no cp_push_build")
+        ctx = self._handle()
+        raw = _as_bytes(body, "body")
+        o = _check_init_size(CpPushBuildOptions, _push_build_options_init,
+                             "cp_push_build_options")
+        if sec is not None:
+            o.sec = _sec_number(sec)
+        o.imsi = _opt_text(imsi, "imsi")
+        o.pin = _opt_text(pin, "pin")
+        o.content = 2 if xml else 1
+        o.flags = ((PUSH_BUILD_TEXT_CTYPE if text_content_type else 0)
+                   | (PUSH_BUILD_NO_MAC if no_mac else 0)
+                   | (0 if string_table else PUSH_BUILD_NO_STRING_TABLE))
+        o.tid = tid
+        if isinstance(app_id, int) and not isinstance(app_id, bool):
+            o.app_id = app_id
+        elif app_id is not None:
+            o.app_id_text = _opt_text(app_id, "app_id")
+        o.initiator_uri = _opt_text(initiator, "initiator")
+        if push_flag is not None:
+            o.push_flag = push_flag
+        out, n = _vp(), _sz()
+        digits = ctypes.create_string_buffer(2 * AUTH_PINMAC_MAX + 1)
+        st = _push_build(ctx, ctypes.byref(o), raw, len(raw),
+                         ctypes.byref(out), ctypes.byref(n), digits,
+                         len(digits))
+        self._check(st, "cannot build the push")
+        return _take_buffer(ctx, out, n), digits.value.decode("ascii")
+
+    def sms_split(self, pdu, ref=0, ref16=False, dst_port=2948,
+                  src_port=2948, deliver=False, originator=None, scts=0,
+                  smsc=None):
+        """Split a push PDU into SMS: a list of bytes, each the user data
+        with its UDH, or with deliver=True an SMS-DELIVER TPDU (from
+        originator; smsc: prefix that SMSC address, "" for 00)."""
+        if _sms_split is None:
+            raise OmacpError(E_UNSUPPORTED, "this libomacp has no cp_sms_split")
+        ctx = self._handle()
+        raw = _as_bytes(pdu, "pdu")
+        o = _check_init_size(CpSmsSplitOptions, _sms_split_options_init,
+                             "cp_sms_split_options")
+        o.ref, o.ref16, o.dst_port, o.src_port = ref, int(ref16), dst_port, src_port
+        o.deliver, o.scts = int(deliver), scts
+        o.originator = _opt_text(originator, "originator")
+        o.smsc = _opt_text(smsc, "smsc")
+        arr, n = _vp(), _sz()
+        st = _sms_split(ctx, ctypes.byref(o), raw, len(raw), ctypes.byref(arr),
+                        ctypes.byref(n))
+        self._check(st, "cannot split")
+        try:
+            parts = ctypes.cast(arr, _P(CpSmsPart))
+            return [ctypes.string_at(parts[i].data, parts[i].len)
+                    for i in range(n.value)]
+        finally:
+            _free(ctx, arr)
+
+    def parse_deliver(self, tpdu, smsc=TPDU_SMSC_AUTO):
+        """An SMS-DELIVER TPDU (bytes, or the hex of a PDU-mode +CMT: line)
+        -> dict: smsc, originator, pid, dcs, udhi, ud (bytes),
+        is_wap_push, dst_port, ... A non-push SMS is returned, not raised."""
+        if _sms_parse_deliver is None:
+            raise OmacpError(E_UNSUPPORTED,
+                             "this libomacp has no cp_sms_parse_deliver")
+        ctx = self._handle()
+        if isinstance(tpdu, str):
+            tpdu = bytes.fromhex(tpdu.strip())
+        raw = _as_bytes(tpdu, "tpdu")
+        buf = (ctypes.c_uint8 * max(1, len(raw)))()
+        ctypes.memmove(buf, raw, len(raw))
+        d = _check_init_size(CpSmsDeliver, _sms_deliver_init, "cp_sms_deliver")
+        self._check(_sms_parse_deliver(ctx, buf, len(raw), smsc,
+                                       ctypes.byref(d)),
+                    "cannot parse the TPDU")
+        return {
+            "has_smsc": bool(d.has_smsc),
+            "smsc": d.smsc.decode("ascii"),
+            "originator": d.originator.decode("ascii"),
+            "originator_toa": d.originator_toa,
+            "pid": d.pid,
+            "dcs": d.dcs,
+            "scts": bytes(d.scts),
+            "udhi": bool(d.udhi),
+            "eight_bit": bool(d.eight_bit),
+            "udl": d.udl,
+            "ud": ctypes.string_at(d.ud, d.ud_len) if d.ud_len else b"",
+            "is_wap_push": bool(d.is_wap_push),
+            "dst_port": d.dst_port,
+        }
 
     def _parse(self, pdu):
         ctx = self._handle()

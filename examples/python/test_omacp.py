@@ -645,6 +645,48 @@ class TestContext(Base):
         self.assertStatus(cm, omacp.E_BAD_PIN)
 
 
+class TestSend(Base):
+    """push_build, sms_split and parse_deliver (omacp/send.h, tpdu.h)."""
+
+    def test_vector_rebuilt(self):
+        v = vector("wsp_push_pdus.json")["pdus"][0]
+        pdu = bytes.fromhex(v["pdu_hex"])
+        with omacp.Context() as c:
+            built, digits = c.push_build(pdu[50:], sec="USERPIN", pin="0000")
+        self.assertEqual(built, pdu)
+        self.assertEqual(digits, "")
+
+    def test_split_deliver_round_trip(self):
+        with omacp.Context(imsis=[IMSI]) as c:
+            pdu, digits = c.push_build(doc(NAPDEF), sec="USERPINMAC",
+                                       pin="12345", text_content_type=True)
+            self.assertEqual(len(digits), 10)
+            self.assertEqual(c.parse_push(pdu)["sec"], 3)
+            parts = c.sms_split(pdu, ref=5, deliver=True,
+                                originator="+4917012345678", smsc="")
+            self.assertGreaterEqual(len(parts), 2)
+            uds = []
+            for t in parts:
+                d = c.parse_deliver(t.hex())
+                self.assertTrue(d["is_wap_push"])
+                self.assertTrue(d["has_smsc"])
+                self.assertEqual(d["originator"], "+4917012345678")
+                uds.append(d["ud"])
+            self.assertEqual(uds[0][:12], bytes.fromhex("0B05040B840B8400030502"
+                                                         "01"))
+            self.assertEqual(b"".join(u[12:] for u in uds), pdu)
+
+    def test_text_sms_handed_back(self):
+        with omacp.Context() as c:
+            d = c.parse_deliver("07917283010010F5040BC87238880900F100009930925"
+                                "16195800AE8329BFD4697D9EC37")
+            self.assertFalse(d["is_wap_push"])
+            self.assertEqual(d["smsc"], "+27381000015")
+            with self.assertRaises(omacp.OmacpError) as cm:
+                c.parse_deliver("0002", smsc=omacp.TPDU_SMSC_PRESENT)
+            self.assertStatus(cm, omacp.E_UNSUPPORTED)
+
+
 def main():
     if omacp is None:
         print("cannot import omacp: %s" % IMPORT_ERROR)

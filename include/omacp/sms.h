@@ -84,6 +84,33 @@ CP_EXPORT void cp_sms_expire(cp_sms *sms, uint64_t now);
 /** Number of partial messages held. */
 CP_EXPORT size_t cp_sms_pending(const cp_sms *sms);
 
+
+/**
+ * Added in 0.2.0. Write the partial messages of sms (their segments, keys
+ * and arrival times) into one block, so that a host which is restarted
+ * between two segments (or a tool run once per segment) can go on with
+ * cp_sms_restore. *out is freed with cp_free(ctx, *out); an empty
+ * reassembler gives a short valid block. The block is for this library
+ * only; its format may change between releases (cp_sms_restore then says
+ * CP_E_CORRUPT). Errors: CP_E_INVALID_ARG, CP_E_NOMEM.
+ */
+CP_EXPORT cp_status cp_sms_save(const cp_sms *sms, uint8_t **out,
+                                size_t *out_len);
+
+/**
+ * Added in 0.2.0. Put back what cp_sms_save wrote: the partial messages
+ * replace those sms holds. The block is checked as untrusted input: every
+ * length and count, segment numbers, payloads of at most 139 octets,
+ * origins of at most 128 octets; the limits of sms apply as for
+ * cp_sms_add (a message with more segments than max_segments is refused,
+ * beyond max_pending the oldest are dropped), and messages older than
+ * expiry_seconds at now are dropped. Errors: CP_E_INVALID_ARG,
+ * CP_E_CORRUPT (not a block this version wrote, or inconsistent; sms is
+ * left empty), CP_E_NOMEM (sms is left empty).
+ */
+CP_EXPORT cp_status cp_sms_restore(cp_sms *sms, const uint8_t *data,
+                                   size_t len, uint64_t now);
+
 #ifdef __cplusplus
 }
 #endif

@@ -562,3 +562,199 @@ CP_EXPORT cp_status cp_sms_add(cp_sms *sms, const char *origin,
     cp_sms_expire(sms, now);
     return add_checked(sms, origin, ud, len, udhi, now, pdu, pdu_len);
 }
+
+/* ---- saving and restoring partial messages (0.2.0) ----------------------- */
+
+/*
+ * Block: "CPSM" 01, count (2 octets), then per message: first (8 octets,
+ * big-endian), ref (2), total (1), ref16 (1), origin flag (1), origin
+ * length (1) and octets, then per slot a presence octet and, when
+ * present, a length octet and the payload.
+ */
+static const uint8_t save_magic[5] = {'C', 'P', 'S', 'M', 1};
+
+static cp_status save_msg(cp_buf *b, const msg *m)
+{
+    uint8_t h[15];
+    size_t olen = m->origin ? strlen(m->origin) : 0;
+    unsigned i;
+    cp_status st;
+    for (i = 0; i < 8; i++)
+        h[i] = (uint8_t)(m->first >> (56 - 8 * i));
+    h[8] = (uint8_t)(m->ref >> 8);
+    h[9] = (uint8_t)m->ref;
+    h[10] = (uint8_t)m->total;
+    h[11] = (uint8_t)m->ref16;
+    h[12] = m->origin != NULL;
+    h[13] = (uint8_t)olen;
+    st = cp_buf__put(b, h, 14);
+    if (st == CP_OK && olen > 0)
+        st = cp_buf__put(b, m->origin, olen);
+    for (i = 0; st == CP_OK && i < m->total; i++) {
+        const part *p = &m->parts[i];
+        h[0] = p->data != NULL;
+        h[1] = (uint8_t)p->len;
+        st = cp_buf__put(b, h, p->data ? 2 : 1);
+        if (st == CP_OK && p->data != NULL && p->len > 0)
+            st = cp_buf__put(b, p->data, p->len);
+    }
+    return st;
+}
+
+CP_EXPORT cp_status cp_sms_save(const cp_sms *sms, uint8_t **out,
+                                size_t *out_len)
+{
+    cp_buf b;
+    uint8_t cnt[2];
+    const msg *m;
+    cp_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (sms == NULL || out == NULL || out_len == NULL)
+        return CP_E_INVALID_ARG;
+    cp_buf__init(&b, &sms->ctx->alloc);
+    cnt[0] = (uint8_t)(sms->pending >> 8);
+    cnt[1] = (uint8_t)sms->pending;
+    st = cp_buf__put(&b, save_magic, sizeof save_magic);
+    if (st == CP_OK)
+        st = cp_buf__put(&b, cnt, 2);
+    for (m = sms->head; st == CP_OK && m != NULL; m = m->next)
+        st = save_msg(&b, m);
+    if (st == CP_OK)
+        st = cp_buf__take(&b, out, out_len);
+    cp_buf__free(&b);
+    if (st)
+        return cp_err__set(sms->ctx, st, CP_NO_OFFSET,
+                           "cannot save the SMS reassembly state");
+    return CP_OK;
+}
+
+static cp_status corrupt(cp_sms *s, const cp_rd *r, const char *what)
+{
+    return cp_err__set(s->ctx, CP_E_CORRUPT, cp_rd__off(r),
+                       "SMS reassembly state: %s", what);
+}
+
+static cp_status rd_n(cp_rd *r, uint8_t *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (cp_rd__u8(r, &b[i]) != CP_OK)
+            return CP_E_TRUNCATED;
+    return CP_OK;
+}
+
+/* The slots of m from r; m->have counts what was present. */
+static cp_status restore_parts(cp_sms *s, cp_rd *r, msg *m)
+{
+    unsigned i;
+    for (i = 0; i < m->total; i++) {
+        uint8_t h[2];
+        if (rd_n(r, h, 1) != CP_OK || h[0] > 1)
+            return corrupt(s, r, "bad segment slot");
+        if (h[0] == 0)
+            continue;
+        if (rd_n(r, h + 1, 1) != CP_OK || h[1] >= UD_MAX ||
+            cp_rd__left(r) < h[1])
+            return corrupt(s, r, "bad segment length");
+        m->parts[i].data = copy_bytes(s, r->p, h[1]);
+        if (m->parts[i].data == NULL)
+            return nomem(s);
+        m->parts[i].len = h[1];
+        m->have++;
+        if (cp_rd__skip(r, h[1]) != CP_OK)
+            return CP_E_INTERNAL;
+    }
+    if (m->have == 0 || m->have >= m->total)
+        return corrupt(s, r, "a message with no or all segments");
+    return CP_OK;
+}
+
+/* One message from r, appended to s (the oldest dropped when full). */
+static cp_status restore_msg(cp_sms *s, cp_rd *r)
+{
+    uint8_t h[14];
+    size_t head, olen, i;
+    uint64_t first = 0;
+    msg *m;
+    cp_status st;
+
+    if (rd_n(r, h, sizeof h) != CP_OK)
+        return corrupt(s, r, "truncated message header");
+    for (i = 0; i < 8; i++)
+        first = first << 8 | h[i];
+    olen = h[13];
+    if (h[10] == 0 || h[10] > s->max_segments || h[11] > 1 || h[12] > 1 ||
+        (h[11] == 0 && h[8] != 0) || olen > ORIGIN_MAX ||
+        (h[12] == 0 && olen > 0) || cp_rd__left(r) < olen ||
+        memchr(r->p, 0, olen) != NULL)
+        return corrupt(s, r, "bad message header");
+    head = offsetof(msg, parts) + (size_t)h[10] * sizeof(part);
+    m = cp_mem__alloc(&s->ctx->alloc, head + olen + 1 > sizeof *m
+                                          ? head + olen + 1
+                                          : sizeof *m);
+    if (m == NULL)
+        return nomem(s);
+    memset(m, 0, head);
+    m->first = first;
+    m->ref = (unsigned)h[8] << 8 | h[9];
+    m->total = h[10];
+    m->ref16 = h[11];
+    if (h[12]) {
+        char *o = (char *)m + head;
+        memcpy(o, r->p, olen);
+        o[olen] = '\0';
+        m->origin = o;
+    }
+    if (cp_rd__skip(r, olen) != CP_OK) {
+        msg_free(s, m);
+        return CP_E_INTERNAL;
+    }
+    st = restore_parts(s, r, m);
+    if (st) {
+        msg_free(s, m);
+        return st;
+    }
+    if (s->pending >= s->max_pending)
+        msg_drop(s, NULL, s->head);
+    if (s->tail == NULL)
+        s->head = m;
+    else
+        s->tail->next = m;
+    s->tail = m;
+    s->pending++;
+    return CP_OK;
+}
+
+CP_EXPORT cp_status cp_sms_restore(cp_sms *sms, const uint8_t *data,
+                                   size_t len, uint64_t now)
+{
+    cp_rd r;
+    uint8_t h[7];
+    unsigned n, i;
+    cp_status st = CP_OK;
+
+    if (sms == NULL || (data == NULL && len > 0))
+        return CP_E_INVALID_ARG;
+    while (sms->head != NULL)
+        msg_drop(sms, NULL, sms->head);
+    cp_rd__init(&r, data, len);
+    if (rd_n(&r, h, sizeof h) != CP_OK ||
+        memcmp(h, save_magic, sizeof save_magic) != 0)
+        return corrupt(sms, &r, "not a block of this version");
+    n = (unsigned)h[5] << 8 | h[6];
+    for (i = 0; i < n && st == CP_OK; i++)
+        st = restore_msg(sms, &r);
+    if (st == CP_OK && cp_rd__left(&r) > 0)
+        st = corrupt(sms, &r, "octets after the last message");
+    if (st) {
+        while (sms->head != NULL)
+            msg_drop(sms, NULL, sms->head);
+        return st;
+    }
+    cp_sms_expire(sms, now);
+    return CP_OK;
+}

@@ -12,7 +12,7 @@
 #                               its corpus; fails on any crash, leak,
 #                               timeout, OOM or sanitizer report.
 #                               make -j2 fuzz runs two at once.
-#   make fuzz-<h>               one harness (h = wbxml xml wsp sms mac push
+#   make fuzz-<h>               one harness (h = wbxml xml wsp sms mac push tpdu
 #                               process)
 #   make coverage               unit tests, the tool test and the replay in
 #                               a --coverage build (build-coverage); prints
@@ -26,7 +26,7 @@
 ifndef FUZZ_MK_INCLUDED
 FUZZ_MK_INCLUDED = 1
 
-FUZZ_HARNESSES = wbxml xml wsp sms mac push process
+FUZZ_HARNESSES = wbxml xml wsp sms mac push process tpdu
 FUZZ_SRC       = test/fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang
@@ -45,6 +45,7 @@ FUZZ_DICT_sms     = $(FUZZ_SRC)/sms.dict
 FUZZ_DICT_mac     = $(FUZZ_SRC)/wsp.dict
 FUZZ_DICT_push    = $(FUZZ_BUILD)/push.dict
 FUZZ_DICT_process = $(FUZZ_SRC)/xml.dict
+FUZZ_DICT_tpdu    = $(FUZZ_SRC)/sms.dict
 
 .PHONY: replay fuzz coverage $(FUZZ_HARNESSES:%=fuzz-%)
 
