@@ -566,6 +566,25 @@ class TestProcess(Base):
         self.assertEqual(dev.process(wbxml, MGR),
                          (0, sp('<parm name="4105" value="3"/>')))
 
+    def test_hosted_windows_mobile_csp(self):
+        # a Windows Mobile CSP hosted with the settings CSP (issue 13):
+        # documented default roles (CM_GPRSEntries: Manager, Operator-TPS,
+        # AuthUser), one tree merged level by level
+        dev = self.device()
+        dev.register_settings("CM_GPRSEntries")
+        entry = ('<characteristic type="CM_GPRSEntries"><characteristic '
+                 'type="Entries"><characteristic type="Web">%s'
+                 '</characteristic></characteristic></characteristic>')
+        st, _ = dev.process(doc(entry % '<parm name="UserName" value="u"/>'), UA)
+        self.assertEqual(st, 0)
+        st, _ = dev.process(doc(entry % '<parm name="Enabled" value="1"/>'), UA)
+        self.assertEqual(st, 0)
+        st, out = dev.process(doc(entry % '<parm-query name="UserName"/>'), UA)
+        self.assertEqual(st, 0)
+        self.assertIn('<parm name="UserName" value="u"/>', out)
+        st, _ = dev.process(doc(entry % '<parm name="x" value="1"/>'), 0x40)
+        self.assertEqual(st, omacp.E_ACCESS_DENIED)  # USER_UNAUTH
+
     def test_napdef_settings(self):
         dev = self.device()
         dev.register_settings("NAPDEF")
