@@ -19,5 +19,6 @@
 #include "omacp/engine.h"
 #include "omacp/sms.h"
 #include "omacp/push.h"
+#include "omacp/cpf.h"
 
 #endif /* OMACP_H */
