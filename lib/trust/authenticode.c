@@ -290,7 +290,7 @@ static cp_status check_chain(cp_ctx *ctx, PKCS7 *p7, X509 *signer,
     STACK_OF(X509) *carried = p7->d.sign->cert;
     cp_status st = CP_OK;
     unsigned long vflags = X509_V_FLAG_PARTIAL_CHAIN;
-    int rc, err;
+    int rc, err, k;
     if (store == NULL || sc == NULL || !fill_store(ctx, store, carried) ||
         X509_STORE_CTX_init(sc, store, signer, carried) != 1) {
         st = cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
@@ -303,14 +303,16 @@ static cp_status check_chain(cp_ctx *ctx, PKCS7 *p7, X509 *signer,
     rc = X509_verify_cert(sc);
     err = X509_STORE_CTX_get_error(sc);
     if (rc == 1) {
+        /* the nearest SPC entry on the verified chain, from the signer up
+           (with a partial chain OpenSSL may go on past it) */
         STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(sc);
-        X509 *top = sk_X509_value(chain, sk_X509_num(chain) - 1);
-        if (top == NULL || !thumbprint(top, res->anchor_sha1) ||
-            spc_index(ctx, res->anchor_sha1, &res->roles) < 0) {
-            st = refuse(ctx, "its chain ends outside the SPC store");
+        for (k = 0; k < sk_X509_num(chain) && !res->known; k++)
+            res->known = thumbprint(sk_X509_value(chain, k), res->anchor_sha1) &&
+                         spc_index(ctx, res->anchor_sha1, &res->roles) >= 0;
+        if (!res->known) {
+            st = refuse(ctx, "its chain reaches no SPC entry");
             goto out;
         }
-        res->known = 1;
     } else if (!unknown_signer(err)) {
         char why[160];
         X509 *bad = X509_STORE_CTX_get_current_cert(sc);
