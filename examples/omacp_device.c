@@ -555,6 +555,17 @@ static void print_hex(FILE *f, const uint8_t *p, size_t n)
         fprintf(f, "%02X", p[k]);
 }
 
+/* 1 when the file starts like a cabinet ("MSCF"). */
+static int is_cabinet(const char *path)
+{
+    char m[4] = {0};
+    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "rb") : NULL;
+    size_t n = f ? fread(m, 1, 4, f) : 0;
+    if (f)
+        fclose(f);
+    return n == 4 && memcmp(m, "MSCF", 4) == 0;
+}
+
 /* --source cpf without --signer: the library opens and verifies the file. */
 static int process_cpf_file(device *d, const dopts *o)
 {
@@ -630,7 +641,8 @@ int cmd_process(int argc, char **argv)
         free(o.rest);
         return rc;
     }
-    if (src == CP_SOURCE_CPF && o.signer == NULL) {
+    /* a cabinet: the library verifies it; a document: 4101 as before */
+    if (src == CP_SOURCE_CPF && o.signer == NULL && is_cabinet(o.nrest ? o.rest[0] : NULL)) {
         rc = process_cpf_file(&d, &o);
         free(o.rest);
         device_close(&d);

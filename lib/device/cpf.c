@@ -41,7 +41,7 @@ static cp_status signature_roles(cp_ctx *ctx, const uint8_t *in,
                                  cp_cpf_verdict *v)
 {
     cp_ac_range r[3];
-    cp_ac_result res;
+    cp_ac_result *res; /* on the heap: bounded frames (stack-check) */
     size_t i;
     cp_status st;
     if (!l->is_signed) {
@@ -53,25 +53,28 @@ static cp_status signature_roles(cp_ctx *ctx, const uint8_t *in,
         r[i].off = l->hashed[i].off;
         r[i].len = l->hashed[i].len;
     }
+    res = cp_mem__alloc(&ctx->alloc, sizeof *res);
+    if (res == NULL)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory verifying the signature");
     st = cp_ac__verify(ctx, in, r, l->n_hashed, in + l->sig_off, l->sig_len,
                        (flags & CP_CPF_NO_TIME_CHECK) ? CP_AC_NO_TIME : 0,
-                       &res);
-    memcpy(v->signer_sha1, res.signer_sha1, 20);
-    snprintf(v->signer, sizeof v->signer, "%s", res.signer);
-    snprintf(v->digest, sizeof v->digest, "%s", res.digest);
+                       res);
+    memcpy(v->signer_sha1, res->signer_sha1, 20);
+    snprintf(v->signer, sizeof v->signer, "%s", res->signer);
+    snprintf(v->digest, sizeof v->digest, "%s", res->digest);
     if (st) {
         v->signature = st == CP_E_REFUSED ? CP_CPF_BAD : CP_CPF_UNREAD;
-        return st;
-    }
-    if (res.known) {
+    } else if (res->known) {
         v->signature = CP_CPF_KNOWN;
-        memcpy(v->anchor_sha1, res.anchor_sha1, 20);
-        v->roles = res.roles;
+        memcpy(v->anchor_sha1, res->anchor_sha1, 20);
+        v->roles = res->roles;
     } else {
         v->signature = CP_CPF_UNKNOWN;
         v->roles = cp_policy__value(ctx, CP_POLICY_UNSIGNED_CABS);
     }
-    return CP_OK;
+    cp_mem__free(&ctx->alloc, res);
+    return st;
 }
 
 /* Open, verify, give roles: everything before the engine. */
