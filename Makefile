@@ -319,6 +319,7 @@ nocpf-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
 	@if $(READELF) -d $(SHAREDLIBV) $(TOOL) | grep -E 'NEEDED.*(mspack|crypto)'; then \
 	  echo "nocpf-check: a NO_CPF build linked against libmspack/OpenSSL (above)"; exit 1; fi
 	@rm -rf $(BUILD)/nocpf-state; printf 'MSCF' > $(BUILD)/nocpf.cpf; rc=0; \
+	  $(EMULATOR) $(TOOL) device init --state $(BUILD)/nocpf-state > /dev/null; \
 	  $(EMULATOR) $(TOOL) process --state $(BUILD)/nocpf-state --source cpf \
 	    $(BUILD)/nocpf.cpf > /dev/null 2> $(BUILD)/nocpf-err.txt || rc=$$?; \
 	  if [ "$$rc" = 0 ] || ! grep -q 'unsupported\|NO_CPF' $(BUILD)/nocpf-err.txt; then \
