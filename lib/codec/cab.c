@@ -163,8 +163,8 @@ typedef struct mem_file {
 static __thread const cp_allocator *cur_alloc;
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 static _Thread_local const cp_allocator *cur_alloc;
-#else
-#error "cab.c needs thread-local storage (GCC, Clang or C11)"
+#else /* no thread-local storage: one cabinet at a time per process */
+static const cp_allocator *cur_alloc;
 #endif
 
 typedef union blk_hdr {
