@@ -67,6 +67,17 @@ endif
 ifeq ($(NO_XML),1)
 BUILD   := $(BUILD)-noxml
 endif
+# NO_CPF=1: without the .cpf module (cabinet reader and Authenticode: no
+# libmspack, no OpenSSL); cp_process_cpf returns CP_E_UNSUPPORTED.
+ifeq ($(NO_CPF),1)
+BUILD   := $(BUILD)-nocpf
+CPF_DEF  = -DCP_NO_CPF=1
+CPF_LIBS =
+CPF_REQ  =
+else
+CPF_LIBS = -lmspack -lcrypto
+CPF_REQ  = libmspack libcrypto
+endif
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
           -Wpointer-arith -Wvla -Wformat=2
@@ -84,20 +95,23 @@ ifeq ($(NO_XML),1)
 XML_DEF = -DCP_NO_XML=1
 endif
 BASE_CFLAGS = -std=c99 $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude \
-              $(CPPFLAGS) $(DEPS_CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF)
+              $(CPPFLAGS) $(DEPS_CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SANFLAGS)
 ifeq ($(NO_XML),1)
 XML_LIBS =
 else
 XML_LIBS = -lexpat
 endif
-LIBS    = $(XML_LIBS) -ltomcrypt
+LIBS    = $(XML_LIBS) -ltomcrypt $(CPF_LIBS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
 LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
                        lib/engine/*.c lib/engine/csp/*.c lib/device/*.c)
 ifeq ($(NO_XML),1)
 LIB_SRCS := $(filter-out lib/codec/xml.c,$(LIB_SRCS))
+endif
+ifeq ($(NO_CPF),1)
+LIB_SRCS := $(filter-out lib/codec/cab.c lib/trust/authenticode.c,$(LIB_SRCS))
 endif
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_PICS  = $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
@@ -121,7 +135,7 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
         python-test consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
-        stack-check footprint
+        stack-check footprint nocpf-check
 
 all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
 lib: $(STATICLIB) $(SHAREDLIBV)
@@ -236,6 +250,9 @@ endif
 ifeq ($(SANITIZE)$(COVERAGE),)
 CHECK_RUN  += stack-check
 endif
+ifeq ($(NO_CPF),1)
+CHECK_RUN  += nocpf-check
+endif
 
 # Fuzz harnesses: `replay` (every corpus and crash file, normal compiler) is
 # part of make check; `fuzz` (clang libFuzzer) and `coverage` are separate.
@@ -292,6 +309,23 @@ noxml-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
 	    echo "noxml-check: omacp decode of XML exited $$rc; expected 65 and 'unsupported':"; \
 	    cat $(BUILD)/noxml-err.txt; exit 1; fi
 	@echo "noxml-check: no expat symbol or library; omacp decode of XML exits 65: $$(cat $(BUILD)/noxml-err.txt)"
+
+# NO_CPF=1: no libmspack or OpenSSL symbol referenced or library needed,
+# and the tool says "unsupported" for a .cpf.
+nocpf-check: $(STATICLIB) $(SHAREDLIBV) $(TOOL)
+	@if $(NM) $(STATICLIB) $(SHAREDLIBV) $(TOOL) 2>/dev/null | \
+	  grep -E ' U (mspack_|PKCS7_|X509_|EVP_|d2i_|BIO_)'; then \
+	  echo "nocpf-check: libmspack/OpenSSL symbols in a NO_CPF build (above)"; exit 1; fi
+	@if $(READELF) -d $(SHAREDLIBV) $(TOOL) | grep -E 'NEEDED.*(mspack|crypto)'; then \
+	  echo "nocpf-check: a NO_CPF build linked against libmspack/OpenSSL (above)"; exit 1; fi
+	@rm -rf $(BUILD)/nocpf-state; printf 'MSCF' > $(BUILD)/nocpf.cpf; rc=0; \
+	  $(EMULATOR) $(TOOL) device init --state $(BUILD)/nocpf-state > /dev/null; \
+	  $(EMULATOR) $(TOOL) process --state $(BUILD)/nocpf-state --source cpf \
+	    $(BUILD)/nocpf.cpf > /dev/null 2> $(BUILD)/nocpf-err.txt || rc=$$?; \
+	  if [ "$$rc" = 0 ] || ! grep -q 'unsupported\|NO_CPF' $(BUILD)/nocpf-err.txt; then \
+	    echo "nocpf-check: omacp process --source cpf exited $$rc; expected 'unsupported':"; \
+	    cat $(BUILD)/nocpf-err.txt; exit 1; fi
+	@echo "nocpf-check: no libmspack/OpenSSL symbol or library; omacp process --source cpf: $$(cat $(BUILD)/nocpf-err.txt)"
 
 # ---- bounded stack ---------------------------------------------------------
 # Every library function's frame, as built with CFLAGS (-fstack-usage), must
@@ -396,7 +430,11 @@ footprint:
 	  done; done
 
 # ---- set-up on a fresh Debian machine --------------------------------------
-DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3
+# libmspack-dev and libssl-dev: the .cpf module (not needed with NO_CPF=1);
+# gcab, osslsigncode and openssl: the .cpf tests make and sign their own
+# cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
+DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
+           libmspack-dev libssl-dev gcab osslsigncode openssl
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
@@ -431,6 +469,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(libdir)|g' \
 	  -e 's|@INCLUDEDIR@|$(includedir)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@XML_LIBS@|$(XML_LIBS)|g' -e 's|@XML_REQ@|$(if $(XML_LIBS),expat,)|g' \
+	  -e 's|@CPF_LIBS@|$(CPF_LIBS)|g' -e 's|@CPF_REQ@|$(CPF_REQ)|g' \
 	  pkgconfig/omacp.pc.in > $(DESTDIR)$(pkgconfigdir)/omacp.pc
 	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/omacp
 	install -d $(DESTDIR)$(mandir)/man1
@@ -468,6 +507,6 @@ doc:
 	@echo "API reference: $(BUILD)/doc/html/index.html"
 
 clean:
-	rm -rf build build-san build-cov build-noxml build-*
+	rm -rf build build-san build-cov build-noxml build-nocpf build-*
 
 -include $(LIB_OBJS:.o=.d) $(LIB_PICS:.o=.d) $(STACK_OBJS:.o=.d)

@@ -50,6 +50,7 @@ typedef struct device {
 /* Common options of the device commands. */
 typedef struct dopts {
     const char *state, *file, *pin, *gateway, *source, *signer;
+    const char *cert; /* spc add --cert FILE */
     cp_ppg ppg;
     int metadata, confirm;
     char **rest; /* positional arguments */
@@ -77,6 +78,8 @@ static int parse_dopts(int argc, char **argv, dopts *o)
             o->source = argv[++i];
         } else if (strcmp(a, "--signer") == 0 && val) {
             o->signer = argv[++i];
+        } else if (strcmp(a, "--cert") == 0 && val) {
+            o->cert = argv[++i];
         } else if (strcmp(a, "--ppg") == 0 && val) {
             const char *p = argv[++i];
             if (strcmp(p, "any") == 0)
@@ -678,6 +681,73 @@ static int source_of(const char *s, cp_source *out)
     return 0;
 }
 
+static void print_hex(FILE *f, const uint8_t *p, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        fprintf(f, "%02X", p[k]);
+}
+
+/* 1 when the file starts like a cabinet ("MSCF"). */
+static int is_cabinet(const char *path)
+{
+    char m[4] = {0};
+    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "rb") : NULL;
+    size_t n = f ? fread(m, 1, 4, f) : 0;
+    if (f)
+        fclose(f);
+    return n == 4 && memcmp(m, "MSCF", 4) == 0;
+}
+
+/* --source cpf without --signer: the library opens and verifies the file. */
+static int process_cpf_file(device *d, const dopts *o)
+{
+    static const char *const sig_names[] = {"unsigned", "signed by a known signer",
+                                            "signed by an unknown signer",
+                                            "bad signature", "unread"};
+    cp_cpf_verdict v;
+    uint8_t *in = NULL;
+    size_t len = 0, out_len = 0;
+    char *out = NULL;
+    cp_status st;
+    int rc = tool_read_input(o->nrest ? o->rest[0] : NULL, (size_t)16 << 20,
+                             &in, &len);
+    if (rc)
+        return rc;
+    memset(&v, 0, sizeof v);
+    v.struct_size = sizeof v;
+    st = cp_process_cpf_ex(d->ctx, in, len,
+                           o->metadata ? CP_METADATA : CP_PROCESS, NULL, &v,
+                           &out, &out_len);
+    free(in);
+    if (out && st != CP_E_STORAGE)
+        printf("%s\n", out);
+    cp_free(d->ctx, out);
+    fprintf(stderr, "omacp: cpf: %s", sig_names[(unsigned)v.signature < 5 ? v.signature : 4]);
+    if (v.signature == CP_CPF_KNOWN || v.signature == CP_CPF_UNKNOWN) {
+        fprintf(stderr, " '%s' (SHA-1 ", v.signer);
+        print_hex(stderr, v.signer_sha1, 20);
+        fprintf(stderr, ", %s)", v.digest);
+    }
+    fprintf(stderr, ", roles=0x%lx\n", (unsigned long)v.roles);
+    if (st == CP_OK) {
+        fprintf(stderr, "omacp: %s: roles=0x%lx\n",
+                o->metadata ? "metadata" : "applied", (unsigned long)v.roles);
+        return EXIT_OK;
+    }
+    if (v.outcome == CP_OUTCOME_REFUSED && st != CP_E_STORAGE &&
+        st != CP_E_UNSUPPORTED && st != CP_E_NOMEM) {
+        fprintf(stderr, "omacp: refused: %s: %s\n", cp_strerror(st), v.reason);
+        return EXIT_REFUSED;
+    }
+    if (v.outcome == CP_OUTCOME_ROLLED_BACK) {
+        fprintf(stderr, "omacp: rolled back: %s: %s\n", cp_strerror(st),
+                v.reason);
+        return EXIT_REFUSED;
+    }
+    return tool_fail(d->ctx, st, "cpf");
+}
+
 int cmd_process(int argc, char **argv)
 {
     dopts o;
@@ -702,6 +772,13 @@ int cmd_process(int argc, char **argv)
         rc = device_open(&d, o.state);
     if (rc) {
         free(o.rest);
+        return rc;
+    }
+    /* a cabinet: the library verifies it; a document: 4101 as before */
+    if (src == CP_SOURCE_CPF && o.signer == NULL && is_cabinet(o.nrest ? o.rest[0] : NULL)) {
+        rc = process_cpf_file(&d, &o);
+        free(o.rest);
+        device_close(&d);
         return rc;
     }
     st = cp_source_roles(d.ctx, src, o.signer ? signer : NULL, &roles);
@@ -817,9 +894,12 @@ int cmd_spc(int argc, char **argv)
     if (rc == EXIT_OK &&
         !((strcmp(op, "list") == 0 && o.nrest == 1) ||
           (strcmp(op, "remove") == 0 && o.nrest == 2 && parse_sha1(o.rest[1], sha1)) ||
-          (strcmp(op, "add") == 0 && o.nrest == 3 && parse_sha1(o.rest[1], sha1) &&
-           parse_u32(o.rest[2], &roles)))) {
-        fprintf(stderr, "omacp spc: add SHA1HEX ROLEMASK | remove SHA1HEX | list\n");
+          (strcmp(op, "add") == 0 && o.cert == NULL && o.nrest == 3 &&
+           parse_sha1(o.rest[1], sha1) && parse_u32(o.rest[2], &roles)) ||
+          (strcmp(op, "add") == 0 && o.cert != NULL && o.nrest == 2 &&
+           parse_u32(o.rest[1], &roles)))) {
+        fprintf(stderr, "omacp spc: add SHA1HEX ROLEMASK | add --cert CERT ROLEMASK "
+                        "| remove SHA1HEX | list\n");
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK)
@@ -829,12 +909,29 @@ int cmd_spc(int argc, char **argv)
         return rc;
     }
     if (strcmp(op, "list") == 0) {
-        size_t i, k;
-        for (i = 0; cp_spc_get(d.ctx, i, sha1, &roles) == CP_OK; i++) {
-            for (k = 0; k < 20; k++)
-                printf("%02X", sha1[k]);
-            printf(" %lu\n", (unsigned long)roles);
+        size_t i;
+        cp_spc_info info;
+        info.struct_size = sizeof info;
+        for (i = 0; cp_spc_get_info(d.ctx, i, &info) == CP_OK; i++) {
+            print_hex(stdout, info.sha1, 20);
+            printf(" %lu", (unsigned long)info.roles);
+            if (info.cert_len)
+                printf(" %s", info.subject);
+            printf("\n");
+            info.struct_size = sizeof info;
         }
+    } else if (strcmp(op, "add") == 0 && o.cert != NULL) {
+        uint8_t *cert = NULL;
+        size_t clen = 0;
+        rc = tool_read_input(o.cert, (size_t)1 << 16, &cert, &clen);
+        if (rc == EXIT_OK) {
+            st = cp_spc_add_cert(d.ctx, cert, clen, roles);
+            if (st == CP_E_MALFORMED || st == CP_E_UNSUPPORTED) {
+                rc = tool_fail(d.ctx, st, "spc add --cert");
+                st = CP_OK;
+            }
+        }
+        free(cert);
     } else if (strcmp(op, "add") == 0) {
         st = cp_spc_add(d.ctx, sha1, roles);
     } else {

@@ -21,5 +21,6 @@
 #include "omacp/push.h"
 #include "omacp/send.h"
 #include "omacp/tpdu.h"
+#include "omacp/cpf.h"
 
 #endif /* OMACP_H */

@@ -177,6 +177,42 @@ CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1);
 CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
                                uint32_t *roles);
 
+/**
+ * Add or replace a signer held by its certificate (0.2.0): cert is one
+ * X.509 certificate, DER or PEM ("-----BEGIN CERTIFICATE-----"), len
+ * octets; roles as cp_spc_add. The entry's thumbprint is the SHA-1 of the
+ * DER; an entry with that thumbprint (also one added by cp_spc_add) is
+ * replaced. A signed .cpf whose certificate chain reaches this
+ * certificate gets roles (see omacp/cpf.h). Persisted, with the
+ * certificate and its subject. CP_E_MALFORMED when cert is not one
+ * certificate, CP_E_LIMIT when the store is full or the certificate is
+ * over 8192 octets of DER, CP_E_UNSUPPORTED in a build without the .cpf
+ * module (NO_CPF).
+ */
+CP_EXPORT cp_status cp_spc_add_cert(cp_ctx *ctx, const uint8_t *cert,
+                                    size_t len, uint32_t roles);
+
+/** Room for a signer's subject in cp_spc_info, with its NUL. */
+#define CP_SPC_SUBJECT_SIZE 256
+
+/** One SPC signer as cp_spc_get_info() reports it. Added in 0.2.0. */
+typedef struct cp_spc_info {
+    size_t struct_size; /**< set by the caller: sizeof(cp_spc_info) */
+    uint8_t sha1[20];   /**< SHA-1 thumbprint of the certificate */
+    uint32_t roles;     /**< role mask */
+    size_t cert_len;    /**< DER octets held; 0: held by thumbprint only */
+    /** Subject (RFC 2253 order, one line; "" for a thumbprint-only entry). */
+    char subject[CP_SPC_SUBJECT_SIZE];
+} cp_spc_info;
+
+/**
+ * The index-th signer with its subject. Set out->struct_size first; the
+ * library fills what that size covers. CP_E_NOT_FOUND past the end,
+ * CP_E_VERSION when struct_size is smaller than the 0.2.0 layout.
+ */
+CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
+                                    cp_spc_info *out);
+
 /* ---- the stored TPS ------------------------------------------------------ */
 
 /** Longest PROVURL accepted (characters). */

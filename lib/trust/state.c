@@ -5,7 +5,7 @@
  * Blob layout (all integers big-endian, so a blob moves between hosts):
  *   "CPST"  magic
  *   u8      kind (1 policies, 2 SPC, 3 TPS, 4 PIN)
- *   u8      format version (1)
+ *   u8      format version (1; the SPC store writes 2 and still reads 1)
  *   u32     payload length
  *   payload
  *   u32     CRC-32 (IEEE) of everything before it
@@ -15,16 +15,37 @@
  * most restrictive reading, decided in one place, cp_trust__damaged()
  * (see "damaged state" below).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../base/store.h"
+#include "authenticode.h"
 #include "state.h"
 
 enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4, K_GW = 5 };
 #define BLOB_VERSION 1
 #define BLOB_HDR 10
 #define BLOB_MAX 4096
+/*
+ * SPC format 2 (0.2.0) adds each signer's certificate and subject:
+ *   u16 count, then per signer: 20-octet thumbprint, u32 roles,
+ *   u16 certificate length (0: thumbprint only), DER, u8 subject length,
+ *   subject. Format 1 (u16 count, then thumbprint and roles) still loads.
+ */
+#define SPC_VERSION 2
+#define SPC_ENTRY_MAX (20 + 4 + 2 + CP_SPC_CERT_MAX + 1 + CP_SPC_SUBJECT_MAX)
+#define SPC_BLOB_MAX (2 + CP_SPC_MAX * SPC_ENTRY_MAX)
+
+static unsigned blob_version(int kind)
+{
+    return kind == K_SPC ? SPC_VERSION : BLOB_VERSION;
+}
+
+static size_t blob_max(int kind)
+{
+    return kind == K_SPC ? SPC_BLOB_MAX : BLOB_MAX;
+}
 
 static const char *const blob_names[] = {"", "policy", "spc", "tps", "pin",
                                           "gateways"};
@@ -63,7 +84,7 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
 {
     uint8_t *blob;
     cp_status s;
-    if (len > BLOB_MAX)
+    if (len > blob_max(kind))
         return CP_E_INTERNAL;
     blob = cp_mem__alloc(&ctx->alloc, BLOB_HDR + len + 4);
     if (blob == NULL)
@@ -72,7 +93,7 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
                            blob_names[kind]);
     memcpy(blob, "CPST", 4);
     blob[4] = (uint8_t)kind;
-    blob[5] = BLOB_VERSION;
+    blob[5] = (uint8_t)blob_version(kind);
     put32(blob + 6, (uint32_t)len);
     if (len)
         memcpy(blob + BLOB_HDR, payload, len);
@@ -97,7 +118,7 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
  * (defaults stay), CP_E_CORRUPT when it is not a valid blob of that kind.
  */
 typedef cp_status (*parse_fn)(cp_ctx *, struct cp_trust_state *,
-                              const uint8_t *, size_t);
+                              const uint8_t *, size_t, unsigned version);
 
 static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
 {
@@ -120,15 +141,16 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
         s = cp_err__set(ctx, s, CP_NO_OFFSET, "cannot load the %s state (%s)",
                         blob_names[kind], why);
     } else if (n < BLOB_HDR + 4 || memcmp(b.p, "CPST", 4) != 0 ||
-               b.p[4] != (uint8_t)kind || b.p[5] != BLOB_VERSION) {
+               b.p[4] != (uint8_t)kind || b.p[5] < 1 ||
+               b.p[5] > blob_version(kind)) {
         cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
                         "stored %s state has a foreign format; %s",
                         blob_names[kind], damage_text[kind]);
     } else if ((plen = get32(b.p + 6)) != n - BLOB_HDR - 4 ||
-               plen > BLOB_MAX ||
+               plen > blob_max(kind) ||
                get32(b.p + n - 4) != crc32_ieee(b.p, n - 4) ||
-               (s = parse(ctx, ctx->trust, b.p + BLOB_HDR, plen)) ==
+               (s = parse(ctx, ctx->trust, b.p + BLOB_HDR, plen, b.p[5])) ==
                    CP_E_CORRUPT) {
         cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
@@ -152,8 +174,10 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
  * policy is damaged (st->bad_policy names the first).
  */
 static cp_status parse_policies(cp_ctx *ctx, struct cp_trust_state *st,
-                                const uint8_t *p, size_t n)
+                                const uint8_t *p, size_t n,
+                                unsigned version)
 {
+    (void)version;
     size_t count, i;
     uint32_t vals[CP_POLICY_SLOTS];
     uint8_t set[CP_POLICY_SLOTS], bad[CP_POLICY_SLOTS];
@@ -206,19 +230,93 @@ cp_status cp_trust__save_policies(cp_ctx *ctx)
 
 /* ---- SPC: u16 count, then (20 octets, u32 roles) ----------------------- */
 
+static void spc_free_entry(const cp_ctx *ctx, cp_spc_entry *e)
+{
+    cp_mem__free(&ctx->alloc, e->cert);
+    e->cert = NULL;
+    e->cert_len = 0;
+}
+
+/* Forget every signer (their certificates go back to the allocator). */
+static void spc_clear(const cp_ctx *ctx, struct cp_trust_state *st)
+{
+    size_t i;
+    for (i = 0; i < st->n_spc; i++)
+        spc_free_entry(ctx, &st->spc[i]);
+    st->n_spc = 0;
+}
+
+/* One allocation: der, then subject and its NUL. */
+static uint8_t *spc_cert_dup(const cp_ctx *ctx, const uint8_t *der,
+                             size_t der_len, const char *subject,
+                             size_t subject_len)
+{
+    uint8_t *c = cp_mem__alloc(&ctx->alloc, der_len + subject_len + 1);
+    if (c == NULL)
+        return NULL;
+    memcpy(c, der, der_len);
+    if (subject_len)
+        memcpy(c + der_len, subject, subject_len);
+    c[der_len + subject_len] = 0;
+    return c;
+}
+
+static cp_status parse_spc_v2(cp_ctx *ctx, struct cp_trust_state *st,
+                              const uint8_t *p, size_t n, size_t count)
+{
+    size_t i, off = 2;
+    for (i = 0; i < count; i++) {
+        size_t cl, sl;
+        cp_spc_entry *e = &st->spc[i];
+        if (n - off < 26)
+            return CP_E_CORRUPT;
+        memcpy(e->sha1, p + off, 20);
+        e->roles = get32(p + off + 20);
+        cl = ((size_t)p[off + 24] << 8) | p[off + 25];
+        off += 26;
+        if (cl > CP_SPC_CERT_MAX || n - off < cl + 1)
+            return CP_E_CORRUPT;
+        sl = p[off + cl];
+        if (n - off - cl - 1 < sl || memchr(p + off + cl + 1, 0, sl) != NULL ||
+            (cl == 0 && sl != 0))
+            return CP_E_CORRUPT;
+        if (cl) {
+            e->cert = spc_cert_dup(ctx, p + off, cl,
+                                   (const char *)p + off + cl + 1, sl);
+            if (e->cert == NULL)
+                return CP_E_NOMEM;
+            e->cert_len = cl;
+        }
+        st->n_spc = i + 1; /* owned from here: spc_clear frees it */
+        off += cl + 1 + sl;
+    }
+    return off == n ? CP_OK : CP_E_CORRUPT;
+}
+
 static cp_status parse_spc(cp_ctx *ctx, struct cp_trust_state *st,
-                           const uint8_t *p, size_t n)
+                           const uint8_t *p, size_t n, unsigned version)
 {
     size_t count, i;
-    (void)ctx;
+    cp_status s;
     if (n < 2)
         return CP_E_CORRUPT;
     count = ((size_t)p[0] << 8) | p[1];
-    if (count > CP_SPC_MAX || n != 2 + count * 24)
+    if (count > CP_SPC_MAX)
+        return CP_E_CORRUPT;
+    spc_clear(ctx, st);
+    if (version >= 2) {
+        s = parse_spc_v2(ctx, st, p, n, count);
+        if (s != CP_OK)
+            spc_clear(ctx, st);
+        return s;
+    }
+    if (n != 2 + count * 24)
         return CP_E_CORRUPT;
     for (i = 0; i < count; i++) {
         memcpy(st->spc[i].sha1, p + 2 + i * 24, 20);
         st->spc[i].roles = get32(p + 22 + i * 24);
+        st->spc[i].cert = NULL;
+        st->spc[i].cert_len = 0;
     }
     st->n_spc = count;
     return CP_OK;
@@ -227,28 +325,45 @@ static cp_status parse_spc(cp_ctx *ctx, struct cp_trust_state *st,
 cp_status cp_trust__save_spc(cp_ctx *ctx)
 {
     struct cp_trust_state *st = ctx->trust;
-    size_t i, n = 2 + st->n_spc * 24;
+    size_t i;
     cp_status s;
-    uint8_t *buf = cp_mem__alloc(&ctx->alloc, n);
-    if (buf == NULL)
-        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
-                           "out of memory saving the SPC store");
-    buf[0] = (uint8_t)(st->n_spc >> 8);
-    buf[1] = (uint8_t)st->n_spc;
-    for (i = 0; i < st->n_spc; i++) {
-        memcpy(buf + 2 + i * 24, st->spc[i].sha1, 20);
-        put32(buf + 22 + i * 24, st->spc[i].roles);
+    cp_buf b;
+    cp_buf__init(&b, &ctx->alloc);
+    s = cp_buf__putc(&b, (uint8_t)(st->n_spc >> 8));
+    if (!s)
+        s = cp_buf__putc(&b, (uint8_t)st->n_spc);
+    for (i = 0; i < st->n_spc && !s; i++) {
+        const cp_spc_entry *e = &st->spc[i];
+        uint8_t h[26];
+        size_t sl = e->cert ? strlen((const char *)e->cert + e->cert_len) : 0;
+        memcpy(h, e->sha1, 20);
+        put32(h + 20, e->roles);
+        h[24] = (uint8_t)(e->cert_len >> 8);
+        h[25] = (uint8_t)e->cert_len;
+        s = cp_buf__put(&b, h, sizeof h);
+        if (!s && e->cert_len)
+            s = cp_buf__put(&b, e->cert, e->cert_len);
+        if (!s)
+            s = cp_buf__putc(&b, (uint8_t)sl);
+        if (!s && sl)
+            s = cp_buf__put(&b, e->cert + e->cert_len, sl);
     }
-    s = save_blob(ctx, K_SPC, buf, n);
-    cp_mem__free(&ctx->alloc, buf);
+    if (s)
+        s = cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                        "out of memory saving the SPC store");
+    else
+        s = save_blob(ctx, K_SPC, b.p, b.len);
+    cp_buf__free(&b);
     return s;
 }
 
 /* ---- TPS: u16 url length, url, u8 name length, name -------------------- */
 
 static cp_status parse_tps(cp_ctx *ctx, struct cp_trust_state *st,
-                           const uint8_t *p, size_t n)
+                           const uint8_t *p, size_t n,
+                           unsigned version)
 {
+    (void)version;
     size_t ul, nl;
     (void)ctx;
     if (n < 3)
@@ -288,8 +403,10 @@ cp_status cp_trust__save_tps(cp_ctx *ctx)
 /* ---- PIN counts: u8 count, then (20-octet digest, u32 failures, u32 seq) -- */
 
 static cp_status parse_pin(cp_ctx *ctx, struct cp_trust_state *st,
-                           const uint8_t *p, size_t n)
+                           const uint8_t *p, size_t n,
+                           unsigned version)
 {
+    (void)version;
     size_t count, i;
     (void)ctx;
     if (n < 1)
@@ -414,8 +531,10 @@ cp_status cp_trust__pin_clear(cp_ctx *ctx, const uint8_t digest[20])
 /* ---- gateways: u16 count, then (u8 length, address, u8 flags) ---------- */
 
 static cp_status parse_gw(cp_ctx *ctx, struct cp_trust_state *st,
-                          const uint8_t *p, size_t n)
+                          const uint8_t *p, size_t n,
+                          unsigned version)
 {
+    (void)version;
     size_t count, i, off = 2;
     (void)ctx;
     if (n < 2)
@@ -528,7 +647,7 @@ void cp_trust__damaged(const cp_ctx *ctx, struct cp_trust_state *st,
         }
     }
     if (mask & CP_DAMAGE_SPC)
-        st->n_spc = 0;
+        spc_clear(ctx, st);
     if (mask & CP_DAMAGE_TPS) { /* bootstrapped, TPS unknown */
         st->has_tps = 0;
         memset(st->tps, 0, sizeof st->tps);
@@ -568,6 +687,8 @@ cp_status cp_trust__check_damage(cp_ctx *ctx, uint32_t mask)
 static void set_defaults(cp_ctx *ctx, struct cp_trust_state *st)
 {
     size_t i;
+    if (st->loaded)
+        spc_clear(ctx, st);
     memset(st, 0, sizeof *st);
     for (i = 0; i < cp_policy__count(); i++)
         st->pol[i] = cp_policy__default(ctx, i);
@@ -604,6 +725,8 @@ static cp_status load_all(cp_ctx *ctx)
 static void trust_free(cp_ctx *ctx)
 {
     if (ctx->trust != NULL) {
+        if (ctx->trust->loaded)
+            spc_clear(ctx, ctx->trust);
         /* PIN digests and counters are not secret, but wipe anyway. */
         memset(ctx->trust, 0, sizeof *ctx->trust);
         cp_mem__free(&ctx->alloc, ctx->trust);
@@ -620,6 +743,7 @@ cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
             return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
                                "out of memory for the security state");
         }
+        memset(ctx->trust, 0, sizeof *ctx->trust);
         ctx->trust_free = trust_free;
         {
             /* A corrupt blob leaves its defaults (and is reported by
@@ -680,6 +804,8 @@ cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles)
                                "the SPC store is full (%d signers)", CP_SPC_MAX);
         i = (int)st->n_spc++;
         memcpy(st->spc[i].sha1, sha1, 20);
+        st->spc[i].cert = NULL; /* the same thumbprint keeps its certificate */
+        st->spc[i].cert_len = 0;
     }
     old = st->spc[i];
     st->spc[i].roles = roles;
@@ -689,6 +815,77 @@ cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles)
         st->n_spc = old_n;
     }
     return s;
+}
+
+cp_status cp_spc__add_cert(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles,
+                           const uint8_t *der, size_t der_len,
+                           const char *subject)
+{
+    struct cp_trust_state *st;
+    cp_spc_entry old, *e;
+    size_t old_n, sl;
+    uint8_t *c;
+    int i;
+    cp_status s;
+    if (ctx == NULL || sha1 == NULL || der == NULL || der_len == 0 ||
+        subject == NULL || (roles & ~(uint32_t)CP_ROLES_ALL))
+        return CP_E_INVALID_ARG;
+    sl = strlen(subject);
+    if (der_len > CP_SPC_CERT_MAX || sl > CP_SPC_SUBJECT_MAX)
+        return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                           "the certificate is larger than the SPC store "
+                           "keeps (%d octets of DER, %d of subject)",
+                           CP_SPC_CERT_MAX, CP_SPC_SUBJECT_MAX);
+    s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    c = spc_cert_dup(ctx, der, der_len, subject, sl);
+    if (c == NULL)
+        return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
+                           "out of memory adding a signer");
+    old_n = st->n_spc;
+    i = spc_find(st, sha1);
+    if (i < 0) {
+        if (st->n_spc == CP_SPC_MAX) {
+            cp_mem__free(&ctx->alloc, c);
+            return cp_err__set(ctx, CP_E_LIMIT, CP_NO_OFFSET,
+                               "the SPC store is full (%d signers)", CP_SPC_MAX);
+        }
+        i = (int)st->n_spc++;
+        memset(&st->spc[i], 0, sizeof st->spc[i]);
+        memcpy(st->spc[i].sha1, sha1, 20);
+    }
+    e = &st->spc[i];
+    old = *e;
+    e->roles = roles;
+    e->cert = c;
+    e->cert_len = der_len;
+    s = cp_trust__save_spc(ctx);
+    if (s) { /* memory goes back to what is stored */
+        *e = old;
+        st->n_spc = old_n;
+        cp_mem__free(&ctx->alloc, c);
+    } else {
+        cp_mem__free(&ctx->alloc, old.cert);
+    }
+    return s;
+}
+
+cp_status cp_spc__cert(cp_ctx *ctx, size_t index, const uint8_t **der,
+                       size_t *der_len, const char **subject)
+{
+    struct cp_trust_state *st;
+    const cp_spc_entry *e;
+    cp_status s = cp_trust__state(ctx, &st);
+    if (s)
+        return s;
+    if (index >= st->n_spc)
+        return CP_E_NOT_FOUND;
+    e = &st->spc[index];
+    *der = e->cert;
+    *der_len = e->cert_len;
+    *subject = e->cert ? (const char *)e->cert + e->cert_len : "";
+    return CP_OK;
 }
 
 cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1)
@@ -717,6 +914,8 @@ cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1)
             st->spc[k] = st->spc[k - 1];
         st->spc[i] = old;
         st->n_spc++;
+    } else {
+        spc_free_entry(ctx, &old);
     }
     return s;
 }
@@ -945,6 +1144,67 @@ CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
     st = cp_spc__get(ctx, index, sha1, roles);
     cp_ctx__leave(ctx);
     return st;
+}
+
+CP_EXPORT cp_status cp_spc_add_cert(cp_ctx *ctx, const uint8_t *cert,
+                                    size_t len, uint32_t roles)
+{
+#ifdef CP_NO_CPF
+    (void)cert;
+    (void)len;
+    (void)roles;
+    if (ctx == NULL)
+        return CP_E_INVALID_ARG;
+    return CP_E_UNSUPPORTED; /* no X.509 reader in this build */
+#else
+    cp_status st;
+    uint8_t *der = NULL, sha1[20];
+    size_t der_len = 0;
+    char subject[CP_SPC_SUBJECT_MAX + 1];
+    if (ctx == NULL || cert == NULL || (roles & ~(uint32_t)CP_ROLES_ALL))
+        return CP_E_INVALID_ARG;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_ac__cert(ctx, cert, len, &der, &der_len, sha1, subject,
+                     sizeof subject);
+    if (st == CP_OK)
+        st = cp_spc__add_cert(ctx, sha1, roles, der, der_len, subject);
+    cp_mem__free(&ctx->alloc, der);
+    cp_ctx__leave(ctx);
+    return st;
+#endif
+}
+
+/* The first layout of cp_spc_info (0.2.0), frozen. */
+#define SPC_INFO_MIN_SIZE (offsetof(cp_spc_info, subject) + CP_SPC_SUBJECT_SIZE)
+
+CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
+                                    cp_spc_info *out)
+{
+    cp_spc_info info;
+    const uint8_t *der = NULL;
+    const char *subject = "";
+    size_t der_len = 0, n;
+    cp_status st;
+    if (ctx == NULL || out == NULL || out->struct_size < SPC_INFO_MIN_SIZE)
+        return out != NULL && ctx != NULL ? CP_E_VERSION : CP_E_INVALID_ARG;
+    memset(&info, 0, sizeof info);
+    info.struct_size = sizeof info;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_spc__get(ctx, index, info.sha1, &info.roles);
+    if (st == CP_OK)
+        st = cp_spc__cert(ctx, index, &der, &der_len, &subject);
+    cp_ctx__leave(ctx);
+    if (st != CP_OK)
+        return st;
+    info.cert_len = der_len;
+    n = strlen(subject);
+    memcpy(info.subject, subject, n < CP_SPC_SUBJECT_SIZE ? n : CP_SPC_SUBJECT_SIZE - 1);
+    n = out->struct_size < sizeof info ? out->struct_size : sizeof info;
+    memcpy(out, &info, n);
+    out->struct_size = n;
+    return CP_OK;
 }
 
 CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap)

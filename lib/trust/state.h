@@ -11,10 +11,21 @@
 #define CP_POLICY_SLOTS 64
 #define CP_TPS_NAME_MAX 64
 
+/*
+ * One SPC signer. cert (cert_len octets of DER, then the NUL-terminated
+ * subject) is one ctx allocation, or NULL for an entry held by thumbprint
+ * only (cp_spc_add: hosts that verified the signature elsewhere).
+ */
 typedef struct cp_spc_entry {
     uint8_t sha1[20];
     uint32_t roles;
+    uint8_t *cert;
+    size_t cert_len;
 } cp_spc_entry;
+
+/* Largest certificate (DER) and subject text the SPC store keeps. */
+#define CP_SPC_CERT_MAX 8192
+#define CP_SPC_SUBJECT_MAX 255
 
 #define CP_GATEWAYS_MAX 32
 #define CP_GATEWAY_ADDR_MAX 127
@@ -174,6 +185,21 @@ cp_status cp_spc__add(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles);
 cp_status cp_spc__remove(cp_ctx *ctx, const uint8_t *sha1);
 cp_status cp_spc__get(cp_ctx *ctx, size_t index, uint8_t *sha1,
                       uint32_t *roles);
+/*
+ * Add or replace a signer held by its certificate: der (der_len <=
+ * CP_SPC_CERT_MAX octets, its SHA-1 thumbprint sha1) and its subject text
+ * (at most CP_SPC_SUBJECT_MAX characters). Persisted.
+ */
+cp_status cp_spc__add_cert(cp_ctx *ctx, const uint8_t *sha1, uint32_t roles,
+                           const uint8_t *der, size_t der_len,
+                           const char *subject);
+/*
+ * The index-th signer's certificate (borrowed: valid until the store
+ * changes; NULL and 0 for a thumbprint-only entry) and subject ("" when
+ * none). CP_E_NOT_FOUND past the end.
+ */
+cp_status cp_spc__cert(cp_ctx *ctx, size_t index, const uint8_t **der,
+                       size_t *der_len, const char **subject);
 cp_status cp_tps__get(cp_ctx *ctx, char *url, size_t cap);
 /* ctx must not be NULL. */
 uint32_t cp_roles__effective(cp_ctx *ctx, uint32_t roles);

@@ -13,7 +13,7 @@
 #                               timeout, OOM or sanitizer report.
 #                               make -j2 fuzz runs two at once.
 #   make fuzz-<h>               one harness (h = wbxml xml wsp sms mac push tpdu
-#                               process)
+#                               process cab)
 #   make coverage               unit tests, the tool test and the replay in
 #                               a --coverage build (build-coverage); prints
 #                               the line coverage of lib/ (lcov when
@@ -27,6 +27,10 @@ ifndef FUZZ_MK_INCLUDED
 FUZZ_MK_INCLUDED = 1
 
 FUZZ_HARNESSES = wbxml xml wsp sms mac push process tpdu
+# the .cpf cabinet reader (not in a NO_CPF build)
+ifneq ($(NO_CPF),1)
+FUZZ_HARNESSES += cab
+endif
 FUZZ_SRC       = test/fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang
@@ -35,7 +39,7 @@ FUZZ_FLAGS    ?= -timeout=10 -rss_limit_mb=2048
 FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all \
                  -fno-omit-frame-pointer
 FUZZ_CFLAGS    = -std=c99 -g -O1 $(FUZZ_SAN) -Iinclude -Ilib \
-                 -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPPFLAGS)
+                 -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF) $(CPPFLAGS)
 
 # The dictionary of each harness (push reads both the WSP and WBXML one).
 FUZZ_DICT_wbxml   = $(FUZZ_SRC)/wbxml.dict
@@ -46,6 +50,7 @@ FUZZ_DICT_mac     = $(FUZZ_SRC)/wsp.dict
 FUZZ_DICT_push    = $(FUZZ_BUILD)/push.dict
 FUZZ_DICT_process = $(FUZZ_SRC)/xml.dict
 FUZZ_DICT_tpdu    = $(FUZZ_SRC)/sms.dict
+FUZZ_DICT_cab     = $(FUZZ_SRC)/cab.dict
 
 .PHONY: replay fuzz coverage $(FUZZ_HARNESSES:%=fuzz-%)
 
