@@ -191,7 +191,7 @@ test: deps unit-test $(TOOL)
 # directly: native builds with the XML front end only (NO_XML checks the
 # tool with noxml-check).
 tool-test: $(TOOL)
-	bash test/tool_test.sh $(TOOL) $(VECTORS)
+	$(if $(filter 1,$(NO_CPF)),CP_NO_CPF=1) bash test/tool_test.sh $(TOOL) $(VECTORS)
 
 examples-run: $(EXAMPLE_BINS)
 	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $(EMULATOR) $$e > $(BUILD)/examples/$$(basename $$e).out; done

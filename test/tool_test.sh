@@ -12,7 +12,8 @@ set -u
 
 TOOL=${1:?usage: tool_test.sh PATH/TO/omacp [VECTORS_DIR]}
 VEC=${2:-test/vectors}
-MAN=${3:-$(cd "$(dirname "$0")/.." && pwd)/man/omacp.1}
+SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
+MAN=${3:-$SRC_DIR/man/omacp.1}
 case $TOOL in /*) ;; *) TOOL=$PWD/$TOOL ;; esac
 case $VEC in /*) ;; *) VEC=$PWD/$VEC ;; esac
 
@@ -654,6 +655,30 @@ while IFS= read -r line; do
     check "man page example: $line" 0
 done <man_ex/examples.sh
 truth "man page example: the SMS bootstrap applied" grep -q "applied: SEC=USERNETWPIN" "$W/err"
+
+# ---- .cpf files made and signed by the deployed tools ----------------------------------------------
+
+if [ -z "${CP_NO_CPF:-}" ] && sh "$SRC_DIR/test/cpf_fixtures.sh" cpfx >cpfx.log 2>&1; then
+    t "cpf: device init" 0 "" "" -- device init --state cpf
+    t "cpf: unsigned .cpf gets policy 4101 (USER_AUTH): a MANAGER document refused" 1 "" \
+        "cpf: unsigned, roles=0x10" -- process --state cpf --source cpf cpfx/unsigned.cab
+    t "cpf: spc add --cert of the root with MANAGER" 0 "" "" \
+        -- spc --state cpf add --cert cpfx/root.pem 8
+    t "cpf: spc list shows the subject" 0 "libomacp Test Root" "" -- spc --state cpf list
+    t "cpf: signed by a known signer: applied with MANAGER" 0 'value="cpf-test"' "known signer .*roles=0x8" \
+        -- process --state cpf --source cpf cpfx/signed.cab
+    t "cpf: an unknown signer gets 4101: refused" 1 "" "unknown signer .*roles=0x10" \
+        -- process --state cpf --source cpf cpfx/unknown.cab
+    head -c 200 cpfx/signed.cab >cpfx/flip.cab
+    printf 'X' >>cpfx/flip.cab
+    tail -c +202 cpfx/signed.cab >>cpfx/flip.cab
+    t "cpf: a byte changed in the signed range: refused" 1 "" "digest differs" \
+        -- process --state cpf --source cpf cpfx/flip.cab
+    t "cpf: two members: a clear error" 65 "" "holds 2 members" \
+        -- process --state cpf --source cpf cpfx/signed_two.cab
+else
+    echo "skip .cpf tool tests: $(tail -1 cpfx.log 2>/dev/null || echo 'NO_CPF build')"
+fi
 
 echo "tool: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
