@@ -234,7 +234,7 @@ consumer-check: all
 # builds them (so they cannot rot) but does not run them; it checks instead
 # that expat is gone and the textual entry points say "unsupported".
 # stack-check measures frames as built: not under the sanitizers or gcov.
-CHECK_RUN   = test shared-smoke symcheck headertest
+CHECK_RUN   = test shared-smoke symcheck headertest docs-check
 CHECK_EXTRA =
 ifeq ($(NO_XML),1)
 CHECK_RUN  += noxml-check
@@ -259,6 +259,12 @@ endif
 -include test/fuzz/fuzz.mk
 -include test/perf/perf.mk
 CHECK_RUN += replay
+
+# No dangling references in the README, SECURITY.md, the man page and the
+# headers; every C block of the README is a piece of an example program.
+docs-check:
+	@sh test/docs_check.sh
+.PHONY: docs-check
 
 check: deps all $(CHECK_RUN) $(CHECK_EXTRA)
 	@echo "make check: all passed"

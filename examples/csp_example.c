@@ -94,6 +94,8 @@ int main(void)
     if (cp_ctx_new(&cfg, &ctx) != CP_OK)
         return 1;
     cp_csp_register_builtins(ctx);                /* SecurityPolicy, BOOTSTRAP, ... */
+    cp_csp_register_settings(ctx, "NAPDEF");      /* a stored settings tree per type */
+    cp_csp_register_settings(ctx, "APPLICATION");
     cp_csp_register(ctx, "Ringtone", &ops, &rt);  /* our own CSP */
 
     /* Who may touch it: by default only MANAGER. Let the user change it. */
