@@ -574,6 +574,9 @@ static void test_alloc_failures(void **state)
                 ms_free(&m);
                 break;
             }
+        } else {
+            cp_ctx_free(ctx); /* NULL when cp_ctx_new failed */
+            assert_int_equal(t.live, 0);
         }
         ms_free(&m);
     }
