@@ -441,19 +441,35 @@ footprint:
 # cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
            libmspack-dev libssl-dev gcab osslsigncode openssl
+# The libraries the build needs, as pkg-config names them (cmocka for the
+# tests; libmspack and libcrypto for the .cpf module).
+PC_DEPS = libtomcrypt cmocka $(if $(filter 1,$(NO_XML)),,expat) \
+          $(if $(filter 1,$(NO_CPF)),,libmspack libcrypto)
+# deps: nothing to do when pkg-config finds every library (any system). On
+# Debian/Ubuntu (dpkg-query and apt-get present) the missing packages are
+# installed when run as root, else the exact apt-get command is printed;
+# elsewhere the missing libraries are named with hints for other systems.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
-	    missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "deps: missing$$missing and no apt-get: install them with your package manager"; exit 1; fi; \
+	@if command -v $(PKG_CONFIG) >/dev/null 2>&1 && \
+	   $(PKG_CONFIG) --exists $(PC_DEPS) 2>/dev/null && command -v python3 >/dev/null 2>&1; then \
+	  exit 0; fi; \
+	if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+	      missing="$$missing $$p"; done; \
+	  [ -z "$$missing" ] && exit 0; \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
 	  else \
 	    echo "deps: missing Debian packages. Run:"; \
 	    echo "  sudo apt-get install -y$$missing"; exit 1; fi; \
+	else \
+	  echo "deps: pkg-config does not find all of: $(PC_DEPS) (and python3)"; \
+	  for l in $(PC_DEPS); do $(PKG_CONFIG) --exists $$l 2>/dev/null || echo "  missing: $$l"; done; \
+	  echo "  Fedora: dnf install expat-devel libtomcrypt-devel libcmocka-devel libmspack-devel openssl-devel python3"; \
+	  echo "  Alpine: apk add expat-dev libtomcrypt-dev cmocka-dev libmspack-dev openssl-dev python3"; \
+	  echo "  then make again (or set PKG_CONFIG_PATH to where their .pc files are)"; exit 1; \
 	fi
 
 demo: deps $(BUILD)/examples/device-sim
