@@ -133,7 +133,7 @@ TEST_BINS  = $(TEST_SRCS:test/%.c=$(BUILD)/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
-        python-test consumer-check doc \
+        python-test install-python consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
         stack-check footprint nocpf-check
 
@@ -196,12 +196,21 @@ tool-test: $(TOOL)
 examples-run: $(EXAMPLE_BINS)
 	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $(EMULATOR) $$e > $(BUILD)/examples/$$(basename $$e).out; done
 
-# The Python binding's test, against the shared library.
+# The Python package's tests (bindings/python/tests, pytest) against the
+# built shared library. PYTEST: Debian's pytest-3 (python3-pytest), else
+# `python3 -m pytest`.
+PYTEST ?= $(shell command -v pytest-3 2>/dev/null || echo python3 -m pytest)
 python-test: $(SHAREDLIBV)
-	@if command -v python3 >/dev/null 2>&1; then \
-	  OMACP_LIB=$(abspath $(SHAREDLIBM)) CP_VECTORS=$(CP_VECTORS) \
-	    python3 examples/python/test_omacp.py; \
-	else echo "python-test: python3 missing (make deps installs it)"; exit 1; fi
+	OMACP_LIBRARY=$(abspath $(SHAREDLIBM)) CP_VECTORS=$(abspath $(CP_VECTORS)) \
+	  $(PYTEST) -q -p no:cacheprovider bindings/python/tests
+
+# The Python package: `make install-python` pip-installs bindings/python
+# into $(DESTDIR)$(PREFIX) (setuptools from the system, no network).
+PIP ?= python3 -m pip
+install-python:
+	$(PIP) install --no-build-isolation --no-deps --no-cache-dir \
+	  --prefix=$(PREFIX) $(if $(DESTDIR),--root=$(DESTDIR)) \
+	  --no-warn-script-location ./bindings/python
 
 # Install into a scratch DESTDIR and build a consumer through pkg-config,
 # against the static and the shared library.
@@ -434,6 +443,7 @@ footprint:
 # gcab, osslsigncode and openssl: the .cpf tests make and sign their own
 # cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
+           python3-pytest python3-setuptools \
            libmspack-dev libssl-dev gcab osslsigncode openssl
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
