@@ -205,12 +205,21 @@ python-test: $(SHAREDLIBV)
 	  $(PYTEST) -q -p no:cacheprovider bindings/python/tests
 
 # The Python package: `make install-python` pip-installs bindings/python
-# into $(DESTDIR)$(PREFIX) (setuptools from the system, no network).
-PIP ?= python3 -m pip
+# into $(DESTDIR)$(PYTHON_SITEDIR) with the system's setuptools (Debian:
+# python3-setuptools, python3-wheel), no network. PYTHON_SITEDIR defaults
+# to the site directory of $(PREFIX) for $(PYTHON) (Debian's
+# /usr/local/lib/python3.X/dist-packages for PREFIX=/usr/local).
+PYTHON ?= python3
+PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig as s; p = "$(PREFIX)"; \
+  local = "posix_local" in s.get_scheme_names() and p.endswith("/local"); \
+  print(s.get_path("purelib", "posix_local" if local else "posix_prefix", \
+  {"base": p[:-6] if local else p}))' 2>/dev/null)
 install-python:
-	$(PIP) install --no-build-isolation --no-deps --no-cache-dir \
-	  --prefix=$(PREFIX) $(if $(DESTDIR),--root=$(DESTDIR)) \
-	  --no-warn-script-location ./bindings/python
+	@test -n "$(PYTHON_SITEDIR)" || { echo "install-python: $(PYTHON) not found; set PYTHON or PYTHON_SITEDIR"; exit 1; }
+	$(PYTHON) -m pip install --no-build-isolation --no-deps --no-cache-dir \
+	  --no-warn-script-location --upgrade \
+	  --target=$(DESTDIR)$(PYTHON_SITEDIR) ./bindings/python
+	@echo "install-python: omacp in $(DESTDIR)$(PYTHON_SITEDIR)"
 
 # Install into a scratch DESTDIR and build a consumer through pkg-config,
 # against the static and the shared library.
