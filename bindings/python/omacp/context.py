@@ -5,13 +5,13 @@ SPDX-License-Identifier: MIT
 
 import ctypes
 import os
-from typing import (Any, Callable, Dict, Iterable, List, Optional, Sequence,
+from typing import (Any, Callable, Iterable, List, Optional, Sequence,
                     Tuple, Union)
 
 from . import _native as N
 from .enums import (Attr, Content, CpfSignature, NodeKind, Outcome, Policy,
                     Ppg, Profile, Role, Sec, Source, Status, Tier, TpduSmsc)
-from .errors import OmacpError, Unsupported, error_for
+from .errors import OmacpError, error_for
 from .records import (AuditRecord, CpfVerdict, Meta, Node, PolicyDesc, Push,
                       PushResult, SmsDeliver, SpcEntry, Verdict)
 
@@ -927,9 +927,12 @@ class Context:
         if N._spc_get_info is not None:
             info = N.CpSpcInfo()
             info.struct_size = ctypes.sizeof(N.CpSpcInfo)
-            self._check(N._spc_get_info(ctx, i, ctypes.byref(info)))
-            return SpcEntry(bytes(info.sha1), Role(info.roles),
-                            info.cert_len, _text(info.subject))
+            st = N._spc_get_info(ctx, i, ctypes.byref(info))
+            if st != Status.UNSUPPORTED:  # NO_CPF: thumbprints only
+                self._check(st)
+                return SpcEntry(bytes(info.sha1), Role(info.roles),
+                                info.cert_len, _text(info.subject))
+            ctx = self._handle()
         sha = (ctypes.c_uint8 * 20)()
         roles = ctypes.c_uint32()
         self._check(N._spc_get(ctx, i, sha, ctypes.byref(roles)))
