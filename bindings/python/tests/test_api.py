@@ -432,3 +432,30 @@ def test_lookup_pkg_config(tmp_path):
                     "PKG_CONFIG_LIBDIR": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     assert os.path.dirname(r.stdout) == libdir
+
+
+def test_cpf_unsigned_cabinet(dev, tmp_path):
+    if not has_cpf(dev):
+        pytest.skip("NO_CPF build")
+    gcab = _native.shutil.which("gcab")
+    if gcab is None:
+        pytest.skip("gcab is not installed (make deps installs it)")
+    (tmp_path / "_setup.xml").write_text(doc(
+        '<characteristic type="SecurityPolicy"><parm-query name="4105"/>'
+        '</characteristic>'))
+    subprocess.run([gcab, "-c", "-z", "t.cab", "_setup.xml"], cwd=tmp_path,
+                   check=True)
+    cab = (tmp_path / "t.cab").read_bytes()
+    seen = []
+    # unsigned: the roles of policy 4101 (USER_AUTH by default)
+    with pytest.raises(omacp.AccessDenied) as ei:
+        dev.process_cpf(cab, audit=seen.append)
+    res = ei.value.result
+    assert res.signature is omacp.CpfSignature.UNSIGNED
+    assert res.roles == Role.USER_AUTH and "parm-query-error" in res.output
+    assert ei.value.output == res.output
+    assert seen and seen[0].status is Status.ACCESS_DENIED
+    dev.policy_set(omacp.Policy.UNSIGNED_CABS, Role.MANAGER)
+    res = dev.process_cpf(cab)
+    assert res.outcome is omacp.Outcome.APPLIED
+    assert '<parm name="4105" value="3"/>' in res.output
