@@ -133,7 +133,7 @@ TEST_BINS  = $(TEST_SRCS:test/%.c=$(BUILD)/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
-        python-test consumer-check doc \
+        python-test install-python consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
         stack-check footprint nocpf-check
 
@@ -196,12 +196,30 @@ tool-test: $(TOOL)
 examples-run: $(EXAMPLE_BINS)
 	@set -e; for e in $(EXAMPLE_BINS); do echo "== $$e"; $(EMULATOR) $$e > $(BUILD)/examples/$$(basename $$e).out; done
 
-# The Python binding's test, against the shared library.
+# The Python package's tests (bindings/python/tests, pytest) against the
+# built shared library. PYTEST: Debian's pytest-3 (python3-pytest), else
+# `python3 -m pytest`.
+PYTEST ?= $(shell command -v pytest-3 2>/dev/null || echo python3 -m pytest)
 python-test: $(SHAREDLIBV)
-	@if command -v python3 >/dev/null 2>&1; then \
-	  OMACP_LIB=$(abspath $(SHAREDLIBM)) CP_VECTORS=$(CP_VECTORS) \
-	    python3 examples/python/test_omacp.py; \
-	else echo "python-test: python3 missing (make deps installs it)"; exit 1; fi
+	OMACP_LIBRARY=$(abspath $(SHAREDLIBM)) CP_VECTORS=$(abspath $(CP_VECTORS)) \
+	  $(PYTEST) -q -p no:cacheprovider bindings/python/tests
+
+# The Python package: `make install-python` pip-installs bindings/python
+# into $(DESTDIR)$(PYTHON_SITEDIR) with the system's setuptools (Debian:
+# python3-setuptools, python3-wheel), no network. PYTHON_SITEDIR defaults
+# to the site directory of $(PREFIX) for $(PYTHON) (Debian's
+# /usr/local/lib/python3.X/dist-packages for PREFIX=/usr/local).
+PYTHON ?= python3
+PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig as s; p = "$(PREFIX)"; \
+  local = "posix_local" in s.get_scheme_names() and p.endswith("/local"); \
+  print(s.get_path("purelib", "posix_local" if local else "posix_prefix", \
+  {"base": p[:-6] if local else p}))' 2>/dev/null)
+install-python:
+	@test -n "$(PYTHON_SITEDIR)" || { echo "install-python: $(PYTHON) not found; set PYTHON or PYTHON_SITEDIR"; exit 1; }
+	$(PYTHON) -m pip install --no-build-isolation --no-deps --no-cache-dir \
+	  --no-warn-script-location --upgrade \
+	  --target=$(DESTDIR)$(PYTHON_SITEDIR) ./bindings/python
+	@echo "install-python: omacp in $(DESTDIR)$(PYTHON_SITEDIR)"
 
 # Install into a scratch DESTDIR and build a consumer through pkg-config,
 # against the static and the shared library.
@@ -440,6 +458,7 @@ footprint:
 # gcab, osslsigncode and openssl: the .cpf tests make and sign their own
 # cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
+           python3-pytest python3-setuptools \
            libmspack-dev libssl-dev gcab osslsigncode openssl
 # The libraries the build needs, as pkg-config names them (cmocka for the
 # tests; libmspack and libcrypto for the .cpf module).
@@ -451,7 +470,8 @@ PC_DEPS = libtomcrypt cmocka $(if $(filter 1,$(NO_XML)),,expat) \
 # elsewhere the missing libraries are named with hints for other systems.
 deps:
 	@if command -v $(PKG_CONFIG) >/dev/null 2>&1 && \
-	   $(PKG_CONFIG) --exists $(PC_DEPS) 2>/dev/null && command -v python3 >/dev/null 2>&1; then \
+	   $(PKG_CONFIG) --exists $(PC_DEPS) 2>/dev/null && \
+	   python3 -c 'import pytest' >/dev/null 2>&1; then \
 	  exit 0; fi; \
 	if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
 	  missing=""; for p in $(DEB_PKGS); do \
@@ -465,10 +485,10 @@ deps:
 	    echo "deps: missing Debian packages. Run:"; \
 	    echo "  sudo apt-get install -y$$missing"; exit 1; fi; \
 	else \
-	  echo "deps: pkg-config does not find all of: $(PC_DEPS) (and python3)"; \
+	  echo "deps: pkg-config does not find all of: $(PC_DEPS) (and python3 with pytest)"; \
 	  for l in $(PC_DEPS); do $(PKG_CONFIG) --exists $$l 2>/dev/null || echo "  missing: $$l"; done; \
-	  echo "  Fedora: dnf install expat-devel libtomcrypt-devel libcmocka-devel libmspack-devel openssl-devel python3"; \
-	  echo "  Alpine: apk add expat-dev libtomcrypt-dev cmocka-dev libmspack-dev openssl-dev python3"; \
+	  echo "  Fedora: dnf install expat-devel libtomcrypt-devel libcmocka-devel libmspack-devel openssl-devel python3-pytest"; \
+	  echo "  Alpine: apk add expat-dev libtomcrypt-dev cmocka-dev libmspack-dev openssl-dev py3-pytest"; \
 	  echo "  then make again (or set PKG_CONFIG_PATH to where their .pc files are)"; exit 1; \
 	fi
 
