@@ -52,62 +52,77 @@ typedef struct dopts {
     const char *state, *file, *pin, *gateway, *source, *signer;
     const char *cert; /* spc add --cert FILE */
     cp_ppg ppg;
-    int metadata, confirm;
-    char **rest; /* positional arguments */
+    int metadata, confirm, json;
+    const char **rest; /* positional arguments */
     int nrest;
     int tpdu; /* sms: the parts are SMS-DELIVER TPDUs */
 } dopts;
 
-static int parse_dopts(int argc, char **argv, dopts *o)
+enum { D_STATE = 1, D_PIN, D_GATEWAY, D_SOURCE, D_SIGNER, D_CERT, D_PPG,
+       D_METADATA, D_CONFIRM, D_TPDU, D_JSON };
+#define D_(x) (1u << (x))
+#define D_PUSH (D_(D_STATE) | D_(D_PIN) | D_(D_GATEWAY) | D_(D_PPG) | \
+                D_(D_CONFIRM) | D_(D_JSON))
+
+/* The options of one device command (allowed: D_ bits); the positional
+   arguments go to o->rest. */
+static int parse_dopts(int argc, char **argv, dopts *o, const char *cmd,
+                       unsigned allowed)
 {
-    int i;
+    static const tool_opt all[] = {
+        {"--state", 1, D_STATE},     {"--pin", 1, D_PIN},
+        {"--gateway", 1, D_GATEWAY}, {"--source", 1, D_SOURCE},
+        {"--signer", 1, D_SIGNER},   {"--cert", 1, D_CERT},
+        {"--ppg", 1, D_PPG},         {"--metadata", 0, D_METADATA},
+        {"--confirm", 0, D_CONFIRM}, {"--tpdu", 0, D_TPDU},
+        {"--json", 0, D_JSON}};
+    tool_opt opts[sizeof all / sizeof all[0] + 1];
+    tool_args t;
+    size_t k, n = 0;
+    int id;
     memset(o, 0, sizeof *o);
     o->rest = calloc((size_t)argc + 1, sizeof *o->rest);
     if (o->rest == NULL)
         return EXIT_SOFTWARE;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int val = i + 1 < argc;
-        if (strcmp(a, "--state") == 0 && val) {
-            o->state = argv[++i];
-        } else if (strcmp(a, "--pin") == 0 && val) {
-            o->pin = argv[++i];
-        } else if (strcmp(a, "--gateway") == 0 && val) {
-            o->gateway = argv[++i];
-        } else if (strcmp(a, "--source") == 0 && val) {
-            o->source = argv[++i];
-        } else if (strcmp(a, "--signer") == 0 && val) {
-            o->signer = argv[++i];
-        } else if (strcmp(a, "--cert") == 0 && val) {
-            o->cert = argv[++i];
-        } else if (strcmp(a, "--ppg") == 0 && val) {
-            const char *p = argv[++i];
-            if (strcmp(p, "any") == 0)
+    for (k = 0; k < sizeof all / sizeof all[0]; k++)
+        if (allowed & D_(all[k].id))
+            opts[n++] = all[k];
+    opts[n].name = NULL;
+    tool_args_init(&t, cmd, argc, argv, 1);
+    while ((id = tool_next(&t, opts)) != -1) {
+        const char *v = t.arg;
+        switch (id) {
+        case D_STATE: o->state = v; break;
+        case D_PIN: o->pin = v; break;
+        case D_GATEWAY: o->gateway = v; break;
+        case D_SOURCE: o->source = v; break;
+        case D_SIGNER: o->signer = v; break;
+        case D_CERT: o->cert = v; break;
+        case D_METADATA: o->metadata = 1; break;
+        case D_CONFIRM: o->confirm = 1; break;
+        case D_TPDU: o->tpdu = 1; break;
+        case D_JSON: o->json = 1; break;
+        case D_PPG:
+            if (strcmp(v, "any") == 0)
                 o->ppg = CP_PPG_ANY;
-            else if (strcmp(p, "known") == 0)
+            else if (strcmp(v, "known") == 0)
                 o->ppg = CP_PPG_KNOWN;
-            else if (strcmp(p, "trusted") == 0)
+            else if (strcmp(v, "trusted") == 0)
                 o->ppg = CP_PPG_TRUSTED;
             else {
-                fprintf(stderr, "omacp: --ppg takes any, known or trusted\n");
+                fprintf(stderr, "%s: --ppg takes any, known or trusted\n", cmd);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "--metadata") == 0) {
-            o->metadata = 1;
-        } else if (strcmp(a, "--confirm") == 0) {
-            o->confirm = 1;
-        } else if (strcmp(a, "--tpdu") == 0) {
-            o->tpdu = 1;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "omacp %s: unknown or incomplete option %s\n",
-                    argv[0], a);
-            return EXIT_USAGE;
-        } else {
-            o->rest[o->nrest++] = argv[i];
+            break;
+        case 0:
+            o->rest[o->nrest++] = t.arg;
+            break;
+        default:
+            return -id;
         }
     }
     if (o->state == NULL) {
-        fprintf(stderr, "omacp %s: --state DIR is required\n", argv[0]);
+        fprintf(stderr, "%s: --state DIR is required\n", cmd);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -439,7 +454,7 @@ int cmd_push(int argc, char **argv)
     cp_push_result r;
     uint8_t *pdu = NULL;
     size_t len = 0;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp push", D_PUSH);
     if (rc == EXIT_OK && o.nrest > 1) {
         fprintf(stderr, "omacp push: only one input file\n");
         rc = EXIT_USAGE;
@@ -573,7 +588,7 @@ int cmd_sms(int argc, char **argv)
     cp_push_result r;
     cp_sms *sms = NULL;
     uint64_t now = (uint64_t)time(NULL);
-    int i, done = 0, rc = parse_dopts(argc, argv, &o);
+    int i, done = 0, rc = parse_dopts(argc, argv, &o, "omacp sms", D_PUSH | D_(D_TPDU));
     if (rc == EXIT_OK && o.nrest == 0) {
         fprintf(stderr, "omacp sms: give the SMS user data parts\n");
         rc = EXIT_USAGE;
@@ -758,7 +773,9 @@ int cmd_process(int argc, char **argv)
     size_t len = 0, out_len = 0;
     char *out = NULL;
     cp_status st;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp process",
+                           D_(D_STATE) | D_(D_SOURCE) | D_(D_SIGNER) |
+                               D_(D_METADATA) | D_(D_JSON));
     if (rc == EXIT_OK && !source_of(o.source, &src)) {
         fprintf(stderr, "omacp process: --source takes api-privileged, "
                         "api-normal, rapi, cpf, boot or ui\n");
@@ -835,7 +852,7 @@ int cmd_policy(int argc, char **argv)
     device d;
     uint32_t id = 0, v = 0;
     cp_status st = CP_OK;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp policy", D_(D_STATE) | D_(D_JSON));
     const char *op = o.nrest ? o.rest[0] : "";
     if (rc == EXIT_OK &&
         !((strcmp(op, "list") == 0 && o.nrest == 1) ||
@@ -889,7 +906,8 @@ int cmd_spc(int argc, char **argv)
     uint8_t sha1[20];
     uint32_t roles = 0;
     cp_status st = CP_OK;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp spc",
+                           D_(D_STATE) | D_(D_CERT) | D_(D_JSON));
     const char *op = o.nrest ? o.rest[0] : "";
     if (rc == EXIT_OK &&
         !((strcmp(op, "list") == 0 && o.nrest == 1) ||
