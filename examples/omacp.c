@@ -568,10 +568,16 @@ static const struct command commands[] = {
    still be said. */
 static int finish(int rc)
 {
-    int out_err, err_err, e;
-    errno = 0;
-    out_err = fflush(stdout) != 0 || ferror(stdout);
-    e = errno;
+    int out_err, err_err, e = errno;
+    /* an earlier failed write left its errno: kept when it is a write's */
+    if (e != ENOSPC && e != EIO && e != EPIPE && e != EFBIG && e != EBADF)
+        e = 0;
+    if (fflush(stdout) != 0) {
+        out_err = 1;
+        e = errno;
+    } else {
+        out_err = ferror(stdout) != 0;
+    }
     if (fclose(stdout) != 0 && !out_err) {
         out_err = 1;
         e = errno;
