@@ -201,6 +201,8 @@ int tool_write_output(const char *path, const void *data, size_t len)
                 is_stdout ? "standard output" : path, strerror(errno));
         if (!is_stdout)
             fclose(f);
+        else
+            clearerr(stdout); /* said once: main's check stays quiet */
         return EXIT_IOERR;
     }
     if (!is_stdout && fclose(f) != 0) {

@@ -55,6 +55,7 @@ static int print_hex(const uint8_t *p, size_t n)
     if (fflush(stdout) != 0) {
         fprintf(stderr, "omacp: cannot write standard output: %s\n",
                 strerror(errno));
+        clearerr(stdout); /* said once: main's check stays quiet */
         return EXIT_IOERR;
     }
     return EXIT_OK;

@@ -668,6 +668,7 @@ t "device init: a surplus argument exits 2" 2 "" "surplus argument 'x'" -- devic
 # every write checked: exit 74 with the reason
 "$TOOL" decode boot.wbxml >/dev/full 2>"$W/err"; rc=$?
 check "decode >/dev/full exits 74 with the reason" 74 "" "cannot write standard output: No space left on device"
+one_line "decode >/dev/full: the reason once"
 "$TOOL" --help >/dev/full 2>"$W/err"; rc=$?
 check "--help >/dev/full exits 74" 74 "" "No space left on device"
 "$TOOL" policy --state un list >/dev/full 2>"$W/err"; rc=$?
