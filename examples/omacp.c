@@ -8,9 +8,9 @@
  *                [--imsi DIGITS]... [--pin PIN] [FILE|-]
  *   omacp pdu ... / omacp sms-split ...  (omacp_send.c)
  *
- * Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,
- * 66 input file cannot be opened, 70 internal error, 73 output cannot be
- * written, 74 device state cannot be stored or read.
+ * Exit status: EXIT_TABLE below, the one table that --help, the README
+ * ("The omacp tool") and man/omacp.1 show line for line (the tool test
+ * checks that they agree).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,11 +19,26 @@
 #include "omacp.h"
 #include "tool.h"
 
+/* The exit statuses: the same lines in README.md and man/omacp.1. */
+#define EXIT_TABLE                                                            \
+    "Exit status:\n"                                                          \
+    "  0  done: applied, authentic, printed\n"                                \
+    "  1  refused, not authentic or rolled back; not found (spc remove,\n"    \
+    "     policy get/set/reset of an unknown id)\n"                           \
+    "  2  usage error: unknown option, missing or surplus argument, bad value\n" \
+    " 65  malformed input (the reason, byte offset or line, element path)\n" \
+    " 66  an input file or the state directory cannot be opened or read\n"   \
+    " 70  internal error\n"                                                   \
+    " 73  an output file cannot be created\n"                                 \
+    " 74  a write failed (standard output, standard error, an output file),\n" \
+    "     or the device state cannot be stored or read (a damaged device\n"  \
+    "     file too); the reason is on standard error\n"
+
 static const char usage_text[] =
-    "usage: omacp COMMAND [OPTIONS] [FILE|-]\n"
+    "usage: omacp COMMAND [OPTIONS] [--] [FILE|-]\n"
     "\n"
     "Commands:\n"
-    "  decode [--pretty] [FILE|-]\n"
+    "  decode [--pretty] [--declaration] [FILE|-]\n"
     "      Read a provisioning document (WBXML or XML, detected from the\n"
     "      first byte) and print it as canonical XML.\n"
     "  encode [--no-string-table] [-o OUT] [FILE|-]\n"
@@ -32,14 +47,17 @@ static const char usage_text[] =
     "      Print the bootstrap MAC of the body in FILE: 40 upper-case hex\n"
     "      digits; for USERPINMAC (--pin = the N PIN digits) the 2N digits\n"
     "      the user is to type. METHOD: NETWPIN, USERPIN, USERNETWPIN,\n"
-    "      USERPINMAC or 0-3.\n"
-    "  verify (--sec METHOD --mac HEX | --content-type TEXT | --pdu)\n"
-    "         [--imsi DIGITS]... [--pin PIN] [FILE|-]\n"
+    "      USERPINMAC or 0-3. NETWPIN takes no --pin (refused, exit 2).\n"
+    "  verify (--sec METHOD --mac HEX | --sec USERPINMAC | --content-type TEXT\n"
+    "         | --pdu) [--imsi DIGITS]... [--pin PIN] [--json] [FILE|-]\n"
     "      Check a body against its MAC: from --sec/--mac, from a textual\n"
     "      content type (\"application/vnd.wap.connectivity-wbxml; SEC=1;\n"
     "      MAC=...\"), or from a whole WSP push PDU (--pdu). Every --imsi\n"
-    "      (one per SIM) is tried. Exit 0 authentic, 1 not authentic,\n"
-    "      65 malformed. For USERPINMAC --pin is the whole typed string.\n"
+    "      (one per SIM, numbered from 1) is tried. Exit 0 authentic, 1 not\n"
+    "      authentic, 65 malformed. For USERPINMAC --pin is the whole typed\n"
+    "      string and no --mac is needed. --pin with --sec NETWPIN is\n"
+    "      refused (exit 2); with a message signed NETWPIN it is ignored\n"
+    "      with a warning.\n"
     "\n"
     "Sending commands (test harnesses):\n"
     "  pdu [--sec METHOD] [--imsi DIGITS] [--pin PIN] [--text-content-type]\n"
@@ -61,8 +79,11 @@ static const char usage_text[] =
     "      Make a new device in DIR (default: branded, two-tier); each\n"
     "      --settings-csp also hosts TYPE (e.g. Registry, CM_GPRSEntries)\n"
     "      with the generic settings CSP.\n"
+    "  device show --state DIR [--json]\n"
+    "      Profile, tier, IMSIs (masked: MCC+MNC and the last two digits),\n"
+    "      hosted CSP types, TPS, policies (how many changed), SPC signers.\n"
     "  push --state DIR [--ppg any|known|trusted] [--gateway ADDR] [--pin PIN]\n"
-    "       [--confirm] [FILE|-]\n"
+    "       [--confirm] [--json] [FILE|-]\n"
     "      Deliver a WSP push PDU: the output document on stdout, one verdict\n"
     "      line on stderr. --gateway is the PPG address the bearer guarantees;\n"
     "      --ppg is what the host vouches for: trusted gives TRUSTED_PPG only\n"
@@ -78,24 +99,25 @@ static const char usage_text[] =
     "      the next call (exit 0, \"waiting\"); an SMS that is not a WAP\n"
     "      push is reported and ignored (exit 0).\n"
     "  process --state DIR --source api-privileged|api-normal|rapi|cpf|boot|ui\n"
-    "          [--signer SHA1HEX] [--metadata] [FILE|-]\n"
+    "          [--signer SHA1HEX] [--metadata] [--json] [FILE|-]\n"
     "      --source cpf without --signer: FILE is a .cpf cabinet; the\n"
     "      library checks its Authenticode signature against the SPC store.\n"
     "      Run a document through cp_process_config_xml with that source's\n"
     "      roles; same output and exit codes as push.\n"
-    "  policy --state DIR get ID | set ID VALUE | reset ID | list\n"
-    "  spc --state DIR add SHA1HEX ROLEMASK | add --cert CERT ROLEMASK\n"
+    "  policy --state DIR [--json] get ID | set ID VALUE | reset ID | list\n"
+    "  spc --state DIR [--json] add SHA1HEX ROLEMASK | add --cert CERT ROLEMASK\n"
     "      | remove SHA1HEX | list\n"
     "      The SPC store that gives signed .cpf files their roles.\n"
     "\n"
-    "Options:\n"
+    "Options: --name VALUE and --name=VALUE are the same; \"--\" ends the\n"
+    "options. Roles print as \"0x1014 ANY_PUSH_SOURCE|OPERATOR|USER_AUTH\".\n"
+    "--json prints the verdict, policy or list on stdout as one JSON object\n"
+    "(exit 0 or 1; errors stay on stderr).\n"
     "  -h, --help       this text\n"
     "  -V, --version    library and tool version\n"
     "\n"
-    "Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input,\n"
-    "66 input cannot be opened, 70 internal error, 73 output cannot be\n"
-    "written, 74 the device state cannot be stored or read (the reason on\n"
-    "stderr; an interrupted commit is finished by the next command).\n"
+    EXIT_TABLE
+    "\n"
     "Commands on one --state DIR take turns (a lock file DIR/.lock).\n";
 
 static void usage(FILE *f)
@@ -133,13 +155,15 @@ int tool_read_input(const char *path, size_t max, uint8_t **out, size_t *len)
             }
             buf = nb;
         }
+        errno = 0;
         r = fread(buf + n, 1, cap - n, f);
         n += r;
         if (r == 0 || n > max)
             break;
     }
     if (ferror(f)) {
-        fprintf(stderr, "omacp: read error on %s\n", is_stdin ? "stdin" : path);
+        fprintf(stderr, "omacp: cannot read %s: %s\n",
+                is_stdin ? "standard input" : path, strerror(errno));
         free(buf);
         if (!is_stdin)
             fclose(f);
@@ -173,14 +197,17 @@ int tool_write_output(const char *path, const void *data, size_t len)
         }
     }
     if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
-        fprintf(stderr, "omacp: write error\n");
+        fprintf(stderr, "omacp: cannot write %s: %s\n",
+                is_stdout ? "standard output" : path, strerror(errno));
         if (!is_stdout)
             fclose(f);
-        return EXIT_CANTCREAT;
+        else
+            clearerr(stdout); /* said once: main's check stays quiet */
+        return EXIT_IOERR;
     }
     if (!is_stdout && fclose(f) != 0) {
-        fprintf(stderr, "omacp: write error on %s\n", path);
-        return EXIT_CANTCREAT;
+        fprintf(stderr, "omacp: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_IOERR;
     }
     return EXIT_OK;
 }
@@ -191,7 +218,7 @@ int tool_fail(cp_ctx *ctx, cp_status st, const char *what)
     const char *path = ctx ? cp_ctx_error_path(ctx) : "";
     size_t off = ctx ? cp_ctx_error_offset(ctx) : CP_NO_OFFSET;
     unsigned long line = ctx ? cp_ctx_error_line(ctx) : 0;
-    int code;
+    int code, msg_len;
 
     switch (st) {
     case CP_E_NOMEM:
@@ -210,7 +237,19 @@ int tool_fail(cp_ctx *ctx, cp_status st, const char *what)
     }
     if (ctx == NULL || cp_ctx_error_code(ctx) != st || msg[0] == '\0')
         msg = cp_strerror(st);
-    fprintf(stderr, "omacp: %s: %s: %s", what, cp_strerror(st), msg);
+    msg_len = (int)strlen(msg);
+    /* the offset once: a message that ends in " at offset N" (the same N)
+       loses that tail, and " (at byte N)" follows */
+    if (off != CP_NO_OFFSET) {
+        char tail[48];
+        size_t ml = strlen(msg), tl;
+        tl = (size_t)snprintf(tail, sizeof tail, " at offset %lu",
+                              (unsigned long)off);
+        if (ml >= tl && strcmp(msg + ml - tl, tail) == 0)
+            msg_len = (int)(ml - tl);
+    }
+    fprintf(stderr, "omacp: %s: %s: %.*s", what, cp_strerror(st), msg_len,
+            msg);
     if (off != CP_NO_OFFSET)
         fprintf(stderr, " (at byte %lu)", (unsigned long)off);
     else if (line)
@@ -220,6 +259,168 @@ int tool_fail(cp_ctx *ctx, cp_status st, const char *what)
         fprintf(stderr, " in %s", path);
     fputc('\n', stderr);
     return code;
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+void tool_args_init(tool_args *a, const char *cmd, int argc, char **argv,
+                    int first)
+{
+    memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
+    a->i = first;
+    a->cmd = cmd;
+}
+
+int tool_next(tool_args *a, const tool_opt *opts)
+{
+    const char *s, *eq;
+    size_t nlen;
+    const tool_opt *o;
+    a->arg = NULL;
+    if (a->i >= a->argc)
+        return -1;
+    s = a->argv[a->i++];
+    if (!a->rest_only && strcmp(s, "--") == 0) {
+        a->rest_only = 1;
+        return tool_next(a, opts);
+    }
+    if (a->rest_only || s[0] != '-' || s[1] == '\0') { /* "-" is stdin */
+        a->arg = s;
+        return 0;
+    }
+    eq = s[1] == '-' ? strchr(s, '=') : NULL;
+    nlen = eq ? (size_t)(eq - s) : strlen(s);
+    for (o = opts; o->name != NULL; o++)
+        if (strlen(o->name) == nlen && strncmp(o->name, s, nlen) == 0)
+            break;
+    if (o->name == NULL) {
+        fprintf(stderr, "%s: unknown option %.*s\n", a->cmd, (int)nlen, s);
+        return -EXIT_USAGE;
+    }
+    if (!o->has_arg) {
+        if (eq) {
+            fprintf(stderr, "%s: option %s takes no value\n", a->cmd, o->name);
+            return -EXIT_USAGE;
+        }
+        return o->id;
+    }
+    if (eq) {
+        a->arg = eq + 1;
+    } else if (a->i < a->argc) {
+        a->arg = a->argv[a->i++];
+    } else {
+        fprintf(stderr, "%s: option %s needs a value\n", a->cmd, o->name);
+        return -EXIT_USAGE;
+    }
+    return o->id;
+}
+
+int tool_surplus(const char *cmd, const char *arg)
+{
+    fprintf(stderr, "%s: surplus argument '%s'\n", cmd, arg);
+    return EXIT_USAGE;
+}
+
+/* ---- roles, JSON, IMSIs ---------------------------------------------------------- */
+
+const char *tool_roles(uint32_t roles, char *buf, size_t cap)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } t[] = {/* alphabetical */
+             {"ANY_PUSH_SOURCE", CP_ROLE_ANY_PUSH_SOURCE},
+             {"ENTERPRISE", CP_ROLE_ENTERPRISE},
+             {"EXEMPT", CP_ROLE_EXEMPT},
+             {"KNOWN_PPG", CP_ROLE_KNOWN_PPG},
+             {"MANAGER", CP_ROLE_MANAGER},
+             {"OEM", CP_ROLE_OEM},
+             {"OPERATOR", CP_ROLE_OPERATOR},
+             {"OPERATOR_TPS", CP_ROLE_OPERATOR_TPS},
+             {"PPG_AUTH", CP_ROLE_PPG_AUTH},
+             {"PPG_TRUSTED", CP_ROLE_PPG_TRUSTED},
+             {"TRUSTED_PPG", CP_ROLE_TRUSTED_PPG},
+             {"USER_AUTH", CP_ROLE_USER_AUTH},
+             {"USER_UNAUTH", CP_ROLE_USER_UNAUTH}};
+    uint32_t rest = roles;
+    size_t i, n;
+    const char *sep = " ";
+    n = (size_t)snprintf(buf, cap, "0x%lx", (unsigned long)roles);
+    if (roles == 0 && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " NONE");
+    for (i = 0; i < sizeof t / sizeof t[0] && n < cap; i++)
+        if (roles & t[i].bit) {
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep, t[i].name);
+            sep = "|";
+            rest &= ~t[i].bit;
+        }
+    if (rest && n < cap)
+        snprintf(buf + n, cap - n, "%s0x%lx", sep, (unsigned long)rest);
+    return buf;
+}
+
+void tool_json_str(FILE *f, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c == '\r')
+            fputs("\\r", f);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f); /* UTF-8 passes as it is */
+    }
+    fputc('"', f);
+}
+
+void tool_json_kv(FILE *f, int first, const char *key, const char *s)
+{
+    fprintf(f, "%s\"%s\": ", first ? "" : ", ", key);
+    tool_json_str(f, s);
+}
+
+void tool_json_roles(FILE *f, const char *key, uint32_t roles)
+{
+    char buf[TOOL_ROLES_MAX];
+    fprintf(f, ", \"%s\": %lu, \"%s_names\": ", key, (unsigned long)roles, key);
+    tool_json_str(f, tool_roles(roles, buf, sizeof buf));
+}
+
+int tool_is_imsi(const char *s)
+{
+    size_t k, n = strlen(s);
+    if (n < 13 || n > 15)
+        return 0;
+    for (k = 0; k < n; k++)
+        if (s[k] < '0' || s[k] > '9')
+            return 0;
+    return 1;
+}
+
+const char *tool_mask_imsi(const char *imsi, char *buf, size_t cap)
+{
+    size_t k, n = strlen(imsi);
+    if (cap < n + 1 || n < 8) {
+        snprintf(buf, cap, "%s", "*");
+        return buf;
+    }
+    for (k = 0; k < n; k++)
+        buf[k] = k < 5 || k + 2 >= n ? imsi[k] : '*';
+    buf[n] = '\0';
+    return buf;
 }
 
 cp_ctx *tool_ctx(void)
@@ -262,20 +463,22 @@ int cmd_decode(int argc, char **argv)
     size_t xml_len = 0;
     int i, rc;
 
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--pretty") == 0) {
+    static const tool_opt opts[] = {{"--pretty", 0, 1},
+                                     {"--declaration", 0, 2},
+                                     {NULL, 0, 0}};
+    tool_args a;
+    tool_args_init(&a, "omacp decode", argc, argv, 1);
+    while ((i = tool_next(&a, opts)) != -1) {
+        if (i < 0)
+            return -i;
+        if (i == 1)
             flags |= CP_XML_PRETTY;
-        } else if (strcmp(argv[i], "--declaration") == 0) {
+        else if (i == 2)
             flags |= CP_XML_DECLARATION;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "omacp decode: unknown option %s\n", argv[i]);
-            return EXIT_USAGE;
-        } else if (file == NULL) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "omacp decode: only one input file\n");
-            return EXIT_USAGE;
-        }
+        else if (file == NULL)
+            file = a.arg;
+        else
+            return tool_surplus(a.cmd, a.arg);
     }
     ctx = tool_ctx();
     if (ctx == NULL)
@@ -307,25 +510,23 @@ int cmd_encode(int argc, char **argv)
     size_t wb_len = 0;
     int i, rc;
 
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--no-string-table") == 0) {
+    static const tool_opt opts[] = {{"--no-string-table", 0, 1},
+                                     {"-o", 1, 2},
+                                     {"--output", 1, 2},
+                                     {NULL, 0, 0}};
+    tool_args a;
+    tool_args_init(&a, "omacp encode", argc, argv, 1);
+    while ((i = tool_next(&a, opts)) != -1) {
+        if (i < 0)
+            return -i;
+        if (i == 1)
             flags |= CP_WBXML_NO_STRING_TABLE;
-        } else if (strcmp(argv[i], "-o") == 0 ||
-                   strcmp(argv[i], "--output") == 0) {
-            if (++i == argc) {
-                fprintf(stderr, "omacp encode: -o needs a file name\n");
-                return EXIT_USAGE;
-            }
-            out_path = argv[i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "omacp encode: unknown option %s\n", argv[i]);
-            return EXIT_USAGE;
-        } else if (file == NULL) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "omacp encode: only one input file\n");
-            return EXIT_USAGE;
-        }
+        else if (i == 2)
+            out_path = a.arg;
+        else if (file == NULL)
+            file = a.arg;
+        else
+            return tool_surplus(a.cmd, a.arg);
     }
     ctx = tool_ctx();
     if (ctx == NULL)
@@ -364,7 +565,37 @@ static const struct command commands[] = {
     {"sms-split", cmd_sms_split},
 };
 
-int main(int argc, char **argv)
+/* Every write checked: what stdout and stderr could not take turns the
+   exit status into EXIT_IOERR, with the system's reason where it can
+   still be said. */
+static int finish(int rc)
+{
+    int out_err, err_err, e = errno;
+    /* an earlier failed write left its errno: kept when it is a write's */
+    if (e != ENOSPC && e != EIO && e != EPIPE && e != EFBIG && e != EBADF)
+        e = 0;
+    if (fflush(stdout) != 0) {
+        out_err = 1;
+        e = errno;
+    } else {
+        out_err = ferror(stdout) != 0;
+    }
+    if (fclose(stdout) != 0 && !out_err) {
+        out_err = 1;
+        e = errno;
+    }
+    if (out_err) {
+        fprintf(stderr, "omacp: cannot write standard output: %s\n",
+                e ? strerror(e) : "write error");
+        rc = EXIT_IOERR;
+    }
+    err_err = fflush(stderr) != 0 || ferror(stderr);
+    if (err_err)
+        rc = EXIT_IOERR; /* nowhere left to say why */
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     size_t i;
     if (argc < 2) {
@@ -373,17 +604,22 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
+        if (argc > 2)
+            return tool_surplus("omacp --help", argv[2]);
         usage(stdout);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+        if (argc > 2)
+            return tool_surplus("omacp --version", argv[2]);
         printf("omacp %s (libomacp %s)\n", CP_VERSION_STRING, cp_version());
         return EXIT_OK;
     }
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
             int j;
-            for (j = 2; j < argc; j++) {
+            /* -h anywhere among the options; after "--" it is a file name */
+            for (j = 2; j < argc && strcmp(argv[j], "--") != 0; j++) {
                 if (strcmp(argv[j], "-h") == 0 ||
                     strcmp(argv[j], "--help") == 0) {
                     usage(stdout);
@@ -396,4 +632,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "omacp: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return finish(run(argc, argv));
 }

@@ -5,6 +5,7 @@
  *   omacp device init --state DIR [--profile branded|unbranded]
  *                     [--tier one|two] [--imsi DIGITS]...
  *                     [--settings-csp TYPE]...
+ *   omacp device show --state DIR [--json]
  *   omacp push    --state DIR [--ppg any|known|trusted] [--gateway ADDR]
  *                 [--pin PIN] [--confirm] [FILE|-]
  *   omacp sms     --state DIR [--ppg ...] [--gateway ADDR] [--pin PIN]
@@ -13,6 +14,8 @@
  *                 [--metadata] [FILE|-]
  *   omacp policy  --state DIR get ID | set ID VALUE | reset ID | list
  *   omacp spc     --state DIR add SHA1HEX ROLEMASK | remove SHA1HEX | list
+ *
+ * push, sms, process, policy and spc take --json (one object on stdout).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -52,62 +55,77 @@ typedef struct dopts {
     const char *state, *file, *pin, *gateway, *source, *signer;
     const char *cert; /* spc add --cert FILE */
     cp_ppg ppg;
-    int metadata, confirm;
-    char **rest; /* positional arguments */
+    int metadata, confirm, json;
+    const char **rest; /* positional arguments */
     int nrest;
     int tpdu; /* sms: the parts are SMS-DELIVER TPDUs */
 } dopts;
 
-static int parse_dopts(int argc, char **argv, dopts *o)
+enum { D_STATE = 1, D_PIN, D_GATEWAY, D_SOURCE, D_SIGNER, D_CERT, D_PPG,
+       D_METADATA, D_CONFIRM, D_TPDU, D_JSON };
+#define D_(x) (1u << (x))
+#define D_PUSH (D_(D_STATE) | D_(D_PIN) | D_(D_GATEWAY) | D_(D_PPG) | \
+                D_(D_CONFIRM) | D_(D_JSON))
+
+/* The options of one device command (allowed: D_ bits); the positional
+   arguments go to o->rest. */
+static int parse_dopts(int argc, char **argv, dopts *o, const char *cmd,
+                       unsigned allowed)
 {
-    int i;
+    static const tool_opt all[] = {
+        {"--state", 1, D_STATE},     {"--pin", 1, D_PIN},
+        {"--gateway", 1, D_GATEWAY}, {"--source", 1, D_SOURCE},
+        {"--signer", 1, D_SIGNER},   {"--cert", 1, D_CERT},
+        {"--ppg", 1, D_PPG},         {"--metadata", 0, D_METADATA},
+        {"--confirm", 0, D_CONFIRM}, {"--tpdu", 0, D_TPDU},
+        {"--json", 0, D_JSON}};
+    tool_opt opts[sizeof all / sizeof all[0] + 1];
+    tool_args t;
+    size_t k, n = 0;
+    int id;
     memset(o, 0, sizeof *o);
     o->rest = calloc((size_t)argc + 1, sizeof *o->rest);
     if (o->rest == NULL)
         return EXIT_SOFTWARE;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int val = i + 1 < argc;
-        if (strcmp(a, "--state") == 0 && val) {
-            o->state = argv[++i];
-        } else if (strcmp(a, "--pin") == 0 && val) {
-            o->pin = argv[++i];
-        } else if (strcmp(a, "--gateway") == 0 && val) {
-            o->gateway = argv[++i];
-        } else if (strcmp(a, "--source") == 0 && val) {
-            o->source = argv[++i];
-        } else if (strcmp(a, "--signer") == 0 && val) {
-            o->signer = argv[++i];
-        } else if (strcmp(a, "--cert") == 0 && val) {
-            o->cert = argv[++i];
-        } else if (strcmp(a, "--ppg") == 0 && val) {
-            const char *p = argv[++i];
-            if (strcmp(p, "any") == 0)
+    for (k = 0; k < sizeof all / sizeof all[0]; k++)
+        if (allowed & D_(all[k].id))
+            opts[n++] = all[k];
+    opts[n].name = NULL;
+    tool_args_init(&t, cmd, argc, argv, 1);
+    while ((id = tool_next(&t, opts)) != -1) {
+        const char *v = t.arg;
+        switch (id) {
+        case D_STATE: o->state = v; break;
+        case D_PIN: o->pin = v; break;
+        case D_GATEWAY: o->gateway = v; break;
+        case D_SOURCE: o->source = v; break;
+        case D_SIGNER: o->signer = v; break;
+        case D_CERT: o->cert = v; break;
+        case D_METADATA: o->metadata = 1; break;
+        case D_CONFIRM: o->confirm = 1; break;
+        case D_TPDU: o->tpdu = 1; break;
+        case D_JSON: o->json = 1; break;
+        case D_PPG:
+            if (strcmp(v, "any") == 0)
                 o->ppg = CP_PPG_ANY;
-            else if (strcmp(p, "known") == 0)
+            else if (strcmp(v, "known") == 0)
                 o->ppg = CP_PPG_KNOWN;
-            else if (strcmp(p, "trusted") == 0)
+            else if (strcmp(v, "trusted") == 0)
                 o->ppg = CP_PPG_TRUSTED;
             else {
-                fprintf(stderr, "omacp: --ppg takes any, known or trusted\n");
+                fprintf(stderr, "%s: --ppg takes any, known or trusted\n", cmd);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "--metadata") == 0) {
-            o->metadata = 1;
-        } else if (strcmp(a, "--confirm") == 0) {
-            o->confirm = 1;
-        } else if (strcmp(a, "--tpdu") == 0) {
-            o->tpdu = 1;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "omacp %s: unknown or incomplete option %s\n",
-                    argv[0], a);
-            return EXIT_USAGE;
-        } else {
-            o->rest[o->nrest++] = argv[i];
+            break;
+        case 0:
+            o->rest[o->nrest++] = t.arg;
+            break;
+        default:
+            return -id;
         }
     }
     if (o->state == NULL) {
-        fprintf(stderr, "omacp %s: --state DIR is required\n", argv[0]);
+        fprintf(stderr, "%s: --state DIR is required\n", cmd);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -135,31 +153,81 @@ static int save_config(device *d)
                : EXIT_CANTCREAT;
 }
 
+/* A damaged device file: exit EXIT_IOERR with the way back. */
+static int damaged(const char *state, const char *why)
+{
+    fprintf(stderr,
+            "omacp: the device file %s/" DEVICE_BLOB " is damaged: %s\n"
+            "omacp: to recover, fix it (lines profile=branded|unbranded, "
+            "tier=one|two, imsi=DIGITS, csp=TYPE) or move %s aside and run "
+            "omacp device init --state %s again\n",
+            state, why, state, state);
+    return EXIT_IOERR;
+}
+
 static int load_config(device *d, const char *state)
 {
-    char buf[512 + MAX_EXTRA_TYPES * 72], *line, *save = NULL;
-    size_t len = 0;
+    char buf[512 + MAX_EXTRA_TYPES * 72], *line, *save = NULL, why[160];
+    size_t len = 0, k;
+    int have_profile = 0, have_tier = 0;
+    unsigned long n = 0;
     cp_status st = d->store.load(d->store.user, DEVICE_BLOB, (uint8_t *)buf,
                                  sizeof buf - 1, &len);
-    if (st != CP_OK) {
+    if (st == CP_E_NOT_FOUND) {
         fprintf(stderr,
                 "omacp: %s is not a device (run: omacp device init --state %s)\n",
                 state, state);
         return EXIT_NOINPUT;
     }
+    if (st != CP_OK)
+        return damaged(state, st == CP_E_BUFFER_TOO_SMALL ? "too large"
+                                                          : cp_strerror(st));
     buf[len] = '\0';
-    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (strcmp(line, "profile=unbranded") == 0)
-            d->profile = CP_PROFILE_UNBRANDED;
-        else if (strcmp(line, "tier=one") == 0)
-            d->tier = CP_TIER_ONE;
-        else if (strncmp(line, "imsi=", 5) == 0 && d->n_imsis < CP_MAX_IMSIS &&
-                 strlen(line + 5) < sizeof d->imsis[0])
-            strcpy(d->imsis[d->n_imsis++], line + 5);
-        else if (strncmp(line, "csp=", 4) == 0 && d->n_extra < MAX_EXTRA_TYPES &&
-                 strlen(line + 4) < sizeof d->extra[0])
-            strcpy(d->extra[d->n_extra++], line + 4);
+    if (strlen(buf) != len)
+        return damaged(state, "it holds a NUL byte");
+    for (line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        int ok = 1;
+        n++;
+        if (strcmp(line, "profile=unbranded") == 0 ||
+            strcmp(line, "profile=branded") == 0) {
+            d->profile = line[8] == 'u' ? CP_PROFILE_UNBRANDED
+                                        : CP_PROFILE_BRANDED;
+            ok = !have_profile++;
+        } else if (strcmp(line, "tier=one") == 0 ||
+                   strcmp(line, "tier=two") == 0) {
+            d->tier = line[5] == 'o' ? CP_TIER_ONE : CP_TIER_TWO;
+            ok = !have_tier++;
+        } else if (strncmp(line, "imsi=", 5) == 0) {
+            ok = d->n_imsis < CP_MAX_IMSIS && tool_is_imsi(line + 5);
+            if (ok)
+                strcpy(d->imsis[d->n_imsis++], line + 5);
+        } else if (strncmp(line, "csp=", 4) == 0) {
+            size_t tl = strlen(line + 4);
+            ok = d->n_extra < MAX_EXTRA_TYPES && tl >= 1 && tl <= 60;
+            for (k = 4; ok && line[k]; k++)
+                ok = (line[k] >= 'A' && line[k] <= 'Z') ||
+                     (line[k] >= 'a' && line[k] <= 'z') ||
+                     (line[k] >= '0' && line[k] <= '9') || line[k] == '-' ||
+                     line[k] == '_' || line[k] == '.';
+            if (ok)
+                strcpy(d->extra[d->n_extra++], line + 4);
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            char shown[40];
+            for (k = 0; k + 1 < sizeof shown && line[k]; k++)
+                shown[k] = line[k] >= 0x20 && line[k] < 0x7f ? line[k] : '?';
+            shown[k] = '\0';
+            snprintf(why, sizeof why, "line %lu '%s' is not understood", n,
+                     shown);
+            return damaged(state, why);
+        }
     }
+    if (!have_profile || !have_tier)
+        return damaged(state, !have_profile ? "no profile= line"
+                                            : "no tier= line");
     return EXIT_OK;
 }
 
@@ -231,56 +299,65 @@ static int cmd_device_init(int argc, char **argv)
     int i, rc;
     uint8_t probe[8];
     size_t plen = 0;
+    static const tool_opt opts[] = {{"--state", 1, 1},   {"--profile", 1, 2},
+                                     {"--tier", 1, 3},    {"--imsi", 1, 4},
+                                     {"--settings-csp", 1, 5}, {NULL, 0, 0}};
+    tool_args t;
     memset(&d, 0, sizeof d);
-    for (i = 2; i < argc; i++) {
-        int val = i + 1 < argc;
-        if (strcmp(argv[i], "--state") == 0 && val) {
-            state = argv[++i];
-        } else if (strcmp(argv[i], "--profile") == 0 && val) {
-            i++;
-            if (strcmp(argv[i], "unbranded") == 0)
+    tool_args_init(&t, "omacp device init", argc, argv, 2);
+    while ((i = tool_next(&t, opts)) != -1) {
+        if (i < 0)
+            return -i;
+        if (i == 0)
+            return tool_surplus(t.cmd, t.arg);
+        if (i == 1) {
+            state = t.arg;
+        } else if (i == 2) {
+            if (strcmp(t.arg, "unbranded") == 0)
                 d.profile = CP_PROFILE_UNBRANDED;
-            else if (strcmp(argv[i], "branded") != 0) {
+            else if (strcmp(t.arg, "branded") != 0) {
                 fprintf(stderr, "omacp: --profile takes branded or unbranded\n");
                 return EXIT_USAGE;
             }
-        } else if (strcmp(argv[i], "--tier") == 0 && val) {
-            i++;
-            if (strcmp(argv[i], "one") == 0)
+        } else if (i == 3) {
+            if (strcmp(t.arg, "one") == 0)
                 d.tier = CP_TIER_ONE;
-            else if (strcmp(argv[i], "two") != 0) {
+            else if (strcmp(t.arg, "two") != 0) {
                 fprintf(stderr, "omacp: --tier takes one or two\n");
                 return EXIT_USAGE;
             }
-        } else if (strcmp(argv[i], "--imsi") == 0 && val) {
-            const char *s = argv[++i];
+        } else if (i == 4) {
+            const char *s = t.arg;
             size_t k, n = strlen(s);
             if (d.n_imsis == CP_MAX_IMSIS || n < 13 || n > 15) {
-                fprintf(stderr, "omacp: an IMSI is 13-15 digits, at most %d\n",
-                        CP_MAX_IMSIS);
+                fprintf(stderr, "omacp: IMSI %lu: an IMSI is 13-15 digits, "
+                                "at most %d\n",
+                        (unsigned long)d.n_imsis + 1, CP_MAX_IMSIS);
                 return EXIT_USAGE;
             }
             for (k = 0; k < n; k++)
                 if (s[k] < '0' || s[k] > '9') {
-                    fprintf(stderr, "omacp: an IMSI is decimal digits\n");
+                    fprintf(stderr, "omacp: IMSI %lu: an IMSI is decimal "
+                                    "digits\n",
+                            (unsigned long)d.n_imsis + 1);
                     return EXIT_USAGE;
                 }
             strcpy(d.imsis[d.n_imsis++], s);
-        } else if (strcmp(argv[i], "--settings-csp") == 0 && val) {
-            const char *t = argv[++i];
-            size_t k, n = strlen(t);
+        } else {
+            const char *ty = t.arg;
+            size_t k, n = strlen(ty);
             int ok = n >= 1 && n <= 60 && d.n_extra < MAX_EXTRA_TYPES;
             for (k = 0; k < n && ok; k++)
-                ok = (t[k] >= 'A' && t[k] <= 'Z') || (t[k] >= 'a' && t[k] <= 'z') ||
-                     (t[k] >= '0' && t[k] <= '9') || t[k] == '-' || t[k] == '_' ||
-                     t[k] == '.';
+                ok = (ty[k] >= 'A' && ty[k] <= 'Z') || (ty[k] >= 'a' && ty[k] <= 'z') ||
+                     (ty[k] >= '0' && ty[k] <= '9') || ty[k] == '-' || ty[k] == '_' ||
+                     ty[k] == '.';
             for (k = 0; k < d.n_extra && ok; k++)
-                ok = strcasecmp(d.extra[k], t) != 0;
+                ok = strcasecmp(d.extra[k], ty) != 0;
             for (k = 0; k < sizeof settings_types / sizeof settings_types[0] && ok; k++)
-                ok = strcasecmp(settings_types[k], t) != 0;
-            ok = ok && strcasecmp(t, "SecurityPolicy") != 0 &&
-                 strcasecmp(t, "BOOTSTRAP") != 0 && strcasecmp(t, "PXLOGICAL") != 0 &&
-                 strcasecmp(t, "Metabase") != 0;
+                ok = strcasecmp(settings_types[k], ty) != 0;
+            ok = ok && strcasecmp(ty, "SecurityPolicy") != 0 &&
+                 strcasecmp(ty, "BOOTSTRAP") != 0 && strcasecmp(ty, "PXLOGICAL") != 0 &&
+                 strcasecmp(ty, "Metabase") != 0;
             if (!ok) {
                 fprintf(stderr,
                         "omacp device init: --settings-csp takes a type of 1-60 "
@@ -289,10 +366,7 @@ static int cmd_device_init(int argc, char **argv)
                         MAX_EXTRA_TYPES);
                 return EXIT_USAGE;
             }
-            strcpy(d.extra[d.n_extra++], t);
-        } else {
-            fprintf(stderr, "omacp device init: unknown option %s\n", argv[i]);
-            return EXIT_USAGE;
+            strcpy(d.extra[d.n_extra++], ty);
         }
     }
     if (state == NULL) {
@@ -327,11 +401,113 @@ static int cmd_device_init(int argc, char **argv)
     return rc;
 }
 
+/* ---- device show ------------------------------------------------------------ */
+
+static const char *const builtin_types[] = {"BOOTSTRAP", "Metabase", "PXLOGICAL",
+                                            "SecurityPolicy"};
+
+static int cmd_device_show(int argc, char **argv)
+{
+    dopts o;
+    device d;
+    char tps[CP_TPS_URL_MAX + 1], m[16];
+    const char *tps_state;
+    cp_policy_desc p;
+    cp_spc_info info;
+    size_t i, n_pol = 0, n_changed = 0, n_spc = 0;
+    cp_status st;
+    int rc = parse_dopts(argc - 1, argv + 1, &o, "omacp device show",
+                         D_(D_STATE) | D_(D_JSON));
+    if (rc == EXIT_OK && o.nrest > 0)
+        rc = tool_surplus("omacp device show", o.rest[0]);
+    if (rc == EXIT_OK)
+        rc = device_open(&d, o.state);
+    if (rc) {
+        free(o.rest);
+        return rc;
+    }
+    st = cp_tps_get(d.ctx, tps, sizeof tps);
+    tps_state = st == CP_OK ? "set"
+                : st == CP_E_NOT_FOUND ? "none"
+                                       : "unknown";
+    for (i = 0; cp_policy_list(d.ctx, i, &p) == CP_OK; i++) {
+        n_pol++;
+        n_changed += p.value != p.default_value;
+    }
+    info.struct_size = sizeof info;
+    while (cp_spc_get_info(d.ctx, n_spc, &info) == CP_OK) {
+        n_spc++;
+        info.struct_size = sizeof info;
+    }
+    if (o.json) {
+        printf("{");
+        tool_json_kv(stdout, 1, "state", o.state);
+        tool_json_kv(stdout, 0, "profile",
+                     d.profile == CP_PROFILE_UNBRANDED ? "unbranded" : "branded");
+        tool_json_kv(stdout, 0, "tier", d.tier == CP_TIER_ONE ? "one" : "two");
+        printf(", \"imsis_masked\": [");
+        for (i = 0; i < d.n_imsis; i++) {
+            printf("%s", i ? ", " : "");
+            tool_json_str(stdout, tool_mask_imsi(d.imsis[i], m, sizeof m));
+        }
+        printf("], \"csp_types\": [");
+        for (i = 0; i < 4; i++) {
+            printf("%s", i ? ", " : "");
+            tool_json_str(stdout, builtin_types[i]);
+        }
+        for (i = 0; i < sizeof settings_types / sizeof settings_types[0]; i++) {
+            printf(", ");
+            tool_json_str(stdout, settings_types[i]);
+        }
+        for (i = 0; i < d.n_extra; i++) {
+            printf(", ");
+            tool_json_str(stdout, d.extra[i]);
+        }
+        printf("], \"tps\": ");
+        tool_json_str(stdout, st == CP_OK ? tps : NULL);
+        tool_json_kv(stdout, 0, "tps_state", tps_state);
+        printf(", \"trusted_gateways\": null, \"policies\": %lu, "
+               "\"policies_changed\": %lu, \"spc_signers\": %lu}\n",
+               (unsigned long)n_pol, (unsigned long)n_changed,
+               (unsigned long)n_spc);
+    } else {
+        printf("state: %s\n", o.state);
+        printf("profile: %s\n",
+               d.profile == CP_PROFILE_UNBRANDED ? "unbranded" : "branded");
+        printf("tier: %s\n", d.tier == CP_TIER_ONE ? "one" : "two");
+        printf("IMSIs (masked): %lu", (unsigned long)d.n_imsis);
+        for (i = 0; i < d.n_imsis; i++)
+            printf("%s%lu %s", i ? ", " : ": ", (unsigned long)i + 1,
+                   tool_mask_imsi(d.imsis[i], m, sizeof m));
+        printf("\nCSP types:");
+        for (i = 0; i < 4; i++)
+            printf(" %s", builtin_types[i]);
+        for (i = 0; i < sizeof settings_types / sizeof settings_types[0]; i++)
+            printf(" %s", settings_types[i]);
+        for (i = 0; i < d.n_extra; i++)
+            printf(" %s", d.extra[i]);
+        printf("\nTPS: %s\n", st == CP_OK ? tps
+                              : st == CP_E_NOT_FOUND
+                                  ? "none (not bootstrapped)"
+                                  : "unknown (the stored TPS is damaged)");
+        printf("trusted gateways: not shown (libomacp has no call that "
+               "lists them)\n");
+        printf("policies: %lu, %lu changed from the defaults\n",
+               (unsigned long)n_pol, (unsigned long)n_changed);
+        printf("SPC signers: %lu\n", (unsigned long)n_spc);
+    }
+    free(o.rest);
+    device_close(&d);
+    return EXIT_OK;
+}
+
 int cmd_device(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "init") == 0)
         return cmd_device_init(argc, argv);
-    fprintf(stderr, "omacp device: the sub-command is init\n");
+    if (argc >= 2 && strcmp(argv[1], "show") == 0)
+        return cmd_device_show(argc, argv);
+    fprintf(stderr, "omacp device: the sub-command is init or show\n");
     return EXIT_USAGE;
 }
 
@@ -386,30 +562,65 @@ static void hook_audit(void *user, const cp_audit *a)
     ((struct hook_user *)user)->audits++;
 }
 
-/* Print the outcome: the output document on stdout, one line on stderr. */
-static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r)
+/* --json: a verdict as one object on stdout. */
+static void verdict_json(const char *outcome, cp_status st, const cp_verdict *v,
+                         const char *reason, const char *output)
+{
+    printf("{");
+    tool_json_kv(stdout, 1, "outcome", outcome);
+    tool_json_kv(stdout, 0, "status", cp_strerror(st));
+    if (v != NULL) {
+        tool_json_kv(stdout, 0, "sec", v->sec >= 0 ? cp_sec_name(v->sec) : NULL);
+        tool_json_roles(stdout, "roles", v->roles);
+        tool_json_roles(stdout, "effective_roles", v->effective_roles);
+        printf(", \"bootstrap\": %s", v->is_bootstrap ? "true" : "false");
+        if (v->imsi_index != (size_t)-1)
+            printf(", \"imsi\": %lu", (unsigned long)v->imsi_index + 1);
+        else
+            printf(", \"imsi\": null");
+    }
+    tool_json_kv(stdout, 0, "reason", reason);
+    tool_json_kv(stdout, 0, "output", output);
+    printf("}\n");
+}
+
+/* Print the outcome: the output document on stdout, one line on stderr;
+   with json, one JSON object on stdout instead of the document. */
+static int report(cp_ctx *ctx, cp_status st, const cp_push_result *r, int json)
 {
     const cp_verdict *v = &r->verdict;
+    char rb[TOOL_ROLES_MAX];
+    const char *why;
     /* not stored: neither applied nor cleanly rolled back, and no output
        document that would read as if it were */
     if (st == CP_E_STORAGE)
         return tool_fail(ctx, st, "device state");
-    if (r->output)
+    if (r->output && !json)
         printf("%s\n", r->output);
     if (st == CP_OK) {
-        fprintf(stderr, "omacp: applied: SEC=%s roles=0x%lx%s\n",
-                cp_sec_name(v->sec), (unsigned long)v->roles,
+        fprintf(stderr, "omacp: applied: SEC=%s roles=%s%s\n",
+                cp_sec_name(v->sec), tool_roles(v->roles, rb, sizeof rb),
                 v->is_bootstrap ? " (bootstrap)" : "");
+        if (json)
+            verdict_json("applied", st, v, NULL, r->output);
         return EXIT_OK;
     }
-    if (r->outcome == CP_OUTCOME_MALFORMED) /* with the offset and path */
+    if (r->outcome == CP_OUTCOME_MALFORMED) { /* with the offset and path */
+        if (json)
+            verdict_json("malformed", st, v, cp_ctx_error_message(ctx),
+                         r->output);
         return tool_fail(ctx, st, "malformed push");
+    }
+    why = v->reason_text[0] && r->outcome != CP_OUTCOME_ROLLED_BACK
+              ? v->reason_text
+              : cp_ctx_error_message(ctx);
     fprintf(stderr, "omacp: %s: %s: %s\n",
             r->outcome == CP_OUTCOME_ROLLED_BACK ? "rolled back" : "refused",
-            cp_strerror(st),
-            v->reason_text[0] && r->outcome != CP_OUTCOME_ROLLED_BACK
-                ? v->reason_text
-                : cp_ctx_error_message(ctx));
+            cp_strerror(st), why);
+    if (json)
+        verdict_json(r->outcome == CP_OUTCOME_ROLLED_BACK ? "rolled_back"
+                                                          : "refused",
+                     st, v, why, r->output);
     return EXIT_REFUSED;
 }
 
@@ -439,11 +650,9 @@ int cmd_push(int argc, char **argv)
     cp_push_result r;
     uint8_t *pdu = NULL;
     size_t len = 0;
-    int rc = parse_dopts(argc, argv, &o);
-    if (rc == EXIT_OK && o.nrest > 1) {
-        fprintf(stderr, "omacp push: only one input file\n");
-        rc = EXIT_USAGE;
-    }
+    int rc = parse_dopts(argc, argv, &o, "omacp push", D_PUSH);
+    if (rc == EXIT_OK && o.nrest > 1)
+        rc = tool_surplus("omacp push", o.rest[1]);
     if (rc == EXIT_OK)
         rc = device_open(&d, o.state);
     if (rc) {
@@ -456,7 +665,7 @@ int cmd_push(int argc, char **argv)
         cp_status st;
         setup_push(&o, &hu, &h, &gw);
         st = cp_push_process(d.ctx, pdu, len, &gw, &h, &r);
-        rc = report(d.ctx, st, &r);
+        rc = report(d.ctx, st, &r, o.json);
         cp_free(d.ctx, r.output);
     }
     free(pdu);
@@ -573,7 +782,7 @@ int cmd_sms(int argc, char **argv)
     cp_push_result r;
     cp_sms *sms = NULL;
     uint64_t now = (uint64_t)time(NULL);
-    int i, done = 0, rc = parse_dopts(argc, argv, &o);
+    int i, done = 0, rc = parse_dopts(argc, argv, &o, "omacp sms", D_PUSH | D_(D_TPDU));
     if (rc == EXIT_OK && o.nrest == 0) {
         fprintf(stderr, "omacp sms: give the SMS user data parts\n");
         rc = EXIT_USAGE;
@@ -623,7 +832,7 @@ int cmd_sms(int argc, char **argv)
             rc = tool_fail(d.ctx, st, "malformed SMS");
             break;
         }
-        rc = report(d.ctx, st, &r);
+        rc = report(d.ctx, st, &r, o.json);
         cp_free(d.ctx, r.output);
         if (i + 1 < o.nrest)
             fprintf(stderr, "omacp sms: %d part(s) after a complete message ignored\n",
@@ -635,6 +844,13 @@ int cmd_sms(int argc, char **argv)
             fprintf(stderr, "omacp sms: waiting for more segments "
                             "(%lu partial message(s) kept in %s)\n",
                     (unsigned long)cp_sms_pending(sms), o.state);
+        if (!done && rc == EXIT_OK && src == EXIT_OK && o.json)
+            verdict_json(cp_sms_pending(sms) > 0 ? "waiting" : "ignored",
+                         CP_OK, NULL,
+                         cp_sms_pending(sms) > 0
+                             ? "waiting for more segments"
+                             : "not a WAP push",
+                         NULL);
         if (rc == EXIT_OK)
             rc = src;
     }
@@ -706,6 +922,7 @@ static int process_cpf_file(device *d, const dopts *o)
                                             "signed by an unknown signer",
                                             "bad signature", "unread"};
     cp_cpf_verdict v;
+    char rb[TOOL_ROLES_MAX];
     uint8_t *in = NULL;
     size_t len = 0, out_len = 0;
     char *out = NULL;
@@ -720,8 +937,27 @@ static int process_cpf_file(device *d, const dopts *o)
                            o->metadata ? CP_METADATA : CP_PROCESS, NULL, &v,
                            &out, &out_len);
     free(in);
-    if (out && st != CP_E_STORAGE)
+    if (out && st != CP_E_STORAGE && !o->json)
         printf("%s\n", out);
+    if (o->json && st != CP_E_STORAGE) {
+        printf("{");
+        tool_json_kv(stdout, 1, "outcome",
+                     st == CP_OK ? (o->metadata ? "metadata" : "applied")
+                     : v.outcome == CP_OUTCOME_ROLLED_BACK ? "rolled_back"
+                     : v.outcome == CP_OUTCOME_REFUSED     ? "refused"
+                                                           : "malformed");
+        tool_json_kv(stdout, 0, "status", cp_strerror(st));
+        tool_json_kv(stdout, 0, "signature",
+                     sig_names[(unsigned)v.signature < 5 ? v.signature : 4]);
+        tool_json_kv(stdout, 0, "signer",
+                     v.signature == CP_CPF_KNOWN || v.signature == CP_CPF_UNKNOWN
+                         ? v.signer
+                         : NULL);
+        tool_json_roles(stdout, "roles", v.roles);
+        tool_json_kv(stdout, 0, "reason", st == CP_OK ? NULL : v.reason);
+        tool_json_kv(stdout, 0, "output", out);
+        printf("}\n");
+    }
     cp_free(d->ctx, out);
     fprintf(stderr, "omacp: cpf: %s", sig_names[(unsigned)v.signature < 5 ? v.signature : 4]);
     if (v.signature == CP_CPF_KNOWN || v.signature == CP_CPF_UNKNOWN) {
@@ -729,10 +965,10 @@ static int process_cpf_file(device *d, const dopts *o)
         print_hex(stderr, v.signer_sha1, 20);
         fprintf(stderr, ", %s)", v.digest);
     }
-    fprintf(stderr, ", roles=0x%lx\n", (unsigned long)v.roles);
+    fprintf(stderr, ", roles=%s\n", tool_roles(v.roles, rb, sizeof rb));
     if (st == CP_OK) {
-        fprintf(stderr, "omacp: %s: roles=0x%lx\n",
-                o->metadata ? "metadata" : "applied", (unsigned long)v.roles);
+        fprintf(stderr, "omacp: %s: roles=%s\n",
+                o->metadata ? "metadata" : "applied", rb);
         return EXIT_OK;
     }
     if (v.outcome == CP_OUTCOME_REFUSED && st != CP_E_STORAGE &&
@@ -758,7 +994,11 @@ int cmd_process(int argc, char **argv)
     size_t len = 0, out_len = 0;
     char *out = NULL;
     cp_status st;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp process",
+                           D_(D_STATE) | D_(D_SOURCE) | D_(D_SIGNER) |
+                               D_(D_METADATA) | D_(D_JSON));
+    if (rc == EXIT_OK && o.nrest > 1)
+        rc = tool_surplus("omacp process", o.rest[1]);
     if (rc == EXIT_OK && !source_of(o.source, &src)) {
         fprintf(stderr, "omacp process: --source takes api-privileged, "
                         "api-normal, rapi, cpf, boot or ui\n");
@@ -793,17 +1033,36 @@ int cmd_process(int argc, char **argv)
         st = cp_process_config_xml(d.ctx, (const char *)in, len, roles,
                                    o.metadata ? CP_METADATA : CP_PROCESS, &out,
                                    &out_len);
-        if (out && st != CP_E_STORAGE) /* unstored: no output document */
+        const char *outcome = NULL, *why = NULL;
+        char rb[TOOL_ROLES_MAX];
+        if (out && st != CP_E_STORAGE && !o.json) /* unstored: no output */
             printf("%s\n", out);
         if (st == CP_OK) {
-            fprintf(stderr, "omacp: %s: roles=0x%lx\n",
-                    o.metadata ? "metadata" : "applied", (unsigned long)roles);
+            fprintf(stderr, "omacp: %s: roles=%s\n",
+                    o.metadata ? "metadata" : "applied",
+                    tool_roles(roles, rb, sizeof rb));
+            outcome = o.metadata ? "metadata" : "applied";
         } else if (out == NULL || st == CP_E_STORAGE) {
+            if (st != CP_E_STORAGE) {
+                outcome = "malformed";
+                why = cp_ctx_error_message(d.ctx);
+            }
             rc = tool_fail(d.ctx, st, "malformed input");
         } else {
+            why = cp_ctx_error_message(d.ctx);
             fprintf(stderr, "omacp: rolled back: %s: %s\n", cp_strerror(st),
-                    cp_ctx_error_message(d.ctx));
+                    why);
+            outcome = "rolled_back";
             rc = EXIT_REFUSED;
+        }
+        if (o.json && outcome != NULL) {
+            printf("{");
+            tool_json_kv(stdout, 1, "outcome", outcome);
+            tool_json_kv(stdout, 0, "status", cp_strerror(st));
+            tool_json_roles(stdout, "roles", roles);
+            tool_json_kv(stdout, 0, "reason", why);
+            tool_json_kv(stdout, 0, "output", st == CP_E_STORAGE ? NULL : out);
+            printf("}\n");
         }
         cp_free(d.ctx, out);
     }
@@ -835,7 +1094,7 @@ int cmd_policy(int argc, char **argv)
     device d;
     uint32_t id = 0, v = 0;
     cp_status st = CP_OK;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp policy", D_(D_STATE) | D_(D_JSON));
     const char *op = o.nrest ? o.rest[0] : "";
     if (rc == EXIT_OK &&
         !((strcmp(op, "list") == 0 && o.nrest == 1) ||
@@ -853,14 +1112,44 @@ int cmd_policy(int argc, char **argv)
         return rc;
     }
     /* The tool speaks for the device's owner at the console: the UI. */
-    if (strcmp(op, "list") == 0) {
+    if (strcmp(op, "list") == 0 || (strcmp(op, "get") == 0 && o.json)) {
         cp_policy_desc p;
-        size_t i;
-        for (i = 0; cp_policy_list(d.ctx, i, &p) == CP_OK; i++)
-            printf("%-5lu %-28s %10lu%s  %s\n", (unsigned long)p.id, p.name,
-                   (unsigned long)p.value,
-                   p.value == p.default_value ? "          " : " (changed)",
-                   p.meaning);
+        size_t i, shown = 0;
+        char rb[TOOL_ROLES_MAX];
+        int list = strcmp(op, "list") == 0;
+        if (o.json && list)
+            printf("{\"policies\": [");
+        for (i = 0; cp_policy_list(d.ctx, i, &p) == CP_OK; i++) {
+            if (!list && p.id != id)
+                continue;
+            if (o.json) {
+                printf("%s{\"id\": %lu", shown ? ", " : "", (unsigned long)p.id);
+                tool_json_kv(stdout, 0, "name", p.name);
+                printf(", \"value\": %lu, \"default\": %lu, \"is_mask\": %s",
+                       (unsigned long)p.value, (unsigned long)p.default_value,
+                       p.is_mask ? "true" : "false");
+                if (p.is_mask)
+                    tool_json_kv(stdout, 0, "value_names",
+                                 tool_roles(p.value, rb, sizeof rb));
+                tool_json_kv(stdout, 0, "meaning", p.meaning);
+                printf("}");
+            } else {
+                printf("%-5lu %-28s %10lu%s  %s", (unsigned long)p.id, p.name,
+                       (unsigned long)p.value,
+                       p.value == p.default_value ? "          " : " (changed)",
+                       p.meaning);
+                if (p.is_mask)
+                    printf(" [%s]", tool_roles(p.value, rb, sizeof rb));
+                printf("\n");
+            }
+            shown++;
+        }
+        if (o.json && list)
+            printf("]}\n");
+        else if (o.json && shown)
+            printf("\n");
+        if (!list && !shown) /* the same message as cp_policy_get's */
+            st = cp_policy_get(d.ctx, id, &v);
     } else if (strcmp(op, "get") == 0) {
         st = cp_policy_get(d.ctx, id, &v);
         if (st == CP_OK)
@@ -874,8 +1163,10 @@ int cmd_policy(int argc, char **argv)
         rc = tool_fail(d.ctx, st, "policy");
     } else if (st) {
         fprintf(stderr, "omacp policy: %s\n", cp_ctx_error_message(d.ctx));
-        rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
-                                                            : EXIT_SOFTWARE;
+        /* an unknown id: not found (1); a value out of range: usage (2) */
+        rc = st == CP_E_NOT_FOUND     ? EXIT_NOTFOUND
+             : st == CP_E_INVALID_ARG ? EXIT_USAGE
+                                      : EXIT_SOFTWARE;
     }
     free(o.rest);
     device_close(&d);
@@ -889,7 +1180,8 @@ int cmd_spc(int argc, char **argv)
     uint8_t sha1[20];
     uint32_t roles = 0;
     cp_status st = CP_OK;
-    int rc = parse_dopts(argc, argv, &o);
+    int rc = parse_dopts(argc, argv, &o, "omacp spc",
+                           D_(D_STATE) | D_(D_CERT) | D_(D_JSON));
     const char *op = o.nrest ? o.rest[0] : "";
     if (rc == EXIT_OK &&
         !((strcmp(op, "list") == 0 && o.nrest == 1) ||
@@ -912,14 +1204,29 @@ int cmd_spc(int argc, char **argv)
         size_t i;
         cp_spc_info info;
         info.struct_size = sizeof info;
+        char rb[TOOL_ROLES_MAX];
+        if (o.json)
+            printf("{\"signers\": [");
         for (i = 0; cp_spc_get_info(d.ctx, i, &info) == CP_OK; i++) {
-            print_hex(stdout, info.sha1, 20);
-            printf(" %lu", (unsigned long)info.roles);
-            if (info.cert_len)
-                printf(" %s", info.subject);
-            printf("\n");
+            if (o.json) {
+                printf("%s{\"sha1\": \"", i ? ", " : "");
+                print_hex(stdout, info.sha1, 20);
+                printf("\"");
+                tool_json_roles(stdout, "roles", info.roles);
+                tool_json_kv(stdout, 0, "subject",
+                             info.cert_len ? info.subject : NULL);
+                printf("}");
+            } else {
+                print_hex(stdout, info.sha1, 20);
+                printf(" %s", tool_roles(info.roles, rb, sizeof rb));
+                if (info.cert_len)
+                    printf(" %s", info.subject);
+                printf("\n");
+            }
             info.struct_size = sizeof info;
         }
+        if (o.json)
+            printf("]}\n");
     } else if (strcmp(op, "add") == 0 && o.cert != NULL) {
         uint8_t *cert = NULL;
         size_t clen = 0;
@@ -941,8 +1248,10 @@ int cmd_spc(int argc, char **argv)
         rc = tool_fail(d.ctx, st, "spc");
     } else if (st) {
         fprintf(stderr, "omacp spc: %s\n", cp_ctx_error_message(d.ctx));
-        rc = st == CP_E_NOT_FOUND || st == CP_E_INVALID_ARG ? EXIT_USAGE
-                                                            : EXIT_SOFTWARE;
+        /* an unknown signer: not found (1), not a usage error */
+        rc = st == CP_E_NOT_FOUND     ? EXIT_NOTFOUND
+             : st == CP_E_INVALID_ARG ? EXIT_USAGE
+                                      : EXIT_SOFTWARE;
     }
     free(o.rest);
     device_close(&d);

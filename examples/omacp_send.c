@@ -9,6 +9,7 @@
  *                   [--deliver --from ADDR [--smsc ADDR] [--scts SECONDS]]
  *                   [FILE|-]
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,13 @@ static int print_hex(const uint8_t *p, size_t n)
     for (i = 0; i < n; i++)
         printf("%02X", p[i]);
     putchar('\n');
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_CANTCREAT;
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "omacp: cannot write standard output: %s\n",
+                strerror(errno));
+        clearerr(stdout); /* said once: main's check stays quiet */
+        return EXIT_IOERR;
+    }
+    return EXIT_OK;
 }
 
 static int bad_value(const char *cmd, const char *opt, const char *v)
@@ -60,60 +67,86 @@ static int bad_value(const char *cmd, const char *opt, const char *v)
     return EXIT_USAGE;
 }
 
+enum { P_TEXT = 1, P_XML, P_NOMAC, P_HEX, P_SEC, P_IMSI, P_PIN, P_INIT,
+       P_APPID, P_FLAG, P_TID, P_OUT };
+
 static int pdu_args(int argc, char **argv, cp_push_build_options *o,
                     const char **file, const char **out, int *hex)
 {
-    int i;
+    static const tool_opt opts[] = {
+        {"--text-content-type", 0, P_TEXT}, {"--xml", 0, P_XML},
+        {"--no-mac", 0, P_NOMAC},           {"--hex", 0, P_HEX},
+        {"--sec", 1, P_SEC},                {"--imsi", 1, P_IMSI},
+        {"--pin", 1, P_PIN},                {"--initiator", 1, P_INIT},
+        {"--app-id", 1, P_APPID},           {"--push-flag", 1, P_FLAG},
+        {"--tid", 1, P_TID},                {"-o", 1, P_OUT},
+        {"--output", 1, P_OUT},             {NULL, 0, 0}};
+    tool_args t;
+    int id;
     long v;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--text-content-type") == 0) {
+    tool_args_init(&t, "omacp pdu", argc, argv, 1);
+    while ((id = tool_next(&t, opts)) != -1) {
+        const char *val = t.arg;
+        switch (id) {
+        case P_TEXT:
             o->flags |= CP_PUSH_BUILD_TEXT_CTYPE;
-        } else if (strcmp(a, "--xml") == 0) {
+            break;
+        case P_XML:
             o->content = CP_CONTENT_XML;
-        } else if (strcmp(a, "--no-mac") == 0) {
+            break;
+        case P_NOMAC:
             o->flags |= CP_PUSH_BUILD_NO_MAC;
-        } else if (strcmp(a, "--hex") == 0) {
+            break;
+        case P_HEX:
             *hex = 1;
-        } else if (val == NULL && a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "omacp pdu: unknown or incomplete option %s\n", a);
-            return EXIT_USAGE;
-        } else if (strcmp(a, "--sec") == 0) {
-            o->sec = send_sec(argv[++i]);
+            break;
+        case P_SEC:
+            o->sec = send_sec(val);
             if (o->sec < 0)
-                return bad_value("pdu", a, val);
-        } else if (strcmp(a, "--imsi") == 0) {
-            o->imsi = argv[++i];
-        } else if (strcmp(a, "--pin") == 0) {
-            o->pin = argv[++i];
-        } else if (strcmp(a, "--initiator") == 0) {
-            o->initiator_uri = argv[++i];
-        } else if (strcmp(a, "--app-id") == 0) {
-            v = send_num(argv[++i], 0xFFFFFFFEul);
+                return bad_value("pdu", "--sec", val);
+            break;
+        case P_IMSI:
+            o->imsi = val;
+            break;
+        case P_PIN:
+            o->pin = val;
+            break;
+        case P_INIT:
+            o->initiator_uri = val;
+            break;
+        case P_APPID:
+            v = send_num(val, 0xFFFFFFFEul);
             if (v < 0)
                 o->app_id_text = val;
             else
                 o->app_id = (uint32_t)v;
-        } else if (strcmp(a, "--push-flag") == 0) {
-            if ((v = send_num(argv[++i], 127)) < 0)
-                return bad_value("pdu", a, val);
+            break;
+        case P_FLAG:
+            if ((v = send_num(val, 127)) < 0)
+                return bad_value("pdu", "--push-flag", val);
             o->push_flag = (int)v;
-        } else if (strcmp(a, "--tid") == 0) {
-            if ((v = send_num(argv[++i], 255)) < 0)
-                return bad_value("pdu", a, val);
+            break;
+        case P_TID:
+            if ((v = send_num(val, 255)) < 0)
+                return bad_value("pdu", "--tid", val);
             o->tid = (uint8_t)v;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            *out = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "omacp pdu: unknown option %s\n", a);
-            return EXIT_USAGE;
-        } else if (*file == NULL) {
-            *file = a;
-        } else {
-            fprintf(stderr, "omacp pdu: only one input file\n");
-            return EXIT_USAGE;
+            break;
+        case P_OUT:
+            *out = val;
+            break;
+        case 0:
+            if (*file != NULL)
+                return tool_surplus(t.cmd, val);
+            *file = val;
+            break;
+        default:
+            return -id;
         }
+    }
+    if (o->sec == CP_SEC_NETWPIN && o->pin != NULL) {
+        fprintf(stderr, "omacp pdu: NETWPIN takes no --pin (the key is the "
+                        "IMSI)\n");
+        return EXIT_USAGE;
     }
     return EXIT_OK;
 }
@@ -156,49 +189,64 @@ int cmd_pdu(int argc, char **argv)
     return rc;
 }
 
+enum { S_REF16 = 1, S_DELIVER, S_REF, S_PORT, S_SRCPORT, S_FROM, S_SMSC,
+       S_SCTS };
+
 static int split_args(int argc, char **argv, cp_sms_split_options *o,
                       const char **file)
 {
-    int i;
+    static const tool_opt opts[] = {
+        {"--ref16", 0, S_REF16}, {"--deliver", 0, S_DELIVER},
+        {"--ref", 1, S_REF},     {"--port", 1, S_PORT},
+        {"--src-port", 1, S_SRCPORT}, {"--from", 1, S_FROM},
+        {"--smsc", 1, S_SMSC},   {"--scts", 1, S_SCTS},
+        {NULL, 0, 0}};
+    tool_args t;
+    int id;
     long v;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--ref16") == 0) {
+    tool_args_init(&t, "omacp sms-split", argc, argv, 1);
+    while ((id = tool_next(&t, opts)) != -1) {
+        const char *val = t.arg;
+        switch (id) {
+        case S_REF16:
             o->ref16 = 1;
-        } else if (strcmp(a, "--deliver") == 0) {
+            break;
+        case S_DELIVER:
             o->deliver = 1;
-        } else if (val == NULL && a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "omacp sms-split: unknown or incomplete option %s\n",
-                    a);
-            return EXIT_USAGE;
-        } else if (strcmp(a, "--ref") == 0) {
-            if ((v = send_num(argv[++i], 0xFFFF)) < 0)
-                return bad_value("sms-split", a, val);
+            break;
+        case S_REF:
+            if ((v = send_num(val, 0xFFFF)) < 0)
+                return bad_value("sms-split", "--ref", val);
             o->ref = (unsigned)v;
-        } else if (strcmp(a, "--port") == 0 || strcmp(a, "--src-port") == 0) {
-            if ((v = send_num(argv[++i], 0xFFFF)) < 0)
-                return bad_value("sms-split", a, val);
-            if (a[2] == 'p')
+            break;
+        case S_PORT:
+        case S_SRCPORT:
+            if ((v = send_num(val, 0xFFFF)) < 0)
+                return bad_value("sms-split",
+                                 id == S_PORT ? "--port" : "--src-port", val);
+            if (id == S_PORT)
                 o->dst_port = (unsigned)v;
             else
                 o->src_port = (unsigned)v;
-        } else if (strcmp(a, "--from") == 0) {
-            o->originator = argv[++i];
-        } else if (strcmp(a, "--smsc") == 0) {
-            o->smsc = argv[++i];
-        } else if (strcmp(a, "--scts") == 0) {
-            if ((v = send_num(argv[++i], 4102444799ul)) < 0)
-                return bad_value("sms-split", a, val);
+            break;
+        case S_FROM:
+            o->originator = val;
+            break;
+        case S_SMSC:
+            o->smsc = val;
+            break;
+        case S_SCTS:
+            if ((v = send_num(val, 4102444799ul)) < 0)
+                return bad_value("sms-split", "--scts", val);
             o->scts = (uint64_t)v;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "omacp sms-split: unknown option %s\n", a);
-            return EXIT_USAGE;
-        } else if (*file == NULL) {
-            *file = a;
-        } else {
-            fprintf(stderr, "omacp sms-split: only one input file\n");
-            return EXIT_USAGE;
+            break;
+        case 0:
+            if (*file != NULL)
+                return tool_surplus(t.cmd, val);
+            *file = val;
+            break;
+        default:
+            return -id;
         }
     }
     if (o->deliver && o->originator == NULL) {

@@ -31,53 +31,86 @@ static int parse_sec(const char *s)
 struct trust_args {
     int sec;
     const char *mac, *content_type, *pin, *file;
-    int pdu;
+    int pdu, json;
     const char *imsis[MAX_IMSI_ARGS];
     size_t n_imsis;
 };
+
+enum { T_SEC = 1, T_IMSI, T_PIN, T_MAC, T_CTYPE, T_PDU, T_JSON };
 
 /* Parse the options both commands share; returns an exit status. */
 static int parse_args(int argc, char **argv, struct trust_args *a,
                       int verify)
 {
-    int i;
+    static const tool_opt mac_opts[] = {{"--sec", 1, T_SEC},
+                                        {"--imsi", 1, T_IMSI},
+                                        {"--pin", 1, T_PIN},
+                                        {NULL, 0, 0}};
+    static const tool_opt verify_opts[] = {
+        {"--sec", 1, T_SEC},   {"--imsi", 1, T_IMSI},
+        {"--pin", 1, T_PIN},   {"--mac", 1, T_MAC},
+        {"--content-type", 1, T_CTYPE}, {"--pdu", 0, T_PDU},
+        {"--json", 0, T_JSON}, {NULL, 0, 0}};
+    tool_args t;
+    int id;
     memset(a, 0, sizeof *a);
     a->sec = -2;
-    for (i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int has_val = i + 1 < argc;
-        if (strcmp(o, "--sec") == 0 && has_val) {
-            a->sec = parse_sec(argv[++i]);
+    tool_args_init(&t, verify ? "omacp verify" : "omacp mac", argc, argv, 1);
+    while ((id = tool_next(&t, verify ? verify_opts : mac_opts)) != -1) {
+        switch (id) {
+        case T_SEC:
+            a->sec = parse_sec(t.arg);
             if (a->sec < 0) {
-                fprintf(stderr, "omacp: unknown SEC method '%s' (NETWPIN, "
+                fprintf(stderr, "%s: unknown SEC method '%s' (NETWPIN, "
                                 "USERPIN, USERNETWPIN, USERPINMAC or 0-3)\n",
-                        argv[i]);
+                        t.cmd, t.arg);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(o, "--imsi") == 0 && has_val) {
+            break;
+        case T_IMSI:
             if (a->n_imsis == MAX_IMSI_ARGS) {
-                fprintf(stderr, "omacp: at most %d --imsi\n", MAX_IMSI_ARGS);
+                fprintf(stderr, "%s: at most %d --imsi\n", t.cmd,
+                        MAX_IMSI_ARGS);
                 return EXIT_USAGE;
             }
-            a->imsis[a->n_imsis++] = argv[++i];
-        } else if (strcmp(o, "--pin") == 0 && has_val) {
-            a->pin = argv[++i];
-        } else if (verify && strcmp(o, "--mac") == 0 && has_val) {
-            a->mac = argv[++i];
-        } else if (verify && strcmp(o, "--content-type") == 0 && has_val) {
-            a->content_type = argv[++i];
-        } else if (verify && strcmp(o, "--pdu") == 0) {
+            /* checked here to number them as users do, from 1 */
+            if (!tool_is_imsi(t.arg)) {
+                fprintf(stderr, "%s: IMSI %lu ('%s') is not 13 to 15 "
+                                "decimal digits\n",
+                        t.cmd, (unsigned long)a->n_imsis + 1, t.arg);
+                return EXIT_USAGE;
+            }
+            a->imsis[a->n_imsis++] = t.arg;
+            break;
+        case T_PIN:
+            a->pin = t.arg;
+            break;
+        case T_MAC:
+            a->mac = t.arg;
+            break;
+        case T_CTYPE:
+            a->content_type = t.arg;
+            break;
+        case T_PDU:
             a->pdu = 1;
-        } else if (o[0] == '-' && o[1] != '\0') {
-            fprintf(stderr, "omacp %s: unknown or incomplete option %s\n",
-                    argv[0], o);
-            return EXIT_USAGE;
-        } else if (a->file == NULL) {
-            a->file = o;
-        } else {
-            fprintf(stderr, "omacp %s: only one input file\n", argv[0]);
-            return EXIT_USAGE;
+            break;
+        case T_JSON:
+            a->json = 1;
+            break;
+        case 0:
+            if (a->file != NULL)
+                return tool_surplus(t.cmd, t.arg);
+            a->file = t.arg;
+            break;
+        default:
+            return -id;
         }
+    }
+    /* a network PIN is the IMSI: a PIN given with it would be ignored */
+    if (a->sec == CP_SEC_NETWPIN && a->pin != NULL) {
+        fprintf(stderr, "%s: NETWPIN takes no --pin (the key is the IMSI)\n",
+                t.cmd);
+        return EXIT_USAGE;
     }
     return EXIT_OK;
 }
@@ -129,9 +162,12 @@ static int verify_inputs(cp_ctx *ctx, struct trust_args *a, uint8_t *in,
 {
     cp_status st;
     cp_push_init(push);
-    if (a->pdu + (a->content_type != NULL) + (a->mac != NULL) != 1) {
+    /* USERPINMAC: the MAC is in what the user types (--pin) */
+    int pinmac = a->sec == CP_SEC_USERPINMAC && a->mac == NULL;
+    if (a->pdu + (a->content_type != NULL) + (a->mac != NULL || pinmac) !=
+        1) {
         fprintf(stderr, "omacp verify: give exactly one of --sec/--mac, "
-                        "--content-type or --pdu\n");
+                        "--sec USERPINMAC, --content-type or --pdu\n");
         return EXIT_USAGE;
     }
     if (a->pdu) {
@@ -150,13 +186,28 @@ static int verify_inputs(cp_ctx *ctx, struct trust_args *a, uint8_t *in,
             return EXIT_USAGE;
         }
         push->sec = a->sec;
-        push->has_mac = 1;
-        push->mac_len = strlen(a->mac);
-        snprintf(push->mac, sizeof push->mac, "%s", a->mac);
+        if (a->mac != NULL) {
+            push->has_mac = 1;
+            push->mac_len = strlen(a->mac);
+            snprintf(push->mac, sizeof push->mac, "%s", a->mac);
+        }
     }
     push->body = in;
     push->body_len = len;
     return EXIT_OK;
+}
+
+/* --json: the verdict of verify as one object on stdout. */
+static void verify_json(int authentic, int sec, size_t idx, const char *why)
+{
+    printf("{\"authentic\": %s, \"sec\": ", authentic ? "true" : "false");
+    tool_json_str(stdout, sec >= 0 ? cp_sec_name(sec) : NULL);
+    if (idx != (size_t)-1)
+        printf(", \"imsi\": %lu", (unsigned long)idx + 1);
+    else
+        printf(", \"imsi\": null");
+    tool_json_kv(stdout, 0, "reason", why);
+    printf("}\n");
 }
 
 int cmd_verify(int argc, char **argv)
@@ -178,10 +229,13 @@ int cmd_verify(int argc, char **argv)
         rc = verify_inputs(ctx, &a, in, len, &push);
     if (rc == EXIT_OK) {
         if (push.sec == CP_SEC_NONE || push.sec == CP_SEC_INVALID) {
-            fprintf(stderr, "omacp verify: not authentic: %s\n",
-                    push.sec == CP_SEC_NONE ? "the message carries no SEC "
-                                              "parameter (unsigned)"
-                                            : "SEC is not one of 0-3");
+            const char *why = push.sec == CP_SEC_NONE
+                                  ? "the message carries no SEC parameter "
+                                    "(unsigned)"
+                                  : "SEC is not one of 0-3";
+            fprintf(stderr, "omacp verify: not authentic: %s\n", why);
+            if (a.json)
+                verify_json(0, -1, idx, why);
             rc = EXIT_REFUSED;
         } else if (push.sec != CP_SEC_USERPINMAC && push.has_mac &&
                    push.mac_len != CP_PUSH_MAC_CHARS) {
@@ -189,7 +243,12 @@ int cmd_verify(int argc, char **argv)
                             "exactly 40 hex digits\n");
             rc = EXIT_DATAERR;
         } else {
-            st = cp_mac_verify(ctx, push.sec, a.imsis, a.n_imsis, a.pin,
+            if (push.sec == CP_SEC_NETWPIN && a.pin != NULL)
+                fprintf(stderr, "omacp verify: warning: --pin ignored: the "
+                                "message is signed NETWPIN (the key is the "
+                                "IMSI)\n");
+            st = cp_mac_verify(ctx, push.sec, a.imsis, a.n_imsis,
+                               push.sec == CP_SEC_NETWPIN ? NULL : a.pin,
                                push.has_mac ? push.mac : NULL, NULL,
                                push.body, push.body_len, &idx);
             if (st == CP_OK) {
@@ -199,9 +258,14 @@ int cmd_verify(int argc, char **argv)
                 else
                     fprintf(stderr, "omacp verify: authentic (%s)\n",
                             cp_sec_name(push.sec));
+                if (a.json)
+                    verify_json(1, push.sec, idx, NULL);
             } else if (st == CP_E_NOT_AUTHENTIC) {
                 fprintf(stderr, "omacp verify: not authentic: %s\n",
                         cp_ctx_error_message(ctx));
+                if (a.json)
+                    verify_json(0, push.sec, (size_t)-1,
+                                cp_ctx_error_message(ctx));
                 rc = EXIT_REFUSED;
             } else if (st == CP_E_BAD_MAC) {
                 fprintf(stderr, "omacp verify: malformed input: %s\n",

@@ -210,8 +210,15 @@ t "--help exits 0 and lists every command" 0 "device init --state DIR" "" -- --h
 for c in decode encode mac verify "device init" push sms process policy spc; do
     truth "--help documents '$c'" grep -q "^  $c" "$W/out"
 done
-truth "--help documents the exit statuses" \
-    grep -q "Exit status: 0 done, 1 refused, 2 usage error, 65 malformed input" "$W/out"
+truth "--help documents the exit statuses" grep -q "^ 74  a write failed" "$W/out"
+# one exit-status table: the lines of --help, word for word in the README
+# ("The omacp tool") and in the man page (EXIT STATUS)
+sed -n '/^Exit status:$/,/^$/p' "$W/out" | sed '/^$/d' >exit_table.txt
+truth "exit table: found in --help (10 lines or more)" test "$(wc -l <exit_table.txt)" -ge 10
+while IFS= read -r line; do
+    truth "exit table in README: $line" grep -q -F -x -e "$line" "$SRC_DIR/README.md"
+    truth "exit table in man page: $line" grep -q -F -x -e "$line" "$MAN"
+done <exit_table.txt
 t "-h exits 0" 0 "^usage: omacp COMMAND" "" -- -h
 t "help exits 0" 0 "^usage: omacp COMMAND" "" -- help
 t "decode --help exits 0" 0 "^usage: omacp" "" -- decode --help
@@ -220,8 +227,8 @@ t "-V" 0 "^omacp [0-9][0-9.]* (libomacp [0-9][0-9.]*)\$" "" -- -V
 t "no command exits 2" 2 "" "^usage: omacp" --
 t "unknown command exits 2" 2 "" "unknown command 'frob'" -- frob
 t "decode unknown option exits 2" 2 "" "unknown option" -- decode --frob
-t "decode two files exits 2" 2 "" "only one input file" -- decode a b
-t "encode -o without a name exits 2" 2 "" "needs a file name" -- encode -o
+t "decode two files exits 2" 2 "" "surplus argument 'b'" -- decode a b
+t "encode -o without a name exits 2" 2 "" "option -o needs a value" -- encode -o
 t "mac without --sec exits 2" 2 "" "--sec METHOD is required" -- mac mgr.xml
 t "mac unknown SEC exits 2" 2 "" "unknown SEC method" -- mac --sec 7 mgr.xml
 t "verify without a MAC form exits 2" 2 "" "exactly one of" -- verify --sec 1 --pin 1 mgr.xml
@@ -233,7 +240,7 @@ t "device init bad tier exits 2" 2 "" "one or two" -- device init --state x --ti
 t "device init bad IMSI exits 2" 2 "" "13-15 digits" -- device init --state x --imsi 1234
 t "device init non-digit IMSI exits 2" 2 "" "decimal digits" -- device init --state x --imsi 26201987654321X
 t "push without --state exits 2" 2 "" "--state DIR is required" -- push boot.xml
-t "push unknown option exits 2" 2 "" "unknown or incomplete option --frob" -- push --state x --frob
+t "push unknown option exits 2" 2 "" "unknown option --frob" -- push --state x --frob
 t "push bad --ppg exits 2" 2 "" "any, known or trusted" -- push --state x --ppg maybe
 t "sms without parts exits 2" 2 "" "give the SMS user data parts" -- sms --state x
 t "process bad --source exits 2" 2 "" "--source takes" -- process --state x --source fax
@@ -372,7 +379,7 @@ t "verify --pdu the bootstrap PDU" 0 "" "authentic (USERNETWPIN, IMSI 1)" -- ver
 
 t "push bootstrap without a PIN refused" 1 "" "no PIN" -- push --state un boot.pdu
 t "push bootstrap wrong PIN refused" 1 "" "refused" -- push --state un --pin 0000 boot.pdu
-t "push bootstrap: applied" 0 "PROVURL" "applied: SEC=USERNETWPIN roles=0x1014 (bootstrap)" -- push --state un --pin $PIN boot.pdu
+t "push bootstrap: applied" 0 "PROVURL" "applied: SEC=USERNETWPIN roles=0x1014 ANY_PUSH_SOURCE|OPERATOR|USER_AUTH (bootstrap)" -- push --state un --pin $PIN boot.pdu
 one_line "push: one verdict line on stderr"
 t "bootstrap set 4119" 0 "^128\$" "" -- policy --state un get 4119
 t "bootstrap set 4143" 0 "^256\$" "" -- policy --state un get 4143
@@ -461,7 +468,7 @@ t "sms wrong WDP port exits 65" 65 "" "2948" -- sms --state sm 06050423F00B84010
 printf '%b' "$(printf '%s' "${parts[1]:-}" | sed 's/../\\x&/g')" >part2.bin
 files=("${shuffled[@]}")
 files[0]=part2.bin
-t "sms shuffled parts (one from a file): applied" 0 "PROVURL" "applied: SEC=USERNETWPIN roles=0x1014 (bootstrap)" -- sms --state sm --pin $PIN "${files[@]}"
+t "sms shuffled parts (one from a file): applied" 0 "PROVURL" "applied: SEC=USERNETWPIN roles=0x1014 ANY_PUSH_SOURCE|OPERATOR|USER_AUTH (bootstrap)" -- sms --state sm --pin $PIN "${files[@]}"
 t "sms bootstrap set the TPS" 0 "value=\"$TPS\"" "" -- process --state sm --source ui q_boot.xml
 t "sms bootstrap again: refused" 1 "" "4143" -- sms --state sm --pin $PIN "${parts[@]}"
 
@@ -510,10 +517,10 @@ truth "policy list lists every policy ($n)" test "$n" -ge 40
 truth "policy list: 4097 RAPI 2" grep -q '^4097  *RAPI  *2  ' "$W/out"
 t "policy reset 4105" 0 "" "" -- policy --state p1 reset 4105
 t "policy get 4105 after reset" 0 "^3\$" "" -- policy --state p1 get 4105
-t "policy get unknown id exits 2" 2 "" "unknown policy 9999" -- policy --state p1 get 9999
+t "policy get unknown id: not found, exits 1" 1 "" "unknown policy 9999" -- policy --state p1 get 9999
 t "policy set out of range exits 2" 2 "" "out of range" -- policy --state p1 set 4105 0
 t "policy set out of range changed nothing" 0 "^3\$" "" -- policy --state p1 get 4105
-t "policy reset unknown id exits 2" 2 "" "" -- policy --state p1 reset 1
+t "policy reset unknown id: not found, exits 1" 1 "" "" -- policy --state p1 reset 1
 
 # ---- spc -----------------------------------------------------------------------------------------
 
@@ -521,15 +528,15 @@ t "spc list (empty)" 0 "" "" -- spc --state p1 list
 truth "spc list empty: no output" test ! -s "$W/out"
 t "spc add" 0 "" "" -- spc --state p1 add $SIGNER 24
 t "spc add a second" 0 "" "" -- spc --state p1 add "$(printf '%s' $OTHER | tr A-F a-f)" 64
-t "spc list" 0 "^$SIGNER 24\$" "" -- spc --state p1 list
-truth "spc list: upper-case thumbprint" grep -q "^$OTHER 64\$" "$W/out"
+t "spc list" 0 "^$SIGNER 0x18 MANAGER|USER_AUTH\$" "" -- spc --state p1 list
+truth "spc list: upper-case thumbprint" grep -q "^$OTHER 0x40 USER_UNAUTH\$" "$W/out"
 t "spc add replaces" 0 "" "" -- spc --state p1 add $SIGNER 8
-t "spc list after replace" 0 "^$SIGNER 8\$" "" -- spc --state p1 list
+t "spc list after replace" 0 "^$SIGNER 0x8 MANAGER\$" "" -- spc --state p1 list
 equal "spc list: two entries" "$(grep -c . "$W/out")" 2
 t "spc remove" 0 "" "" -- spc --state p1 remove $SIGNER
-t "spc list after remove" 0 "^$OTHER 64\$" "" -- spc --state p1 list
+t "spc list after remove" 0 "^$OTHER 0x40 USER_UNAUTH\$" "" -- spc --state p1 list
 equal "spc list: one entry" "$(grep -c . "$W/out")" 1
-t "spc remove absent exits 2" 2 "" "no such signer" -- spc --state p1 remove $SIGNER
+t "spc remove absent: not found, exits 1" 1 "" "no such signer" -- spc --state p1 remove $SIGNER
 t "spc add a role mask beyond the roles exits 2" 2 "" "" -- spc --state p1 add $SIGNER 4294967295
 
 # ---- one state directory, eight processes at once -------------------------------------------------
@@ -642,6 +649,106 @@ t "sms --tpdu: user data cut exits 65" 65 "" "the octets end inside the user dat
 t "sms: broken saved state is dropped with a warning" 0 "" "" -- device init --state tq
 printf 'junk' >tq/sms-pending
 t "sms: broken saved state: warned, then waiting" 0 "" "kept segments dropped" -- sms --state tq --tpdu "${tp[1]}"
+
+# ---- issue 16: the tool polished ----------------------------------------------------------------
+
+# options: --name=value, "--", unknown options and surplus arguments
+t "--name=value is --name value" 0 "^1234517887\$" "" -- mac --sec=USERPINMAC --pin=12345 op_body.wbxml
+cp op_body.wbxml ./-dash.wbxml
+t "-- ends the options: a file named -dash.wbxml" 0 "^1234517887\$" "" -- mac --sec USERPINMAC --pin 12345 -- -dash.wbxml
+t "-h after -- is a file name, not help" 66 "" "cannot open -h" -- decode -- -h
+t "a flag with =value exits 2" 2 "" "option --pretty takes no value" -- decode --pretty=yes boot.wbxml
+t "an option of another command exits 2" 2 "" "omacp policy: unknown option --pin" -- policy --state un --pin 1 list
+t "push: a surplus argument exits 2" 2 "" "surplus argument 'extra'" -- push --state un boot.pdu extra
+t "process: a surplus argument exits 2" 2 "" "surplus argument 'b.xml'" -- process --state un --source boot mgr.xml b.xml
+t "mac: a surplus argument exits 2" 2 "" "surplus argument 'x'" -- mac --sec USERPINMAC --pin 12345 op_body.wbxml x
+t "--version: a surplus argument exits 2" 2 "" "surplus argument 'x'" -- --version x
+t "device init: a surplus argument exits 2" 2 "" "surplus argument 'x'" -- device init --state sx x
+
+# every write checked: exit 74 with the reason
+"$TOOL" decode boot.wbxml >/dev/full 2>"$W/err"; rc=$?
+check "decode >/dev/full exits 74 with the reason" 74 "" "cannot write standard output: No space left on device"
+one_line "decode >/dev/full: the reason once"
+"$TOOL" --help >/dev/full 2>"$W/err"; rc=$?
+check "--help >/dev/full exits 74" 74 "" "No space left on device"
+"$TOOL" policy --state un list >/dev/full 2>"$W/err"; rc=$?
+check "policy list >/dev/full exits 74" 74 "" "No space left on device"
+"$TOOL" pdu --hex --sec USERPIN --pin 0000 v_body.wbxml >/dev/full 2>"$W/err"; rc=$?
+check "pdu --hex >/dev/full exits 74" 74 "" "No space left on device"
+t "encode -o /dev/full exits 74" 74 "" "cannot write /dev/full: No space left on device" -- encode -o /dev/full boot.xml
+t "encode -o into a missing directory exits 73" 73 "" "cannot create" -- encode -o nodir/x.wbxml boot.xml
+"$TOOL" verify --sec NETWPIN --mac "$NETW_MAC" --imsi $VEC_IMSI netw_body.wbxml >"$W/out" 2>/dev/full; rc=$?
+check "verify 2>/dev/full exits 74" 74
+
+# the small defects
+run decode trunc.wbxml
+truth "an offset is printed once" test "$(grep -o 'offset 16\|byte 16' "$W/err" | wc -l)" = 1
+t "IMSIs are numbered from 1 in errors too" 2 "" "IMSI 2 ('123')" -- verify --sec 0 --mac "$NETW_MAC" --imsi $VEC_IMSI --imsi 123 netw_body.wbxml
+t "verify USERPINMAC needs no --mac" 0 "" "authentic (USERPINMAC)" -- verify --sec USERPINMAC --pin 1234517887 op_body.wbxml
+t "mac NETWPIN with --pin is refused" 2 "" "NETWPIN takes no --pin" -- mac --sec NETWPIN --imsi $VEC_IMSI --pin 1 netw_body.wbxml
+t "verify --sec NETWPIN with --pin is refused" 2 "" "NETWPIN takes no --pin" -- verify --sec NETWPIN --mac "$NETW_MAC" --imsi $VEC_IMSI --pin 1 netw_body.wbxml
+t "pdu NETWPIN with --pin is refused" 2 "" "NETWPIN takes no --pin" -- pdu --sec NETWPIN --imsi $VEC_IMSI --pin 1 v_body.wbxml
+t "verify --pdu of a NETWPIN message: --pin ignored with a warning" 0 "" "warning: --pin ignored" -- verify --pdu --imsi $VEC_IMSI --pin 1 v_netwpin.pdu
+t "policy get: an unknown id is not found (1)" 1 "" "unknown policy 9999" -- policy --state un get 9999
+mkdir adir
+t "decode DIR gives the system's reason" 66 "" "cannot read adir: Is a directory" -- decode adir
+t "corrupt device: init" 0 "" "" -- device init --state bad
+printf 'garbage\n' >bad/device
+t "corrupt device file: exit 74, the line and a recovery hint" 74 "" "line 1 'garbage' is not understood" -- policy --state bad list
+grep -q "device init --state bad again" "$W/err" && ok "corrupt device file: the hint names device init" || bad "corrupt device file: the hint names device init" "$(why)"
+: >bad/device
+t "empty device file: exit 74, not a branded device" 74 "" "no profile= line" -- push --state bad boot.pdu
+printf 'profile=unbranded\ntier=two\nimsi=12X\n' >bad/device
+t "device file with a bad IMSI: exit 74" 74 "" "line 3 'imsi=12X'" -- device show --state bad
+
+# roles with names
+t "process: roles with names" 0 "" "applied: roles=0x8 MANAGER\$" -- process --state p1 --source api-privileged mgr.xml
+
+# device show
+t "device show" 0 "^profile: unbranded\$" "" -- device show --state un
+truth "device show: tier" grep -q "^tier: two\$" "$W/out"
+truth "device show: IMSIs masked and numbered from 1" grep -q "^IMSIs (masked): 2: 1 26201\*\*\*\*\*\*\*\*10, 2 31015\*\*\*\*\*\*\*\*89\$" "$W/out"
+truth "device show: CSP types" grep -q "^CSP types: BOOTSTRAP Metabase PXLOGICAL SecurityPolicy NAPDEF" "$W/out"
+truth "device show: the TPS" grep -q "^TPS: $TPS\$" "$W/out"
+truth "device show: policies" grep -q "^policies: [0-9]*, [0-9]* changed from the defaults\$" "$W/out"
+"$TOOL" device init --state sx2 >/dev/null 2>&1
+t "device show: a new device has no TPS" 0 "^TPS: none (not bootstrapped)\$" "" -- device show --state sx2
+t "device show: extra CSP types" 0 "CM_GPRSEntries" "" -- device show --state wm
+
+# --json: valid JSON from every command that prints a verdict, a policy or a list
+json_ok() {
+    if python3 -m json.tool "$W/out" >/dev/null 2>&1 && grep -q -e "$2" "$W/out"; then
+        ok "$1"
+    else
+        bad "$1" "not JSON or lacks '$2': $(head -c 240 "$W/out")"
+    fi
+}
+if command -v python3 >/dev/null 2>&1; then
+    run verify --json --sec NETWPIN --mac "$NETW_MAC" --imsi $VEC_IMSI netw_body.wbxml
+    json_ok "verify --json: authentic" '"authentic": true, "sec": "NETWPIN", "imsi": 1'
+    run verify --json --sec USERPINMAC --pin 1234517888 op_body.wbxml
+    json_ok "verify --json: not authentic (exit 1)" '"authentic": false'
+    "$TOOL" device init --state js --profile unbranded --imsi $IMSI >/dev/null 2>&1
+    run push --json --state js --pin $PIN boot.pdu
+    json_ok "push --json: applied, roles with names, the output document" '"outcome": "applied".*"roles_names": "0x1014 ANY_PUSH_SOURCE|OPERATOR|USER_AUTH".*"output": "<wap-provisioningdoc'
+    run push --json --state js --pin $PIN boot.pdu
+    json_ok "push --json: refused (second bootstrap)" '"outcome": "refused"'
+    run process --json --state js --source api-privileged mgr.xml
+    json_ok "process --json" '"outcome": "applied".*"roles_names": "0x8 MANAGER"'
+    run policy --json --state js get 4143
+    json_ok "policy get --json" '"id": 4143.*"is_mask": true.*"value_names"'
+    run policy --json --state js list
+    json_ok "policy list --json" '"policies": \[{"id": '
+    run spc --json --state p1 list
+    json_ok "spc list --json" '"signers": \[{"sha1": "'
+    run device show --json --state js
+    json_ok "device show --json" '"profile": "unbranded".*"imsis_masked": \["26201\*\*\*\*\*\*\*\*10"\].*"tps": "'
+    "$TOOL" device init --state js2 --profile unbranded --imsi $IMSI >/dev/null 2>&1
+    run sms --json --state js2 --pin $PIN --tpdu "${tp[1]}"
+    json_ok "sms --json: waiting" '"outcome": "waiting"'
+else
+    echo "skip --json checks: no python3"
+fi
 
 # ---- the man page's examples, run as written ----------------------------------------------------
 
