@@ -4,7 +4,11 @@
 # a release that only fixes bugs bumps PATCH; one that adds API bumps MINOR;
 # one that breaks ABI bumps MAJOR, and the soname follows MAJOR.
 VERSION_MAJOR = 0
-VERSION       = 0.1.0
+VERSION       = 0.2.0
+# VERSION is the one place the release number is written: the headers'
+# CP_VERSION_* macros must agree with it (make check's version-check), and
+# make dist, make install (omacp.pc, the CMake package files) and the
+# soname's file name take it from here.
 
 # Cross builds: CROSS is the tool prefix (make CROSS=arm-linux-gnueabihf-);
 # CC, AR, RANLIB, NM, SIZE and READELF follow it unless given. A cross
@@ -47,6 +51,7 @@ libdir  ?= $(PREFIX)/lib
 includedir ?= $(PREFIX)/include
 bindir  ?= $(PREFIX)/bin
 pkgconfigdir ?= $(libdir)/pkgconfig
+cmakedir ?= $(libdir)/cmake/omacp
 mandir  ?= $(PREFIX)/share/man
 
 # Build flavours: SANITIZE=1 (ASan+UBSan), COVERAGE=1 (gcov), NO_XML=1
@@ -135,7 +140,7 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
         python-test consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
-        stack-check footprint nocpf-check
+        stack-check footprint nocpf-check version-check dist distcheck
 
 all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
 lib: $(STATICLIB) $(SHAREDLIBV)
@@ -203,8 +208,9 @@ python-test: $(SHAREDLIBV)
 	    python3 examples/python/test_omacp.py; \
 	else echo "python-test: python3 missing (make deps installs it)"; exit 1; fi
 
-# Install into a scratch DESTDIR and build a consumer through pkg-config,
-# against the static and the shared library.
+# Install into a scratch DESTDIR and build a consumer through pkg-config and
+# through CMake's find_package(omacp) (test/cmake), against the static and the
+# shared library.
 CONSUMER_DIR = $(abspath $(BUILD))/consumer
 consumer-check: all
 	@rm -rf $(CONSUMER_DIR)
@@ -222,10 +228,21 @@ consumer-check: all
 	  LD_LIBRARY_PATH=$(CONSUMER_DIR)/usr/local/lib $(CONSUMER_DIR)/csp_example_shared >/dev/null; \
 	  $(CONSUMER_DIR)/csp_example_static >/dev/null; \
 	  test -x $(CONSUMER_DIR)/usr/local/bin/omacp; \
+	  if ! command -v cmake >/dev/null 2>&1; then \
+	    echo "consumer-check: cmake missing (make deps installs it)"; exit 1; fi; \
+	  cmake -S test/cmake -B $(CONSUMER_DIR)/cmake -DCMAKE_C_COMPILER=$(CC) \
+	    -DCMAKE_PREFIX_PATH=$(CONSUMER_DIR)/usr/local \
+	    -DEXAMPLE=$(abspath examples/csp_example.c) >$(CONSUMER_DIR)/cmake.log 2>&1 && \
+	  cmake --build $(CONSUMER_DIR)/cmake >>$(CONSUMER_DIR)/cmake.log 2>&1 || \
+	    { cat $(CONSUMER_DIR)/cmake.log; echo "consumer-check: find_package(omacp) consumer failed"; exit 1; }; \
+	  $(CONSUMER_DIR)/cmake/csp_example_shared >/dev/null; \
+	  $(CONSUMER_DIR)/cmake/csp_example_static >/dev/null; \
+	  $(READELF) -d $(CONSUMER_DIR)/cmake/csp_example_shared | grep -q 'NEEDED.*libomacp.so.$(VERSION_MAJOR)'; \
+	  ! $(READELF) -d $(CONSUMER_DIR)/cmake/csp_example_static | grep -q 'NEEDED.*libomacp'; \
 	  $(MAKE) --no-print-directory uninstall DESTDIR=$(CONSUMER_DIR) PREFIX=/usr/local >/dev/null; \
 	  left=$$(find $(CONSUMER_DIR)/usr -type f | wc -l); \
 	  test "$$left" = 0 || { echo "consumer-check: uninstall left $$left files"; exit 1; }
-	@echo "consumer-check: installed, built against pkg-config omacp (static and shared), ran, uninstalled"
+	@echo "consumer-check: installed, built against pkg-config omacp and CMake find_package(omacp) (static and shared), ran, uninstalled"
 
 # Under the sanitizers the Python interpreter and an uninstrumented consumer
 # cannot load the instrumented library; those two checks run in plain
@@ -234,7 +251,7 @@ consumer-check: all
 # builds them (so they cannot rot) but does not run them; it checks instead
 # that expat is gone and the textual entry points say "unsupported".
 # stack-check measures frames as built: not under the sanitizers or gcov.
-CHECK_RUN   = test shared-smoke symcheck headertest
+CHECK_RUN   = test shared-smoke symcheck headertest version-check
 CHECK_EXTRA =
 ifeq ($(NO_XML),1)
 CHECK_RUN  += noxml-check
@@ -295,6 +312,20 @@ headertest:
 	    $(CROSS)g++ -x c++ -Wall -Wextra -Werror -Iinclude -c \
 	      $(BUILD)/headertest/$$n.c -o $(BUILD)/headertest/$$n.cxx.o; fi; \
 	done; echo "headertest: $(words $(HEADERS)) headers OK (C99 and C++)"
+
+# The release number is written once, as VERSION above; the public header's
+# CP_VERSION_MAJOR/MINOR/PATCH/STRING (literals, so the installed header
+# needs no generation step) must spell the same version, and VERSION_MAJOR
+# (the soname) must be VERSION's first component.
+version-check:
+	@h=include/omacp/common.h; \
+	  v=$$(awk '/^#define CP_VERSION_(MAJOR|MINOR|PATCH) /{ printf "%s%s", sep, $$3; sep = "." }' $$h); \
+	  s=$$(sed -n 's/^#define CP_VERSION_STRING "\(.*\)"$$/\1/p' $$h); \
+	  if [ "$$v" != "$(VERSION)" ] || [ "$$s" != "$(VERSION)" ]; then \
+	    echo "version-check: $$h says $$v (\"$$s\"), the Makefile's VERSION is $(VERSION): set CP_VERSION_* to $(VERSION)"; exit 1; fi; \
+	  if [ "$(firstword $(subst ., ,$(VERSION)))" != "$(VERSION_MAJOR)" ]; then \
+	    echo "version-check: VERSION_MAJOR $(VERSION_MAJOR) is not VERSION $(VERSION)'s major"; exit 1; fi
+	@echo "version-check: Makefile VERSION, CP_VERSION_* and the soname agree on $(VERSION)"
 
 # NO_XML=1: no expat symbol referenced and no expat library needed, and the
 # tool refuses XML input with exit 65 and the "unsupported" message.
@@ -434,7 +465,7 @@ footprint:
 # gcab, osslsigncode and openssl: the .cpf tests make and sign their own
 # cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
-           libmspack-dev libssl-dev gcab osslsigncode openssl
+           libmspack-dev libssl-dev gcab osslsigncode openssl cmake
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
@@ -457,6 +488,19 @@ bench: deps $(STATICLIB)
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) run
 
 # ---- install -------------------------------------------------------------
+# The CMake package files (cmake/*.cmake.in): paths relative to cmakedir, so
+# the installed tree is relocatable; the static target's link libraries are
+# LIBS without -l; the pointer size is the target compiler's.
+STATIC_LIBS = $(patsubst -l%,%,$(LIBS))
+define cmake_subst
+sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
+  -e "s|@LIBDIR_REL@|$$(realpath -m --relative-to=$(cmakedir) $(libdir))|g" \
+  -e "s|@INCLUDEDIR_REL@|$$(realpath -m --relative-to=$(cmakedir) $(includedir))|g" \
+  -e 's|@STATIC_LIBS@|$(subst $(eval) ,;,$(STATIC_LIBS))|g' \
+  -e 's|@STATIC_LIBS_TEXT@|$(STATIC_LIBS)|g' \
+  -e "s|@SIZEOF_VOID_P@|$$($(CC) -dM -E - </dev/null | sed -n 's/^\#define __SIZEOF_POINTER__ //p')|g" \
+  $(1)
+endef
 install: all
 	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(includedir)/omacp \
 	  $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(bindir)
@@ -471,6 +515,9 @@ install: all
 	  -e 's|@XML_LIBS@|$(XML_LIBS)|g' -e 's|@XML_REQ@|$(if $(XML_LIBS),expat,)|g' \
 	  -e 's|@CPF_LIBS@|$(CPF_LIBS)|g' -e 's|@CPF_REQ@|$(CPF_REQ)|g' \
 	  pkgconfig/omacp.pc.in > $(DESTDIR)$(pkgconfigdir)/omacp.pc
+	install -d $(DESTDIR)$(cmakedir)
+	$(call cmake_subst,cmake/omacpConfig.cmake.in) > $(DESTDIR)$(cmakedir)/omacpConfig.cmake
+	$(call cmake_subst,cmake/omacpConfigVersion.cmake.in) > $(DESTDIR)$(cmakedir)/omacpConfigVersion.cmake
 	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/omacp
 	install -d $(DESTDIR)$(mandir)/man1
 	install -m 644 man/omacp.1 $(DESTDIR)$(mandir)/man1/omacp.1
@@ -484,6 +531,8 @@ uninstall:
 	  $(DESTDIR)$(libdir)/libomacp.so.$(VERSION)
 	rm -f $(DESTDIR)$(pkgconfigdir)/omacp.pc $(DESTDIR)$(bindir)/omacp
 	rm -f $(DESTDIR)$(mandir)/man1/omacp.1
+	rm -f $(DESTDIR)$(cmakedir)/omacpConfig.cmake $(DESTDIR)$(cmakedir)/omacpConfigVersion.cmake
+	-rmdir $(DESTDIR)$(cmakedir) 2>/dev/null
 
 # ---- ABI baseline ----------------------------------------------------------
 # test/abi/omacp.abi: abidw of the release built with -g -Og; .ci/analyze
