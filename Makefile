@@ -534,6 +534,36 @@ uninstall:
 	rm -f $(DESTDIR)$(cmakedir)/omacpConfig.cmake $(DESTDIR)$(cmakedir)/omacpConfigVersion.cmake
 	-rmdir $(DESTDIR)$(cmakedir) 2>/dev/null
 
+# ---- release tarball -------------------------------------------------------
+# make dist: omacp-VERSION.tar.gz of the committed tree at HEAD (git archive:
+# members in tree order, every mtime the commit's date, owner and group 0,
+# the commit id in the pax header; gzip -n: no name or time stamp), so the
+# same commit gives the same bytes. Uncommitted changes are not in it.
+# make distcheck: the tarball is rebuilt and must be byte-identical, then
+# unpacked in a fresh temporary directory (outside any git tree) where
+# make check must pass from its own contents.
+DIST = omacp-$(VERSION)
+DIST_ARCHIVE = git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n
+dist:
+	@git rev-parse --verify -q HEAD >/dev/null || { echo "make dist needs a git checkout"; exit 1; }
+	@if [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
+	  echo "make dist: uncommitted changes are not in the tarball (it is HEAD, $$(git rev-parse --short HEAD))"; fi
+	$(DIST_ARCHIVE) > $(DIST).tar.gz
+	@echo "make dist: $(DIST).tar.gz $$(sha256sum < $(DIST).tar.gz | cut -d' ' -f1)"
+
+distcheck: dist
+	@test "$$($(DIST_ARCHIVE) | sha256sum)" = "$$(sha256sum < $(DIST).tar.gz)" || \
+	  { echo "distcheck: a second make dist gave different bytes"; exit 1; }
+	@echo "distcheck: a second archive of HEAD is byte-identical"
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/omacp-distcheck.XXXXXX"); \
+	  tar -xzf $(DIST).tar.gz -C $$tmp; \
+	  echo "distcheck: make check in $$tmp/$(DIST)"; \
+	  GIT_CEILING_DIRECTORIES=$$tmp $(MAKE) --no-print-directory -C $$tmp/$(DIST) check \
+	    WERROR=$(WERROR) > $$tmp/check.log 2>&1 || \
+	    { tail -40 $$tmp/check.log; echo "distcheck: make check failed in $$tmp/$(DIST) (log: $$tmp/check.log)"; exit 1; }; \
+	  tail -1 $$tmp/check.log; rm -rf $$tmp
+	@echo "distcheck: $(DIST).tar.gz builds and passes make check from its own contents"
+
 # ---- ABI baseline ----------------------------------------------------------
 # test/abi/omacp.abi: abidw of the release built with -g -Og; .ci/analyze
 # compares every change with it. Regenerate at each release (after bumping
@@ -552,10 +582,11 @@ abi-baseline:
 doc:
 	@command -v doxygen >/dev/null 2>&1 || { echo "make doc needs doxygen: sudo apt-get install -y doxygen"; exit 1; }
 	@mkdir -p $(BUILD)/doc
-	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/doc") | doxygen - >/dev/null
+	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/doc"; echo "PROJECT_NUMBER = $(VERSION)") | doxygen - >/dev/null
 	@echo "API reference: $(BUILD)/doc/html/index.html"
 
 clean:
 	rm -rf build build-san build-cov build-noxml build-nocpf build-*
+	rm -f omacp-*.tar.gz
 
 -include $(LIB_OBJS:.o=.d) $(LIB_PICS:.o=.d) $(STACK_OBJS:.o=.d)
