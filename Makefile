@@ -167,8 +167,16 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIBM)
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIB)
 
+# TOOL_LINK=shared links the tool against libomacp.so (as a distribution
+# installs it; debian/rules does this) instead of libomacp.a; run from the
+# build tree it then needs LD_LIBRARY_PATH=$(BUILD). Default: static.
+ifeq ($(TOOL_LINK),shared)
+$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(SHAREDLIBV)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD) -lomacp $(ALL_LDFLAGS)
+else
 $(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
+endif
 
 $(BUILD)/examples/%: examples/%.c $(STATICLIB)
 	@mkdir -p $(dir $@)
