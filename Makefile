@@ -324,7 +324,8 @@ headertest:
 # The release number is written once, as VERSION above; the public header's
 # CP_VERSION_MAJOR/MINOR/PATCH/STRING (literals, so the installed header
 # needs no generation step) must spell the same version, and VERSION_MAJOR
-# (the soname) must be VERSION's first component.
+# (the soname) must be VERSION's first component; so must the Python
+# package's version (bindings/python), where there is one.
 version-check:
 	@h=include/omacp/common.h; \
 	  v=$$(awk '/^#define CP_VERSION_(MAJOR|MINOR|PATCH) /{ printf "%s%s", sep, $$3; sep = "." }' $$h); \
@@ -333,7 +334,12 @@ version-check:
 	    echo "version-check: $$h says $$v (\"$$s\"), the Makefile's VERSION is $(VERSION): set CP_VERSION_* to $(VERSION)"; exit 1; fi; \
 	  if [ "$(firstword $(subst ., ,$(VERSION)))" != "$(VERSION_MAJOR)" ]; then \
 	    echo "version-check: VERSION_MAJOR $(VERSION_MAJOR) is not VERSION $(VERSION)'s major"; exit 1; fi
-	@echo "version-check: Makefile VERSION, CP_VERSION_* and the soname agree on $(VERSION)"
+	@set -e; for f in bindings/python/pyproject.toml bindings/python/omacp/__init__.py; do \
+	  [ -f $$f ] || continue; \
+	  v=$$(sed -n 's/^\(version\|__version__\) *= *"\(.*\)"$$/\2/p' $$f); \
+	  if [ "$$v" != "$(VERSION)" ]; then \
+	    echo "version-check: $$f says \"$$v\", the Makefile's VERSION is $(VERSION)"; exit 1; fi; done
+	@echo "version-check: Makefile VERSION, CP_VERSION_*, the soname and the Python package (if any) agree on $(VERSION)"
 
 # NO_XML=1: no expat symbol referenced and no expat library needed, and the
 # tool refuses XML input with exit 65 and the "unsupported" message.
