@@ -479,7 +479,9 @@ footprint:
 # gcab, osslsigncode and openssl: the .cpf tests make and sign their own
 # cabinets (test/cpf_fixtures.sh; they skip, saying so, without them).
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
-           libmspack-dev libssl-dev gcab osslsigncode openssl cmake
+           libmspack-dev libssl-dev gcab osslsigncode openssl
+# cmake: consumer-check's find_package(omacp) consumer (test/cmake).
+DEB_PKGS += cmake
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
