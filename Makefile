@@ -100,7 +100,7 @@ ifeq ($(NO_XML),1)
 XML_DEF = -DCP_NO_XML=1
 endif
 BASE_CFLAGS = -std=c99 $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude \
-              $(CPPFLAGS) $(DEPS_CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
+              $(CPPFLAGS) $(DEPS_CPPFLAGS) $(PC_CFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SANFLAGS)
 ifeq ($(NO_XML),1)
 XML_LIBS =
@@ -108,6 +108,22 @@ else
 XML_LIBS = -lexpat
 endif
 LIBS    = $(XML_LIBS) -ltomcrypt $(CPF_LIBS)
+# The dependencies through pkg-config when it knows every one of them
+# (installed under another prefix: Homebrew, /usr/local, /opt), else the
+# plain -l names above (Debian's default search paths). Native builds only:
+# a cross build uses DEPS_ROOT or the multiarch paths. PKG_DEPS=0 skips it.
+ifeq ($(CROSS)$(DEPS_ROOT)$(PKG_DEPS),)
+PC_MODULES := $(if $(XML_LIBS),expat) libtomcrypt $(CPF_REQ)
+PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) 2>/dev/null)
+PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(PC_MODULES) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ifneq ($(strip $(PC_LIBS)),)
+LIBS     = $(PC_LIBS)
+endif
+endif
+ifeq ($(strip $(CMOCKA_LIBS)),)
+CMOCKA_LIBS = -lcmocka
+endif
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
 LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
@@ -188,7 +204,7 @@ $(BUILD)/examples/%: examples/%.c $(STATICLIB)
 $(BUILD)/test/%: test/%.c $(TEST_SUPPORT) $(STATICLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itest -o $@ $< $(TEST_SUPPORT) $(STATICLIB) \
-	  $(ALL_LDFLAGS) $(LIBS) -lcmocka -pthread
+	  $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS) -pthread
 
 VECTORS ?= test/vectors
 export CP_VECTORS = $(abspath $(VECTORS))
