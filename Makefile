@@ -4,7 +4,11 @@
 # a release that only fixes bugs bumps PATCH; one that adds API bumps MINOR;
 # one that breaks ABI bumps MAJOR, and the soname follows MAJOR.
 VERSION_MAJOR = 0
-VERSION       = 0.1.0
+VERSION       = 0.2.0
+# VERSION is the one place the release number is written: the headers'
+# CP_VERSION_* macros must agree with it (make check's version-check), and
+# make dist, make install (omacp.pc, the CMake package files) and the
+# soname's file name take it from here.
 
 # Cross builds: CROSS is the tool prefix (make CROSS=arm-linux-gnueabihf-);
 # CC, AR, RANLIB, NM, SIZE and READELF follow it unless given. A cross
@@ -47,6 +51,7 @@ libdir  ?= $(PREFIX)/lib
 includedir ?= $(PREFIX)/include
 bindir  ?= $(PREFIX)/bin
 pkgconfigdir ?= $(libdir)/pkgconfig
+cmakedir ?= $(libdir)/cmake/omacp
 mandir  ?= $(PREFIX)/share/man
 
 # Build flavours: SANITIZE=1 (ASan+UBSan), COVERAGE=1 (gcov), NO_XML=1
@@ -95,7 +100,7 @@ ifeq ($(NO_XML),1)
 XML_DEF = -DCP_NO_XML=1
 endif
 BASE_CFLAGS = -std=c99 $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude \
-              $(CPPFLAGS) $(DEPS_CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
+              $(CPPFLAGS) $(DEPS_CPPFLAGS) $(PC_CFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SANFLAGS)
 ifeq ($(NO_XML),1)
 XML_LIBS =
@@ -103,6 +108,22 @@ else
 XML_LIBS = -lexpat
 endif
 LIBS    = $(XML_LIBS) -ltomcrypt $(CPF_LIBS)
+# The dependencies through pkg-config when it knows every one of them
+# (installed under another prefix: Homebrew, /usr/local, /opt), else the
+# plain -l names above (Debian's default search paths). Native builds only:
+# a cross build uses DEPS_ROOT or the multiarch paths. PKG_DEPS=0 skips it.
+ifeq ($(CROSS)$(DEPS_ROOT)$(PKG_DEPS),)
+PC_MODULES := $(if $(XML_LIBS),expat) libtomcrypt $(CPF_REQ)
+PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) 2>/dev/null)
+PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(PC_MODULES) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ifneq ($(strip $(PC_LIBS)),)
+LIBS     = $(PC_LIBS)
+endif
+endif
+ifeq ($(strip $(CMOCKA_LIBS)),)
+CMOCKA_LIBS = -lcmocka
+endif
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
 LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
@@ -135,7 +156,7 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 .PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
         python-test install-python consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
-        stack-check footprint nocpf-check
+        stack-check footprint nocpf-check version-check dist distcheck
 
 all: $(STATICLIB) $(SHAREDLIBV) $(TOOL) $(EXAMPLE_BINS)
 lib: $(STATICLIB) $(SHAREDLIBV)
@@ -162,8 +183,16 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIBM)
 	ln -sf libomacp.so.$(VERSION) $(SHAREDLIB)
 
+# TOOL_LINK=shared links the tool against libomacp.so (as a distribution
+# installs it; debian/rules does this) instead of libomacp.a; run from the
+# build tree it then needs LD_LIBRARY_PATH=$(BUILD). Default: static.
+ifeq ($(TOOL_LINK),shared)
+$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(SHAREDLIBV)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD) -lomacp $(ALL_LDFLAGS)
+else
 $(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
+endif
 
 $(BUILD)/examples/%: examples/%.c $(STATICLIB)
 	@mkdir -p $(dir $@)
@@ -175,7 +204,7 @@ $(BUILD)/examples/%: examples/%.c $(STATICLIB)
 $(BUILD)/test/%: test/%.c $(TEST_SUPPORT) $(STATICLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itest -o $@ $< $(TEST_SUPPORT) $(STATICLIB) \
-	  $(ALL_LDFLAGS) $(LIBS) -lcmocka -pthread
+	  $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS) -pthread
 
 VECTORS ?= test/vectors
 export CP_VECTORS = $(abspath $(VECTORS))
@@ -221,8 +250,9 @@ install-python:
 	  --target=$(DESTDIR)$(PYTHON_SITEDIR) ./bindings/python
 	@echo "install-python: omacp in $(DESTDIR)$(PYTHON_SITEDIR)"
 
-# Install into a scratch DESTDIR and build a consumer through pkg-config,
-# against the static and the shared library.
+# Install into a scratch DESTDIR and build a consumer through pkg-config and
+# through CMake's find_package(omacp) (test/cmake), against the static and the
+# shared library.
 CONSUMER_DIR = $(abspath $(BUILD))/consumer
 consumer-check: all
 	@rm -rf $(CONSUMER_DIR)
@@ -240,10 +270,21 @@ consumer-check: all
 	  LD_LIBRARY_PATH=$(CONSUMER_DIR)/usr/local/lib $(CONSUMER_DIR)/csp_example_shared >/dev/null; \
 	  $(CONSUMER_DIR)/csp_example_static >/dev/null; \
 	  test -x $(CONSUMER_DIR)/usr/local/bin/omacp; \
+	  if ! command -v cmake >/dev/null 2>&1; then \
+	    echo "consumer-check: cmake missing (make deps installs it)"; exit 1; fi; \
+	  cmake -S test/cmake -B $(CONSUMER_DIR)/cmake -DCMAKE_C_COMPILER=$(CC) \
+	    -DCMAKE_PREFIX_PATH=$(CONSUMER_DIR)/usr/local \
+	    -DEXAMPLE=$(abspath examples/csp_example.c) >$(CONSUMER_DIR)/cmake.log 2>&1 && \
+	  cmake --build $(CONSUMER_DIR)/cmake >>$(CONSUMER_DIR)/cmake.log 2>&1 || \
+	    { cat $(CONSUMER_DIR)/cmake.log; echo "consumer-check: find_package(omacp) consumer failed"; exit 1; }; \
+	  $(CONSUMER_DIR)/cmake/csp_example_shared >/dev/null; \
+	  $(CONSUMER_DIR)/cmake/csp_example_static >/dev/null; \
+	  $(READELF) -d $(CONSUMER_DIR)/cmake/csp_example_shared | grep -q 'NEEDED.*libomacp.so.$(VERSION_MAJOR)'; \
+	  ! $(READELF) -d $(CONSUMER_DIR)/cmake/csp_example_static | grep -q 'NEEDED.*libomacp'; \
 	  $(MAKE) --no-print-directory uninstall DESTDIR=$(CONSUMER_DIR) PREFIX=/usr/local >/dev/null; \
 	  left=$$(find $(CONSUMER_DIR)/usr -type f | wc -l); \
 	  test "$$left" = 0 || { echo "consumer-check: uninstall left $$left files"; exit 1; }
-	@echo "consumer-check: installed, built against pkg-config omacp (static and shared), ran, uninstalled"
+	@echo "consumer-check: installed, built against pkg-config omacp and CMake find_package(omacp) (static and shared), ran, uninstalled"
 
 # Under the sanitizers the Python interpreter and an uninstrumented consumer
 # cannot load the instrumented library; those two checks run in plain
@@ -252,7 +293,7 @@ consumer-check: all
 # builds them (so they cannot rot) but does not run them; it checks instead
 # that expat is gone and the textual entry points say "unsupported".
 # stack-check measures frames as built: not under the sanitizers or gcov.
-CHECK_RUN   = test shared-smoke symcheck headertest docs-check
+CHECK_RUN   = test shared-smoke symcheck headertest docs-check version-check
 CHECK_EXTRA =
 ifeq ($(NO_XML),1)
 CHECK_RUN  += noxml-check
@@ -319,6 +360,26 @@ headertest:
 	    $(CROSS)g++ -x c++ -Wall -Wextra -Werror -Iinclude -c \
 	      $(BUILD)/headertest/$$n.c -o $(BUILD)/headertest/$$n.cxx.o; fi; \
 	done; echo "headertest: $(words $(HEADERS)) headers OK (C99 and C++)"
+
+# The release number is written once, as VERSION above; the public header's
+# CP_VERSION_MAJOR/MINOR/PATCH/STRING (literals, so the installed header
+# needs no generation step) must spell the same version, and VERSION_MAJOR
+# (the soname) must be VERSION's first component; so must the Python
+# package's version (bindings/python), where there is one.
+version-check:
+	@h=include/omacp/common.h; \
+	  v=$$(awk '/^#define CP_VERSION_(MAJOR|MINOR|PATCH) /{ printf "%s%s", sep, $$3; sep = "." }' $$h); \
+	  s=$$(sed -n 's/^#define CP_VERSION_STRING "\(.*\)"$$/\1/p' $$h); \
+	  if [ "$$v" != "$(VERSION)" ] || [ "$$s" != "$(VERSION)" ]; then \
+	    echo "version-check: $$h says $$v (\"$$s\"), the Makefile's VERSION is $(VERSION): set CP_VERSION_* to $(VERSION)"; exit 1; fi; \
+	  if [ "$(firstword $(subst ., ,$(VERSION)))" != "$(VERSION_MAJOR)" ]; then \
+	    echo "version-check: VERSION_MAJOR $(VERSION_MAJOR) is not VERSION $(VERSION)'s major"; exit 1; fi
+	@set -e; for f in bindings/python/pyproject.toml bindings/python/omacp/__init__.py; do \
+	  [ -f $$f ] || continue; \
+	  v=$$(sed -n 's/^\(version\|__version__\) *= *"\(.*\)"$$/\2/p' $$f); \
+	  if [ "$$v" != "$(VERSION)" ]; then \
+	    echo "version-check: $$f says \"$$v\", the Makefile's VERSION is $(VERSION)"; exit 1; fi; done
+	@echo "version-check: Makefile VERSION, CP_VERSION_*, the soname and the Python package (if any) agree on $(VERSION)"
 
 # NO_XML=1: no expat symbol referenced and no expat library needed, and the
 # tool refuses XML input with exit 65 and the "unsupported" message.
@@ -460,6 +521,8 @@ footprint:
 DEB_PKGS = libexpat1-dev libtomcrypt-dev libcmocka-dev pkg-config python3 \
            python3-pytest python3-setuptools \
            libmspack-dev libssl-dev gcab osslsigncode openssl
+# cmake: consumer-check's find_package(omacp) consumer (test/cmake).
+DEB_PKGS += cmake
 # The libraries the build needs, as pkg-config names them (cmocka for the
 # tests; libmspack and libcrypto for the .cpf module).
 PC_DEPS = libtomcrypt cmocka $(if $(filter 1,$(NO_XML)),,expat) \
@@ -470,7 +533,7 @@ PC_DEPS = libtomcrypt cmocka $(if $(filter 1,$(NO_XML)),,expat) \
 # elsewhere the missing libraries are named with hints for other systems.
 deps:
 	@if command -v $(PKG_CONFIG) >/dev/null 2>&1 && \
-	   $(PKG_CONFIG) --exists $(PC_DEPS) 2>/dev/null && \
+	   $(PKG_CONFIG) --exists $(PC_DEPS) 2>/dev/null && command -v cmake >/dev/null 2>&1 && \
 	   python3 -c 'import pytest' >/dev/null 2>&1; then \
 	  exit 0; fi; \
 	if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
@@ -485,10 +548,10 @@ deps:
 	    echo "deps: missing Debian packages. Run:"; \
 	    echo "  sudo apt-get install -y$$missing"; exit 1; fi; \
 	else \
-	  echo "deps: pkg-config does not find all of: $(PC_DEPS) (and python3 with pytest)"; \
+	  echo "deps: pkg-config does not find all of: $(PC_DEPS) (and cmake, python3 with pytest)"; \
 	  for l in $(PC_DEPS); do $(PKG_CONFIG) --exists $$l 2>/dev/null || echo "  missing: $$l"; done; \
-	  echo "  Fedora: dnf install expat-devel libtomcrypt-devel libcmocka-devel libmspack-devel openssl-devel python3-pytest"; \
-	  echo "  Alpine: apk add expat-dev libtomcrypt-dev cmocka-dev libmspack-dev openssl-dev py3-pytest"; \
+	  echo "  Fedora: dnf install expat-devel libtomcrypt-devel libcmocka-devel libmspack-devel openssl-devel python3-pytest cmake"; \
+	  echo "  Alpine: apk add expat-dev libtomcrypt-dev cmocka-dev libmspack-dev openssl-dev py3-pytest cmake"; \
 	  echo "  then make again (or set PKG_CONFIG_PATH to where their .pc files are)"; exit 1; \
 	fi
 
@@ -499,6 +562,19 @@ bench: deps $(STATICLIB)
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) run
 
 # ---- install -------------------------------------------------------------
+# The CMake package files (cmake/*.cmake.in): paths relative to cmakedir, so
+# the installed tree is relocatable; the static target's link libraries are
+# LIBS without -l; the pointer size is the target compiler's.
+STATIC_LIBS = $(patsubst -l%,%,$(LIBS))
+define cmake_subst
+sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
+  -e "s|@LIBDIR_REL@|$$(realpath -m --relative-to=$(cmakedir) $(libdir))|g" \
+  -e "s|@INCLUDEDIR_REL@|$$(realpath -m --relative-to=$(cmakedir) $(includedir))|g" \
+  -e 's|@STATIC_LIBS@|$(subst $(eval) ,;,$(STATIC_LIBS))|g' \
+  -e 's|@STATIC_LIBS_TEXT@|$(STATIC_LIBS)|g' \
+  -e "s|@SIZEOF_VOID_P@|$$($(CC) -dM -E - </dev/null | sed -n 's/^\#define __SIZEOF_POINTER__ //p')|g" \
+  $(1)
+endef
 install: all
 	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(includedir)/omacp \
 	  $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(bindir)
@@ -513,6 +589,9 @@ install: all
 	  -e 's|@XML_LIBS@|$(XML_LIBS)|g' -e 's|@XML_REQ@|$(if $(XML_LIBS),expat,)|g' \
 	  -e 's|@CPF_LIBS@|$(CPF_LIBS)|g' -e 's|@CPF_REQ@|$(CPF_REQ)|g' \
 	  pkgconfig/omacp.pc.in > $(DESTDIR)$(pkgconfigdir)/omacp.pc
+	install -d $(DESTDIR)$(cmakedir)
+	$(call cmake_subst,cmake/omacpConfig.cmake.in) > $(DESTDIR)$(cmakedir)/omacpConfig.cmake
+	$(call cmake_subst,cmake/omacpConfigVersion.cmake.in) > $(DESTDIR)$(cmakedir)/omacpConfigVersion.cmake
 	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/omacp
 	install -d $(DESTDIR)$(mandir)/man1
 	install -m 644 man/omacp.1 $(DESTDIR)$(mandir)/man1/omacp.1
@@ -526,6 +605,38 @@ uninstall:
 	  $(DESTDIR)$(libdir)/libomacp.so.$(VERSION)
 	rm -f $(DESTDIR)$(pkgconfigdir)/omacp.pc $(DESTDIR)$(bindir)/omacp
 	rm -f $(DESTDIR)$(mandir)/man1/omacp.1
+	rm -f $(DESTDIR)$(cmakedir)/omacpConfig.cmake $(DESTDIR)$(cmakedir)/omacpConfigVersion.cmake
+	-rmdir $(DESTDIR)$(cmakedir) 2>/dev/null
+
+# ---- release tarball -------------------------------------------------------
+# make dist: omacp-VERSION.tar.gz of the committed tree at HEAD (git archive:
+# members in tree order, every mtime the commit's date, owner and group 0,
+# the commit id in the pax header; gzip -n: no name or time stamp), so the
+# same commit gives the same bytes. Uncommitted changes are not in it.
+# make distcheck: the tarball is rebuilt and must be byte-identical, then
+# unpacked in a fresh temporary directory (outside any git tree) where
+# make check must pass from its own contents.
+DIST = omacp-$(VERSION)
+DIST_ARCHIVE = git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n
+dist:
+	@git rev-parse --verify -q HEAD >/dev/null || { echo "make dist needs a git checkout"; exit 1; }
+	@if [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
+	  echo "make dist: uncommitted changes are not in the tarball (it is HEAD, $$(git rev-parse --short HEAD))"; fi
+	$(DIST_ARCHIVE) > $(DIST).tar.gz
+	@echo "make dist: $(DIST).tar.gz $$(sha256sum < $(DIST).tar.gz | cut -d' ' -f1)"
+
+distcheck: dist
+	@test "$$($(DIST_ARCHIVE) | sha256sum)" = "$$(sha256sum < $(DIST).tar.gz)" || \
+	  { echo "distcheck: a second make dist gave different bytes"; exit 1; }
+	@echo "distcheck: a second archive of HEAD is byte-identical"
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/omacp-distcheck.XXXXXX"); \
+	  tar -xzf $(DIST).tar.gz -C $$tmp; \
+	  echo "distcheck: make check in $$tmp/$(DIST)"; \
+	  GIT_CEILING_DIRECTORIES=$$tmp $(MAKE) --no-print-directory -C $$tmp/$(DIST) check \
+	    WERROR=$(WERROR) > $$tmp/check.log 2>&1 || \
+	    { tail -40 $$tmp/check.log; echo "distcheck: make check failed in $$tmp/$(DIST) (log: $$tmp/check.log)"; exit 1; }; \
+	  tail -1 $$tmp/check.log; rm -rf $$tmp
+	@echo "distcheck: $(DIST).tar.gz builds and passes make check from its own contents"
 
 # ---- ABI baseline ----------------------------------------------------------
 # test/abi/omacp.abi: abidw of the release built with -g -Og; .ci/analyze
@@ -545,10 +656,11 @@ abi-baseline:
 doc:
 	@command -v doxygen >/dev/null 2>&1 || { echo "make doc needs doxygen: sudo apt-get install -y doxygen"; exit 1; }
 	@mkdir -p $(BUILD)/doc
-	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/doc") | doxygen - >/dev/null
+	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/doc"; echo "PROJECT_NUMBER = $(VERSION)") | doxygen - >/dev/null
 	@echo "API reference: $(BUILD)/doc/html/index.html"
 
 clean:
 	rm -rf build build-san build-cov build-noxml build-nocpf build-*
+	rm -f omacp-*.tar.gz
 
 -include $(LIB_OBJS:.o=.d) $(LIB_PICS:.o=.d) $(STACK_OBJS:.o=.d)

@@ -20,10 +20,10 @@ extern "C" {
 
 /** Release version of the headers you compiled against. */
 #define CP_VERSION_MAJOR 0
-#define CP_VERSION_MINOR 1
+#define CP_VERSION_MINOR 2
 #define CP_VERSION_PATCH 0
 /** The same as a string, "MAJOR.MINOR.PATCH". */
-#define CP_VERSION_STRING "0.1.0"
+#define CP_VERSION_STRING "0.2.0"
 /** The same as one number: 0xMMmmpp. */
 #define CP_VERSION_NUMBER \
     ((CP_VERSION_MAJOR << 16) | (CP_VERSION_MINOR << 8) | CP_VERSION_PATCH)
