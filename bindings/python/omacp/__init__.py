@@ -12,6 +12,7 @@ from ._native import LayoutError, library_path
 from .context import (Context, Sms, build, decode, encode, mac, parse,
                       parse_deliver, parse_push, roles_for_sec, strerror,
                       verify, verify_pdu, version)
+from .csp import Csp, CspSession
 from .enums import (ROLES_ALL, ROLES_ORIGIN, Attr, Content, CpfSignature,
                     Datatype, NodeKind, Outcome, Policy, Ppg, Profile, Role,
                     Sec, Source, Status, Tier, TpduSmsc)
@@ -28,7 +29,7 @@ from .records import (AuditRecord, CpfVerdict, Meta, Node, PolicyDesc, Push,
 __version__ = "0.2.0"
 
 __all__ = [
-    "LayoutError", "library_path", "Context", "Sms", "build", "decode",
+    "LayoutError", "library_path", "Context", "Csp", "CspSession", "Sms", "build", "decode",
     "encode", "mac", "parse", "parse_deliver", "parse_push",
     "roles_for_sec", "strerror", "verify", "verify_pdu", "version",
     "ROLES_ALL", "ROLES_ORIGIN", "Attr", "Content", "CpfSignature",

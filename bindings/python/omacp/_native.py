@@ -355,6 +355,47 @@ class CpCpfVerdict(ctypes.Structure):
                 ("reason", ctypes.c_char * 256)]
 
 
+# omacp/engine.h cp_csp_ops: a CSP written in Python (omacp.Csp). No init
+# function to check it against: the library copies the struct and checks
+# struct_size only, so the mirror follows the header field for field.
+_CSP_SESSION_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p,
+                                   ctypes.c_void_p)
+_CSP_ENTER_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p, ctypes.c_void_p,
+                                 ctypes.c_char_p, ctypes.c_char_p,
+                                 ctypes.c_void_p,
+                                 ctypes.POINTER(ctypes.c_void_p))
+# char_leave, noparm, parm_query and nocharacteristic share one shape
+_CSP_NAMED_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p, ctypes.c_void_p,
+                                 ctypes.c_char_p, ctypes.c_char_p,
+                                 ctypes.c_void_p)
+_CSP_PARM_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p, ctypes.c_void_p,
+                                ctypes.c_char_p, ctypes.c_char_p,
+                                ctypes.c_char_p, ctypes.c_void_p)
+_CSP_CQUERY_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p,
+                                  ctypes.c_void_p, ctypes.c_char_p,
+                                  ctypes.c_int, ctypes.c_void_p)
+# const char *: returned as an address the binding keeps alive
+_CSP_DESC_FN = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p,
+                                ctypes.c_void_p)
+CSP_INTERNAL_TX = 0x0001
+
+
+class CpCspOps(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("flags", ctypes.c_uint),
+                ("begin", _CSP_SESSION_FN),
+                ("char_enter", _CSP_ENTER_FN),
+                ("char_leave", _CSP_NAMED_FN),
+                ("parm", _CSP_PARM_FN),
+                ("noparm", _CSP_NAMED_FN),
+                ("parm_query", _CSP_NAMED_FN),
+                ("nocharacteristic", _CSP_NAMED_FN),
+                ("characteristic_query", _CSP_CQUERY_FN),
+                ("commit", _CSP_SESSION_FN),
+                ("rollback", _CSP_SESSION_FN),
+                ("error_description", _CSP_DESC_FN)]
+
+
 _CPF_AUDIT_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p,
                                  ctypes.POINTER(CpCpfVerdict))
 
@@ -447,6 +488,18 @@ _process_xml = _proto("cp_process_config_xml", _c_status, _vp,
 _register_builtins = _proto("cp_csp_register_builtins", _c_status, _vp)
 _register_settings = _proto("cp_csp_register_settings", _c_status, _vp,
                             ctypes.c_char_p)
+_csp_register = _proto("cp_csp_register", _c_status, _vp, ctypes.c_char_p,
+                       _P(CpCspOps), _vp)
+_csp_unregister = _proto("cp_csp_unregister", _c_status, _vp,
+                         ctypes.c_char_p)
+_csp_answer = _proto("cp_csp_answer", _c_status, _vp, ctypes.c_char_p)
+_csp_emit_enter = _proto("cp_csp_emit_enter", _c_status, _vp,
+                         ctypes.c_char_p)
+_csp_emit_parm = _proto("cp_csp_emit_parm", _c_status, _vp, ctypes.c_char_p,
+                        ctypes.c_char_p)
+_csp_emit_leave = _proto("cp_csp_emit_leave", _c_status, _vp)
+_csp_roles = _proto("cp_csp_roles", ctypes.c_uint32, _vp)
+_csp_flags = _proto("cp_csp_flags", ctypes.c_uint, _vp)
 
 # omacp/send.h and omacp/tpdu.h (0.2.0): optional, for older libraries.
 _push_build_options_init = _proto("cp_push_build_options_init", None, _vp,

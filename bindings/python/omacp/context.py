@@ -5,10 +5,11 @@ SPDX-License-Identifier: MIT
 
 import ctypes
 import os
-from typing import (Any, Callable, Iterable, List, Optional, Sequence,
-                    Tuple, Union)
+from typing import (Any, Callable, Dict, Iterable, List, Optional,
+                    Sequence, Tuple, Union)
 
 from . import _native as N
+from .csp import Csp, _Registration, check_csp
 from .enums import (Attr, Content, CpfSignature, NodeKind, Outcome, Policy,
                     Ppg, Profile, Role, Sec, Source, Status, Tier, TpduSmsc)
 from .errors import OmacpError, error_for
@@ -215,6 +216,8 @@ class Context:
                  strict: bool = False) -> None:
         self._ctx: Any = None
         self._storage: Any = None
+        self._csps: Dict[str, _Registration] = {}
+        self._csp_trap = _Trap()
         self._lib_free = N._ctx_free  # kept for close() at shutdown
         self._lib_store_close = N._store_file_close
         profile_v = self._choice(Profile, profile, "profile")
@@ -267,6 +270,9 @@ class Context:
         ctx, self._ctx = self._ctx, None
         if ctx is not None:
             self._lib_free(ctx)
+        csps, self._csps = self._csps, {}
+        for reg in csps.values():
+            reg.release()
         storage, self._storage = self._storage, None
         if storage is not None:
             self._lib_store_close(ctypes.byref(storage))
@@ -616,7 +622,7 @@ class Context:
                              ctypes.byref(hooks), ctypes.byref(res))
         del keep
         output = self._output(res)
-        trap.raise_pending()
+        self._engine_done(trap)
         return self._push_result(st, res, output)
 
     def push_process_sms(self, sms: "Sms", origin: str, ud: Bytes,
@@ -646,7 +652,7 @@ class Context:
                                  ctypes.byref(res))
         del keep
         output = self._output(res)
-        trap.raise_pending()
+        self._engine_done(trap)
         return self._push_result(st, res, output)
 
     # -- the sending side and TPDUs --
@@ -784,6 +790,7 @@ class Context:
         st = N._process_xml(ctx, raw, len(raw), mask, 2 if metadata else 1,
                             ctypes.byref(out), ctypes.byref(n))
         output = self._take(out, n).decode("utf-8") if out.value else None
+        self._engine_done()
         if st != 0:
             raise self.error(st, "the document was not applied",
                              output=output)
@@ -837,7 +844,7 @@ class Context:
                                ctypes.byref(out), ctypes.byref(n))
         del keep
         output = self._take(out, n).decode("utf-8") if out.value else None
-        trap.raise_pending()
+        self._engine_done(trap)
         result = verdict_of(verdict, output)
         if st != 0:
             raise self.error(st, result.reason or "the .cpf was not applied",
@@ -854,6 +861,58 @@ class Context:
             raise TypeError("type_name must be str")
         self._check(N._register_settings(self._handle(),
                                          type_name.encode("utf-8")))
+
+    # -- configuration service providers written in Python --
+
+    def register_csp(self, type_name: str, csp: Csp,
+                     internal_tx: bool = False) -> None:
+        """Register csp (an omacp.Csp) for the top-level characteristic
+        type type_name (matched without regard to case). Only the handlers
+        csp overrides are passed to the library. internal_tx: csp undoes
+        its own work in rollback (CP_CSP_INTERNAL_TX); otherwise the engine
+        records old values through parm_query and restores them with parm
+        and noparm. AlreadyExists when the type has a CSP, Busy inside a
+        call."""
+        if not isinstance(type_name, str):
+            raise TypeError("type_name must be str")
+        check_csp(csp)
+        ctx = self._handle()
+        reg = _Registration(type_name, csp, bool(internal_tx),
+                            self._csp_trap)
+        st = N._csp_register(ctx, type_name.encode("utf-8"),
+                             ctypes.byref(reg.ops), None)
+        if st != 0:
+            reg.release()
+            raise self.error(st, "cp_csp_register failed")
+        self._csps[type_name.lower()] = reg
+
+    def unregister_csp(self, type_name: str) -> None:
+        """Remove the CSP of type_name (any CSP, built-in ones too) and
+        release a Python CSP's callbacks. NotFound if none, Busy inside a
+        call."""
+        if not isinstance(type_name, str):
+            raise TypeError("type_name must be str")
+        self._check(N._csp_unregister(self._handle(),
+                                      type_name.encode("utf-8")),
+                    "cp_csp_unregister failed")
+        reg = self._csps.pop(type_name.lower(), None)
+        if reg is not None:
+            reg.release()
+
+    def _engine_done(self, trap: Optional[_Trap] = None) -> None:
+        """An engine call returned: its CSP cookies go; the first exception
+        a callback raised (PIN, audit, ..., then a CSP handler) is
+        re-raised."""
+        for reg in self._csps.values():
+            reg.reset()
+        exc = None
+        for t in (trap, self._csp_trap):
+            if t is not None:
+                if exc is None:
+                    exc = t.exc
+                t.exc = None
+        if exc is not None:
+            raise exc
 
     # -- policies and roles --
 

@@ -24,11 +24,22 @@ class OmacpError(Exception):
     None; result: the Verdict / PushResult / CpfVerdict of the call, or None.
     """
 
-    def __init__(self, status: int, message: str = "",
+    #: the status of ``raise Cls("message")`` (classes of one status, and
+    #: BAD_DOC for MalformedInput); None: the status must be given
+    default_status: Optional[int] = None
+
+    def __init__(self, status: Any = None, message: str = "",
                  offset: Optional[int] = None, line: Optional[int] = None,
                  column: Optional[int] = None, path: Optional[str] = None,
                  strerror: Optional[str] = None,
                  output: Optional[str] = None, result: Any = None) -> None:
+        if status is None or isinstance(status, str):
+            # raise omacp.NotFound("no such setting") (a CSP handler)
+            if isinstance(status, str):
+                message = status
+            status = type(self).default_status
+            if status is None:
+                raise TypeError("%s needs a status" % type(self).__name__)
         try:
             self.status: Any = Status(status)
             self.name = self.status.c_name
@@ -198,6 +209,13 @@ STATUS_CLASSES: Dict[int, Type[OmacpError]] = {
     Status.BAD_DOC: MalformedInput,
     Status.STORAGE: StorageError,
 }
+
+
+for _cls in set(STATUS_CLASSES.values()):
+    _codes = [c for c, k in STATUS_CLASSES.items() if k is _cls]
+    if len(_codes) == 1:
+        _cls.default_status = _codes[0]
+MalformedInput.default_status = Status.BAD_DOC
 
 
 def error_for(status: int, message: str = "", **kw: Any) -> OmacpError:
