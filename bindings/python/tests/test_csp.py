@@ -371,3 +371,55 @@ def test_raise_with_default_status():
     assert omacp.MalformedInput("bad").status == Status.BAD_DOC
     with pytest.raises(TypeError):
         omacp.OmacpError("no status")
+
+
+def test_nocharacteristic(dev):
+    class Lists(omacp.Csp):
+        def __init__(self):
+            self.items = {"A": {"X": "1"}}
+
+        def nocharacteristic(self, path, type_name, cookie):
+            if type_name not in self.items:
+                raise omacp.NotFound("no %s" % type_name)
+            del self.items[type_name]
+
+        def characteristic_query(self, path, recursive, cookie):
+            name = path.rsplit("/", 1)[-1]
+            if path == "Lists":
+                return [(k, []) for k in self.items]
+            if name not in self.items:
+                return None
+            return (name, sorted(self.items[name].items()))
+
+    lists = Lists()
+    dev.register_csp("Lists", lists, internal_tx=True)
+    dev.process(DOC % ('<characteristic type="Lists">'
+                       '<nocharacteristic type="A"/></characteristic>'),
+                Role.MANAGER)
+    assert lists.items == {}
+    with pytest.raises(omacp.NotFound):
+        dev.process(DOC % ('<characteristic type="Lists">'
+                           '<nocharacteristic type="B"/></characteristic>'),
+                    Role.MANAGER)
+
+
+def test_readme_example():
+    class Ringtone2(omacp.Csp):
+        def __init__(self):
+            self.values = {"VOLUME": "5", "FILE": "classic.mid"}
+
+        def parm(self, path, name, value, cookie):
+            if name not in self.values or value is None:
+                raise omacp.MalformedInput("no setting %s" % name)
+            self.values[name] = value
+
+        def parm_query(self, path, name, cookie):
+            return self.values.get(name)
+
+    rt = Ringtone2()
+    with omacp.Context() as dev:
+        dev.register_csp("Ringtone", rt)
+        dev.process('<wap-provisioningdoc><characteristic type="Ringtone">'
+                    '<parm name="VOLUME" value="7"/></characteristic>'
+                    '</wap-provisioningdoc>', omacp.Role.MANAGER)
+    assert rt.values["VOLUME"] == "7"
