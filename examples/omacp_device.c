@@ -466,7 +466,19 @@ static int cmd_device_show(int argc, char **argv)
         printf("], \"tps\": ");
         tool_json_str(stdout, st == CP_OK ? tps : NULL);
         tool_json_kv(stdout, 0, "tps_state", tps_state);
-        printf(", \"trusted_gateways\": null, \"policies\": %lu, "
+        printf(", \"gateways\": [");
+        for (i = 0;; i++) {
+            cp_gateway_info g;
+            cp_gateway_info_init(&g);
+            if (cp_gateway_list(d.ctx, i, &g) != CP_OK)
+                break;
+            printf("%s{", i ? ", " : "");
+            tool_json_kv(stdout, 1, "address", g.address);
+            printf(", \"trusted\": %s, \"push_enabled\": %s}",
+                   g.trusted ? "true" : "false",
+                   g.push_enabled ? "true" : "false");
+        }
+        printf("], \"policies\": %lu, "
                "\"policies_changed\": %lu, \"spc_signers\": %lu}\n",
                (unsigned long)n_pol, (unsigned long)n_changed,
                (unsigned long)n_spc);
@@ -490,8 +502,23 @@ static int cmd_device_show(int argc, char **argv)
                               : st == CP_E_NOT_FOUND
                                   ? "none (not bootstrapped)"
                                   : "unknown (the stored TPS is damaged)");
-        printf("trusted gateways: not shown (libomacp has no call that "
-               "lists them)\n");
+        for (i = 0;; i++) {
+            cp_gateway_info g;
+            cp_status gs;
+            cp_gateway_info_init(&g);
+            gs = cp_gateway_list(d.ctx, i, &g);
+            if (gs == CP_E_CORRUPT)
+                printf("push gateways: the stored list is damaged (none "
+                       "trusted)\n");
+            if (gs != CP_OK) {
+                if (i == 0 && gs == CP_E_NOT_FOUND)
+                    printf("push gateways: none\n");
+                break;
+            }
+            printf("push gateway %lu: %s%s%s\n", (unsigned long)i + 1,
+                   g.address, g.trusted ? ", trusted" : "",
+                   g.push_enabled ? ", push enabled" : "");
+        }
         printf("policies: %lu, %lu changed from the defaults\n",
                (unsigned long)n_pol, (unsigned long)n_changed);
         printf("SPC signers: %lu\n", (unsigned long)n_spc);

@@ -1043,6 +1043,17 @@ static void test_px_gateways_end_to_end(void **state)
                  cases[i].logical, cases[i].physical);
         APPLY(ctx, MGR, in);
         assert_int_equal(origin_via(ctx, GW_ADDR, 3, NULL), cases[i].origin);
+        { /* the host sees the same list (cp_gateway_list) */
+            cp_gateway_info g;
+            int trusted = cases[i].origin != O_KNOWN;
+            cp_gateway_info_init(&g);
+            assert_int_equal(cp_gateway_list(ctx, 0, &g), CP_OK);
+            assert_string_equal(g.address, GW_ADDR);
+            assert_int_equal(g.trusted && g.push_enabled, trusted);
+            assert_int_equal(cp_gateway_list(ctx, 1, &g), CP_E_NOT_FOUND);
+            g.struct_size = 8;
+            assert_int_equal(cp_gateway_list(ctx, 0, &g), CP_E_VERSION);
+        }
         /* the address only: another gateway stays unknown */
         assert_int_equal(origin_via(ctx, "+4479000002", 3, NULL), O_KNOWN);
         assert_int_equal(origin_via(ctx, NULL, 3, NULL), O_KNOWN);

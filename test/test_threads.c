@@ -389,6 +389,12 @@ static cp_status p_tps_get(probe *p)
     char url[CP_TPS_URL_MAX + 1];
     return quiet(cp_tps_get(p->ctx, url, sizeof url));
 }
+static cp_status p_gateway_list(probe *p)
+{
+    cp_gateway_info g;
+    cp_gateway_info_init(&g);
+    return quiet(cp_gateway_list(p->ctx, 0, &g));
+}
 static cp_status p_state_load(probe *p)
 {
     return cp_state_load(p->ctx);
@@ -514,6 +520,7 @@ static const probe_call probe_calls[] = {
     {"cp_spc_get", p_spc_get},
     {"cp_spc_remove", p_spc_remove},
     {"cp_tps_get", p_tps_get},
+    {"cp_gateway_list", p_gateway_list},
     {"cp_state_load", p_state_load},
     {"cp_roles_effective", p_roles_effective},
     {"cp_source_roles", p_source_roles},

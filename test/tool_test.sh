@@ -711,8 +711,11 @@ truth "device show: IMSIs masked and numbered from 1" grep -q "^IMSIs (masked): 
 truth "device show: CSP types" grep -q "^CSP types: BOOTSTRAP Metabase PXLOGICAL SecurityPolicy NAPDEF" "$W/out"
 truth "device show: the TPS" grep -q "^TPS: $TPS\$" "$W/out"
 truth "device show: policies" grep -q "^policies: [0-9]*, [0-9]* changed from the defaults\$" "$W/out"
+truth "device show: the bootstrap's trusted push gateway" grep -q "^push gateway 1: $GATEWAY, trusted, push enabled\$" "$W/out"
+t "device show --json: the gateways" 0 "\"gateways\": \[{\"address\": \"$GATEWAY\", \"trusted\": true, \"push_enabled\": true}\]" "" -- device show --state un --json
 "$TOOL" device init --state sx2 >/dev/null 2>&1
 t "device show: a new device has no TPS" 0 "^TPS: none (not bootstrapped)\$" "" -- device show --state sx2
+truth "device show: and no push gateway" grep -q "^push gateways: none\$" "$W/out"
 t "device show: extra CSP types" 0 "CM_GPRSEntries" "" -- device show --state wm
 
 # --json: valid JSON from every command that prints a verdict, a policy or a list

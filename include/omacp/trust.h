@@ -213,6 +213,36 @@ typedef struct cp_spc_info {
 CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
                                     cp_spc_info *out);
 
+/* ---- the push gateways the device holds ---------------------------------- */
+
+/** Longest gateway address (PXADDR) kept, in octets. Added in 0.2.0. */
+#define CP_GATEWAY_ADDRESS_MAX 127
+
+/**
+ * One push gateway the device holds: a PXPHYSICAL of a stored PXLOGICAL
+ * (see cp_gateway.address in omacp/bootstrap.h for how a push is matched
+ * against them). Added in 0.2.0.
+ */
+typedef struct cp_gateway_info {
+    size_t struct_size; /**< sizeof(cp_gateway_info), set by cp_gateway_info_init */
+    char address[CP_GATEWAY_ADDRESS_MAX + 1]; /**< its PXADDR */
+    int trusted;      /**< 1: its PXLOGICAL carries TRUST */
+    int push_enabled; /**< 1: PUSHENABLED = 1 */
+} cp_gateway_info;
+
+/** Prepare *g: zero it, set struct_size. NULL is a no-op. Added in 0.2.0. */
+CP_EXPORT void cp_gateway_info_init(cp_gateway_info *g);
+
+/**
+ * The index-th push gateway the device holds, in the order they were
+ * provisioned. CP_E_NOT_FOUND past the end, CP_E_CORRUPT when the stored
+ * list is damaged (no gateway is then trusted), CP_E_VERSION for an
+ * out->struct_size this library does not know, CP_E_BUSY inside another
+ * call on ctx. Added in 0.2.0.
+ */
+CP_EXPORT cp_status cp_gateway_list(cp_ctx *ctx, size_t index,
+                                    cp_gateway_info *out);
+
 /* ---- the stored TPS ------------------------------------------------------ */
 
 /** Longest PROVURL accepted (characters). */

@@ -1133,6 +1133,40 @@ CP_EXPORT cp_status cp_spc_remove(cp_ctx *ctx, const uint8_t *sha1)
     return st;
 }
 
+CP_EXPORT void cp_gateway_info_init(cp_gateway_info *g)
+{
+    if (g == NULL)
+        return;
+    memset(g, 0, sizeof *g);
+    g->struct_size = sizeof *g;
+}
+
+CP_EXPORT cp_status cp_gateway_list(cp_ctx *ctx, size_t index,
+                                    cp_gateway_info *out)
+{
+    struct cp_trust_state *ts;
+    cp_status st;
+    if (ctx == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    if (out->struct_size != sizeof *out) /* the first (0.2.0) layout */
+        return CP_E_VERSION;
+    if ((st = cp_ctx__enter(ctx)) != CP_OK)
+        return st;
+    st = cp_trust__state(ctx, &ts);
+    if (!st)
+        st = cp_trust__check_damage(ctx, CP_DAMAGE_GW);
+    if (!st && index >= ts->n_gw)
+        st = CP_E_NOT_FOUND;
+    if (!st) {
+        size_t n = strlen(ts->gw[index].addr);
+        memcpy(out->address, ts->gw[index].addr, n + 1);
+        out->trusted = ts->gw[index].trusted != 0;
+        out->push_enabled = ts->gw[index].push != 0;
+    }
+    cp_ctx__leave(ctx);
+    return st;
+}
+
 CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
                                uint32_t *roles)
 {

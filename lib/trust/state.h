@@ -28,7 +28,7 @@ typedef struct cp_spc_entry {
 #define CP_SPC_SUBJECT_MAX 255
 
 #define CP_GATEWAYS_MAX 32
-#define CP_GATEWAY_ADDR_MAX 127
+#define CP_GATEWAY_ADDR_MAX CP_GATEWAY_ADDRESS_MAX /* omacp/trust.h */
 
 /* A push gateway provisioned through PXLOGICAL/PXPHYSICAL. */
 typedef struct cp_gw_entry {

@@ -24,7 +24,8 @@ from .errors import (STATUS_CLASSES, AccessDenied, AlreadyExists,
                      OutOfMemory, PinExhausted, Refused, RollbackFailed,
                      StorageError, Unsupported, VersionMismatch, error_for)
 from .records import (AuditRecord, CpfVerdict, Meta, Node, PolicyDesc, Push,
-                      PushResult, SmsDeliver, SpcEntry, Verdict)
+                      PushResult, SmsDeliver, SpcEntry, Verdict,
+                      GatewayInfo)
 
 __version__ = "0.2.0"
 
@@ -42,5 +43,5 @@ __all__ = [
     "OutOfMemory", "PinExhausted", "Refused", "RollbackFailed",
     "StorageError", "Unsupported", "VersionMismatch", "error_for",
     "AuditRecord", "CpfVerdict", "Meta", "Node", "PolicyDesc", "Push",
-    "PushResult", "SmsDeliver", "SpcEntry", "Verdict",
+    "PushResult", "SmsDeliver", "SpcEntry", "Verdict", "GatewayInfo",
 ]

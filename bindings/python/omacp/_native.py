@@ -342,6 +342,13 @@ class CpSpcInfo(ctypes.Structure):
                 ("subject", ctypes.c_char * 256)]
 
 
+class CpGatewayInfo(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("address", ctypes.c_char * 128),
+                ("trusted", ctypes.c_int),
+                ("push_enabled", ctypes.c_int)]
+
+
 class CpCpfVerdict(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t),
                 ("outcome", _c_enum),
@@ -545,6 +552,8 @@ _spc_add_cert = _proto("cp_spc_add_cert", _c_status, _vp, ctypes.c_char_p,
 _spc_get_info = _proto("cp_spc_get_info", _c_status, _vp, _sz,
                        _P(CpSpcInfo), optional=True)
 _tps_get = _proto("cp_tps_get", _c_status, _vp, ctypes.c_char_p, _sz)
+_gateway_list = _proto("cp_gateway_list", _c_status, _vp, _sz,
+                       _P(CpGatewayInfo), optional=True)
 _meta_set = _proto("cp_meta_set", _c_status, _vp, ctypes.c_char_p,
                    _P(CpMeta))
 _meta_get = _proto("cp_meta_get", _c_status, _vp, ctypes.c_char_p,

@@ -14,7 +14,8 @@ from .enums import (Attr, Content, CpfSignature, NodeKind, Outcome, Policy,
                     Ppg, Profile, Role, Sec, Source, Status, Tier, TpduSmsc)
 from .errors import OmacpError, error_for
 from .records import (AuditRecord, CpfVerdict, Meta, Node, PolicyDesc, Push,
-                      PushResult, SmsDeliver, SpcEntry, Verdict)
+                      PushResult, SmsDeliver, SpcEntry, Verdict,
+                      GatewayInfo)
 
 Bytes = Union[bytes, bytearray, memoryview]
 Data = Union[str, bytes, bytearray, memoryview]
@@ -1006,6 +1007,23 @@ class Context:
                 if exc.status == Status.NOT_FOUND:
                     return result
                 raise
+
+    def gateways(self) -> List[GatewayInfo]:
+        """The push gateways the device holds (cp_gateway_list): their
+        PXADDR and whether they are trusted and push-enabled."""
+        if N._gateway_list is None:
+            raise self.error(Status.UNSUPPORTED, "no cp_gateway_list")
+        result: List[GatewayInfo] = []
+        while True:
+            info = N.CpGatewayInfo()
+            info.struct_size = ctypes.sizeof(N.CpGatewayInfo)
+            st = N._gateway_list(self._handle(), len(result),
+                                 ctypes.byref(info))
+            if st == Status.NOT_FOUND:
+                return result
+            self._check(st)
+            result.append(GatewayInfo(_text(info.address), bool(info.trusted),
+                                      bool(info.push_enabled)))
 
     # -- metabase --
 

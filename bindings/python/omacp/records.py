@@ -75,6 +75,14 @@ class SpcEntry:
 
 
 @dataclass(frozen=True)
+class GatewayInfo:
+    """cp_gateway_info: a push gateway the device holds (PXPHYSICAL)."""
+    address: str
+    trusted: bool
+    push_enabled: bool
+
+
+@dataclass(frozen=True)
 class PolicyDesc:
     """cp_policy_desc: one security policy and its value on this device."""
     id: int

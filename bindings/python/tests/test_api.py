@@ -459,3 +459,16 @@ def test_cpf_unsigned_cabinet(dev, tmp_path):
     res = dev.process_cpf(cab)
     assert res.outcome is omacp.Outcome.APPLIED
     assert '<parm name="4105" value="3"/>' in res.output
+
+
+def test_gateways(dev):
+    # the push gateways a PXLOGICAL/PXPHYSICAL provisions (cp_gateway_list)
+    assert dev.gateways() == []
+
+    dev.process(doc('<characteristic type="PXLOGICAL">'
+                    '<parm name="PROXY-ID" value="PPG"/><parm name="TRUST"/>'
+                    '<parm name="PUSHENABLED" value="1"/>'
+                    '<characteristic type="PXPHYSICAL">'
+                    '<parm name="PXADDR" value="+4917012345678"/>'
+                    '</characteristic></characteristic>'), Role.MANAGER)
+    assert dev.gateways() == [omacp.GatewayInfo("+4917012345678", True, True)]
