@@ -553,29 +553,38 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
 }
 
 
-cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
-                           unsigned need, char *why, size_t cap)
+cp_status cp_meta__check(cp_ctx *ctx, uint32_t roles, const char *path,
+                         unsigned need, cp_meta *m, char *why, size_t cap)
 {
-    cp_meta m;
-    cp_status st;
-    if (roles & CP_ROLE_EXEMPT)
-        return CP_OK;
-    st = cp_meta__lookup(ctx, path, &m, NULL);
+    cp_status st = cp_meta__lookup(ctx, path, m, NULL);
+    if (st == CP_E_CORRUPT && (roles & CP_ROLE_EXEMPT)) {
+        cp_meta_init(m); /* the UI may still repair the device */
+        st = CP_OK;
+    }
     if (st == CP_E_CORRUPT)
         snprintf(why, cap, "%s", cp_ctx_error_message(ctx));
-    if (st)
+    if (st || (roles & CP_ROLE_EXEMPT))
         return st;
-    if ((m.rw & need) != need) {
+    if ((m->rw & need) != need) {
         snprintf(why, cap, "%s is not %s", path,
                  need & CP_RW_WRITE ? "writable" : "readable");
         return CP_E_ACCESS_DENIED;
     }
-    if ((roles & m.access_roles) == 0) {
+    if ((roles & m->access_roles) == 0) {
         snprintf(why, cap, "access denied to %s: roles 0x%lx, needs one of 0x%lx",
-                 path, (unsigned long)roles, (unsigned long)m.access_roles);
+                 path, (unsigned long)roles, (unsigned long)m->access_roles);
         return CP_E_ACCESS_DENIED;
     }
     return CP_OK;
+}
+
+cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
+                           unsigned need, char *why, size_t cap)
+{
+    cp_meta m;
+    if (roles & CP_ROLE_EXEMPT)
+        return CP_OK;
+    return cp_meta__check(ctx, roles, path, need, &m, why, cap);
 }
 
 cp_status cp_meta__tree_allowed(cp_ctx *ctx, uint32_t roles, char *path,

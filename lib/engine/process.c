@@ -180,26 +180,12 @@ static cp_status check_value(walker *w, cp_node *n, const cp_meta *m,
 static cp_status allowed(walker *w, cp_node *n, const char *spath,
                          unsigned need, cp_meta *m)
 {
-    cp_status st = cp_meta__lookup(w->ctx, spath, m, NULL);
-    if (st == CP_E_CORRUPT && (w->s.roles & CP_ROLE_EXEMPT)) {
-        cp_meta_init(m); /* the UI may still repair the device */
-        st = CP_OK;
-    }
-    if (st == CP_E_CORRUPT)
-        return fail(w, n, st, "%s", cp_ctx_error_message(w->ctx));
-    if (st)
-        return fail(w, n, st, "metabase lookup failed");
-    if (w->s.roles & CP_ROLE_EXEMPT) /* no role or rw check, values still */
-        return CP_OK;
-    if ((m->rw & need) != need)
-        return fail(w, n, CP_E_ACCESS_DENIED, "%s is not %s", spath,
-                    need & CP_RW_WRITE ? "writable" : "readable");
-    if ((w->s.roles & m->access_roles) == 0)
-        return fail(w, n, CP_E_ACCESS_DENIED,
-                    "access denied to %s: roles 0x%lx, needs one of 0x%lx",
-                    spath, (unsigned long)w->s.roles,
-                    (unsigned long)m->access_roles);
-    return CP_OK;
+    char why[sizeof w->fail_desc];
+    cp_status st = cp_meta__check(w->ctx, w->s.roles, spath, need, m, why,
+                                  sizeof why);
+    if (st == CP_E_ACCESS_DENIED || st == CP_E_CORRUPT)
+        return fail(w, n, st, "%s", why);
+    return st ? fail(w, n, st, "metabase lookup failed") : CP_OK;
 }
 
 /*

@@ -1134,8 +1134,6 @@ static cp_status addressed_check(settings *st, cp_csp_session *s,
     size_t tl = key ? (size_t)(key - path) : strlen(path);
     size_t rl = rest ? strlen(rest) : 0, nl = name ? strlen(name) : 0;
     uint32_t roles = cp_csp_roles(s);
-    cp_meta m;
-    cp_status e;
     if (roles & CP_ROLE_EXEMPT)
         return CP_OK;
     if (tl + rl + 1 + nl > CP_PATH_MAX)
@@ -1147,21 +1145,8 @@ static cp_status addressed_check(settings *st, cp_csp_session *s,
         canon[tl + rl] = '/';
         memcpy(canon + tl + rl + 1, name, nl + 1);
     }
-    e = cp_meta__lookup(st->ctx, canon, &m, NULL);
-    if (e)
-        return e;
-    if ((m.rw & need) != need) {
-        snprintf(st->err, sizeof st->err, "%.90s is not %s", canon,
-                 need & CP_RW_WRITE ? "writable" : "readable");
-        return CP_E_ACCESS_DENIED;
-    }
-    if ((roles & m.access_roles) == 0) {
-        snprintf(st->err, sizeof st->err,
-                 "access denied to %.90s: roles 0x%lx, needs one of 0x%lx",
-                 canon, (unsigned long)roles, (unsigned long)m.access_roles);
-        return CP_E_ACCESS_DENIED;
-    }
-    return CP_OK;
+    return cp_meta__allowed(st->ctx, roles, canon, need, st->err,
+                            sizeof st->err);
 }
 
 /* addressed_check with its path buffer on the heap (bounded stack). */
