@@ -103,6 +103,12 @@ typedef struct cp_storage {
 } cp_storage;
 
 /**
+ * Longest blob name, in bytes. A name is 1 to CP_STORE_NAME_MAX characters
+ * of ASCII letters, digits, '.', '_' and '-', and does not start with '.'.
+ */
+#define CP_STORE_NAME_MAX 63
+
+/**
  * Added in 0.2.0: optional storage hooks beside cp_storage (which cannot
  * grow: it sits in the middle of cp_config), in cp_config.storage_ext.
  *

@@ -181,6 +181,8 @@ void cp_arena__free(cp_arena *ar);
 int cp_utf8__valid(const uint8_t *s, size_t n);
 /* Encode code point cp (<= 0x10FFFF, not a surrogate) into out; bytes written, 0 if invalid. */
 size_t cp_utf8__encode(uint32_t cp, uint8_t out[4]);
+/* 1 when name is a valid blob name (omacp/ctx.h, CP_STORE_NAME_MAX). */
+int cp_store__name_ok(const char *name);
 /* ASCII case-insensitive compare of NUL-terminated strings (0 when equal). */
 int cp_str__casecmp(const char *a, const char *b);
 

@@ -83,3 +83,17 @@ int cp_str__casecmp(const char *a, const char *b)
     }
     return lower(*x) - lower(*y);
 }
+
+int cp_store__name_ok(const char *name)
+{
+    static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "abcdefghijklmnopqrstuvwxyz"
+                                  "0123456789._-";
+    size_t i;
+    if (name == NULL || name[0] == '\0' || name[0] == '.')
+        return 0;
+    for (i = 0; name[i] != '\0'; i++)
+        if (i >= CP_STORE_NAME_MAX || strchr(allowed, name[i]) == NULL)
+            return 0;
+    return 1;
+}
