@@ -1121,8 +1121,11 @@ static void test_lock_hooks(void **state)
 }
 
 /*
- * A caller built against the 0.1.0 headers passes the 0.1.0 struct_size:
+ * A caller built against the first cp_config layout with versioned limits
+ * and storage (0.2.0: through strict_validation) passes that struct_size:
  * accepted, and whatever lies past it (where storage_ext is now) unread.
+ * (A caller of the 0.1.0 layout itself is test/abi/prev_caller.c, built
+ * against the 0.1.0 headers.)
  */
 static void test_config_0_1_0_size(void **state)
 {
@@ -1140,12 +1143,13 @@ static void test_config_0_1_0_size(void **state)
     memset(u.raw, 0, old_size);
     u.cfg.struct_size = old_size;
     u.cfg.storage = s;
+    u.cfg.storage.struct_size = 0; /* the layout of the config holding it */
     assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
     assert_int_equal(cp_policy_set(ctx, 4105, 5, CP_ROLE_MANAGER), CP_OK);
     assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
     assert_int_equal(v, 5);
     cp_ctx_free(ctx);
-    /* the 0.1.0 size rounded up to its alignment, as sizeof gave it */
+    /* that size rounded up to its alignment, as sizeof gave it */
     u.cfg.struct_size = offsetof(cp_config, storage_ext);
     assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
     cp_ctx_free(ctx);
@@ -1154,7 +1158,7 @@ static void test_config_0_1_0_size(void **state)
     assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_OK);
     assert_int_equal(cp_policy_get(ctx, 4105, &v), CP_OK);
     cp_ctx_free(ctx);
-    /* smaller than 0.1.0: refused */
+    /* smaller: refused */
     u.cfg.struct_size = old_size - 1;
     assert_int_equal(cp_ctx_new(&u.cfg, &ctx), CP_E_VERSION);
     /* cp_store_file_config needs a config that has storage_ext */

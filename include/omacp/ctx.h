@@ -55,8 +55,13 @@ typedef struct cp_allocator {
 /**
  * Limits that bound the work and memory an input can cause. A field left 0
  * takes the default shown (see also README, "Limits").
+ *
+ * struct_size (since 0.2.0) is sizeof(cp_limits) as the caller compiled it;
+ * cp_config_init() sets it. Inside a cp_config it may also be 0, meaning
+ * the layout of the cp_config that holds it.
  */
 typedef struct cp_limits {
+    size_t struct_size;      /**< sizeof(cp_limits), or 0 inside a cp_config */
     size_t max_doc_bytes;    /**< largest input document, default 1 MiB */
     size_t max_depth;        /**< deepest element nesting, root = 1, default 32 */
     size_t max_elements;     /**< most elements in one document, default 65536 */
@@ -73,11 +78,11 @@ typedef struct cp_limits {
 /**
  * Storage hooks: how a context keeps device state (policies, PIN counters,
  * the TPS, the SPC store, settings) across restarts, as named blobs. Names
- * are 1-63 characters of letters, digits, '.', '_' and '-', such as
- * "policy". The number of blobs grows with the settings stored: a settings
- * type keeps its items in pages of 8, "s.TYPE.0", "s.TYPE.1" ..., listed
- * by "s.TYPE" (so 10 000 stored items take about 1 250 blobs), and a
- * commit rewrites only the pages it changed.
+ * are 1 to CP_STORE_NAME_MAX characters of letters, digits, '.', '_' and
+ * '-', such as "policy". Each floor documents the names it keeps: the
+ * trust state in omacp/trust.h, the engine's settings and metabase in
+ * omacp/engine.h; "journal" belongs to the store itself (a commit's
+ * intent, replayed after a crash).
  *
  * - load(user, name, buf, cap, &len): copy the blob into buf and set len.
  *   When cap is too small return CP_E_BUFFER_TOO_SMALL with len = the size
@@ -95,6 +100,7 @@ typedef struct cp_limits {
  * only once its commit is durable: every blob saved.
  */
 typedef struct cp_storage {
+    size_t struct_size; /**< sizeof(cp_storage) (0.2.0), or 0 inside a cp_config */
     cp_status (*load)(void *user, const char *name, uint8_t *buf, size_t cap,
                       size_t *len);
     cp_status (*save)(void *user, const char *name, const uint8_t *data,
@@ -161,9 +167,13 @@ typedef enum cp_tier {
 
 /**
  * Configuration of a context. Always start from cp_config_init(), which
- * zeroes the struct and sets struct_size; then set what you need. Fields are
- * only ever appended, and the library reads only the first struct_size
- * bytes, so a program compiled against an older header keeps working.
+ * zeroes the struct and sets struct_size (and those of limits and
+ * storage); then set what you need. Fields are only ever appended, and the
+ * library reads only the first struct_size bytes, so a program compiled
+ * against an older header keeps working. (0.2.0 gave cp_limits and
+ * cp_storage a struct_size of their own, which moved the members after
+ * them; the library recognises a 0.1.0 cp_config by its size and reads it
+ * in the 0.1.0 layout, so 0.1.0 programs keep working unchanged.)
  */
 typedef struct cp_config {
     size_t struct_size;     /**< sizeof(cp_config) as the caller compiled it */
@@ -184,17 +194,32 @@ typedef struct cp_config {
     unsigned int auth_compat;
     /** 1: cp_process_config_xml checks the ProvCont rules first (cp_doc_validate). */
     int strict_validation;
-    /* ---- the 0.1.0 layout ends here ---- */
+    /* ---- the first layout of cp_config with limits and storage versioned
+       (0.2.0) covers the members up to here; struct_size may not be less ---- */
     /**
      * Added in 0.2.0: storage lock and failure reason hooks (all NULL: none).
-     * A caller built against 0.1.0 headers passes a smaller struct_size and
-     * gets the defaults.
+     * A caller built against 0.1.0 headers gets the defaults.
      */
     cp_storage_ext storage_ext;
 } cp_config;
 
-/** Prepare *cfg: zero it, set struct_size. Never fails. */
-CP_EXPORT void cp_config_init(cp_config *cfg);
+/**
+ * Prepare *cfg: zero it, set struct_size (and those of limits and storage).
+ * Never fails. A macro: it passes sizeof(cp_config) as this header knows
+ * it, so the library writes no byte past the caller's struct whichever
+ * release either side is (see cp_config_init_size()).
+ */
+#define cp_config_init(cfg) cp_config_init_size((cfg), sizeof(cp_config))
+
+/**
+ * Prepare the size bytes of *cfg, a cp_config as its caller compiled it:
+ * zero them, set struct_size = size and the struct sizes of the members
+ * held by value that size covers. Every versioned struct has such a
+ * function; its *_init macro calls it with the caller's sizeof, the way
+ * zlib's deflateInit passes sizeof(z_stream). Bindings that describe the
+ * struct themselves (ctypes) call it with their own size. NULL: no-op.
+ */
+CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size);
 
 /** A library context. Opaque; made by cp_ctx_new(), freed by cp_ctx_free(). */
 typedef struct cp_ctx cp_ctx;
@@ -210,7 +235,12 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out);
 /** Free a context. NULL is a no-op. Documents decoded with it stay valid. */
 CP_EXPORT void cp_ctx_free(cp_ctx *ctx);
 
-/** The limits in force for ctx (defaults filled in). */
+/**
+ * The limits in force for ctx (defaults filled in), laid out as the release
+ * whose cp_config made ctx knows them: a context made from a 0.1.0
+ * cp_config gets the 0.1.0 layout (no struct_size); NULL config: this
+ * release's. Valid as long as ctx.
+ */
 CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx);
 
 /**

@@ -30,6 +30,55 @@ void cp_mem__free(const cp_allocator *a, void *p);
 /* Fill a with the C library's hooks. */
 void cp_mem__default(cp_allocator *a);
 
+/* ---- versioned structs (version.c) -------------------------------------- */
+
+/*
+ * The size of a struct through member m: the minimum struct_size of a
+ * versioned struct is this for the last member of its first release,
+ * frozen (never sizeof, which grows with every appended member).
+ */
+#define CP_SIZE_THROUGH(type, m) (offsetof(type, m) + sizeof(((type *)0)->m))
+/* The largest struct_size taken: anything above is garbage, not a release. */
+#define CP_STRUCT_SIZE_MAX ((size_t)1 << 16)
+
+/* Which release's layouts a context's caller was compiled against (cp_config). */
+#define CP_ABI__CURRENT 0
+#define CP_ABI__010 1
+
+/*
+ * What every public *_init_size does first: zero size bytes of p (the
+ * caller's struct, as big as the caller compiled it) and set its
+ * struct_size to size. NULL or a size below a size_t: nothing.
+ */
+void cp_struct__init(void *p, size_t size);
+/* 1 when size is a struct_size to take: min <= size <= CP_STRUCT_SIZE_MAX. */
+int cp_struct__size_ok(size_t size, size_t min);
+/*
+ * Take a caller's struct in: src starts with its struct_size; dst (cur
+ * bytes, this library's layout, already holding the defaults) receives the
+ * bytes both layouts have; dst's struct_size says cur. CP_E_VERSION when
+ * the caller's size is below min or absurd (dst untouched).
+ */
+cp_status cp_struct__take(void *dst, size_t cur, const void *src, size_t min);
+/*
+ * Give a struct out: dst is the caller's, starting with its struct_size;
+ * it receives the bytes of src (cur bytes, this library's layout) that its
+ * size covers and keeps its struct_size. CP_E_VERSION as above.
+ */
+cp_status cp_struct__give(void *dst, const void *src, size_t cur, size_t min);
+/*
+ * Take a cp_config (NULL: keep c's defaults): a 0.1.0 one is translated
+ * (*abi = CP_ABI__010), a later one taken by the rule, with the structs it
+ * holds by value (limits, storage) checked too.
+ */
+cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi);
+/*
+ * The limits as a caller of release abi reads them: l itself, or a copy in
+ * the 0.1.0 layout written into space (space_len bytes, 5 size_t).
+ */
+const void *cp_limits__for_abi(const cp_limits *l, int abi, void *space,
+                               size_t space_len);
+
 /* ---- named records by hash (ntab.c) ------------------------------------ */
 
 /*
@@ -74,6 +123,8 @@ struct cp_ctx {
     unsigned min_pinmac_digits;
     unsigned auth_compat;
     int strict_validation;
+    int abi;               /* CP_ABI__*: the caller's release (cp_config) */
+    size_t limits_010[5];  /* limits in the 0.1.0 layout, for such a caller */
     /* State of the upper floors, owned by them; base only calls the
        destructor they registered (arrows point down). A destructor also
        serves to drop the cache when a transaction is aborted. */

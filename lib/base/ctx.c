@@ -5,23 +5,6 @@
 
 #include "store.h"
 
-CP_EXPORT void cp_config_init(cp_config *cfg)
-{
-    if (cfg == NULL)
-        return;
-    memset(cfg, 0, sizeof *cfg);
-    cfg->struct_size = sizeof *cfg;
-}
-
-/*
- * The smallest cp_config a caller may pass: the 0.1.0 layout, which ends
- * with strict_validation. Fields appended since (storage_ext, 0.2.0)
- * keep their defaults when a caller's struct_size does not cover them.
- */
-#define CONFIG_MIN_SIZE (offsetof(cp_config, strict_validation) + sizeof(int))
-#define COVERS(size, field) \
-    ((size) >= offsetof(cp_config, field) + sizeof(((cp_config *)0)->field))
-
 static cp_status copy_imsis(cp_ctx *ctx, const cp_config *c)
 {
     size_t i, k;
@@ -61,23 +44,16 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     cp_config c;
     cp_allocator a;
     cp_ctx *ctx;
-    int nset;
+    cp_status st;
+    int nset, abi;
 
     if (out == NULL)
         return CP_E_INVALID_ARG;
     *out = NULL;
     cp_config_init(&c);
-    if (cfg != NULL) {
-        if (cfg->struct_size < CONFIG_MIN_SIZE ||
-            cfg->struct_size > ((size_t)1 << 16))
-            return CP_E_VERSION;
-        /* Read what both sides know; newer fields we do not know stay unread. */
-        memcpy(&c, cfg,
-               cfg->struct_size < sizeof c ? cfg->struct_size : sizeof c);
-        if (!COVERS(cfg->struct_size, storage_ext)) /* a 0.1.0 caller */
-            memset(&c.storage_ext, 0, sizeof c.storage_ext);
-        c.struct_size = sizeof c;
-    }
+    st = cp_config__take(&c, cfg, &abi);
+    if (st != CP_OK)
+        return st;
     nset = (c.allocator.alloc != NULL) + (c.allocator.realloc != NULL) +
            (c.allocator.free != NULL);
     if (nset != 0 && nset != 3)
@@ -110,6 +86,9 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     ctx->min_pinmac_digits = c.min_pinmac_digits;
     ctx->auth_compat = c.auth_compat;
     ctx->strict_validation = c.strict_validation != 0;
+    ctx->abi = abi;
+    (void)cp_limits__for_abi(&ctx->limits, abi, ctx->limits_010,
+                             sizeof ctx->limits_010);
     *out = ctx;
     return CP_OK;
 }
@@ -129,7 +108,11 @@ CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
 
 CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx)
 {
-    return ctx ? &ctx->limits : NULL;
+    if (ctx == NULL)
+        return NULL;
+    /* A 0.1.0 caller reads the layout without struct_size. */
+    return ctx->abi == CP_ABI__010 ? (const void *)ctx->limits_010
+                                   : (const void *)&ctx->limits;
 }
 
 CP_EXPORT void *cp_alloc(cp_ctx *ctx, size_t n)

@@ -125,7 +125,8 @@ class CpAllocator(ctypes.Structure):
 
 
 class CpLimits(ctypes.Structure):
-    _fields_ = [("max_doc_bytes", ctypes.c_size_t),
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("max_doc_bytes", ctypes.c_size_t),
                 ("max_depth", ctypes.c_size_t),
                 ("max_elements", ctypes.c_size_t),
                 ("max_strtbl_bytes", ctypes.c_size_t),
@@ -133,7 +134,8 @@ class CpLimits(ctypes.Structure):
 
 
 class CpStorage(ctypes.Structure):
-    _fields_ = [("load", _LOAD_FN), ("save", _SAVE_FN),
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("load", _LOAD_FN), ("save", _SAVE_FN),
                 ("user", ctypes.c_void_p)]
 
 
@@ -437,7 +439,17 @@ def _proto(name, restype, *argtypes, optional=False):
 
 _strerror_fn = _proto("cp_strerror", ctypes.c_char_p, _c_status)
 _version_fn = _proto("cp_version", ctypes.c_char_p)
-_config_init = _proto("cp_config_init", None, _vp)
+# Versioned structs are prepared by cp_*_init_size with the size the caller
+# compiled (the C headers' *_init macros pass sizeof); here the ctypes size.
+def _sized_init(name, cls):
+    fn = _proto(name, None, _vp, ctypes.c_size_t)
+
+    def init(p):
+        fn(p, ctypes.sizeof(cls))
+    return init
+
+
+_config_init = _sized_init("cp_config_init_size", CpConfig)
 _ctx_new = _proto("cp_ctx_new", _c_status, _P(CpConfig), _P(_vp))
 _ctx_free = _proto("cp_ctx_free", None, _vp)
 _ctx_limits = _proto("cp_ctx_limits", _P(CpLimits), _vp)
