@@ -59,7 +59,6 @@ typedef struct cp_engine {
     int meta_loaded;
     int meta_damaged;     /* the stored metabase could not be read: deny */
     cp_meta_tab defaults; /* built-in defaults, not persisted */
-    int validate;         /* CP_VALIDATE_* */
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
 } cp_engine;
 
@@ -154,21 +153,11 @@ cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);
 void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t);
 
-/* Per-call state of one CSP. */
-typedef struct cp_csp_use {
-    cp_csp_reg *reg;
-    int begun;
-    int did_work;
-    cp_doc *journal; /* external transactioning: old values, in order */
-    struct cp_csp_use *next;
-} cp_csp_use;
-
 struct cp_csp_session {
     cp_ctx *ctx;
     uint32_t roles;     /* effective */
     uint32_t base_roles;
     unsigned flags;
-    cp_csp_use *use;    /* the CSP being called */
     /* parm_query answers */
     cp_buf answer;
     int answered;

@@ -396,10 +396,8 @@ static use *use_of(walker *w, cp_node *n, cp_csp_reg *reg)
 static const char *csp_desc(walker *w, use *u, cp_status st)
 {
     const char *d = NULL;
-    if (u->reg->ops.error_description != NULL) {
-        w->s.use = NULL;
+    if (u->reg->ops.error_description != NULL)
         d = u->reg->ops.error_description(u->reg->user, &w->s);
-    }
     return d != NULL ? d : cp_strerror(st);
 }
 
@@ -783,7 +781,6 @@ static cp_status apply_top(walker *w, cp_node *n)
     w->reg = reg;
     if (u == NULL)
         return w->fail_st;
-    w->s.use = NULL;
     if (!u->begun) {
         u->begun = 1;
         if (reg->ops.begin != NULL) {
@@ -933,7 +930,6 @@ static cp_status rollback_all(walker *w)
     size_t i = w->n_uses;
     while (i-- > 0) {
         use *u = w->uses[i];
-        w->s.use = NULL;
         if (!u->begun || u->committed)
             continue;
         if (external(u)) {
