@@ -62,8 +62,17 @@ typedef struct cp_engine {
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
 } cp_engine;
 
+/* ---- state.c: the engine state of a ctx --------------------------------- */
+
 /* The engine state of ctx, made on first use. */
 cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out);
+/* Free one registration (its built-in user first). */
+void cp_engine__free_reg(cp_ctx *ctx, cp_csp_reg *r);
+/* Free a metabase table's entries; *t is left empty. */
+void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t);
+
+/* ---- registry.c: the CSP registry ---------------------------------------- */
+
 /* The CSP registered for type (case-insensitive), or NULL. */
 cp_csp_reg *cp_engine__find(cp_engine *e, const char *type);
 /* Register with built-in extras. */
@@ -75,6 +84,8 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
 
 /* Give the built-in CSP of type its canonical-path hook. */
 cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn);
+
+/* ---- metabase.c: access control per setting ------------------------------ */
 
 /*
  * May a caller with effective roles touch the setting at path (need =
@@ -151,7 +162,6 @@ cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
 /* Set / remove a persisted entry (staged when a transaction is open). */
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);
-void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t);
 
 struct cp_csp_session {
     cp_ctx *ctx;

@@ -77,17 +77,6 @@ static int same_path(const char *a, const char *b, size_t n)
     return a[n] == '\0';
 }
 
-void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
-{
-    size_t i;
-    for (i = 0; i < t->cap; i++) {
-        cp_mem__free(&ctx->alloc, t->slots[i].path);
-        cp_mem__free(&ctx->alloc, t->slots[i].ui);
-    }
-    cp_mem__free(&ctx->alloc, t->slots);
-    memset(t, 0, sizeof *t);
-}
-
 /* Slot holding path[0..n), whose hash_path is h, or NULL. */
 static cp_meta_ent *tab_find_h(const cp_meta_tab *t, const char *path,
                                size_t n, uint32_t h)
