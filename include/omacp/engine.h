@@ -315,26 +315,6 @@ CP_EXPORT cp_status cp_csp_register_builtins(cp_ctx *ctx);
  */
 CP_EXPORT cp_status cp_csp_register_settings(cp_ctx *ctx, const char *type);
 
-/* ---- validation ----------------------------------------------------------------- */
-
-/**
- * Check a document against the ProvCont rules (protocol.md b.8): which
- * parms and child characteristics each ProvCont characteristic takes and
- * how often (exactly once, at most once, at least once), integer and
- * enumerated values (BEARER, NAP-ADDRTYPE, AUTHTYPE, SERVICE, ...), and
- * which types may stand at the top. APPLICATION and VENDORCONFIG may carry
- * further application-specific parms; types the table does not know (host
- * and Windows Mobile CSPs) are not checked. Returns CP_OK or CP_E_BAD_DOC,
- * with the message and the element path of the first violation in ctx.
- *
- * cp_process_config_xml runs it first when cp_config.strict_validation is
- * set, and then fails the document on the offending element (renamed to
- * its *-error form with the reason). Lenient (the default) does not check:
- * real operator documents, the ProvCont 1.1 example among them (an empty
- * ACCESS), break these rules.
- */
-CP_EXPORT cp_status cp_doc_validate(cp_ctx *ctx, const cp_doc *doc);
-
 #ifdef __cplusplus
 }
 #endif

@@ -188,8 +188,4 @@ struct cp_csp_session {
 cp_status cp_engine__process(cp_ctx *ctx, const cp_doc *doc, uint32_t roles,
                              unsigned int flags, char **out, size_t *out_len);
 
-/* ProvCont validation: CP_OK, or CP_E_BAD_DOC with the element and a reason. */
-cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
-                           char *msg, size_t cap);
-
 #endif
