@@ -1,6 +1,7 @@
 /*
- * engine.h - floor 4 internals: the CSP registry, the metabase and the
- * per-call session. Not installed.
+ * engine.h - floor 4 internals: the engine state, the CSP registry, the
+ * metabase and the per-call session. One call's own state is walk.h's.
+ * Not installed.
  */
 #ifndef CP_ENGINE_INT_H
 #define CP_ENGINE_INT_H
@@ -14,7 +15,7 @@
 #define CP_PATH_MAX 1024
 
 /*
- * Canonical setting paths (built-in CSPs; see process.c "paths"). Given
+ * Canonical setting paths (built-in CSPs; see walk.c "paths"). Given
  * the characteristic path of an element (types from the top, joined by
  * '/') and a parm name (NULL: the characteristic itself), say whether the
  * setting is known under another path: CP_CANON_SAME, CP_CANON_MAPPED
@@ -62,7 +63,7 @@ typedef struct cp_engine {
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
 } cp_engine;
 
-/* ---- state.c: the engine state of a ctx --------------------------------- */
+/* ---- state.c: the engine state of a ctx ---------------------------------- */
 
 /* The engine state of ctx, made on first use. */
 cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out);
@@ -163,6 +164,8 @@ cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);
 
+/* ---- the session (registry.c's helpers, the call in process.c) ----------- */
+
 struct cp_csp_session {
     cp_ctx *ctx;
     uint32_t roles;     /* effective */
@@ -180,6 +183,8 @@ struct cp_csp_session {
     size_t emitted_roots;
     cp_status emit_err;
 };
+
+/* ---- process.c ----------------------------------------------------------- */
 
 /*
  * cp_process_config_doc for a caller that has entered the ctx already
