@@ -16,6 +16,7 @@
 #include "omacp/auth.h"
 #include "omacp/bootstrap.h"
 #include "omacp/store.h"
+#include "omacp/csp.h"
 #include "omacp/engine.h"
 #include "omacp/sms.h"
 #include "omacp/push.h"

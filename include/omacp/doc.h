@@ -202,6 +202,26 @@ CP_EXPORT cp_status cp_node_add(cp_doc *doc, const cp_node *parent,
 CP_EXPORT cp_status cp_node_set_attr(cp_doc *doc, const cp_node *node,
                                      cp_attr attr, const char *value);
 
+/* ---- validation ------------------------------------------------------- */
+
+/**
+ * Check a document against the ProvCont rules (protocol.md b.8): which
+ * parms and child characteristics each ProvCont characteristic takes and
+ * how often (exactly once, at most once, at least once), integer and
+ * enumerated values (BEARER, NAP-ADDRTYPE, AUTHTYPE, SERVICE, ...), and
+ * which types may stand at the top. APPLICATION and VENDORCONFIG may carry
+ * further application-specific parms; types the table does not know (host
+ * and Windows Mobile CSPs) are not checked. Returns CP_OK or CP_E_BAD_DOC,
+ * with the message and the element path of the first violation in ctx.
+ *
+ * cp_process_config_xml runs it first when cp_config.strict_validation is
+ * set, and then fails the document on the offending element (renamed to
+ * its *-error form with the reason). Lenient (the default) does not check:
+ * real operator documents, the ProvCont 1.1 example among them (an empty
+ * ACCESS), break these rules.
+ */
+CP_EXPORT cp_status cp_doc_validate(cp_ctx *ctx, const cp_doc *doc);
+
 #ifdef __cplusplus
 }
 #endif

@@ -247,4 +247,11 @@ cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out);
  */
 void cp_doc__path(const cp_node *n, char *buf, size_t cap);
 
+/*
+ * ProvCont validation (validate.c): CP_OK, or CP_E_BAD_DOC with the
+ * offending element in *bad and a reason in msg[0..cap).
+ */
+cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
+                           char *msg, size_t cap);
+
 #endif /* CP_DOCINT_H */

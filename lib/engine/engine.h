@@ -1,6 +1,7 @@
 /*
- * engine.h - floor 4 internals: the CSP registry, the metabase and the
- * per-call session. Not installed.
+ * engine.h - floor 4 internals: the engine state, the CSP registry, the
+ * metabase and the per-call session. One call's own state is walk.h's.
+ * Not installed.
  */
 #ifndef CP_ENGINE_INT_H
 #define CP_ENGINE_INT_H
@@ -14,7 +15,7 @@
 #define CP_PATH_MAX 1024
 
 /*
- * Canonical setting paths (built-in CSPs; see process.c "paths"). Given
+ * Canonical setting paths (built-in CSPs; see walk.c "paths"). Given
  * the characteristic path of an element (types from the top, joined by
  * '/') and a parm name (NULL: the characteristic itself), say whether the
  * setting is known under another path: CP_CANON_SAME, CP_CANON_MAPPED
@@ -59,12 +60,20 @@ typedef struct cp_engine {
     int meta_loaded;
     int meta_damaged;     /* the stored metabase could not be read: deny */
     cp_meta_tab defaults; /* built-in defaults, not persisted */
-    int validate;         /* CP_VALIDATE_* */
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
 } cp_engine;
 
+/* ---- state.c: the engine state of a ctx ---------------------------------- */
+
 /* The engine state of ctx, made on first use. */
 cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out);
+/* Free one registration (its built-in user first). */
+void cp_engine__free_reg(cp_ctx *ctx, cp_csp_reg *r);
+/* Free a metabase table's entries; *t is left empty. */
+void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t);
+
+/* ---- registry.c: the CSP registry ---------------------------------------- */
+
 /* The CSP registered for type (case-insensitive), or NULL. */
 cp_csp_reg *cp_engine__find(cp_engine *e, const char *type);
 /* Register with built-in extras. */
@@ -76,6 +85,8 @@ cp_status cp_engine__register(cp_ctx *ctx, const char *type,
 
 /* Give the built-in CSP of type its canonical-path hook. */
 cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn);
+
+/* ---- metabase.c: access control per setting ------------------------------ */
 
 /*
  * May a caller with effective roles touch the setting at path (need =
@@ -152,23 +163,14 @@ cp_status cp_meta__put_ui(cp_ctx *ctx, const char *path, const cp_meta *m,
 /* Set / remove a persisted entry (staged when a transaction is open). */
 cp_status cp_meta__put(cp_ctx *ctx, const char *path, const cp_meta *m);
 cp_status cp_meta__del(cp_ctx *ctx, const char *path);
-void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t);
 
-/* Per-call state of one CSP. */
-typedef struct cp_csp_use {
-    cp_csp_reg *reg;
-    int begun;
-    int did_work;
-    cp_doc *journal; /* external transactioning: old values, in order */
-    struct cp_csp_use *next;
-} cp_csp_use;
+/* ---- the session (registry.c's helpers, the call in process.c) ----------- */
 
 struct cp_csp_session {
     cp_ctx *ctx;
     uint32_t roles;     /* effective */
     uint32_t base_roles;
     unsigned flags;
-    cp_csp_use *use;    /* the CSP being called */
     /* parm_query answers */
     cp_buf answer;
     int answered;
@@ -182,15 +184,13 @@ struct cp_csp_session {
     cp_status emit_err;
 };
 
+/* ---- process.c ----------------------------------------------------------- */
+
 /*
  * cp_process_config_doc for a caller that has entered the ctx already
  * (cp_push_process): the same work without the busy check.
  */
 cp_status cp_engine__process(cp_ctx *ctx, const cp_doc *doc, uint32_t roles,
                              unsigned int flags, char **out, size_t *out_len);
-
-/* ProvCont validation: CP_OK, or CP_E_BAD_DOC with the element and a reason. */
-cp_status cp_validate__doc(cp_ctx *ctx, const cp_doc *doc, const cp_node **bad,
-                           char *msg, size_t cap);
 
 #endif

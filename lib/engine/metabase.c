@@ -77,17 +77,6 @@ static int same_path(const char *a, const char *b, size_t n)
     return a[n] == '\0';
 }
 
-void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
-{
-    size_t i;
-    for (i = 0; i < t->cap; i++) {
-        cp_mem__free(&ctx->alloc, t->slots[i].path);
-        cp_mem__free(&ctx->alloc, t->slots[i].ui);
-    }
-    cp_mem__free(&ctx->alloc, t->slots);
-    memset(t, 0, sizeof *t);
-}
-
 /* Slot holding path[0..n), whose hash_path is h, or NULL. */
 static cp_meta_ent *tab_find_h(const cp_meta_tab *t, const char *path,
                                size_t n, uint32_t h)
@@ -173,25 +162,91 @@ static cp_status tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     return CP_OK;
 }
 
+/* ---- reading stored bytes -------------------------------------------------
+ *
+ * Stored bytes are read only through the bounded reader (base.h). Base
+ * reads octets; the big-endian fields and the byte runs the formats here
+ * use are read by these helpers (candidates for lib/base).
+ */
+
+/* n octets in place: *out points into the reader's bytes. */
+static cp_status rd_bytes(cp_rd *r, size_t n, const uint8_t **out)
+{
+    const uint8_t *at = r->p;
+    cp_status st = cp_rd__skip(r, n);
+    if (st == CP_OK)
+        *out = at;
+    return st;
+}
+
+static cp_status rd_be16(cp_rd *r, size_t *out)
+{
+    const uint8_t *b;
+    cp_status st = rd_bytes(r, 2, &b);
+    if (st == CP_OK)
+        *out = ((size_t)b[0] << 8) | b[1];
+    return st;
+}
+
+static cp_status rd_be32(cp_rd *r, uint32_t *out)
+{
+    const uint8_t *b;
+    cp_status st = rd_bytes(r, 4, &b);
+    if (st == CP_OK)
+        *out = cp_be32__get(b);
+    return st;
+}
+
+/* A signed 64-bit field stored as two's complement. */
+static cp_status rd_be64s(cp_rd *r, int64_t *out)
+{
+    uint32_t hi, lo;
+    uint64_t u;
+    cp_status st = rd_be32(r, &hi);
+    if (st == CP_OK)
+        st = rd_be32(r, &lo);
+    if (st != CP_OK)
+        return st;
+    u = ((uint64_t)hi << 32) | lo;
+    /* back to signed without implementation-defined casts */
+    *out = u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+    return CP_OK;
+}
+
+/* One record of a list of texts (engine.h, CP_META__UI_*). */
+typedef struct ui_rec {
+    uint8_t kind;
+    const uint8_t *lang, *text;
+    size_t lang_len, text_len;
+} ui_rec;
+
+static cp_status ui_next(cp_rd *r, ui_rec *u)
+{
+    uint8_t ll;
+    cp_status st = cp_rd__u8(r, &u->kind);
+    if (st == CP_OK)
+        st = cp_rd__u8(r, &ll);
+    if (st == CP_OK)
+        st = rd_bytes(r, ll, &u->lang);
+    if (st == CP_OK)
+        st = rd_be16(r, &u->text_len);
+    if (st == CP_OK)
+        st = rd_bytes(r, u->text_len, &u->text);
+    if (st == CP_OK)
+        u->lang_len = ll;
+    return st;
+}
+
 /* 1 when ui[0..n) is a well-formed list of texts (engine.h). */
 static int ui_valid(const uint8_t *ui, size_t n)
 {
-    size_t off = 0;
-    while (off < n) {
-        size_t ll, tl;
-        if (n - off < 2 || (ui[off] != CP_META__UI_LABEL &&
-                            ui[off] != CP_META__UI_OPTIONS))
+    cp_rd r;
+    ui_rec u;
+    cp_rd__init(&r, ui, n);
+    while (cp_rd__left(&r) > 0) {
+        if (ui_next(&r, &u) != CP_OK || u.lang_len == 0 ||
+            (u.kind != CP_META__UI_LABEL && u.kind != CP_META__UI_OPTIONS))
             return 0;
-        ll = ui[off + 1];
-        off += 2;
-        if (ll == 0 || n - off < ll + 2)
-            return 0;
-        off += ll;
-        tl = ((size_t)ui[off] << 8) | ui[off + 1];
-        off += 2;
-        if (n - off < tl)
-            return 0;
-        off += tl;
     }
     return 1;
 }
@@ -239,15 +294,6 @@ static void put64(uint8_t *p, int64_t v)
     cp_be32__put(p + 4, (uint32_t)u);
 }
 
-static int64_t get64(const uint8_t *p)
-{
-    uint64_t u = ((uint64_t)cp_be32__get(p) << 32) | cp_be32__get(p + 4);
-    /* two's complement back to signed without implementation-defined casts */
-    if (u <= (uint64_t)INT64_MAX)
-        return (int64_t)u;
-    return -(int64_t)(~u) - 1;
-}
-
 static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
 {
     cp_buf b;
@@ -293,58 +339,87 @@ static cp_status save_meta(cp_ctx *ctx, cp_engine *e)
     return st;
 }
 
+/* The fixed part of an entry, after its path: 27 octets. */
+static cp_status parse_fixed(cp_rd *r, cp_meta *m)
+{
+    uint8_t rw, dt, bounds;
+    uint32_t roles, max_length;
+    cp_status st = rd_be32(r, &roles);
+    if (st == CP_OK)
+        st = cp_rd__u8(r, &rw);
+    if (st == CP_OK)
+        st = cp_rd__u8(r, &dt);
+    if (st == CP_OK)
+        st = cp_rd__u8(r, &bounds);
+    if (st == CP_OK)
+        st = rd_be64s(r, &m->min);
+    if (st == CP_OK)
+        st = rd_be64s(r, &m->max);
+    if (st == CP_OK)
+        st = rd_be32(r, &max_length);
+    if (st != CP_OK)
+        return CP_E_CORRUPT;
+    m->access_roles = roles;
+    m->rw = rw;
+    m->datatype = (cp_datatype)dt;
+    m->has_min = (bounds & 1) != 0;
+    m->has_max = (bounds & 2) != 0;
+    m->max_length = max_length;
+    if (m->rw > 3 || (m->access_roles & ~(uint32_t)CP_ROLES_ALL) != 0)
+        return CP_E_CORRUPT; /* never what cp_meta__put stores */
+    return CP_OK;
+}
+
+/* One entry (its texts too in version 2) into e->meta. */
+static cp_status parse_entry(cp_ctx *ctx, cp_engine *e, cp_rd *r, int v2,
+                             char *path)
+{
+    const uint8_t *at;
+    size_t pl, ul;
+    cp_meta m;
+    cp_status st;
+    if (rd_be16(r, &pl) != CP_OK || pl == 0 || pl > PATH_LIMIT ||
+        rd_bytes(r, pl, &at) != CP_OK)
+        return CP_E_CORRUPT;
+    memcpy(path, at, pl);
+    path[pl] = '\0';
+    cp_meta_init(&m);
+    st = parse_fixed(r, &m);
+    if (st == CP_OK)
+        st = tab_put(ctx, &e->meta, path, &m);
+    if (st != CP_OK || !v2)
+        return st;
+    if (rd_be16(r, &ul) != CP_OK || ul > CP_META__UI_MAX ||
+        rd_bytes(r, ul, &at) != CP_OK)
+        return CP_E_CORRUPT;
+    return set_ui(ctx, tab_find(&e->meta, path, pl), at, ul);
+}
+
+/* The blob (format at the top) into e->meta. */
 static cp_status parse_entries(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
                                size_t n, char *path)
 {
-    size_t off = 9, i, count;
-    int v2;
-    if (n < 13 || memcmp(p, "CPMB", 4) != 0 || (p[4] != 1 && p[4] != 2) ||
-        cp_be32__get(p + n - 4) != cp_crc32__ieee(p, n - 4))
+    const uint8_t *magic;
+    uint32_t crc, count, i;
+    uint8_t version;
+    cp_rd r;
+    cp_status st = CP_OK;
+    if (n < 13)
         return CP_E_CORRUPT;
-    v2 = p[4] == 2;
-    count = cp_be32__get(p + 5);
-    n -= 4;
-    for (i = 0; i < count; i++) {
-        cp_meta m;
-        size_t pl;
-        cp_status st;
-        if (n - off < 2)
-            return CP_E_CORRUPT;
-        pl = ((size_t)p[off] << 8) | p[off + 1];
-        off += 2;
-        if (pl == 0 || pl > PATH_LIMIT || n - off < pl + 27)
-            return CP_E_CORRUPT;
-        memcpy(path, p + off, pl);
-        path[pl] = '\0';
-        off += pl;
-        cp_meta_init(&m);
-        m.access_roles = cp_be32__get(p + off);
-        m.rw = p[off + 4];
-        m.datatype = (cp_datatype)p[off + 5];
-        m.has_min = (p[off + 6] & 1) != 0;
-        m.has_max = (p[off + 6] & 2) != 0;
-        m.min = get64(p + off + 7);
-        m.max = get64(p + off + 15);
-        m.max_length = cp_be32__get(p + off + 23);
-        off += 27;
-        if (m.rw > 3 || (m.access_roles & ~(uint32_t)CP_ROLES_ALL) != 0)
-            return CP_E_CORRUPT; /* never what cp_meta__put stores */
-        st = tab_put(ctx, &e->meta, path, &m);
-        if (!st && v2) {
-            size_t ul;
-            if (n - off < 2)
-                return CP_E_CORRUPT;
-            ul = ((size_t)p[off] << 8) | p[off + 1];
-            off += 2;
-            if (ul > CP_META__UI_MAX || n - off < ul)
-                return CP_E_CORRUPT;
-            st = set_ui(ctx, tab_find(&e->meta, path, pl), p + off, ul);
-            off += ul;
-        }
-        if (st)
-            return st;
-    }
-    return off == n ? CP_OK : CP_E_CORRUPT;
+    cp_rd__init(&r, p, n); /* the CRC-32 trailer first */
+    if (cp_rd__skip(&r, n - 4) != CP_OK || rd_be32(&r, &crc) != CP_OK ||
+        crc != cp_crc32__ieee(p, n - 4))
+        return CP_E_CORRUPT;
+    cp_rd__init(&r, p, n - 4);
+    if (rd_bytes(&r, 4, &magic) != CP_OK || memcmp(magic, "CPMB", 4) != 0 ||
+        cp_rd__u8(&r, &version) != CP_OK || (version != 1 && version != 2) ||
+        rd_be32(&r, &count) != CP_OK)
+        return CP_E_CORRUPT;
+    for (i = 0; i < count && st == CP_OK; i++)
+        st = parse_entry(ctx, e, &r, version == 2, path);
+    if (st == CP_OK && cp_rd__left(&r) != 0)
+        st = CP_E_CORRUPT;
+    return st;
 }
 
 /* parse_entries with its path buffer on the heap (bounded stack). */
@@ -772,20 +847,20 @@ int cp_meta__ui_text(cp_ctx *ctx, const char *path, unsigned kind, char *out,
                      size_t cap)
 {
     const uint8_t *ui = NULL, *pick = NULL;
-    size_t n = 0, off = 0, pick_len = 0;
+    size_t n = 0, pick_len = 0;
+    cp_rd r;
+    ui_rec u;
     if (cap == 0 || cp_meta__ui(ctx, path, &ui, &n) != CP_OK || ui == NULL)
         return 0;
-    while (off + 2 <= n) { /* ui_valid held when it was stored */
-        size_t l = ui[off + 1];
-        size_t tl = ((size_t)ui[off + 2 + l] << 8) | ui[off + 3 + l];
-        int us = l == 4 && memcmp(ui + off + 2, "0409", 4) == 0;
-        if (ui[off] == kind && (pick == NULL || us)) {
-            pick = ui + off + 4 + l;
-            pick_len = tl;
+    cp_rd__init(&r, ui, n);
+    while (cp_rd__left(&r) > 0 && ui_next(&r, &u) == CP_OK) {
+        int us = u.lang_len == 4 && memcmp(u.lang, "0409", 4) == 0;
+        if (u.kind == kind && (pick == NULL || us)) {
+            pick = u.text;
+            pick_len = u.text_len;
             if (us)
                 break;
         }
-        off += 4 + l + tl;
     }
     if (pick == NULL)
         return 0;

@@ -1,60 +1,12 @@
-/* csp.c - the CSP registry and the helper functions CSPs call. */
+/*
+ * registry.c - the CSP registry: which CSP serves which top-level type,
+ * registered and removed while no call runs, and the helper functions a
+ * CSP calls during one (answers, emitted trees, the session's roles).
+ * The engine state holding the table is state.c's.
+ */
 #include <string.h>
 
 #include "engine.h"
-
-static void engine_invalidate(cp_ctx *ctx)
-{
-    cp_engine *e = ctx->engine;
-    size_t i;
-    if (e == NULL)
-        return;
-    cp_meta__tab_free(ctx, &e->meta);
-    e->meta_loaded = 0;
-    e->meta_gen++;
-    for (i = 0; i < e->n_csps; i++)
-        if (e->csps[i]->invalidate)
-            e->csps[i]->invalidate(e->csps[i]->user);
-}
-
-static void free_reg(cp_ctx *ctx, cp_csp_reg *r)
-{
-    if (r->user_free)
-        r->user_free(ctx, r->user);
-    cp_mem__free(&ctx->alloc, r);
-}
-
-static void engine_free(cp_ctx *ctx)
-{
-    cp_engine *e = ctx->engine;
-    size_t i;
-    if (e == NULL)
-        return;
-    for (i = 0; i < e->n_csps; i++)
-        free_reg(ctx, e->csps[i]);
-    cp_mem__free(&ctx->alloc, e->csps);
-    cp_meta__tab_free(ctx, &e->meta);
-    cp_meta__tab_free(ctx, &e->defaults);
-    cp_mem__free(&ctx->alloc, e);
-    ctx->engine = NULL;
-}
-
-cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out)
-{
-    cp_engine *e = ctx->engine;
-    if (e == NULL) {
-        e = cp_mem__alloc(&ctx->alloc, sizeof *e);
-        if (e == NULL)
-            return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
-                               "out of memory for the engine");
-        memset(e, 0, sizeof *e);
-        ctx->engine = e;
-        ctx->engine_free = engine_free;
-        ctx->engine_invalidate = engine_invalidate;
-    }
-    *out = e;
-    return CP_OK;
-}
 
 cp_csp_reg *cp_engine__find(cp_engine *e, const char *type)
 {
@@ -176,7 +128,7 @@ CP_EXPORT cp_status cp_csp_unregister(cp_ctx *ctx, const char *type)
     e = ctx->engine;
     for (i = 0; e != NULL && i < e->n_csps; i++) {
         if (cp_str__casecmp(e->csps[i]->type, type) == 0) {
-            free_reg(ctx, e->csps[i]);
+            cp_engine__free_reg(ctx, e->csps[i]);
             memmove(e->csps + i, e->csps + i + 1,
                     (e->n_csps - i - 1) * sizeof(cp_csp_reg *));
             e->n_csps--;

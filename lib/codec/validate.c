@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "docint.h"
 
 enum occ { ONE, OPT, ANY, SOME };       /* 1, 0..1, 0..n, 1..n */
 enum vt { VS, VU, VX, VN, VE };          /* string, unsigned, hex ok, no value, enum */
