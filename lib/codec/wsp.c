@@ -183,7 +183,7 @@ static int size_known(const cp_push *p)
            p->struct_size <= ((size_t)1 << 16);
 }
 
-CP_EXPORT const char *cp_sec_name(int sec)
+CP_EXPORT const char *cp_sec_name(cp_sec sec)
 {
     switch (sec) {
     case CP_SEC_NETWPIN: return "NETWPIN";
@@ -234,7 +234,7 @@ static uint32_t sec_text_raw(const char *s)
 static void sec_store(cp_push *p, uint32_t raw)
 {
     p->sec_raw = raw;
-    p->sec = raw <= (uint32_t)CP_SEC_USERPINMAC ? (int)raw : CP_SEC_INVALID;
+    p->sec = raw <= (uint32_t)CP_SEC_USERPINMAC ? (cp_sec)raw : CP_SEC_INVALID;
 }
 
 static void mac_store(cp_push *p, const char *s, size_t n)
