@@ -22,7 +22,7 @@
 #define HDR_PUSH_FLAG 0x34
 #define DEFAULT_PAGE 1
 
-/* ---- the struct ---------------------------------------------------------- */
+/* ---- the struct --------------------------------------------------------- */
 
 /* Defaults everywhere; struct_size is kept. Touches sizeof(cp_push) only. */
 static void push_reset(cp_push *p)

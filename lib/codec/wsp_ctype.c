@@ -98,7 +98,7 @@ static const unsigned char param_types[] = {
 
 #define PARAM_TYPE_COUNT (sizeof param_types / sizeof param_types[0])
 
-/* ---- the struct ---------------------------------------------------------- */
+/* ---- the struct --------------------------------------------------------- */
 
 void cp_wsp__content_reset(cp_push *p)
 {
@@ -172,7 +172,7 @@ static uint32_t charset_by_name(const char *s)
     return CP_PUSH_TEXTUAL;
 }
 
-/* ---- content type and its parameters (binary) ---------------------------- */
+/* ---- content type and its parameters (binary) --------------------------- */
 
 static void media_by_code(cp_push *p, uint32_t code)
 {
