@@ -443,6 +443,13 @@ cp_status cp_policy__read(cp_ctx *ctx, size_t index, uint32_t *value)
     return s;
 }
 
+cp_status cp_policy__intact(cp_ctx *ctx)
+{
+    struct cp_trust_state *st;
+    cp_status s = cp_trust__state(ctx, &st);
+    return s ? s : cp_trust__check_damage(ctx, CP_DAMAGE_POLICY);
+}
+
 uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id)
 {
     uint32_t v;

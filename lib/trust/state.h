@@ -173,6 +173,13 @@ uint32_t cp_policy__set_roles(size_t index);
  */
 cp_status cp_policy__read(cp_ctx *ctx, size_t index, uint32_t *value);
 /*
+ * CP_OK when the policies in force are the stored ones: the state loads
+ * (else its status, never CP_E_CORRUPT) and no policy is damaged (else
+ * CP_E_CORRUPT with the ctx error set). For a caller that refuses a whole
+ * message on damaged policies rather than deciding on strict values.
+ */
+cp_status cp_policy__intact(cp_ctx *ctx);
+/*
  * Value of a known policy id through cp_policy__read (0 for an unknown
  * id): no decision is made on permissive defaults.
  */
