@@ -14,9 +14,10 @@
  *   3    USERPINMAC    the first half of the digit string the user types;
  *                      the second half carries the MAC (see below)
  *
- * The numeric method values are the CP_SEC_* constants of omacp/wsp.h
+ * The numeric method values are the CP_SEC_* constants of omacp/common.h
  * (CP_SEC_NETWPIN = 0 ... CP_SEC_USERPINMAC = 3). The functions here take
- * the method as a plain int; every other value, including CP_SEC_NONE (-1,
+ * the method as a cp_sec (int-sized: 0.1.0 declared a plain int); every
+ * other value, including CP_SEC_NONE (-1,
  * no SEC parameter) and CP_SEC_INVALID (-2), is refused with CP_E_BAD_SEC
  * and never mapped to some other method.
  *
@@ -215,7 +216,7 @@ CP_EXPORT cp_status cp_imsi_key(const char *imsi, unsigned compat,
  * needed), CP_E_INVALID_ARG (out NULL, body NULL with a length, bad
  * options), CP_E_VERSION (options), CP_E_INTERNAL.
  */
-CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, int sec, const char *imsi,
+CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, cp_sec sec, const char *imsi,
                                    const char *pin,
                                    const cp_auth_options *opt,
                                    const uint8_t *body, size_t body_len,
@@ -258,7 +259,7 @@ CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, int sec, const char *imsi,
  * missing or malformed), CP_E_INVALID_ARG (body NULL with a length, bad
  * options), CP_E_VERSION (options), CP_E_INTERNAL.
  */
-CP_EXPORT cp_status cp_mac_verify(cp_ctx *ctx, int sec,
+CP_EXPORT cp_status cp_mac_verify(cp_ctx *ctx, cp_sec sec,
                                   const char *const *imsis, size_t n_imsis,
                                   const char *pin, const char *mac_text,
                                   const cp_auth_options *opt,

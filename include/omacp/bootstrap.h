@@ -91,7 +91,7 @@ CP_EXPORT void cp_gateway_init(cp_gateway *gw);
  * gives up (the message is refused, the attempt is not counted). The
  * library wipes the buffer after use.
  */
-typedef cp_status (*cp_pin_prompt)(void *user, int sec, unsigned attempt,
+typedef cp_status (*cp_pin_prompt)(void *user, cp_sec sec, unsigned attempt,
                                    unsigned attempts_left, char *pin,
                                    size_t cap);
 
@@ -101,7 +101,7 @@ typedef struct cp_verdict {
     int accepted;            /**< 1: authentic and acceptable */
     cp_status reason;        /**< CP_OK, or why it was refused */
     char reason_text[160];   /**< one line in plain words; never a secret */
-    int sec;                 /**< CP_SEC_* of the message */
+    cp_sec sec;              /**< CP_SEC_* of the message */
     uint32_t origin_roles;   /**< from the gateway and the stored TPS */
     uint32_t roles;          /**< origin roles | signature roles */
     uint32_t effective_roles; /**< roles after the grant policies 4119/4120 (0 unless accepted) */

@@ -1,5 +1,6 @@
 /*
- * omacp/common.h - versions, export macro and status codes of libomacp.
+ * omacp/common.h - versions, export macro, status codes, and the shared
+ * public types of every floor: the SEC method (cp_sec) and the role bits.
  *
  * Every libomacp function that can fail returns a cp_status: 0 (CP_OK) on
  * success, a negative CP_E_* code on failure. Codes are append-only: a value
@@ -101,6 +102,54 @@ enum cp_status_code {
      */
     CP_E_STORAGE = -32
 };
+
+/**
+ * Security method named by the SEC parameter (ProvBoot). The numbers 0..3
+ * are the method numbers of the protocol (binary form 0x80 + number).
+ * Shared by every floor (the codec reads it, trust checks it, the device
+ * reports it). Its values all fit an int, and no value outside -2..3 is
+ * ever added, so the enum stays int-sized and a cp_sec parameter or field
+ * has the ABI of the int that 0.1.0 declared.
+ */
+typedef enum cp_sec {
+    CP_SEC_INVALID = -2,    /**< SEC present but not 0..3, or not readable;
+                                 cp_push.sec_raw tells what was sent */
+    CP_SEC_NONE = -1,       /**< no SEC parameter: the push is unauthenticated */
+    CP_SEC_NETWPIN = 0,     /**< key from the IMSI */
+    CP_SEC_USERPIN = 1,     /**< key = the PIN the user types */
+    CP_SEC_USERNETWPIN = 2, /**< key = IMSI octets followed by the PIN */
+    CP_SEC_USERPINMAC = 3   /**< the MAC travels in the PIN the user types */
+} cp_sec;
+
+/* ---- roles -----------------------------------------------------------------
+ * A role mask is a uint32_t of these bits, exactly the Windows Mobile
+ * SECROLE_* values. Several roles combine by OR.
+ */
+#define CP_ROLE_NONE 0x0000u
+#define CP_ROLE_OEM 0x0002u             /**< device manufacturer */
+#define CP_ROLE_OPERATOR 0x0004u        /**< NETWPIN-signed (SECROLE_CARRIER) */
+#define CP_ROLE_MANAGER 0x0008u         /**< may change every setting */
+#define CP_ROLE_USER_AUTH 0x0010u       /**< authenticated user (user PIN) */
+#define CP_ROLE_ENTERPRISE 0x0020u      /**< enterprise administrator */
+#define CP_ROLE_USER_UNAUTH 0x0040u     /**< anyone: unsigned messages */
+#define CP_ROLE_OPERATOR_TPS 0x0080u    /**< the trusted provisioning server */
+#define CP_ROLE_KNOWN_PPG 0x0100u       /**< came through a known push gateway */
+#define CP_ROLE_TRUSTED_PPG 0x0200u     /**< came through a trusted push gateway */
+#define CP_ROLE_PPG_AUTH 0x0400u        /**< gateway authenticated the initiator */
+#define CP_ROLE_PPG_TRUSTED 0x0800u     /**< gateway says the content is trusted */
+#define CP_ROLE_ANY_PUSH_SOURCE 0x1000u /**< every pushed message */
+/**
+ * libomacp extension, not a Windows Mobile bit: the caller is exempt from
+ * role and read/write checks (the device's own settings UI).
+ */
+#define CP_ROLE_EXEMPT 0x80000000u
+
+/** Roles that say where a pushed message came from. */
+#define CP_ROLES_ORIGIN                                                      \
+    (CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG | CP_ROLE_TRUSTED_PPG |        \
+     CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED | CP_ROLE_ANY_PUSH_SOURCE)
+/** Every Windows Mobile role bit. */
+#define CP_ROLES_ALL 0x1FFEu
 
 /**
  * A short static English description of a status code. Never NULL: an

@@ -45,7 +45,7 @@ typedef struct cp_audit {
     cp_ppg ppg;              /**< what the host said of the gateway */
     const char *gateway;     /**< the gateway address given, or NULL */
     const char *initiator;   /**< X-Wap-Initiator-URI, or NULL */
-    int sec;                 /**< CP_SEC_* of the message */
+    cp_sec sec;              /**< CP_SEC_* of the message */
     uint32_t roles;          /**< the message's roles (origin | signature) */
     cp_outcome outcome;      /**< what happened */
     cp_status status;        /**< the status cp_push_process returns */

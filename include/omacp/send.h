@@ -79,7 +79,7 @@ typedef struct cp_push_build_options {
      * Security method: CP_SEC_NONE (the default: an unsigned push, content
      * type the single octet 0xB6) or CP_SEC_NETWPIN .. CP_SEC_USERPINMAC.
      */
-    int sec;
+    cp_sec sec;
     /** IMSI (13-15 digits) for NETWPIN and USERNETWPIN; else ignored. */
     const char *imsi;
     /**

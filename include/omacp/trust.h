@@ -16,34 +16,8 @@ extern "C" {
 #endif
 
 /* ---- roles ---------------------------------------------------------------
- * A role mask is a uint32_t of these bits, exactly the Windows Mobile
- * SECROLE_* values. Several roles combine by OR.
+ * The role bits (CP_ROLE_*, CP_ROLES_*) live in omacp/common.h.
  */
-#define CP_ROLE_NONE 0x0000u
-#define CP_ROLE_OEM 0x0002u             /**< device manufacturer */
-#define CP_ROLE_OPERATOR 0x0004u        /**< NETWPIN-signed (SECROLE_CARRIER) */
-#define CP_ROLE_MANAGER 0x0008u         /**< may change every setting */
-#define CP_ROLE_USER_AUTH 0x0010u       /**< authenticated user (user PIN) */
-#define CP_ROLE_ENTERPRISE 0x0020u      /**< enterprise administrator */
-#define CP_ROLE_USER_UNAUTH 0x0040u     /**< anyone: unsigned messages */
-#define CP_ROLE_OPERATOR_TPS 0x0080u    /**< the trusted provisioning server */
-#define CP_ROLE_KNOWN_PPG 0x0100u       /**< came through a known push gateway */
-#define CP_ROLE_TRUSTED_PPG 0x0200u     /**< came through a trusted push gateway */
-#define CP_ROLE_PPG_AUTH 0x0400u        /**< gateway authenticated the initiator */
-#define CP_ROLE_PPG_TRUSTED 0x0800u     /**< gateway says the content is trusted */
-#define CP_ROLE_ANY_PUSH_SOURCE 0x1000u /**< every pushed message */
-/**
- * libomacp extension, not a Windows Mobile bit: the caller is exempt from
- * role and read/write checks (the device's own settings UI).
- */
-#define CP_ROLE_EXEMPT 0x80000000u
-
-/** Roles that say where a pushed message came from. */
-#define CP_ROLES_ORIGIN                                                      \
-    (CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG | CP_ROLE_TRUSTED_PPG |        \
-     CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED | CP_ROLE_ANY_PUSH_SOURCE)
-/** Every Windows Mobile role bit. */
-#define CP_ROLES_ALL 0x1FFEu
 
 /**
  * Effective roles: roles plus MANAGER when (roles AND policy 4119) != 0
@@ -54,8 +28,8 @@ extern "C" {
  */
 CP_EXPORT uint32_t cp_roles_effective(cp_ctx *ctx, uint32_t roles);
 
-/** Roles given by a SEC method (CP_SEC_* of omacp/wsp.h; -1 = unsigned). */
-CP_EXPORT uint32_t cp_roles_for_sec(int sec);
+/** Roles given by a SEC method (CP_SEC_NONE = unsigned). */
+CP_EXPORT uint32_t cp_roles_for_sec(cp_sec sec);
 
 /* ---- local sources ------------------------------------------------------ */
 

@@ -35,20 +35,6 @@
 extern "C" {
 #endif
 
-/**
- * Security method named by the SEC parameter (ProvBoot). The numbers 0..3
- * are the method numbers of the protocol (binary form 0x80 + number).
- */
-typedef enum cp_sec {
-    CP_SEC_INVALID = -2,    /**< SEC present but not 0..3, or not readable;
-                                 cp_push.sec_raw tells what was sent */
-    CP_SEC_NONE = -1,       /**< no SEC parameter: the push is unauthenticated */
-    CP_SEC_NETWPIN = 0,     /**< key from the IMSI */
-    CP_SEC_USERPIN = 1,     /**< key = the PIN the user types */
-    CP_SEC_USERNETWPIN = 2, /**< key = IMSI octets followed by the PIN */
-    CP_SEC_USERPINMAC = 3   /**< the MAC travels in the PIN the user types */
-} cp_sec;
-
 /** What the content type says the body is. */
 typedef enum cp_content_kind {
     CP_CONTENT_OTHER = 0, /**< anything else: not a provisioning document */
@@ -108,7 +94,7 @@ typedef struct cp_push {
      * value that is not a number or a method name. Never mapped to another
      * method.
      */
-    int sec;
+    cp_sec sec;
     /**
      * The number sent when sec is 0..3 or CP_SEC_INVALID (e.g. 4 for the
      * binary value 0x84), or CP_SEC_RAW_UNREADABLE when the value was not a
@@ -238,7 +224,7 @@ CP_EXPORT cp_status cp_wsp_parse_content_type_text(cp_ctx *ctx,
  * "none" for CP_SEC_NONE, "invalid" for CP_SEC_INVALID and anything else.
  * A static string; never NULL.
  */
-CP_EXPORT const char *cp_sec_name(int sec);
+CP_EXPORT const char *cp_sec_name(cp_sec sec);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@ typedef struct cp_wsp__out {
     uint8_t tid;
     cp_content_kind content;   /* CP_CONTENT_WBXML or CP_CONTENT_XML */
     int text_ctype;            /* textual content type and parameters */
-    int sec;                   /* CP_SEC_NONE or 0..3 */
+    cp_sec sec;                /* CP_SEC_NONE or 0..3 */
     const char *mac;           /* 40 hex digits, or NULL for no MAC parameter */
     int has_app_id;
     uint32_t app_id;           /* registry code, when app_id_text is NULL */

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include "../codec/docint.h"
 #include "../trust/state.h"
 #include "device.h"
 #include "omacp/auth.h"

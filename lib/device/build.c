@@ -104,7 +104,7 @@ static cp_status sign(cp_ctx *ctx, const cp_push_build_options *o,
                       size_t user_pin_cap)
 {
     cp_status st;
-    int mac_sec = o->sec;
+    cp_sec mac_sec = o->sec;
 
     if (o->sec == CP_SEC_USERPINMAC) {
         st = cp_mac_compute(ctx, CP_SEC_USERPINMAC, NULL, o->pin, o->auth,

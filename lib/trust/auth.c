@@ -18,13 +18,9 @@
 #include "../base/base.h"
 #include "omacp/auth.h"
 
-/* The CP_SEC_* values of omacp/wsp.h, which this floor must not include. */
-enum {
-    SEC_NETWPIN = 0,
-    SEC_USERPIN = 1,
-    SEC_USERNETWPIN = 2,
-    SEC_USERPINMAC = 3
-};
+/* cp_sec (omacp/common.h) replaced a plain int in the public calls: the
+   enum must keep int's size and so its ABI. */
+typedef char static_assert_sec_int[sizeof(cp_sec) == sizeof(int) ? 1 : -1];
 
 /* NETWPIN key forms (cp_imsi_key). */
 enum { FORM_SEMI, FORM_PADDED, FORM_ASCII };
@@ -317,20 +313,20 @@ static void pinmac_digits(const uint8_t mac[CP_HMAC_SHA1_LEN], size_t n,
 
 /* ---- method checks --------------------------------------------------- */
 
-static int uses_imsi(int sec)
+static int uses_imsi(cp_sec sec)
 {
-    return sec == SEC_NETWPIN || sec == SEC_USERNETWPIN;
+    return sec == CP_SEC_NETWPIN || sec == CP_SEC_USERNETWPIN;
 }
 
-static cp_status check_sec(cp_ctx *ctx, int sec)
+static cp_status check_sec(cp_ctx *ctx, cp_sec sec)
 {
-    if (sec < SEC_NETWPIN || sec > SEC_USERPINMAC)
+    if (sec < CP_SEC_NETWPIN || sec > CP_SEC_USERPINMAC)
         return cp_err__set(ctx, CP_E_BAD_SEC, CP_NO_OFFSET,
                            "SEC method %d is not one of 0..3", sec);
     return CP_OK;
 }
 
-static cp_status check_pin(cp_ctx *ctx, int sec, const char *pin,
+static cp_status check_pin(cp_ctx *ctx, cp_sec sec, const char *pin,
                            size_t *pin_len)
 {
     if (pin_length(pin, pin_len) != CP_OK)
@@ -365,7 +361,7 @@ static void hex_put(const uint8_t mac[CP_HMAC_SHA1_LEN], char *out)
 }
 
 /* The inputs of cp_mac_compute for sec: IMSI digits, key form, PIN length. */
-static cp_status compute_inputs(cp_ctx *ctx, int sec, const char *imsi,
+static cp_status compute_inputs(cp_ctx *ctx, cp_sec sec, const char *imsi,
                                 const char *pin, const auth_opts *o,
                                 size_t *imsi_n, int *form, size_t *pin_len)
 {
@@ -380,15 +376,15 @@ static cp_status compute_inputs(cp_ctx *ctx, int sec, const char *imsi,
                                "%s needs an IMSI of 13 to 15 digits",
                                sec_names[sec]);
     }
-    if (sec == SEC_NETWPIN)
+    if (sec == CP_SEC_NETWPIN)
         return CP_OK;
     st = check_pin(ctx, sec, pin, pin_len);
-    if (st == CP_OK && sec == SEC_USERPINMAC)
+    if (st == CP_OK && sec == CP_SEC_USERPINMAC)
         st = check_pinmac_pin(ctx, pin, *pin_len, o);
     return st;
 }
 
-static cp_status compute_mac(cp_ctx *ctx, int sec, const char *imsi,
+static cp_status compute_mac(cp_ctx *ctx, cp_sec sec, const char *imsi,
                              const char *pin, const auth_opts *o,
                              const uint8_t *body, size_t body_len, char *out,
                              size_t out_cap)
@@ -402,17 +398,17 @@ static cp_status compute_mac(cp_ctx *ctx, int sec, const char *imsi,
     st = compute_inputs(ctx, sec, imsi, pin, o, &imsi_n, &form, &pin_len);
     if (st != CP_OK)
         return st;
-    need = sec == SEC_USERPINMAC ? 2 * pin_len + 1 : CP_MAC_TEXT_SIZE;
+    need = sec == CP_SEC_USERPINMAC ? 2 * pin_len + 1 : CP_MAC_TEXT_SIZE;
     if (out_cap < need)
         return cp_err__set(ctx, CP_E_BUFFER_TOO_SMALL, CP_NO_OFFSET,
                            "%s output needs %zu bytes, buffer has %zu",
                            sec_names[sec], need, out_cap);
     key_make(&k, uses_imsi(sec) ? imsi : NULL, imsi_n, form,
-             sec == SEC_NETWPIN ? NULL : pin, pin_len);
+             sec == CP_SEC_NETWPIN ? NULL : pin, pin_len);
     st = key_mac(&k, body, body_len, mac);
     if (st != CP_OK) {
         cp_err__set(ctx, st, CP_NO_OFFSET, "SHA-1 failed");
-    } else if (sec == SEC_USERPINMAC) {
+    } else if (sec == CP_SEC_USERPINMAC) {
         memcpy(out, pin, pin_len);
         pinmac_digits(mac, pin_len, out + pin_len);
         out[2 * pin_len] = '\0';
@@ -424,7 +420,7 @@ static cp_status compute_mac(cp_ctx *ctx, int sec, const char *imsi,
     return st;
 }
 
-CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, int sec, const char *imsi,
+CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, cp_sec sec, const char *imsi,
                                    const char *pin,
                                    const cp_auth_options *opt,
                                    const uint8_t *body, size_t body_len,
@@ -483,7 +479,7 @@ static cp_status mac_parse(cp_ctx *ctx, const char *s,
 }
 
 /* The IMSI list of NETWPIN / USERNETWPIN: non-empty, every entry valid. */
-static cp_status check_imsis(cp_ctx *ctx, int sec, const char *const *imsis,
+static cp_status check_imsis(cp_ctx *ctx, cp_sec sec, const char *const *imsis,
                              size_t n_imsis)
 {
     size_t i, n;
@@ -554,7 +550,7 @@ static cp_status try_imsis(const char *const *imsis, size_t n_imsis,
     return st;
 }
 
-static cp_status verify_mac(cp_ctx *ctx, int sec, const char *const *imsis,
+static cp_status verify_mac(cp_ctx *ctx, cp_sec sec, const char *const *imsis,
                             size_t n_imsis, const char *pin, size_t pin_len,
                             const auth_opts *o, const uint8_t *body,
                             size_t body_len,
@@ -565,17 +561,17 @@ static cp_status verify_mac(cp_ctx *ctx, int sec, const char *const *imsis,
     int match = 0;
     cp_status st;
 
-    if (sec == SEC_USERPIN) {
+    if (sec == CP_SEC_USERPIN) {
         st = try_key(NULL, 0, FORM_SEMI, pin, pin_len, body, body_len, want,
                      &match);
     } else {
-        st = try_imsis(imsis, n_imsis, sec == SEC_NETWPIN ? NULL : pin,
+        st = try_imsis(imsis, n_imsis, sec == CP_SEC_NETWPIN ? NULL : pin,
                        pin_len, o, body, body_len, want, &hit);
         match = hit != (size_t)-1;
     }
     if (st != CP_OK)
         return cp_err__set(ctx, st, CP_NO_OFFSET, "SHA-1 failed");
-    if (!match && sec == SEC_USERPIN)
+    if (!match && sec == CP_SEC_USERPIN)
         return cp_err__set(ctx, CP_E_NOT_AUTHENTIC, CP_NO_OFFSET,
                            "MAC mismatch for USERPIN");
     if (!match)
@@ -588,7 +584,7 @@ static cp_status verify_mac(cp_ctx *ctx, int sec, const char *const *imsis,
 }
 
 /* NETWPIN, USERPIN, USERNETWPIN: inputs checked, then verify_mac. */
-static cp_status verify_header_mac(cp_ctx *ctx, int sec,
+static cp_status verify_header_mac(cp_ctx *ctx, cp_sec sec,
                                    const char *const *imsis, size_t n_imsis,
                                    const char *pin, const char *mac_text,
                                    const auth_opts *o, const uint8_t *body,
@@ -599,7 +595,7 @@ static cp_status verify_header_mac(cp_ctx *ctx, int sec,
     cp_status st;
 
     st = mac_parse(ctx, mac_text, want);
-    if (st == CP_OK && sec != SEC_NETWPIN)
+    if (st == CP_OK && sec != CP_SEC_NETWPIN)
         st = check_pin(ctx, sec, pin, &pin_len);
     if (st == CP_OK && uses_imsi(sec))
         st = check_imsis(ctx, sec, imsis, n_imsis);
@@ -622,7 +618,7 @@ static cp_status verify_pinmac(cp_ctx *ctx, const char *typed,
     cp_status st;
     int differ;
 
-    st = check_pin(ctx, SEC_USERPINMAC, typed, &len);
+    st = check_pin(ctx, CP_SEC_USERPINMAC, typed, &len);
     n = len / 2;
     if (st == CP_OK &&
         (len % 2 != 0 || !all_digits(typed, len) || n < o->min || n > o->max))
@@ -649,7 +645,7 @@ static cp_status verify_pinmac(cp_ctx *ctx, const char *typed,
     return CP_OK;
 }
 
-CP_EXPORT cp_status cp_mac_verify(cp_ctx *ctx, int sec,
+CP_EXPORT cp_status cp_mac_verify(cp_ctx *ctx, cp_sec sec,
                                   const char *const *imsis, size_t n_imsis,
                                   const char *pin, const char *mac_text,
                                   const cp_auth_options *opt,
@@ -669,7 +665,7 @@ CP_EXPORT cp_status cp_mac_verify(cp_ctx *ctx, int sec,
     if (body == NULL && body_len > 0)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "cp_mac_verify: NULL body with a length");
-    if (sec == SEC_USERPINMAC)
+    if (sec == CP_SEC_USERPINMAC)
         return verify_pinmac(ctx, pin, &o, body, body_len);
     return verify_header_mac(ctx, sec, imsis, n_imsis, pin, mac_text, &o,
                              body, body_len, imsi_index);

@@ -11,15 +11,16 @@ uint32_t cp_roles__effective(cp_ctx *ctx, uint32_t roles)
     return eff;
 }
 
-CP_EXPORT uint32_t cp_roles_for_sec(int sec)
+CP_EXPORT uint32_t cp_roles_for_sec(cp_sec sec)
 {
     switch (sec) {
-    case -1: return CP_ROLE_USER_UNAUTH;                      /* unsigned */
-    case 0: return CP_ROLE_OPERATOR;                          /* NETWPIN */
-    case 1: return CP_ROLE_USER_AUTH;                         /* USERPIN */
-    case 2: return CP_ROLE_OPERATOR | CP_ROLE_USER_AUTH;      /* USERNETWPIN */
-    case 3: return CP_ROLE_USER_AUTH;                         /* USERPINMAC */
-    default: return CP_ROLE_NONE;                             /* refused anyway */
+    case CP_SEC_NONE: return CP_ROLE_USER_UNAUTH; /* unsigned */
+    case CP_SEC_NETWPIN: return CP_ROLE_OPERATOR;
+    case CP_SEC_USERPIN: return CP_ROLE_USER_AUTH;
+    case CP_SEC_USERNETWPIN: return CP_ROLE_OPERATOR | CP_ROLE_USER_AUTH;
+    case CP_SEC_USERPINMAC: return CP_ROLE_USER_AUTH;
+    case CP_SEC_INVALID: /* refused anyway */
+    default: return CP_ROLE_NONE; /* any other number a caller passes */
     }
 }
 

@@ -1,6 +1,16 @@
 /*
  * state.h - floor 3 internals: the device's persisted security state
- * (policies, SPC store, TPS, PIN counters). Not installed.
+ * (policies, SPC store, TPS, PIN counters, gateways). Not installed.
+ *
+ * The rooms and the one way calls run (each only to the ones after it):
+ *   signer.c  cp_spc_add_cert: the X.509 reader feeds the SPC store
+ *   authenticode.c  X.509 / PKCS#7
+ *   policy.c  policy values: list, get, set, reset
+ *   roles.c   roles of sources, effective roles
+ *   spc.c tps.c  the SPC store; TPS, PIN counts, gateways
+ *   state.c   load, save, damaged state, the fail-closed policy read
+ *   blob.c    the stored form of each part (bounded reader)
+ *   ptab.c    the policy table
  */
 #ifndef CP_TRUST_STATE_H
 #define CP_TRUST_STATE_H
@@ -90,23 +100,90 @@ cp_status cp_trust__save_policies(cp_ctx *ctx);
 cp_status cp_trust__save_spc(cp_ctx *ctx);
 cp_status cp_trust__save_tps(cp_ctx *ctx);
 cp_status cp_trust__save_pin(cp_ctx *ctx);
+cp_status cp_trust__save_gw(cp_ctx *ctx);
 
-/* Policy table access for state.c (index-based). */
+/* ---- blob.c: the stored form of each part ------------------------------- */
+
+/* Largest payloads of the parts written from a fixed buffer. */
+#define CP_BLOB_POLICY_MAX (2 + CP_POLICY_SLOTS * 8)
+#define CP_BLOB_TPS_MAX (3 + CP_TPS_URL_MAX + CP_TPS_NAME_MAX)
+#define CP_BLOB_PIN_MAX (1 + CP_PIN_SLOTS * 28)
+
+/*
+ * Readers of a payload into st: CP_E_CORRUPT for anything short or
+ * inconsistent (CP_E_NOMEM from the SPC store's certificates). The
+ * policies' reader marks in bad (by table index) the values out of their
+ * range, for state.c to damage; the others take the ctx (allocator) and
+ * the blob's format version.
+ */
+cp_status cp_blob__read_policies(struct cp_trust_state *st, const uint8_t *p,
+                                 size_t n, uint8_t bad[CP_POLICY_SLOTS]);
+cp_status cp_blob__read_spc(cp_ctx *ctx, struct cp_trust_state *st,
+                            const uint8_t *p, size_t n, unsigned version);
+cp_status cp_blob__read_tps(cp_ctx *ctx, struct cp_trust_state *st,
+                            const uint8_t *p, size_t n, unsigned version);
+cp_status cp_blob__read_pin(cp_ctx *ctx, struct cp_trust_state *st,
+                            const uint8_t *p, size_t n, unsigned version);
+cp_status cp_blob__read_gw(cp_ctx *ctx, struct cp_trust_state *st,
+                           const uint8_t *p, size_t n, unsigned version);
+/* Writers: the payload of a part (the length, or a cp_buf status). */
+size_t cp_blob__write_policies(const struct cp_trust_state *st,
+                               uint8_t out[CP_BLOB_POLICY_MAX]);
+cp_status cp_blob__write_spc(const struct cp_trust_state *st, cp_buf *b);
+size_t cp_blob__write_tps(const struct cp_trust_state *st,
+                          uint8_t out[CP_BLOB_TPS_MAX]);
+size_t cp_blob__write_pin(const struct cp_trust_state *st,
+                          uint8_t out[CP_BLOB_PIN_MAX]);
+cp_status cp_blob__write_gw(const struct cp_trust_state *st, cp_buf *b);
+
+/* A signer's certificate memory back to the allocator (e stays, empty). */
+void cp_spc__free_entry(const cp_ctx *ctx, cp_spc_entry *e);
+/* Forget every signer (their certificates go back to the allocator). */
+void cp_spc__clear(const cp_ctx *ctx, struct cp_trust_state *st);
+/* One allocation: der, then subject and its NUL (NULL: out of memory). */
+uint8_t *cp_spc__cert_dup(const cp_ctx *ctx, const uint8_t *der,
+                          size_t der_len, const char *subject,
+                          size_t subject_len);
+/* Length of url's scheme when it is one a TPS may have, else 0. */
+size_t cp_trust__url_scheme_len(const char *url);
+
+/* ---- ptab.c: the policy table (index-based) ----------------------------- */
 size_t cp_policy__count(void);
 uint32_t cp_policy__id(size_t index);
 uint32_t cp_policy__default(const cp_ctx *ctx, size_t index);
 /* Index of id in the table, or -1. */
 int cp_policy__index(uint32_t id);
-/*
- * Value of a known policy id. When the state cannot be loaded this is the
- * policy's most restrictive value (cp_policy__strict), never its default:
- * no decision is made on permissive defaults.
- */
-uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id);
 /* The most restrictive value of the policy at index (fail-closed reading). */
 uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index);
 /* 1 when value is within the documented range of the policy at index. */
 int cp_policy__in_range(size_t index, uint32_t value);
+/* Everything of a cp_policy_desc but its value. */
+void cp_policy__describe(const cp_ctx *ctx, size_t index,
+                         cp_policy_desc *out);
+/* The roles allowed to change the policy at index. */
+uint32_t cp_policy__set_roles(size_t index);
+
+/* ---- state.c: the one fail-closed read of a policy ---------------------- */
+
+/*
+ * The value in force of the policy at index, for a decision or a report.
+ * When the state cannot be loaded: that status, and in *value the
+ * policy's most restrictive value (cp_policy__strict), never its default.
+ * A policy damaged at load holds its most restrictive value already.
+ */
+cp_status cp_policy__read(cp_ctx *ctx, size_t index, uint32_t *value);
+/*
+ * CP_OK when the policies in force are the stored ones: the state loads
+ * (else its status, never CP_E_CORRUPT) and no policy is damaged (else
+ * CP_E_CORRUPT with the ctx error set). For a caller that refuses a whole
+ * message on damaged policies rather than deciding on strict values.
+ */
+cp_status cp_policy__intact(cp_ctx *ctx);
+/*
+ * Value of a known policy id through cp_policy__read (0 for an unknown
+ * id): no decision is made on permissive defaults.
+ */
+uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id);
 
 /*
  * The one place that decides what damaged state means. Marks the parts in

@@ -48,7 +48,7 @@ class Status(IntEnum):
 
 
 class Role(IntFlag):
-    """Role bits (omacp/trust.h), Windows Mobile's SECROLE_* values."""
+    """Role bits (omacp/common.h), Windows Mobile's SECROLE_* values."""
     NONE = 0x0000
     OEM = 0x0002
     OPERATOR = 0x0004
@@ -71,7 +71,7 @@ ROLES_ALL = Role(0x1FFE)
 
 
 class Sec(IntEnum):
-    """SEC methods (omacp/wsp.h cp_sec)."""
+    """SEC methods (omacp/common.h cp_sec)."""
     INVALID = -2
     NONE = -1
     NETWPIN = 0

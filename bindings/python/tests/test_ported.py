@@ -82,7 +82,7 @@ class TestConstants(Base):
             self.assertEqual(member.c_name, "CP_" + name)
 
     def test_roles(self):
-        roles = self.read("trust.h", r"#define CP_(ROLE_\w+)\s+(0x[0-9A-Fa-f]+)u")
+        roles = self.read("common.h", r"#define CP_(ROLE_\w+)\s+(0x[0-9A-Fa-f]+)u")
         self.assertGreaterEqual(len(roles), 13)
         for name, value in roles.items():
             self.assertEqual(omacp.Role[name[5:]], value, name)
@@ -102,7 +102,7 @@ class TestConstants(Base):
 
     def test_other_enums(self):
         for header, pattern, enum, cut in (
-                ("wsp.h", r"CP_(SEC_\w+)\s*=\s*(-?\d+)", omacp.Sec, 4),
+                ("common.h", r"CP_(SEC_\w+)\s*=\s*(-?\d+)", omacp.Sec, 4),
                 ("push.h", r"CP_(OUTCOME_\w+)\s*=\s*(\d+)", omacp.Outcome, 8),
                 ("cpf.h", r"CP_(CPF_[A-Z]+)\s*=\s*(\d+)",
                  omacp.CpfSignature, 4),
