@@ -1,4 +1,6 @@
 /* text.c - UTF-8 checks and small string helpers. */
+#include <string.h>
+
 #include "base.h"
 
 int cp_utf8__valid(const uint8_t *s, size_t n)
