@@ -143,26 +143,8 @@ static int teardown(void **state)
 }
 
 /* Every blob of the store, to prove that a refused document changed nothing. */
-typedef struct snap {
-    int n;
-    char name[MS_MAX][32];
-    uint8_t *data[MS_MAX];
-    size_t len[MS_MAX];
-} snap;
-
-static void snap_take(const memstore *m, snap *s)
-{
-    int i;
-    s->n = m->n;
-    for (i = 0; i < m->n; i++) {
-        memcpy(s->name[i], m->blob[i].name, sizeof s->name[i]);
-        s->len[i] = m->blob[i].len;
-        s->data[i] = malloc(m->blob[i].len + 1);
-        assert_non_null(s->data[i]);
-        if (m->blob[i].len)
-            memcpy(s->data[i], m->blob[i].data, m->blob[i].len);
-    }
-}
+typedef ms_snap snap;
+#define snap_take ms_snap_take
 
 static void snap_same(const memstore *m, snap *s)
 {
@@ -170,13 +152,13 @@ static void snap_same(const memstore *m, snap *s)
     assert_int_equal(m->n, s->n);
     for (i = 0; i < s->n; i++) {
         size_t len = 0;
-        const uint8_t *d = ms_get(m, s->name[i], &len);
-        assert_non_null(d == NULL && s->len[i] == 0 ? s->data[i] : d);
-        assert_int_equal(len, s->len[i]);
+        const uint8_t *d = ms_get(m, s->b[i].name, &len);
+        assert_non_null(d == NULL && s->b[i].len == 0 ? s->b[i].data : d);
+        assert_int_equal(len, s->b[i].len);
         if (len)
-            assert_memory_equal(d, s->data[i], len);
-        free(s->data[i]);
+            assert_memory_equal(d, s->b[i].data, len);
     }
+    ms_snap_free(s);
 }
 
 /* out must not contain any secret value. */

@@ -165,26 +165,9 @@ static void expect_doc(cp_ctx *ctx, uint32_t roles, const char *in,
 
 /* ---- stored blobs, byte for byte ------------------------------------------------- */
 
-typedef struct snapshot {
-    int n;
-    char name[MS_MAX][32];
-    uint8_t *data[MS_MAX];
-    size_t len[MS_MAX];
-} snapshot;
-
-static void snap_take(const memstore *ms, snapshot *s)
-{
-    int i;
-    s->n = ms->n;
-    for (i = 0; i < ms->n; i++) {
-        memcpy(s->name[i], ms->blob[i].name, sizeof s->name[i]);
-        s->len[i] = ms->blob[i].len;
-        s->data[i] = malloc(ms->blob[i].len + 1);
-        assert_non_null(s->data[i]);
-        if (ms->blob[i].len)
-            memcpy(s->data[i], ms->blob[i].data, ms->blob[i].len);
-    }
-}
+typedef ms_snap snapshot;
+#define snap_take ms_snap_take
+#define snap_free ms_snap_free
 
 /* Every blob as it was; a blob added since must be empty (journal). */
 static void snap_check(const memstore *ms, const snapshot *s)
@@ -192,26 +175,22 @@ static void snap_check(const memstore *ms, const snapshot *s)
     int i;
     for (i = 0; i < s->n; i++) {
         size_t len = 0;
-        const uint8_t *d = ms_get(ms, s->name[i], &len);
+        const uint8_t *d = ms_get(ms, s->b[i].name, &len);
         assert_non_null(d);
-        if (len != s->len[i] || (len && memcmp(d, s->data[i], len) != 0)) {
-            print_error("blob %s changed\n", s->name[i]);
+        if (len != s->b[i].len ||
+            (len && memcmp(d, s->b[i].data, len) != 0)) {
+            print_error("blob %s changed\n", s->b[i].name);
             fail();
         }
     }
-    for (i = s->n; i < ms->n; i++)
-        if (ms->blob[i].len != 0) {
-            print_error("blob %s appeared\n", ms->blob[i].name);
+    for (i = s->n; i < ms->n; i++) {
+        size_t len = 0;
+        (void)ms_get(ms, ms_name(ms, i), &len);
+        if (len != 0) {
+            print_error("blob %s appeared\n", ms_name(ms, i));
             fail();
         }
-}
-
-static void snap_free(snapshot *s)
-{
-    int i;
-    for (i = 0; i < s->n; i++)
-        free(s->data[i]);
-    s->n = 0;
+    }
 }
 
 /* ---- a growable string for expected answers ---------------------------------------- */
