@@ -40,15 +40,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A NO_XML build (make NO_XML=1) has no XML text front end: the tests that
-   drive the engine with XML documents are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
-#define DOC(body) "<wap-provisioningdoc>" body "</wap-provisioningdoc>"
 
 /* ---- the shared call log --------------------------------------------------- */
 

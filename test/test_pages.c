@@ -29,17 +29,9 @@
 #include <cmocka.h>
 
 #include "omacp.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
 
-/* A NO_XML build has no XML text front end: these tests drive the CSP with
-   XML documents, so they are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
-#define MGR CP_ROLE_MANAGER
 #define PAGE_ITEMS 8
 #define HDR "s.NAPDEF"
 #define DOC_OPEN "<wap-provisioningdoc version=\"1.0\">"
@@ -394,31 +386,10 @@ static void sb_del(sbuf *b, int id)
            id);
 }
 
-/* Run a document; *out (may be NULL) gets a malloc'd copy of the output. */
-static cp_status proc(cp_ctx *ctx, const char *in, char **out)
-{
-    char *o = NULL;
-    size_t n = 0;
-    cp_status st = cp_process_config_xml(ctx, in, strlen(in), MGR, CP_PROCESS,
-                                         &o, &n);
-    if (out != NULL)
-        *out = NULL;
-    if (o != NULL) {
-        assert_int_equal(strlen(o), n);
-        if (out != NULL) {
-            *out = malloc(n + 1);
-            assert_non_null(*out);
-            memcpy(*out, o, n + 1);
-        }
-        cp_free(ctx, o);
-    }
-    return st;
-}
-
 static void apply(cp_ctx *ctx, const char *in, int line)
 {
     char *out = NULL;
-    cp_status st = proc(ctx, in, &out);
+    cp_status st = tu_proc(ctx, MGR, in, &out);
     if (st != CP_OK)
         fail_msg("line %d: %s (%s): %s", line, cp_strerror(st),
                  cp_ctx_error_message(ctx), out ? out : "(no output)");
@@ -520,7 +491,7 @@ static cp_status query_items(cp_ctx *ctx, model *got)
     static const char open[] = "<characteristic type=\"NAPDEF\">";
     char *out = NULL, idbuf[24];
     const char *p, *end;
-    cp_status st = proc(ctx, q, &out);
+    cp_status st = tu_proc(ctx, MGR, q, &out);
     got->n = 0;
     assert_non_null(out);
     for (p = strstr(out, open); p != NULL; p = strstr(end, open)) {
@@ -1086,7 +1057,7 @@ static void test_delete_all(void **state)
     assert_int_equal(query_items(f->ctx, got), CP_OK);
     assert_int_equal(got->n, 0);
     /* nothing to delete now */
-    assert_true(proc(f->ctx,
+    assert_true(tu_proc(f->ctx, MGR,
                      DOC_OPEN "<nocharacteristic type=\"NAPDEF\"/>" DOC_CLOSE,
                      NULL) != CP_OK);
     {
@@ -1255,7 +1226,7 @@ static void test_corrupt(void **state)
         snap_take(&f->w, &s);
         saves_reset(&f->w);
         doc = items_doc(101, 101);
-        st = proc(f->ctx, doc, &out);
+        st = tu_proc(f->ctx, MGR, doc, &out);
         if (st == CP_OK)
             fail_msg("case %lu (%s): a change on corrupt pages succeeded",
                      (unsigned long)c, cases[c].blob);
@@ -1269,7 +1240,7 @@ static void test_corrupt(void **state)
         assert_int_equal(saves_of_type(&f->w, "NAPDEF"), 0);
         SNAP_CHECK(&f->w, &s);
         /* a query fails as well, and changes nothing either */
-        assert_true(proc(f->ctx,
+        assert_true(tu_proc(f->ctx, MGR,
                          DOC_OPEN "<characteristic-query type=\"NAPDEF\"/>"
                                   DOC_CLOSE,
                          NULL) != CP_OK);
@@ -1322,7 +1293,7 @@ static int typed_query(cp_ctx *ctx, const char *type, int *ids, int cap)
     int n = 0;
     sb_add(&q, DOC_OPEN "<characteristic-query type=\"%s\"/>" DOC_CLOSE, type);
     sb_add(&open, "<characteristic type=\"%s\">", type);
-    assert_int_equal(proc(ctx, q.p, &out), CP_OK);
+    assert_int_equal(tu_proc(ctx, MGR, q.p, &out), CP_OK);
     assert_non_null(out);
     for (p = strstr(out, open.p); p != NULL; p = strstr(end, open.p)) {
         end = strstr(p, "</characteristic>");
@@ -1444,7 +1415,7 @@ static void test_rollback(void **state)
         sb_add(&b, "%s", failing[c]);
         sb_add(&b, DOC_CLOSE);
         saves_reset(&f->w);
-        st = proc(f->ctx, b.p, &out);
+        st = tu_proc(f->ctx, MGR, b.p, &out);
         free(b.p);
         if (st == CP_OK)
             fail_msg("case %lu: the failing document succeeded: %s",
@@ -1505,7 +1476,7 @@ static void test_updates_bounded(void **state)
                          "<parm name=\"NAME\" value=\"%05d", i);
         memset(doc + n, 'x', VLEN);
         snprintf(doc + n + VLEN, 512, "\"/></characteristic>" DOC_CLOSE);
-        assert_int_equal(proc(ctx, doc, NULL), CP_OK);
+        assert_int_equal(tu_proc(ctx, MGR, doc, NULL), CP_OK);
         if (i == 100)
             at_start = t.cur;
     }

@@ -22,12 +22,6 @@
 #include "support/memstore.h"
 #include "support/testutil.h"
 
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
 #define VEC "wsp_push_pdus.json"
 
 #define IMSI "262019876543210"
@@ -109,17 +103,10 @@ static void put_str0(buf *o, const char *s)
     put(o, s, strlen(s) + 1);
 }
 
-/* WSP uintvar: 7 bits per octet, most significant first, 0x80 = more. */
 static void put_uintvar(buf *o, size_t v)
 {
     uint8_t t[5];
-    int k = 0;
-    do {
-        t[k++] = (uint8_t)(v & 0x7F);
-        v >>= 7;
-    } while (v != 0 && k < 5);
-    while (k-- > 0)
-        put8(o, t[k] | (k ? 0x80u : 0u));
+    put(o, t, tu_uintvar(t, v));
 }
 
 /* ---- audit, prompts and confirmation: what the host saw -------------------- */

@@ -30,14 +30,6 @@ typedef struct bytes {
     size_t n;
 } bytes;
 
-static int hexdig(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static void put(bytes *o, unsigned x)
 {
     assert_true(o->n < MAXB);
@@ -57,7 +49,7 @@ static void add(bytes *o, const char *spec)
             assert_int_equal(*p, '\'');
             p++;
         } else {
-            int hi = hexdig(p[0]), lo = hexdig(p[1]);
+            int hi = tu_hexval(p[0]), lo = tu_hexval(p[1]);
             assert_true(hi >= 0 && lo >= 0);
             put(o, (unsigned)(hi << 4 | lo));
             p += 2;
