@@ -138,32 +138,6 @@ static void snap_check(const memstore *ms, const snapshot *s)
     }
 }
 
-/* ---- a growable string for expected answers ---------------------------------------- */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        assert_non_null(p);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_put(sbuf *b, const char *s)
-{
-    sb_putn(b, s, strlen(s));
-}
-
 /* ================================================================================
  * SecurityPolicy (wm-model.md 2.2, 2.3)
  * ================================================================================ */
@@ -1658,7 +1632,7 @@ static void type_of(const char *s, char *out, size_t cap)
  * order, as the answer to <characteristic-query type="type"/> is expected
  * to give them back: empty ones are not stored.
  */
-static void items_of(const char *xml, const char *type, sbuf *out)
+static void items_of(const char *xml, const char *type, tu_sbuf *out)
 {
     static const char open_tag[] = "<characteristic ";
     static const char close_tag[] = "</characteristic>";
@@ -1686,7 +1660,7 @@ static void items_of(const char *xml, const char *type, sbuf *out)
                 size_t n = (size_t)(p - start);
                 const char *body = strchr(start, '>') + 1;
                 if (body != p - (sizeof close_tag - 1)) /* not empty */
-                    sb_putn(out, start, n);
+                    tu_sb_putn(out, start, n);
             }
         } else {
             p++;
@@ -1698,20 +1672,20 @@ static void items_of(const char *xml, const char *type, sbuf *out)
 static void expect_query_matches(cp_ctx *ctx, const char *xml,
                                  const char *type, int line)
 {
-    sbuf want = {NULL, 0, 0};
-    sbuf items = {NULL, 0, 0};
+    tu_sbuf want = {NULL, 0, 0};
+    tu_sbuf items = {NULL, 0, 0};
     char in[128];
     items_of(xml, type, &items);
     snprintf(in, sizeof in, DOC("<characteristic-query type=\"%s\"/>"), type);
-    sb_put(&want, "<wap-provisioningdoc>");
+    tu_sb_put(&want, "<wap-provisioningdoc>");
     if (items.len) {
-        sb_put(&want, items.p);
+        tu_sb_put(&want, items.p);
     } else {
-        sb_put(&want, "<nocharacteristic type=\"");
-        sb_put(&want, type);
-        sb_put(&want, "\"/>");
+        tu_sb_put(&want, "<nocharacteristic type=\"");
+        tu_sb_put(&want, type);
+        tu_sb_put(&want, "\"/>");
     }
-    sb_put(&want, "</wap-provisioningdoc>");
+    tu_sb_put(&want, "</wap-provisioningdoc>");
     /* the UI (exempt) reads secrets too: the whole item comes back */
     expect_doc(ctx, CP_ROLE_EXEMPT | CP_ROLE_USER_AUTH, in, CP_OK, want.p, line);
     free(want.p);
@@ -1767,7 +1741,7 @@ static void test_set_vectors(void **state)
    empty items. */
 static void test_set_items_helper(void **state)
 {
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     (void)state;
     items_of(DOC("<characteristic type=\"A\"><parm name=\"x\"/>"
                  "<characteristic type=\"A\"><parm name=\"y\"/></characteristic>"

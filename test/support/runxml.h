@@ -35,6 +35,23 @@ cp_status tu_proc_flags(cp_ctx *ctx, uint32_t roles, const char *in,
 /* The same with CP_PROCESS. */
 cp_status tu_proc(cp_ctx *ctx, uint32_t roles, const char *in, char **out);
 
+#if defined(__GNUC__)
+#define TU_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TU_PRINTF(f, a)
+#endif
+
+/* A growable string (for documents and expected answers); start it as
+   {NULL, 0, 0}, free p. It is NUL-terminated once anything is put. */
+typedef struct tu_sbuf {
+    char *p;
+    size_t len, cap;
+} tu_sbuf;
+
+void tu_sb_putn(tu_sbuf *b, const char *s, size_t n);
+void tu_sb_put(tu_sbuf *b, const char *s);
+void tu_sb_add(tu_sbuf *b, const char *fmt, ...) TU_PRINTF(2, 3);
+
 /* Set policy id to value as the manager; it must succeed. */
 void tu_setpol(cp_ctx *ctx, uint32_t id, uint32_t value);
 /* The TPS the device holds is url (NULL: it holds none). */
