@@ -164,23 +164,21 @@ void bench_counter_hooks(cp_config *cfg, bench_counter *c);
 #define BENCH_STORE_BLOBS 4096
 
 /*
- * Storage hooks over malloc'd blobs that the bench can copy, so that a
- * device state prepared once (e.g. 10000 stored items) can be restored
- * before every measured call.
+ * The library's in-memory store (cp_store_mem_open, which finds a blob by
+ * a hash of its name, as a file system's lookup does) behind hooks that
+ * list the blob names, so that the bench can copy it: a device state
+ * prepared once (e.g. 10000 stored items) is restored before every
+ * measured call.
  */
 typedef struct bench_store {
-    struct bench_blob {
-        char name[48];
-        uint8_t *data;
-        size_t len;
-    } b[BENCH_STORE_BLOBS];
+    cp_storage mem; /* the blobs */
     int n;
-    /* b's indexes + 1 by name hash (open addressing; 0: free), so that a
-       host store of many blobs costs what a file system's lookup does */
-    unsigned short ix[2 * BENCH_STORE_BLOBS];
+    char name[BENCH_STORE_BLOBS][CP_STORE_NAME_MAX + 1];
 } bench_store;
 
-void bench_store_init(bench_store *st);
+/* An empty store; 0 on success, -1 out of memory. */
+int bench_store_init(bench_store *st);
+/* Free st (also a zeroed one); it is zeroed after. */
 void bench_store_free(bench_store *st);
 /* dst (freed first) becomes a copy of src; 0 on success, -1 out of memory. */
 int bench_store_copy(bench_store *dst, const bench_store *src);

@@ -440,8 +440,8 @@ static int stored_setup(cp_ctx *ctx, stored_state *ss, unsigned nstored)
     cp_doc *doc = NULL;
     cp_status st;
 
-    bench_store_init(&ss->base);
-    bench_store_init(&ss->work);
+    if (bench_store_init(&ss->base) != 0 || bench_store_init(&ss->work) != 0)
+        return -1;
     h = bench_store_hooks(&ss->base);
     dev = big_ctx(&h);
     if (dev == NULL)

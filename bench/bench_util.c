@@ -392,106 +392,71 @@ void bench_counter_hooks(cp_config *cfg, bench_counter *c)
 
 /* ---- snapshot-able store ------------------------------------------------ */
 
-void bench_store_init(bench_store *st)
+int bench_store_init(bench_store *st)
 {
     memset(st, 0, sizeof *st);
+    return cp_store_mem_open(&st->mem) == CP_OK ? 0 : -1;
 }
 
 void bench_store_free(bench_store *st)
 {
-    int i;
-    for (i = 0; i < st->n; i++)
-        free(st->b[i].data);
-    bench_store_init(st);
+    cp_store_mem_close(&st->mem);
+    memset(st, 0, sizeof *st);
 }
 
 int bench_store_copy(bench_store *dst, const bench_store *src)
 {
-    int i;
+    const cp_storage *from = &src->mem;
+    uint8_t *buf = NULL;
+    int i, ok;
+
     bench_store_free(dst);
-    for (i = 0; i < src->n; i++) {
-        struct bench_blob *d = &dst->b[i];
-        const struct bench_blob *s = &src->b[i];
-        memcpy(d->name, s->name, sizeof d->name);
-        d->len = s->len;
-        d->data = malloc(s->len ? s->len : 1);
-        if (d->data == NULL)
-            return -1;
-        memcpy(d->data, s->data, s->len);
-        dst->n = i + 1;
+    ok = bench_store_init(dst) == 0;
+    for (i = 0; ok && i < src->n; i++) {
+        size_t len = 0;
+        uint8_t *p;
+        ok = from->load(from->user, src->name[i], NULL, 0, &len) !=
+             CP_E_NOT_FOUND;
+        p = ok ? realloc(buf, len ? len : 1) : NULL;
+        ok = p != NULL;
+        if (ok) {
+            buf = p;
+            ok = from->load(from->user, src->name[i], buf, len, &len) ==
+                     CP_OK &&
+                 dst->mem.save(dst->mem.user, src->name[i], buf, len) == CP_OK;
+        }
+        if (ok) {
+            memcpy(dst->name[i], src->name[i], sizeof dst->name[i]);
+            dst->n = i + 1;
+        }
     }
-    memcpy(dst->ix, src->ix, sizeof dst->ix);
-    return 0;
-}
-
-static size_t store_hash(const char *name)
-{
-    unsigned long h = 5381;
-    for (; *name; name++)
-        h = (h * 33u + (unsigned char)*name) & 0xFFFFFFFFul;
-    return (size_t)(h % (2 * BENCH_STORE_BLOBS));
-}
-
-static struct bench_blob *store_find(bench_store *st, const char *name)
-{
-    size_t i = store_hash(name);
-    while (st->ix[i] != 0) {
-        struct bench_blob *b = &st->b[st->ix[i] - 1];
-        if (strcmp(b->name, name) == 0)
-            return b;
-        i = (i + 1) % (2 * BENCH_STORE_BLOBS);
-    }
-    return NULL;
-}
-
-static void store_index(bench_store *st, int k)
-{
-    size_t i = store_hash(st->b[k].name);
-    while (st->ix[i] != 0)
-        i = (i + 1) % (2 * BENCH_STORE_BLOBS);
-    st->ix[i] = (unsigned short)(k + 1);
+    free(buf);
+    return ok ? 0 : -1;
 }
 
 static cp_status store_load(void *user, const char *name, uint8_t *buf,
                             size_t cap, size_t *len)
 {
-    struct bench_blob *b = store_find(user, name);
-    if (b == NULL)
-        return CP_E_NOT_FOUND;
-    *len = b->len;
-    if (cap < b->len)
-        return CP_E_BUFFER_TOO_SMALL;
-    if (b->len > 0)
-        memcpy(buf, b->data, b->len);
-    return CP_OK;
+    bench_store *st = user;
+    return st->mem.load(st->mem.user, name, buf, cap, len);
 }
 
+/* Save through to the store; a name not seen before joins the list. */
 static cp_status store_save(void *user, const char *name, const uint8_t *data,
                             size_t len)
 {
     bench_store *st = user;
-    struct bench_blob *b = store_find(st, name);
-    uint8_t *copy;
+    size_t have = 0;
+    int fresh = st->mem.load(st->mem.user, name, NULL, 0, &have) ==
+                CP_E_NOT_FOUND;
+    cp_status s;
 
-    if (strlen(name) >= sizeof b->name)
+    if (fresh && st->n == BENCH_STORE_BLOBS)
         return CP_E_IO;
-    if (b == NULL) {
-        if (st->n == BENCH_STORE_BLOBS)
-            return CP_E_IO;
-        b = &st->b[st->n++];
-        memset(b, 0, sizeof *b);
-        strcpy(b->name, name);
-        store_index(st, st->n - 1);
-    }
-    copy = malloc(len ? len : 1);
-    if (copy == NULL)
-        return CP_E_IO;
-    if (len > 0)
-        memcpy(copy, data, len);
-    free(b->data);
-    b->data = copy;
-    b->len = len;
-    return CP_OK;
+    s = st->mem.save(st->mem.user, name, data, len);
+    if (s == CP_OK && fresh)
+        strcpy(st->name[st->n++], name);
+    return s;
 }
 
 cp_storage bench_store_hooks(bench_store *st)

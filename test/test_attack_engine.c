@@ -24,22 +24,13 @@
 #include <cmocka.h>
 
 #include "support/memstore.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
 
-#define MGR CP_ROLE_MANAGER
-#define UA CP_ROLE_USER_AUTH
 #define UI (CP_ROLE_EXEMPT | CP_ROLE_USER_AUTH)
 /* a pushed message from the TPS through its trusted gateway, granted MANAGER */
 #define PUSHED (CP_ROLE_ANY_PUSH_SOURCE | CP_ROLE_KNOWN_PPG | \
                 CP_ROLE_TRUSTED_PPG | CP_ROLE_OPERATOR_TPS | CP_ROLE_MANAGER)
-
-#define DOC(x) "<wap-provisioningdoc>" x "</wap-provisioningdoc>"
-
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
 
 /* The secrets of the stored items below, each a distinct string. */
 #define S_NAP "nap-secret-7731"
@@ -74,10 +65,7 @@ static const char items[] = DOC(
 
 static const char *const secrets[] = {S_NAP, S_APP, S_APPDATA, S_PX, S_BAS};
 
-typedef struct fixture {
-    memstore ms;
-    cp_ctx *ctx;
-} fixture;
+typedef tu_fixture fixture;
 
 static cp_ctx *device(memstore *ms)
 {
@@ -94,22 +82,6 @@ static cp_ctx *device(memstore *ms)
     return ctx;
 }
 
-static cp_status proc(cp_ctx *ctx, uint32_t roles, const char *in, char **out)
-{
-    char *o = NULL;
-    size_t n = 0;
-    cp_status st =
-        cp_process_config_xml(ctx, in, strlen(in), roles, CP_PROCESS, &o, &n);
-    *out = NULL;
-    if (o != NULL) {
-        *out = malloc(n + 1);
-        assert_non_null(*out);
-        memcpy(*out, o, n + 1);
-        cp_free(ctx, o);
-    }
-    return st;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -119,7 +91,7 @@ static int setup(void **state)
     ms_init(&f->ms);
     f->ctx = device(&f->ms);
 #ifndef CP_NO_XML
-    if (proc(f->ctx, MGR, items, &out) != CP_OK) {
+    if (tu_proc(f->ctx, MGR, items, &out) != CP_OK) {
         fprintf(stderr, "setup: %s\n", out ? out : "(no output)");
         free(out);
         return -1;
@@ -133,36 +105,9 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cp_ctx_free(f->ctx);
-    ms_free(&f->ms);
-    free(f);
-    return 0;
-}
-
 /* Every blob of the store, to prove that a refused document changed nothing. */
-typedef struct snap {
-    int n;
-    char name[MS_MAX][32];
-    uint8_t *data[MS_MAX];
-    size_t len[MS_MAX];
-} snap;
-
-static void snap_take(const memstore *m, snap *s)
-{
-    int i;
-    s->n = m->n;
-    for (i = 0; i < m->n; i++) {
-        memcpy(s->name[i], m->blob[i].name, sizeof s->name[i]);
-        s->len[i] = m->blob[i].len;
-        s->data[i] = malloc(m->blob[i].len + 1);
-        assert_non_null(s->data[i]);
-        if (m->blob[i].len)
-            memcpy(s->data[i], m->blob[i].data, m->blob[i].len);
-    }
-}
+typedef ms_snap snap;
+#define snap_take ms_snap_take
 
 static void snap_same(const memstore *m, snap *s)
 {
@@ -170,13 +115,13 @@ static void snap_same(const memstore *m, snap *s)
     assert_int_equal(m->n, s->n);
     for (i = 0; i < s->n; i++) {
         size_t len = 0;
-        const uint8_t *d = ms_get(m, s->name[i], &len);
-        assert_non_null(d == NULL && s->len[i] == 0 ? s->data[i] : d);
-        assert_int_equal(len, s->len[i]);
+        const uint8_t *d = ms_get(m, s->b[i].name, &len);
+        assert_non_null(d == NULL && s->b[i].len == 0 ? s->b[i].data : d);
+        assert_int_equal(len, s->b[i].len);
         if (len)
-            assert_memory_equal(d, s->data[i], len);
-        free(s->data[i]);
+            assert_memory_equal(d, s->b[i].data, len);
     }
+    ms_snap_free(s);
 }
 
 /* out must not contain any secret value. */
@@ -218,19 +163,19 @@ static void test_a_query_types_hide_secrets(void **state)
     for (r = 0; r < sizeof roles / sizeof roles[0]; r++)
         for (i = 0; i < sizeof q / sizeof q[0]; i++) {
             char *out = NULL;
-            assert_int_equal(proc(f->ctx, roles[r], q[i], &out), CP_OK);
+            assert_int_equal(tu_proc(f->ctx, roles[r], q[i], &out), CP_OK);
             no_secret(out);
             free(out);
         }
     /* the omission is visible, and says why */
     {
         char *out = NULL;
-        assert_int_equal(proc(f->ctx, MGR, q[0], &out), CP_OK);
+        assert_int_equal(tu_proc(f->ctx, MGR, q[0], &out), CP_OK);
         contains(out, "<parm-query-error name=\"AUTHSECRET\" desc=\"NAPDEF/"
                       "NAPAUTHINFO/AUTHSECRET is not readable\"/>");
         contains(out, "<parm name=\"AUTHNAME\" value=\"user\"/>");
         free(out);
-        assert_int_equal(proc(f->ctx, MGR, q[2], &out), CP_OK);
+        assert_int_equal(tu_proc(f->ctx, MGR, q[2], &out), CP_OK);
         contains(out, "<parm-query-error name=\"BASAUTH-PW\"");
         contains(out, "<parm-query-error name=\"PXAUTH-PW\"");
         free(out);
@@ -263,7 +208,7 @@ static void test_a_query_addressed_and_nested(void **state)
     NEED_XML();
     for (i = 0; i < sizeof q / sizeof q[0]; i++) {
         char *out = NULL;
-        cp_status st = proc(f->ctx, PUSHED, q[i], &out);
+        cp_status st = tu_proc(f->ctx, PUSHED, q[i], &out);
         if (st != CP_OK)
             print_error("query %zu: status %d: %s\n", i, st, out ? out : "");
         assert_int_equal(st, CP_OK);
@@ -293,7 +238,7 @@ static void test_a_parm_query_secret(void **state)
     NEED_XML();
     for (i = 0; i < sizeof q / sizeof q[0]; i++) {
         char *out = NULL;
-        cp_status st = proc(f->ctx, MGR, q[i], &out);
+        cp_status st = tu_proc(f->ctx, MGR, q[i], &out);
         if (st == CP_OK)
             print_error("query %zu answered: %s\n", i, out ? out : "");
         assert_true(st == CP_E_ACCESS_DENIED || st == CP_E_BAD_DOC);
@@ -316,13 +261,13 @@ static void test_a_host_entry_holds_in_query(void **state)
     m.access_roles = CP_ROLE_OEM; /* nobody here holds it */
     assert_int_equal(cp_meta_set(f->ctx, "APPLICATION/APPAUTH/AAUTHNAME", &m),
                      CP_OK);
-    assert_int_equal(proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     contains(out, "<parm-query-error name=\"NAME\"");
     assert_null(strstr(out, "value=\"one\""));
     free(out);
-    assert_int_equal(proc(f->ctx, MGR,
+    assert_int_equal(tu_proc(f->ctx, MGR,
                           DOC("<characteristic-query type=\"APPLICATION\"/>"),
                           &out),
                      CP_OK);
@@ -331,7 +276,7 @@ static void test_a_host_entry_holds_in_query(void **state)
     contains(out, "<parm name=\"NAME\" value=\"browser\"/>");
     free(out);
     /* the UI is exempt and sees everything */
-    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     contains(out, S_NAP);
@@ -375,7 +320,7 @@ static void test_b_delete_protected_subtree(void **state)
             char *out = NULL;
             cp_status st;
             snap_take(&f->ms, &before);
-            st = proc(f->ctx, roles[r], del[i], &out);
+            st = tu_proc(f->ctx, roles[r], del[i], &out);
             if (st != CP_E_ACCESS_DENIED)
                 print_error("delete %zu roles 0x%x: status %d: %s\n", i,
                             (unsigned)roles[r], st, out ? out : "");
@@ -388,7 +333,7 @@ static void test_b_delete_protected_subtree(void **state)
     {
         char *out = NULL;
         assert_int_equal(
-            proc(f->ctx, MGR,
+            tu_proc(f->ctx, MGR,
                  DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
                      "<characteristic type=\"NAPAUTHINFO\"/></characteristic>"
                      "</characteristic>"),
@@ -399,7 +344,7 @@ static void test_b_delete_protected_subtree(void **state)
     /* the item is still there, secret and all */
     {
         char *out = NULL;
-        assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+        assert_int_equal(tu_proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                               &out),
                          CP_OK);
         contains(out, S_NAP);
@@ -408,7 +353,7 @@ static void test_b_delete_protected_subtree(void **state)
     /* the UI may delete it */
     {
         char *out = NULL;
-        assert_int_equal(proc(f->ctx, UI, del[0], &out), CP_OK);
+        assert_int_equal(tu_proc(f->ctx, UI, del[0], &out), CP_OK);
         free(out);
     }
 }
@@ -419,13 +364,13 @@ static void test_b_delete_allowed_when_writable(void **state)
     fixture *f = *state;
     char *out = NULL;
     NEED_XML();
-    assert_int_equal(proc(f->ctx, MGR,
+    assert_int_equal(tu_proc(f->ctx, MGR,
                           DOC("<characteristic type=\"NAPDEF\"><nocharacteristic "
                               "type=\"N1\"/></characteristic>"),
                           &out),
                      CP_OK);
     free(out);
-    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     contains(out, "<nocharacteristic type=\"NAPDEF\"/>");
@@ -457,18 +402,18 @@ static void test_b_delete_unqueryable_csp(void **state)
     ops.flags = CP_CSP_INTERNAL_TX;
     ops.nocharacteristic = h_nochar;
     assert_int_equal(cp_csp_register(f->ctx, "HOST", &ops, &deletes), CP_OK);
-    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
+    assert_int_equal(tu_proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
                      CP_OK);
     free(out);
     assert_int_equal(deletes, 1);
     cp_meta_init(&m);
     m.rw = CP_RW_READ;
     assert_int_equal(cp_meta_set(f->ctx, "HOST/keys/master", &m), CP_OK);
-    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
+    assert_int_equal(tu_proc(f->ctx, MGR, DOC("<nocharacteristic type=\"HOST\"/>"), &out),
                      CP_E_ACCESS_DENIED);
     contains(out, "HOST/keys/master is not writable");
     free(out);
-    assert_int_equal(proc(f->ctx, MGR, DOC("<nocharacteristic type=\"host\"/>"), &out),
+    assert_int_equal(tu_proc(f->ctx, MGR, DOC("<nocharacteristic type=\"host\"/>"), &out),
                      CP_E_ACCESS_DENIED);
     free(out);
     assert_int_equal(deletes, 1);
@@ -503,14 +448,14 @@ static void test_c_policy_id_spellings(void **state)
                  DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"%s\" "
                      "value=\"4095\"/></characteristic>"),
                  names[i]);
-        assert_int_equal(proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
+        assert_int_equal(tu_proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
         contains(out, "is not canonical");
         free(out);
         snprintf(in, sizeof in,
                  DOC("<characteristic type=\"SecurityPolicy\"><noparm name=\"%s\"/>"
                      "</characteristic>"),
                  names[i]);
-        assert_int_equal(proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
+        assert_int_equal(tu_proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
         contains(out, "<noparm-error");
         free(out);
         assert_int_equal(policy(f->ctx, 4141), before);
@@ -519,7 +464,7 @@ static void test_c_policy_id_spellings(void **state)
     {
         char *out = NULL;
         assert_int_equal(
-            proc(f->ctx, MGR,
+            tu_proc(f->ctx, MGR,
                  DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"4141\" "
                      "value=\"4095\"/></characteristic>"),
                  &out),
@@ -552,7 +497,7 @@ static void test_c_prov_name_case(void **state)
         char *out = NULL;
         cp_status st;
         snap_take(&f->ms, &before);
-        st = proc(f->ctx, MGR, docs[i], &out);
+        st = tu_proc(f->ctx, MGR, docs[i], &out);
         if (st != CP_E_BAD_DOC)
             print_error("doc %zu: status %d: %s\n", i, st, out ? out : "");
         assert_int_equal(st, CP_E_BAD_DOC);
@@ -564,7 +509,7 @@ static void test_c_prov_name_case(void **state)
     {
         char *out = NULL;
         assert_int_equal(
-            proc(f->ctx, MGR,
+            tu_proc(f->ctx, MGR,
                  DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" value=\"N1\"/>"
                      "<parm name=\"x-vendor-flag\" value=\"1\"/></characteristic>"),
                  &out),
@@ -582,7 +527,7 @@ static void test_c_non_prov_type_names(void **state)
     NEED_XML();
     assert_int_equal(cp_csp_register_settings(f->ctx, "CM_GPRSEntries"), CP_OK);
     assert_int_equal(
-        proc(f->ctx, MGR,
+        tu_proc(f->ctx, MGR,
              DOC("<characteristic type=\"CM_GPRSEntries\"><characteristic "
                  "type=\"Entries\"><characteristic type=\"Internet\">"
                  "<parm name=\"Name\" value=\"Internet\"/>"
@@ -608,7 +553,7 @@ static void test_c_metabase_case(void **state)
     assert_int_equal(m.rw, CP_RW_READ);
     assert_int_equal(exact, 1);
     assert_int_equal(
-        proc(f->ctx, MGR,
+        tu_proc(f->ctx, MGR,
              DOC("<characteristic type=\"ACCESS\"><parm name=\"x-Limit\" value=\"x\"/>"
                  "</characteristic>"),
              &out),
@@ -619,7 +564,7 @@ static void test_c_metabase_case(void **state)
     m.rw = CP_RW_READ;
     assert_int_equal(cp_meta_set(f->ctx, "securitypolicy/4097", &m), CP_OK);
     assert_int_equal(
-        proc(f->ctx, MGR,
+        tu_proc(f->ctx, MGR,
              DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"4097\" "
                  "value=\"1\"/></characteristic>"),
              &out),
@@ -668,7 +613,7 @@ static void test_d_secret_defaults(void **state)
 #ifndef CP_NO_XML
     {
         char *out = NULL;
-        assert_int_equal(proc(f->ctx, MGR,
+        assert_int_equal(tu_proc(f->ctx, MGR,
                               DOC("<characteristic-query type=\"NAPDEF\"/>"), &out),
                          CP_OK);
         contains(out, S_NAP);
@@ -684,7 +629,7 @@ static void test_d_secret_writable(void **state)
     char *out = NULL;
     NEED_XML();
     assert_int_equal(
-        proc(f->ctx, PUSHED,
+        tu_proc(f->ctx, PUSHED,
              DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
                  "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHSECRET\" "
                  "value=\"new-secret-1\"/></characteristic></characteristic>"
@@ -693,7 +638,7 @@ static void test_d_secret_writable(void **state)
         CP_OK);
     no_secret(out);
     free(out);
-    assert_int_equal(proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(f->ctx, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     contains(out, "new-secret-1");
@@ -702,7 +647,7 @@ static void test_d_secret_writable(void **state)
        Roles: Manager, Operator, Operator-TPS, Authenticated User): not its
        secret either */
     assert_int_equal(
-        proc(f->ctx, CP_ROLE_USER_UNAUTH | CP_ROLE_ANY_PUSH_SOURCE,
+        tu_proc(f->ctx, CP_ROLE_USER_UNAUTH | CP_ROLE_ANY_PUSH_SOURCE,
              DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
                  "<characteristic type=\"NAPAUTHINFO\"><parm name=\"AUTHSECRET\" "
                  "value=\"x\"/></characteristic></characteristic></characteristic>"),
@@ -727,7 +672,7 @@ static void test_d_secret_metabase_csp(void **state)
     cp_meta m;
     NEED_XML();
     for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
-        assert_int_equal(proc(f->ctx, PUSHED, docs[i], &out), CP_E_ACCESS_DENIED);
+        assert_int_equal(tu_proc(f->ctx, PUSHED, docs[i], &out), CP_E_ACCESS_DENIED);
         contains(out, "write-only secret");
         free(out);
     }
@@ -737,14 +682,14 @@ static void test_d_secret_metabase_csp(void **state)
     /* an entry under an addressed path is not the secret's path: it may be
        set, but the secret stays hidden */
     assert_int_equal(
-        proc(f->ctx, PUSHED,
+        tu_proc(f->ctx, PUSHED,
              DOC("<characteristic type=\"Metabase\"><characteristic "
                  "type=\"NAPDEF/N1/NAPAUTHINFO/AUTHSECRET\"><parm name=\"rw-access\" "
                  "value=\"3\"/></characteristic></characteristic>"),
              &out),
         CP_OK);
     free(out);
-    assert_int_equal(proc(f->ctx, PUSHED,
+    assert_int_equal(tu_proc(f->ctx, PUSHED,
                           DOC("<characteristic type=\"NAPDEF\"><characteristic-query "
                               "type=\"N1\"/></characteristic>"),
                           &out),
@@ -752,9 +697,9 @@ static void test_d_secret_metabase_csp(void **state)
     no_secret(out);
     free(out);
     /* the device's UI may */
-    assert_int_equal(proc(f->ctx, UI, docs[0], &out), CP_OK);
+    assert_int_equal(tu_proc(f->ctx, UI, docs[0], &out), CP_OK);
     free(out);
-    assert_int_equal(proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     contains(out, S_NAP);
@@ -786,7 +731,7 @@ static void test_e_damaged_metabase(void **state)
     c2 = device(&f->ms);
     /* before: the lost entry left NAME writable by any MANAGER */
     assert_int_equal(
-        proc(c2, MGR,
+        tu_proc(c2, MGR,
              DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
                  "<parm name=\"NAME\" value=\"evil\"/></characteristic>"
                  "</characteristic>"),
@@ -797,21 +742,21 @@ static void test_e_damaged_metabase(void **state)
     assert_int_equal(cp_meta_get(c2, "ACCESS", &m, NULL), CP_E_CORRUPT);
     assert_int_equal(m.rw, 0);
     /* the UI still works, and the host's write repairs it */
-    assert_int_equal(proc(c2, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"), &out),
+    assert_int_equal(tu_proc(c2, UI, DOC("<characteristic-query type=\"NAPDEF\"/>"), &out),
                      CP_OK);
     contains(out, "value=\"one\"");
     free(out);
     cp_meta_init(&m);
     m.rw = CP_RW_READ;
     assert_int_equal(cp_meta_set(c2, "NAPDEF/NAME", &m), CP_OK);
-    assert_int_equal(proc(c2, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
+    assert_int_equal(tu_proc(c2, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"),
                           &out),
                      CP_OK);
     free(out);
     cp_ctx_free(c2);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tu_teardown)
 
 int main(void)
 {

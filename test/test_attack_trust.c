@@ -26,6 +26,8 @@
 #include <cmocka.h>
 
 #include "support/memstore.h"
+#include "support/runxml.h"
+#include "support/testutil.h"
 #include "trust/state.h"
 
 #define IMSI "466923103145252"
@@ -33,31 +35,7 @@
 #define EVIL_URL "http://evil.example.org/cp"
 #define GW "+4917012345678"
 
-#define O_ANY CP_ROLE_ANY_PUSH_SOURCE
-#define O_KNOWN (O_ANY | CP_ROLE_KNOWN_PPG)
-#define O_TRUSTED (O_KNOWN | CP_ROLE_TRUSTED_PPG)
-
 /* ---- documents ------------------------------------------------------------ */
-
-static void add_parm(cp_doc *doc, const cp_node *parent, const char *name,
-                     const char *value)
-{
-    const cp_node *p;
-    if (cp_node_add(doc, parent, CP_NODE_PARM, &p) != CP_OK ||
-        cp_node_set_attr(doc, p, CP_ATTR_NAME, name) != CP_OK ||
-        cp_node_set_attr(doc, p, CP_ATTR_VALUE, value) != CP_OK)
-        abort();
-}
-
-static const cp_node *add_char(cp_doc *doc, const cp_node *parent,
-                               const char *type)
-{
-    const cp_node *c;
-    if (cp_node_add(doc, parent, CP_NODE_CHARACTERISTIC, &c) != CP_OK ||
-        cp_node_set_attr(doc, c, CP_ATTR_TYPE, type) != CP_OK)
-        abort();
-    return c;
-}
 
 typedef struct body {
     uint8_t b[2048];
@@ -79,19 +57,19 @@ static void make_doc(body *out, const char *napid, const char *provurl)
     if (cp_ctx_new(NULL, &ctx) != CP_OK || cp_doc_new(ctx, &doc) != CP_OK)
         abort();
     if (provurl) {
-        c = add_char(doc, cp_doc_root(doc), "BOOTSTRAP");
-        add_parm(doc, c, "NAME", "TPS");
-        add_parm(doc, c, "PROVURL", provurl);
+        c = tu_add_char(doc, cp_doc_root(doc), "BOOTSTRAP");
+        tu_add_parm(doc, c, "NAME", "TPS");
+        tu_add_parm(doc, c, "PROVURL", provurl);
     }
     if (napid) {
-        c = add_char(doc, cp_doc_root(doc), "NAPDEF");
-        add_parm(doc, c, "NAPID", napid);
-        add_parm(doc, c, "NAME", "Internet");
-        add_parm(doc, c, "NAP-ADDRESS", "internet.example.com");
-        add_parm(doc, c, "NAP-ADDRTYPE", "APN");
+        c = tu_add_char(doc, cp_doc_root(doc), "NAPDEF");
+        tu_add_parm(doc, c, "NAPID", napid);
+        tu_add_parm(doc, c, "NAME", "Internet");
+        tu_add_parm(doc, c, "NAP-ADDRESS", "internet.example.com");
+        tu_add_parm(doc, c, "NAP-ADDRTYPE", "APN");
     } else {
-        c = add_char(doc, cp_doc_root(doc), "SecurityPolicy");
-        add_parm(doc, c, "4097", "1");
+        c = tu_add_char(doc, cp_doc_root(doc), "SecurityPolicy");
+        tu_add_parm(doc, c, "4097", "1");
     }
     if (cp_doc_encode_wbxml(ctx, doc, 0, &w, &n) != CP_OK ||
         n > sizeof out->b)
@@ -210,11 +188,6 @@ static cp_ctx *device(cp_profile prof, memstore *m)
     assert_int_equal(cp_csp_register_builtins(ctx), CP_OK);
     assert_int_equal(cp_csp_register_settings(ctx, "NAPDEF"), CP_OK);
     return ctx;
-}
-
-static void setpol(cp_ctx *ctx, uint32_t id, uint32_t value)
-{
-    assert_int_equal(cp_policy_set(ctx, id, value, CP_ROLE_MANAGER), CP_OK);
 }
 
 static uint32_t pol(cp_ctx *ctx, uint32_t id)
@@ -456,9 +429,9 @@ static void test_pin_count_saved_first(void **state)
 static cp_ctx *open_unbranded(void)
 {
     cp_ctx *ctx = device(CP_PROFILE_UNBRANDED, NULL);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
-    setpol(ctx, CP_POLICY_OMACP_USERPIN, O_ANY);
-    setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OMACP_USERPIN, O_ANY);
+    tu_setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, O_ANY);
     return ctx;
 }
 
@@ -525,8 +498,8 @@ static void test_branded_refuses_usernetwpin(void **state)
     user u;
     cp_verdict v;
     (void)state;
-    setpol(ctx, CP_POLICY_OMACP_USERNETWPIN, O_ANY);
-    setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OMACP_USERNETWPIN, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
     make_doc(&bd, "NAP", TPS_URL);
     signed_pdu(&p, &bd, CP_SEC_USERNETWPIN);
     answers(&u, "1234", NULL, NULL, NULL);
@@ -753,7 +726,7 @@ static void test_policy_out_of_range(void **state)
     assert_int_equal(verify(ctx, &p, CP_PPG_ANY, NULL, &u, &v), CP_E_CORRUPT);
     assert_int_equal(u.calls, 0);
     /* a MANAGER repairs it; the repair is what is stored */
-    setpol(ctx, 4105, 3);
+    tu_setpol(ctx, 4105, 3);
     cp_ctx_free(ctx);
     ctx = device(CP_PROFILE_UNBRANDED, &m);
     assert_int_equal(cp_state_load(ctx), CP_OK);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "support/memstore.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
 #include "trust/state.h"
 
@@ -27,11 +28,6 @@
 #define IMSI_B "123456789012345" /* NowSMS forum vector */
 #define TPS_URL "http://tps.example.com/cp"
 #define NO_IMSI ((size_t)-1)
-
-/* Origin roles by gateway, without Push-Flag (wm-model.md 1.1). */
-#define O_ANY CP_ROLE_ANY_PUSH_SOURCE
-#define O_KNOWN (O_ANY | CP_ROLE_KNOWN_PPG)
-#define O_TRUSTED (O_KNOWN | CP_ROLE_TRUSTED_PPG)
 
 #define R_UNAUTH CP_ROLE_USER_UNAUTH
 #define R_OP CP_ROLE_OPERATOR
@@ -82,26 +78,6 @@ static uint8_t *vec_hex(const char *file, const char *key, int nth,
     return b;
 }
 
-static void add_parm(cp_doc *doc, const cp_node *parent, const char *name,
-                     const char *value)
-{
-    const cp_node *p;
-    if (cp_node_add(doc, parent, CP_NODE_PARM, &p) != CP_OK ||
-        cp_node_set_attr(doc, p, CP_ATTR_NAME, name) != CP_OK ||
-        cp_node_set_attr(doc, p, CP_ATTR_VALUE, value) != CP_OK)
-        abort();
-}
-
-static const cp_node *add_char(cp_doc *doc, const cp_node *parent,
-                               const char *type)
-{
-    const cp_node *c;
-    if (cp_node_add(doc, parent, CP_NODE_CHARACTERISTIC, &c) != CP_OK ||
-        cp_node_set_attr(doc, c, CP_ATTR_TYPE, type) != CP_OK)
-        abort();
-    return c;
-}
-
 /* Encode a NAPDEF document, with a BOOTSTRAP in front when boot is set. */
 static uint8_t *make_doc(int boot, size_t *len)
 {
@@ -112,15 +88,15 @@ static uint8_t *make_doc(int boot, size_t *len)
     if (cp_ctx_new(NULL, &ctx) != CP_OK || cp_doc_new(ctx, &doc) != CP_OK)
         abort();
     if (boot) {
-        c = add_char(doc, cp_doc_root(doc), "BOOTSTRAP");
-        add_parm(doc, c, "NAME", "Example TPS");
-        add_parm(doc, c, "PROVURL", TPS_URL);
+        c = tu_add_char(doc, cp_doc_root(doc), "BOOTSTRAP");
+        tu_add_parm(doc, c, "NAME", "Example TPS");
+        tu_add_parm(doc, c, "PROVURL", TPS_URL);
     }
-    c = add_char(doc, cp_doc_root(doc), "NAPDEF");
-    add_parm(doc, c, "NAPID", "NAP1");
-    add_parm(doc, c, "NAME", "Example Internet");
-    add_parm(doc, c, "NAP-ADDRESS", "internet.example.com");
-    add_parm(doc, c, "NAP-ADDRTYPE", "APN");
+    c = tu_add_char(doc, cp_doc_root(doc), "NAPDEF");
+    tu_add_parm(doc, c, "NAPID", "NAP1");
+    tu_add_parm(doc, c, "NAME", "Example Internet");
+    tu_add_parm(doc, c, "NAP-ADDRESS", "internet.example.com");
+    tu_add_parm(doc, c, "NAP-ADDRTYPE", "APN");
     if (cp_doc_encode_wbxml(ctx, doc, 0, &w, len) != CP_OK)
         abort();
     copy = malloc(*len);
@@ -214,11 +190,6 @@ static cp_ctx *udev(memstore *m)
     return device(U, imsis_a, 1, m);
 }
 
-static void setpol(cp_ctx *ctx, uint32_t id, uint32_t value)
-{
-    assert_int_equal(cp_policy_set(ctx, id, value, CP_ROLE_MANAGER), CP_OK);
-}
-
 /* ---- the PIN prompt ------------------------------------------------------- */
 
 #define PROMPT_LOG 300
@@ -276,19 +247,6 @@ typedef struct pdu_spec {
     int flag;              /* Push-Flag bits, or -1 for none */
 } pdu_spec;
 
-static size_t put_uintvar(uint8_t *p, size_t v)
-{
-    uint8_t tmp[5];
-    size_t n = 0, i;
-    do {
-        tmp[n++] = (uint8_t)(v & 0x7F);
-        v >>= 7;
-    } while (v && n < 5);
-    for (i = 0; i < n; i++)
-        p[i] = (uint8_t)(tmp[n - 1 - i] | (i + 1 < n ? 0x80 : 0));
-    return n;
-}
-
 /* TID 01, 06, HeadersLen, content type, headers, body (malloc'd). */
 static uint8_t *build_pdu(const pdu_spec *s, const uint8_t *body, size_t blen,
                           size_t *len)
@@ -314,7 +272,7 @@ static uint8_t *build_pdu(const pdu_spec *s, const uint8_t *body, size_t blen,
             ct[nc++] = (uint8_t)(np + 1);
         } else {
             ct[nc++] = 0x1F;
-            nc += put_uintvar(ct + nc, np + 1);
+            nc += tu_uintvar(ct + nc, np + 1);
         }
         ct[nc++] = (uint8_t)s->media;
         memcpy(ct + nc, params, np);
@@ -335,7 +293,7 @@ static uint8_t *build_pdu(const pdu_spec *s, const uint8_t *body, size_t blen,
     assert_non_null(out);
     out[n++] = 0x01;
     out[n++] = 0x06;
-    n += put_uintvar(out + n, nc + nh);
+    n += tu_uintvar(out + n, nc + nh);
     memcpy(out + n, ct, nc);
     n += nc;
     memcpy(out + n, hd, nh);
@@ -538,7 +496,7 @@ static void test_origin_roles(void **state)
             if (rows[i].tps_stored)
                 assert_int_equal(cp_trust__tps_set(ctx, TPS_URL, "TPS"), CP_OK);
             if (rows[i].p4104 != 1)
-                setpol(ctx, CP_POLICY_TPS, rows[i].p4104);
+                tu_setpol(ctx, CP_POLICY_TPS, rows[i].p4104);
             st = run(ctx, pdu, len, rows[i].ppg, &p, &v);
             if (v.origin_roles != rows[i].origin)
                 fail_msg("row %zu profile %d: origin 0x%lx, want 0x%lx", i, prof,
@@ -888,9 +846,9 @@ static void test_policy_overrides(void **state)
         uint8_t *pdu = signed_pdu(r->sec, fx.nap_doc, fx.nap_len, &len);
         cp_status st;
         if (r->id1)
-            setpol(ctx, r->id1, r->val1);
+            tu_setpol(ctx, r->id1, r->val1);
         if (r->id2)
-            setpol(ctx, r->id2, r->val2);
+            tu_setpol(ctx, r->id2, r->val2);
         prompt_set(&p, NULL, pin ? 1 : 0, pin);
         st = run(ctx, pdu, len, r->ppg, &p, &v);
         if (st != r->st)
@@ -993,8 +951,8 @@ static void test_mac_before_decode(void **state)
 
     /* NETWPIN: right IMSI -> decode error; wrong MAC -> not authentic */
     ctx = dev(B);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
-    setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
     prompt_set(&p, NULL, 0);
     sign(CP_SEC_NETWPIN, NULL, junk, sizeof junk - 1, mac);
     pdu = build_pdu(&s, junk, sizeof junk - 1, &len);
@@ -1051,7 +1009,7 @@ static void test_netwpin_imsis(void **state)
 
     /* dual SIM: the vector's IMSI is the second one */
     ctx = device(B, imsis_ba, 2, NULL);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
     assert_int_equal(run(ctx, fx.pdu[P_NETWPIN], fx.pdu_len[P_NETWPIN],
                          CP_PPG_KNOWN, &p, &v),
                      CP_OK);
@@ -1067,14 +1025,14 @@ static void test_netwpin_imsis(void **state)
     assert_int_equal(v.imsi_index, 0);
     assert_int_equal(v.confirm_due, 1);
     /* 4132 = 1: no confirmation */
-    setpol(ctx, CP_POLICY_NETWPIN_PROMPT, 1);
+    tu_setpol(ctx, CP_POLICY_NETWPIN_PROMPT, 1);
     assert_int_equal(run(ctx, pdu, len, CP_PPG_KNOWN, &p, &v), CP_OK);
     assert_int_equal(v.confirm_due, 0);
     cp_ctx_free(ctx);
 
     /* only IMSI_A: the NowSMS message is not authentic */
     ctx = dev(B);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
     assert_int_equal(run(ctx, pdu, len, CP_PPG_KNOWN, &p, &v), CP_E_NOT_AUTHENTIC);
     assert_int_equal(v.imsi_index, NO_IMSI);
     assert_int_equal(v.confirm_due, 0);
@@ -1082,7 +1040,7 @@ static void test_netwpin_imsis(void **state)
 
     /* no IMSI at all */
     ctx = device(B, NULL, 0, NULL);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, CP_ROLE_KNOWN_PPG);
     assert_int_equal(run(ctx, pdu, len, CP_PPG_KNOWN, &p, &v), CP_E_BAD_PIN);
     assert_int_equal(run(ctx, fx.pdu[P_NETWPIN], fx.pdu_len[P_NETWPIN],
                          CP_PPG_KNOWN, &p, &v),
@@ -1257,7 +1215,7 @@ static void test_pin_count_persists(void **state)
 
     /* policy 4105 = 1: a single attempt; the policy persists as well */
     ctx = udev(&m);
-    setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 1);
+    tu_setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 1);
     cp_ctx_free(ctx);
     ctx = udev(&m);
     prompt_set(&p, "0001", 0);
@@ -1276,7 +1234,7 @@ static void test_pin_count_persists(void **state)
 
     /* a failure count that cannot be stored refuses the message */
     ctx = udev(&m);
-    setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 3);
+    tu_setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 3);
     m.fail_saves = 1;
     prompt_set(&p, "0001", 0);
     /* (P_USERPIN is exhausted above: its count is kept per message) */
@@ -1347,7 +1305,7 @@ static void test_userpinmac_vector(void **state)
     assert_int_equal(p.sec[0], CP_SEC_USERPINMAC);
     /* each malformed or wrong typed string costs one attempt */
     for (i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
-        setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 256);
+        tu_setpol(ctx, CP_POLICY_MAX_AUTH_RETRY, 256);
         prompt_set(&p, NULL, 2, wrong[i], "1234517887");
         assert_int_equal(run(ctx, fx.pdu[P_PINMAC], fx.pdu_len[P_PINMAC],
                              CP_PPG_TRUSTED, &p, &v),
@@ -1372,7 +1330,7 @@ static void test_bad_sec(void **state)
         size_t len;
         /* carries the USERPIN MAC: must never be verified as USERPIN */
         uint8_t *pdu = signed_pdu(secs[i], fx.op_doc, fx.op_len, &len);
-        setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, CP_ROLES_ALL);
+        tu_setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, CP_ROLES_ALL);
         prompt_set(&p, "0000", 0);
         assert_int_equal(run(ctx, pdu, len, CP_PPG_TRUSTED, &p, &v),
                          CP_E_BAD_SEC);
@@ -1423,7 +1381,7 @@ static void test_bad_mac(void **state)
         case 4: s.mac = NULL; break;
         default: mac[0] = '\0'; break;
         }
-        setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
+        tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
         pdu = build_pdu(&s, fx.op_doc, fx.op_len, &len);
         prompt_set(&p, rows[i].sec == 1 ? "0000" : "1234", 0);
         if (run(ctx, pdu, len, CP_PPG_KNOWN, &p, &v) != rows[i].st)
@@ -1478,7 +1436,7 @@ static void test_bootstrap_rules(void **state)
     /* verifying applies nothing */
     assert_int_equal(cp_tps_get(ctx, url, sizeof url), CP_E_NOT_FOUND);
     /* unsigned bootstrap: refused even when 4110 admits unsigned messages */
-    setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, O_ANY);
+    tu_setpol(ctx, CP_POLICY_UNAUTH_MESSAGES, O_ANY);
     assert_int_equal(run(ctx, unsig, ulen, CP_PPG_ANY, &p, &v), CP_E_REFUSED);
     assert_int_equal(v.is_bootstrap, 1);
     assert_non_null(strstr(v.reason_text, "unauthenticated"));
@@ -1695,8 +1653,8 @@ static void test_error_detail(void **state)
     assert_int_equal(run(ctx, fx.pdu[P_NETWPIN], fx.pdu_len[P_NETWPIN],
                          CP_PPG_ANY, &p, &v),
                      CP_E_REFUSED);
-    setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
-    setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OMACP_NETWPIN, O_ANY);
+    tu_setpol(ctx, CP_POLICY_OTA_PROVISIONING, O_ANY);
     {
         uint8_t bad[64];
         memcpy(bad, fx.pdu[P_NETWPIN], fx.pdu_len[P_NETWPIN]);
@@ -1735,9 +1693,9 @@ static cp_ctx *case_ctx(const accept_case *c)
 {
     cp_ctx *ctx = dev(c->prof);
     if (c->pol_id)
-        setpol(ctx, c->pol_id, c->pol_val);
+        tu_setpol(ctx, c->pol_id, c->pol_val);
     if (c->pol2_id)
-        setpol(ctx, c->pol2_id, c->pol2_val);
+        tu_setpol(ctx, c->pol2_id, c->pol2_val);
     return ctx;
 }
 
@@ -1928,7 +1886,7 @@ static void test_alloc_failure_keeps_policy(void **state)
     (void)state;
     ms_init(&m);
     ctx = udev(&m);
-    setpol(ctx, CP_POLICY_OMACP_USERNETWPIN, 0);
+    tu_setpol(ctx, CP_POLICY_OMACP_USERNETWPIN, 0);
     cp_ctx_free(ctx);
     for (n = 1; n < 100000; n++) {
         tu_alloc t;

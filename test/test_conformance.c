@@ -31,31 +31,15 @@
 #include <cmocka.h>
 
 #include "support/memstore.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
-
-#define MGR CP_ROLE_MANAGER
-#define UA CP_ROLE_USER_AUTH
-#define OP CP_ROLE_OPERATOR
-#define TPS CP_ROLE_OPERATOR_TPS
-#define UNAUTH CP_ROLE_USER_UNAUTH
-
-#define DOC(x) "<wap-provisioningdoc>" x "</wap-provisioningdoc>"
-
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
 
 static const char *const set_types[] = {"NAPDEF", "APPLICATION", "ACCESS",
                                         "CLIENTIDENTITY", "VENDORCONFIG"};
 
 /* ---- the device ------------------------------------------------------------------ */
 
-typedef struct fixture {
-    memstore ms;
-    cp_ctx *ctx;
-} fixture;
+typedef tu_fixture fixture;
 
 static int setup(void **state)
 {
@@ -75,15 +59,6 @@ static int setup(void **state)
         if (cp_csp_register_settings(f->ctx, set_types[i]) != CP_OK)
             return -1;
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cp_ctx_free(f->ctx);
-    ms_free(&f->ms);
-    free(f);
     return 0;
 }
 
@@ -110,36 +85,13 @@ static char *conf_doc(const char *name)
     return text;
 }
 
-static cp_status proc_flags(cp_ctx *ctx, uint32_t roles, const char *in,
-                            unsigned int flags, char **out)
-{
-    char *o = NULL;
-    size_t n = 0;
-    cp_status st =
-        cp_process_config_xml(ctx, in, strlen(in), roles, flags, &o, &n);
-    *out = NULL;
-    if (o != NULL) {
-        *out = malloc(n + 1);
-        assert_non_null(*out);
-        memcpy(*out, o, n);
-        (*out)[n] = '\0';
-        cp_free(ctx, o);
-    }
-    return st;
-}
-
-static cp_status proc(cp_ctx *ctx, uint32_t roles, const char *in, char **out)
-{
-    return proc_flags(ctx, roles, in, CP_PROCESS, out);
-}
-
 /* Run in; the status must be want (ANY_ERR: any failure). Returns the output. */
 #define ANY_ERR ((cp_status)1)
 static char *run_expect(cp_ctx *ctx, uint32_t roles, const char *in,
                         cp_status want, int line)
 {
     char *out = NULL;
-    cp_status st = proc(ctx, roles, in, &out);
+    cp_status st = tu_proc(ctx, roles, in, &out);
     int ok = want == ANY_ERR ? st != CP_OK : st == want;
     if (!ok) {
         print_error("line %d: status %d (%s), want %s%d\n  in:  %.120s...\n",
@@ -627,7 +579,7 @@ static void test_metadata_securitypolicy(void **state)
     NEED_XML();
     fixture *f = *state;
     char *out = NULL;
-    cp_status st = proc_flags(
+    cp_status st = tu_proc_flags(
         f->ctx, MGR,
         DOC("<characteristic type=\"SecurityPolicy\"><parm name=\"4097\" "
             "value=\"1\"/></characteristic>"),
@@ -653,7 +605,7 @@ static void test_metadata_entry_label(void **state)
     cp_status st;
     assert_int_equal(cp_csp_register_settings(f->ctx, "Registry"), CP_OK);
     DOF(f->ctx, MGR, "mb_add_entry.xml", CP_OK);
-    st = proc_flags(f->ctx, MGR,
+    st = tu_proc_flags(f->ctx, MGR,
                     DOC("<characteristic type=\"Registry\"><characteristic "
                         "type=\"HKLM\\Software\\Microsoft\"><parm name=\"TestKey3\" "
                         "value=\"2\" datatype=\"integer\"/></characteristic>"
@@ -793,13 +745,6 @@ static void test_charquery_recursive(void **state)
  * BOOTSTRAP CSP
  * ===================================================================================== */
 
-static void tps_is(cp_ctx *ctx, const char *url)
-{
-    char got[CP_TPS_URL_MAX + 1];
-    assert_int_equal(cp_tps_get(ctx, got, sizeof got), CP_OK);
-    assert_string_equal(got, url);
-}
-
 /* "BOOTSTRAP Configuration Service Provider Examples for OMA Client
    Provisioning" (bb737394, WM 6.5): the example sets the TPS. */
 static void test_boot_example(void **state)
@@ -807,7 +752,7 @@ static void test_boot_example(void **state)
     NEED_XML();
     fixture *f = *state;
     DOF(f->ctx, MGR, "boot_example.xml", CP_OK);
-    tps_is(f->ctx, "https://www.adatum.com");
+    tu_tps_is(f->ctx, "https://www.adatum.com");
 }
 
 /* BOOTSTRAP CSP page (bb737510, WM 6.5) and Default Roles (aa455885):
@@ -818,7 +763,7 @@ static void test_boot_roles(void **state)
     fixture *f = *state;
     DOF(f->ctx, UA, "boot_example.xml", CP_E_ACCESS_DENIED);
     DOF(f->ctx, OP, "boot_example.xml", CP_OK);
-    tps_is(f->ctx, "https://www.adatum.com");
+    tu_tps_is(f->ctx, "https://www.adatum.com");
     ROLES_ARE(f->ctx, "BOOTSTRAP", MGR | OP | TPS);
 }
 
@@ -833,7 +778,7 @@ static void test_boot_context_allow_ignored(void **state)
            "value=\"https://www.adatum.com\"/><parm name=\"CONTEXT-ALLOW\" "
            "value=\"1\"/></characteristic>"),
        CP_OK);
-    tps_is(f->ctx, "https://www.adatum.com");
+    tu_tps_is(f->ctx, "https://www.adatum.com");
 }
 
 /* BOOTSTRAP CSP page (aa455837 WM5; O10): PROVURL is a complete URL with
@@ -1276,7 +1221,7 @@ static void test_shipped_default_roles(void **state)
 
 int main(void)
 {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, tu_teardown)
     const struct CMUnitTest tests[] = {
         T(test_sp_example_set),
         T(test_sp_example_query_output),

@@ -24,32 +24,14 @@
 #include <cmocka.h>
 
 #include "support/memstore.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
-
-#define MGR CP_ROLE_MANAGER
-#define UA CP_ROLE_USER_AUTH
-#define OP CP_ROLE_OPERATOR
-#define TPS CP_ROLE_OPERATOR_TPS
-#define UNAUTH CP_ROLE_USER_UNAUTH
 
 /* Default Roles for Configuration Service Providers (aa455885, WM5) and the
    NAPDEF page (aa455932): NAPDEF is Manager, Operator, Operator-TPS and
    AuthUser's by default (0x9C); 0.1.0 gave it MANAGER only. */
 #define NAPDEF_DEFAULT (MGR | OP | TPS | UA)
 
-#define O_ANY CP_ROLE_ANY_PUSH_SOURCE
-#define O_KNOWN (O_ANY | CP_ROLE_KNOWN_PPG)
-#define O_TRUSTED (O_KNOWN | CP_ROLE_TRUSTED_PPG)
-
-#define DOC(x) "<wap-provisioningdoc>" x "</wap-provisioningdoc>"
-
-/* A NO_XML build (make NO_XML=1) has no XML text front end: the tests that
-   drive the CSPs with XML documents are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
 #define TPS_URL "http://tps.example.com/cp"
 
 /* The generic settings types every device here registers. */
@@ -59,10 +41,7 @@ static const char *const set_types[] = {"NAPDEF", "APPLICATION",
 
 /* ---- devices and documents ---------------------------------------------------- */
 
-typedef struct fixture {
-    memstore ms;
-    cp_ctx *ctx;
-} fixture;
+typedef tu_fixture fixture;
 
 static cp_ctx *device(memstore *ms, cp_profile profile)
 {
@@ -101,40 +80,6 @@ static int setup_unbranded(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cp_ctx_free(f->ctx);
-    ms_free(&f->ms);
-    free(f);
-    return 0;
-}
-
-static char *copy_str(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    assert_non_null(c);
-    memcpy(c, s, n);
-    c[n] = '\0';
-    return c;
-}
-
-/* Run a document; *out gets a malloc'd copy of the output (or NULL). */
-static cp_status proc(cp_ctx *ctx, uint32_t roles, const char *in, char **out)
-{
-    char *o = NULL;
-    size_t n = 0;
-    cp_status st =
-        cp_process_config_xml(ctx, in, strlen(in), roles, CP_PROCESS, &o, &n);
-    *out = NULL;
-    if (o != NULL) {
-        assert_int_equal(strlen(o), n);
-        *out = copy_str(o, n);
-        cp_free(ctx, o);
-    }
-    return st;
-}
-
 /* want_st for "any failure" (no cp_status is positive) */
 #define ANY_ERROR ((cp_status)1)
 
@@ -142,7 +87,7 @@ static void expect_doc(cp_ctx *ctx, uint32_t roles, const char *in,
                        cp_status want_st, const char *want, int line)
 {
     char *got = NULL;
-    cp_status st = proc(ctx, roles, in, &got);
+    cp_status st = tu_proc(ctx, roles, in, &got);
     int st_ok = want_st == ANY_ERROR ? st != CP_OK : st == want_st;
     if (!st_ok || got == NULL || strcmp(got, want) != 0) {
         print_error("line %d: status %d (want %d)\n  got:  %s\n  want: %s\n",
@@ -165,26 +110,9 @@ static void expect_doc(cp_ctx *ctx, uint32_t roles, const char *in,
 
 /* ---- stored blobs, byte for byte ------------------------------------------------- */
 
-typedef struct snapshot {
-    int n;
-    char name[MS_MAX][32];
-    uint8_t *data[MS_MAX];
-    size_t len[MS_MAX];
-} snapshot;
-
-static void snap_take(const memstore *ms, snapshot *s)
-{
-    int i;
-    s->n = ms->n;
-    for (i = 0; i < ms->n; i++) {
-        memcpy(s->name[i], ms->blob[i].name, sizeof s->name[i]);
-        s->len[i] = ms->blob[i].len;
-        s->data[i] = malloc(ms->blob[i].len + 1);
-        assert_non_null(s->data[i]);
-        if (ms->blob[i].len)
-            memcpy(s->data[i], ms->blob[i].data, ms->blob[i].len);
-    }
-}
+typedef ms_snap snapshot;
+#define snap_take ms_snap_take
+#define snap_free ms_snap_free
 
 /* Every blob as it was; a blob added since must be empty (journal). */
 static void snap_check(const memstore *ms, const snapshot *s)
@@ -192,52 +120,22 @@ static void snap_check(const memstore *ms, const snapshot *s)
     int i;
     for (i = 0; i < s->n; i++) {
         size_t len = 0;
-        const uint8_t *d = ms_get(ms, s->name[i], &len);
+        const uint8_t *d = ms_get(ms, s->b[i].name, &len);
         assert_non_null(d);
-        if (len != s->len[i] || (len && memcmp(d, s->data[i], len) != 0)) {
-            print_error("blob %s changed\n", s->name[i]);
+        if (len != s->b[i].len ||
+            (len && memcmp(d, s->b[i].data, len) != 0)) {
+            print_error("blob %s changed\n", s->b[i].name);
             fail();
         }
     }
-    for (i = s->n; i < ms->n; i++)
-        if (ms->blob[i].len != 0) {
-            print_error("blob %s appeared\n", ms->blob[i].name);
+    for (i = s->n; i < ms->n; i++) {
+        size_t len = 0;
+        (void)ms_get(ms, ms_name(ms, i), &len);
+        if (len != 0) {
+            print_error("blob %s appeared\n", ms_name(ms, i));
             fail();
         }
-}
-
-static void snap_free(snapshot *s)
-{
-    int i;
-    for (i = 0; i < s->n; i++)
-        free(s->data[i]);
-    s->n = 0;
-}
-
-/* ---- a growable string for expected answers ---------------------------------------- */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        assert_non_null(p);
-        b->p = p;
-        b->cap = cap;
     }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_put(sbuf *b, const char *s)
-{
-    sb_putn(b, s, strlen(s));
 }
 
 /* ================================================================================
@@ -670,17 +568,6 @@ static void test_sp_characteristic_query(void **state)
  * BOOTSTRAP (wm-model.md 4.5 K2, 5.3; protocol.md b.8)
  * ================================================================================ */
 
-static void tps_is(cp_ctx *ctx, const char *url)
-{
-    char got[CP_TPS_URL_MAX + 1];
-    if (url == NULL) {
-        assert_int_equal(cp_tps_get(ctx, got, sizeof got), CP_E_NOT_FOUND);
-        return;
-    }
-    assert_int_equal(cp_tps_get(ctx, got, sizeof got), CP_OK);
-    assert_string_equal(got, url);
-}
-
 #define BOOT_DOC                                                              \
     DOC("<characteristic type=\"BOOTSTRAP\"><parm name=\"NAME\" value=\"Op\"/>" \
         "<parm name=\"PROVURL\" value=\"" TPS_URL "\"/>"                        \
@@ -690,11 +577,11 @@ static void test_boot_stores_tps(void **state)
 {
     NEED_XML();
     fixture *f = *state;
-    tps_is(f->ctx, NULL);
+    tu_tps_is(f->ctx, NULL);
     EXPECT(f->ctx, MGR, DOC("<characteristic-query type=\"BOOTSTRAP\"/>"),
            CP_OK, DOC("<nocharacteristic type=\"BOOTSTRAP\"/>"));
     APPLY(f->ctx, MGR, BOOT_DOC);
-    tps_is(f->ctx, TPS_URL);
+    tu_tps_is(f->ctx, TPS_URL);
     EXPECT(f->ctx, MGR,
            DOC("<characteristic-query type=\"BOOTSTRAP\"/>"
                "<characteristic type=\"BOOTSTRAP\"><parm-query name=\"PROVURL\"/>"
@@ -710,7 +597,7 @@ static void test_boot_stores_tps(void **state)
     /* persisted */
     {
         cp_ctx *c2 = device(&f->ms, CP_PROFILE_BRANDED);
-        tps_is(c2, TPS_URL);
+        tu_tps_is(c2, TPS_URL);
         EXPECT(c2, MGR, DOC("<characteristic-query type=\"BOOTSTRAP\"/>"),
                CP_OK,
                DOC("<characteristic type=\"BOOTSTRAP\">"
@@ -743,7 +630,7 @@ static void boot_url_case(const char *url, int ok)
              url);
     if (ok) {
         APPLY(ctx, MGR, in);
-        tps_is(ctx, url);
+        tu_tps_is(ctx, url);
     } else {
         snprintf(want, n,
                  DOC("<characteristic type=\"BOOTSTRAP\"><parm-error "
@@ -751,7 +638,7 @@ static void boot_url_case(const char *url, int ok)
                      "</characteristic>"),
                  url);
         EXPECT(ctx, MGR, in, CP_E_BAD_DOC, want);
-        tps_is(ctx, NULL);
+        tu_tps_is(ctx, NULL);
     }
     free(in);
     free(want);
@@ -809,12 +696,12 @@ static void test_boot_context_allow(void **state)
                "<parm name=\"PROVURL\" value=\"" TPS_URL "\"/>"
                "<parm-error name=\"CONTEXT-ALLOW\" value=\"x\" desc=\"BOOTSTRAP "
                "parm failed: CONTEXT-ALLOW is a number\"/></characteristic>"));
-    tps_is(f->ctx, NULL);
+    tu_tps_is(f->ctx, NULL);
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"BOOTSTRAP\">"
               "<parm name=\"CONTEXT-ALLOW\" value=\"3\"/>"
               "<parm name=\"PROVURL\" value=\"" TPS_URL "\"/></characteristic>"));
-    tps_is(f->ctx, TPS_URL);
+    tu_tps_is(f->ctx, TPS_URL);
 }
 
 /* A second bootstrap is refused (ProvBoot; bootstrap.h CP_E_EXISTS). */
@@ -841,7 +728,7 @@ static void test_boot_second_refused(void **state)
                "<parm name=\"PROVURL\" value=\"http://evil.example.com/\"/>"
                "</characteristic-error>"));
     snap_check(&f->ms, &before);
-    tps_is(f->ctx, TPS_URL);
+    tu_tps_is(f->ctx, TPS_URL);
     EXPECT(f->ctx, MGR, DOC("<characteristic-query type=\"NAPDEF\"/>"), CP_OK,
            DOC("<nocharacteristic type=\"NAPDEF\"/>"));
     snap_free(&before);
@@ -855,17 +742,17 @@ static void test_boot_second_refused_status(void **state)
     char *out = NULL;
     cp_status st;
     APPLY(f->ctx, MGR, BOOT_DOC);
-    st = proc(f->ctx, MGR, BOOT_DOC, &out);
+    st = tu_proc(f->ctx, MGR, BOOT_DOC, &out);
     free(out);
     assert_int_equal(st, CP_E_EXISTS);
-    st = proc(f->ctx, TPS,
+    st = tu_proc(f->ctx, TPS,
               DOC("<characteristic type=\"BOOTSTRAP\"><parm name=\"PROVURL\" "
                   "value=\"https://b.example/\"/></characteristic>"),
               &out);
     free(out);
     assert_int_equal(st, CP_E_EXISTS);
     assert_int_equal(cp_ctx_error_code(f->ctx), CP_E_EXISTS);
-    tps_is(f->ctx, TPS_URL);
+    tu_tps_is(f->ctx, TPS_URL);
     /* a BOOTSTRAP without PROVURL changes nothing and is not refused */
     APPLY(f->ctx, MGR,
           DOC("<characteristic type=\"BOOTSTRAP\">"
@@ -898,7 +785,7 @@ static void test_boot_roles(void **state)
         ctx = device(&ms, CP_PROFILE_BRANDED);
         if (cases[i].ok) {
             APPLY(ctx, cases[i].roles, BOOT_DOC);
-            tps_is(ctx, TPS_URL);
+            tu_tps_is(ctx, TPS_URL);
         } else {
             char want[512];
             snprintf(want, sizeof want,
@@ -910,7 +797,7 @@ static void test_boot_roles(void **state)
                          "</characteristic>"),
                      (unsigned long)cases[i].roles);
             EXPECT(ctx, cases[i].roles, BOOT_DOC, CP_E_ACCESS_DENIED, want);
-            tps_is(ctx, NULL);
+            tu_tps_is(ctx, NULL);
         }
         cp_ctx_free(ctx);
         ms_free(&ms);
@@ -1534,7 +1421,7 @@ static void test_mb_bad_entries(void **state)
                  DOC("<characteristic type=\"Metabase\"><characteristic "
                      "type=\"NAPDEF/NAME\">%s</characteristic></characteristic>"),
                  bad[i]);
-        assert_int_equal(proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
+        assert_int_equal(tu_proc(f->ctx, MGR, in, &out), CP_E_BAD_DOC);
         assert_non_null(strstr(out, "<parm-error name=\""));
         assert_non_null(strstr(out, "desc=\"Metabase parm failed: bad metabase "
                                     "parm "));
@@ -1745,7 +1632,7 @@ static void type_of(const char *s, char *out, size_t cap)
  * order, as the answer to <characteristic-query type="type"/> is expected
  * to give them back: empty ones are not stored.
  */
-static void items_of(const char *xml, const char *type, sbuf *out)
+static void items_of(const char *xml, const char *type, tu_sbuf *out)
 {
     static const char open_tag[] = "<characteristic ";
     static const char close_tag[] = "</characteristic>";
@@ -1773,7 +1660,7 @@ static void items_of(const char *xml, const char *type, sbuf *out)
                 size_t n = (size_t)(p - start);
                 const char *body = strchr(start, '>') + 1;
                 if (body != p - (sizeof close_tag - 1)) /* not empty */
-                    sb_putn(out, start, n);
+                    tu_sb_putn(out, start, n);
             }
         } else {
             p++;
@@ -1785,20 +1672,20 @@ static void items_of(const char *xml, const char *type, sbuf *out)
 static void expect_query_matches(cp_ctx *ctx, const char *xml,
                                  const char *type, int line)
 {
-    sbuf want = {NULL, 0, 0};
-    sbuf items = {NULL, 0, 0};
+    tu_sbuf want = {NULL, 0, 0};
+    tu_sbuf items = {NULL, 0, 0};
     char in[128];
     items_of(xml, type, &items);
     snprintf(in, sizeof in, DOC("<characteristic-query type=\"%s\"/>"), type);
-    sb_put(&want, "<wap-provisioningdoc>");
+    tu_sb_put(&want, "<wap-provisioningdoc>");
     if (items.len) {
-        sb_put(&want, items.p);
+        tu_sb_put(&want, items.p);
     } else {
-        sb_put(&want, "<nocharacteristic type=\"");
-        sb_put(&want, type);
-        sb_put(&want, "\"/>");
+        tu_sb_put(&want, "<nocharacteristic type=\"");
+        tu_sb_put(&want, type);
+        tu_sb_put(&want, "\"/>");
     }
-    sb_put(&want, "</wap-provisioningdoc>");
+    tu_sb_put(&want, "</wap-provisioningdoc>");
     /* the UI (exempt) reads secrets too: the whole item comes back */
     expect_doc(ctx, CP_ROLE_EXEMPT | CP_ROLE_USER_AUTH, in, CP_OK, want.p, line);
     free(want.p);
@@ -1854,7 +1741,7 @@ static void test_set_vectors(void **state)
    empty items. */
 static void test_set_items_helper(void **state)
 {
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     (void)state;
     items_of(DOC("<characteristic type=\"A\"><parm name=\"x\"/>"
                  "<characteristic type=\"A\"><parm name=\"y\"/></characteristic>"
@@ -2151,7 +2038,7 @@ static void test_set_rollback_unchanged(void **state)
     APPLY(f->ctx, MGR, xml);
     snap_take(&f->ms, &before);
     assert_int_equal(
-        proc(f->ctx, MGR,
+        tu_proc(f->ctx, MGR,
              DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"CHT_MMS\">"
                  "<parm name=\"NAME\" value=\"changed\"/></characteristic>"
                  "</characteristic>"
@@ -2224,7 +2111,7 @@ static void test_set_default_roles(void **state)
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out = NULL;
-        cp_status st = proc(f->ctx, cases[i].roles, cases[i].doc, &out);
+        cp_status st = tu_proc(f->ctx, cases[i].roles, cases[i].doc, &out);
         if (cases[i].ok) {
             assert_int_equal(st, CP_OK);
             assert_string_equal(out, cases[i].doc);
@@ -2239,8 +2126,8 @@ static void test_set_default_roles(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define B(t) cmocka_unit_test_setup_teardown(t, setup_branded, teardown)
-#define U(t) cmocka_unit_test_setup_teardown(t, setup_unbranded, teardown)
+#define B(t) cmocka_unit_test_setup_teardown(t, setup_branded, tu_teardown)
+#define U(t) cmocka_unit_test_setup_teardown(t, setup_unbranded, tu_teardown)
         B(test_sp_set_and_query),
         B(test_sp_noparm_resets),
         U(test_sp_noparm_unbranded_default),

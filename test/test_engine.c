@@ -40,15 +40,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A NO_XML build (make NO_XML=1) has no XML text front end: the tests that
-   drive the engine with XML documents are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
-#define DOC(body) "<wap-provisioningdoc>" body "</wap-provisioningdoc>"
 
 /* ---- the shared call log --------------------------------------------------- */
 
@@ -785,10 +776,7 @@ typedef struct snap {
     char tree[3][8192];
     uint32_t pol_id[SNAP_POL], pol_val[SNAP_POL];
     size_t npol;
-    int nblob;
-    char name[MS_MAX][32];
-    uint8_t *data[MS_MAX];
-    size_t len[MS_MAX];
+    ms_snap blobs;
 } snap;
 
 static snap *snap_take(fx *f)
@@ -807,23 +795,14 @@ static snap *snap_take(fx *f)
         s->pol_val[s->npol++] = d.value;
     }
     assert_true(s->npol > 10);
-    s->nblob = f->ms.n;
-    for (i = 0; i < f->ms.n; i++) {
-        copy_str(s->name[i], sizeof s->name[i], f->ms.blob[i].name);
-        s->len[i] = f->ms.blob[i].len;
-        s->data[i] = malloc(s->len[i] + 1);
-        assert_non_null(s->data[i]);
-        memcpy(s->data[i], f->ms.blob[i].data, s->len[i]);
-    }
+    ms_snap_take(&f->ms, &s->blobs);
     f->t.fail_at = saved;
     return s;
 }
 
 static void snap_free(snap *s)
 {
-    int i;
-    for (i = 0; i < s->nblob; i++)
-        free(s->data[i]);
+    ms_snap_free(&s->blobs);
     free(s);
 }
 
@@ -840,11 +819,12 @@ static void snap_check(fx *f, const snap *a)
         assert_int_equal(b->pol_id[k], a->pol_id[k]);
         assert_int_equal(b->pol_val[k], a->pol_val[k]);
     }
-    assert_int_equal(b->nblob, a->nblob);
-    for (i = 0; i < a->nblob; i++) {
-        assert_string_equal(b->name[i], a->name[i]);
-        assert_int_equal(b->len[i], a->len[i]);
-        assert_memory_equal(b->data[i], a->data[i], a->len[i]);
+    assert_int_equal(b->blobs.n, a->blobs.n);
+    for (i = 0; i < a->blobs.n; i++) {
+        assert_string_equal(b->blobs.b[i].name, a->blobs.b[i].name);
+        assert_int_equal(b->blobs.b[i].len, a->blobs.b[i].len);
+        assert_memory_equal(b->blobs.b[i].data, a->blobs.b[i].data,
+                            a->blobs.b[i].len);
     }
     snap_free(b);
 }

@@ -29,17 +29,9 @@
 #include <cmocka.h>
 
 #include "omacp.h"
+#include "support/runxml.h"
 #include "support/testutil.h"
 
-/* A NO_XML build has no XML text front end: these tests drive the CSP with
-   XML documents, so they are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
-#define MGR CP_ROLE_MANAGER
 #define PAGE_ITEMS 8
 #define HDR "s.NAPDEF"
 #define DOC_OPEN "<wap-provisioningdoc version=\"1.0\">"
@@ -352,73 +344,27 @@ static void reopen(fixture *f, const char *extra_type)
 
 /* ---- documents ---------------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *fmt, ...)
+static void sb_item(tu_sbuf *b, int id, const char *name)
 {
-    va_list ap;
-    int n;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-        va_end(ap);
-        assert_true(n >= 0);
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = b->cap * 2 + (size_t)n + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-}
-
-static void sb_item(sbuf *b, int id, const char *name)
-{
-    sb_add(b,
+    tu_sb_add(b,
            "<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
            "value=\"N%03d\"/><parm name=\"NAME\" value=\"%s\"/>"
            "</characteristic>",
            id, name);
 }
 
-static void sb_del(sbuf *b, int id)
+static void sb_del(tu_sbuf *b, int id)
 {
-    sb_add(b,
+    tu_sb_add(b,
            "<characteristic type=\"NAPDEF\"><nocharacteristic type=\"N%03d\"/>"
            "</characteristic>",
            id);
 }
 
-/* Run a document; *out (may be NULL) gets a malloc'd copy of the output. */
-static cp_status proc(cp_ctx *ctx, const char *in, char **out)
-{
-    char *o = NULL;
-    size_t n = 0;
-    cp_status st = cp_process_config_xml(ctx, in, strlen(in), MGR, CP_PROCESS,
-                                         &o, &n);
-    if (out != NULL)
-        *out = NULL;
-    if (o != NULL) {
-        assert_int_equal(strlen(o), n);
-        if (out != NULL) {
-            *out = malloc(n + 1);
-            assert_non_null(*out);
-            memcpy(*out, o, n + 1);
-        }
-        cp_free(ctx, o);
-    }
-    return st;
-}
-
 static void apply(cp_ctx *ctx, const char *in, int line)
 {
     char *out = NULL;
-    cp_status st = proc(ctx, in, &out);
+    cp_status st = tu_proc(ctx, MGR, in, &out);
     if (st != CP_OK)
         fail_msg("line %d: %s (%s): %s", line, cp_strerror(st),
                  cp_ctx_error_message(ctx), out ? out : "(no output)");
@@ -476,15 +422,15 @@ static void m_del(model *m, int id)
 /* A document adding (or updating) items first..last with default names. */
 static char *items_doc(int first, int last)
 {
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     char name[24];
     int i;
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     for (i = first; i <= last; i++) {
         default_name(name, sizeof name, i);
         sb_item(&b, i, name);
     }
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     return b.p;
 }
 
@@ -520,7 +466,7 @@ static cp_status query_items(cp_ctx *ctx, model *got)
     static const char open[] = "<characteristic type=\"NAPDEF\">";
     char *out = NULL, idbuf[24];
     const char *p, *end;
-    cp_status st = proc(ctx, q, &out);
+    cp_status st = tu_proc(ctx, MGR, q, &out);
     got->n = 0;
     assert_non_null(out);
     for (p = strstr(out, open); p != NULL; p = strstr(end, open)) {
@@ -809,22 +755,22 @@ static void test_update_one_page(void **state)
         model *m = hold(malloc(sizeof *m));
         fixture *f;
         snapshot s;
-        sbuf b = {NULL, 0, 0};
+        tu_sbuf b = {NULL, 0, 0};
         char name[80], newname[32];
         int k;
         f = fx_with(100, m);
         snap_take(&f->w, &s);
         snprintf(newname, sizeof newname, "changed%03d", cases[c].id);
-        sb_add(&b, DOC_OPEN);
+        tu_sb_add(&b, DOC_OPEN);
         if (cases[c].wm)
-            sb_add(&b,
+            tu_sb_add(&b,
                    "<characteristic type=\"NAPDEF\"><characteristic "
                    "type=\"N%03d\"><parm name=\"NAME\" value=\"%s\"/>"
                    "</characteristic></characteristic>",
                    cases[c].id, newname);
         else
             sb_item(&b, cases[c].id, newname);
-        sb_add(&b, DOC_CLOSE);
+        tu_sb_add(&b, DOC_CLOSE);
         saves_reset(&f->w);
         APPLY(f->ctx, b.p);
         free(b.p);
@@ -912,15 +858,15 @@ static void test_delete_gap(void **state)
     NEED_XML();
     model *m = hold(malloc(sizeof *m));
     fixture *f;
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     char *doc;
     int pg;
     (void)state;
     f = fx_with(100, m);
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     sb_del(&b, 25);
     sb_del(&b, 26);
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     saves_reset(&f->w);
     APPLY(f->ctx, b.p);
     free(b.p);
@@ -955,18 +901,18 @@ static void test_delete_90_repack(void **state)
     NEED_XML();
     model *m = hold(malloc(sizeof *m));
     fixture *f;
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     char name[80];
     int i, k;
     (void)state;
     f = fx_with(100, m);
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     for (i = 1; i <= 100; i++)
         if (i % 10 != 0) {
             sb_del(&b, i);
             m_del(m, i);
         }
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     assert_int_equal(m->n, 10);
     saves_reset(&f->w);
     APPLY(f->ctx, b.p);
@@ -1002,25 +948,25 @@ static void test_repack_then_one_page(void **state)
     NEED_XML();
     model *m = hold(malloc(sizeof *m));
     fixture *f;
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     int i, pg;
     (void)state;
     f = fx_with(100, m);
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     for (i = 1; i <= 100; i++)
         if (i % 10 != 0) {
             sb_del(&b, i);
             m_del(m, i);
         }
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     APPLY(f->ctx, b.p);
     free(b.p);
     reopen(f, NULL);
     b.p = NULL;
     b.len = b.cap = 0;
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     sb_item(&b, 10, "again");
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     saves_reset(&f->w);
     APPLY(f->ctx, b.p);
     free(b.p);
@@ -1043,14 +989,14 @@ static void test_delete_steps_bounded(void **state)
     (void)state;
     f = fx_with(100, m);
     for (round = 0; round < 9; round++) { /* 10 items a round, from the front */
-        sbuf b = {NULL, 0, 0};
-        sb_add(&b, DOC_OPEN);
+        tu_sbuf b = {NULL, 0, 0};
+        tu_sb_add(&b, DOC_OPEN);
         for (i = 0; i < 10; i++) {
             int id = m->id[0];
             sb_del(&b, id);
             m_del(m, id);
         }
-        sb_add(&b, DOC_CLOSE);
+        tu_sb_add(&b, DOC_CLOSE);
         APPLY(f->ctx, b.p);
         free(b.p);
         expect_count_bounded(&f->w, m->n, __LINE__);
@@ -1086,7 +1032,7 @@ static void test_delete_all(void **state)
     assert_int_equal(query_items(f->ctx, got), CP_OK);
     assert_int_equal(got->n, 0);
     /* nothing to delete now */
-    assert_true(proc(f->ctx,
+    assert_true(tu_proc(f->ctx, MGR,
                      DOC_OPEN "<nocharacteristic type=\"NAPDEF\"/>" DOC_CLOSE,
                      NULL) != CP_OK);
     {
@@ -1161,7 +1107,7 @@ static void test_first_format(void **state)
     for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         model *m = hold(malloc(sizeof *m));
         fixture *f = fx_empty();
-        sbuf b = {NULL, 0, 0};
+        tu_sbuf b = {NULL, 0, 0};
         snapshot s;
         size_t len = 0;
         uint8_t *wb = first_format(1, cases[c].n, &len);
@@ -1179,7 +1125,7 @@ static void test_first_format(void **state)
         SNAP_CHECK(&f->w, &s);
         snap_free(&s);
 
-        sb_add(&b, DOC_OPEN);
+        tu_sb_add(&b, DOC_OPEN);
         if (cases[c].change == UPDATE) {
             sb_item(&b, cases[c].id, "updated");
             snprintf(m->name[m_find(m, cases[c].id)], sizeof m->name[0],
@@ -1193,7 +1139,7 @@ static void test_first_format(void **state)
             sb_del(&b, cases[c].id);
             m_del(m, cases[c].id);
         }
-        sb_add(&b, DOC_CLOSE);
+        tu_sb_add(&b, DOC_CLOSE);
         APPLY(f->ctx, b.p);
         free(b.p);
         /* the paged form now */
@@ -1255,7 +1201,7 @@ static void test_corrupt(void **state)
         snap_take(&f->w, &s);
         saves_reset(&f->w);
         doc = items_doc(101, 101);
-        st = proc(f->ctx, doc, &out);
+        st = tu_proc(f->ctx, MGR, doc, &out);
         if (st == CP_OK)
             fail_msg("case %lu (%s): a change on corrupt pages succeeded",
                      (unsigned long)c, cases[c].blob);
@@ -1269,7 +1215,7 @@ static void test_corrupt(void **state)
         assert_int_equal(saves_of_type(&f->w, "NAPDEF"), 0);
         SNAP_CHECK(&f->w, &s);
         /* a query fails as well, and changes nothing either */
-        assert_true(proc(f->ctx,
+        assert_true(tu_proc(f->ctx, MGR,
                          DOC_OPEN "<characteristic-query type=\"NAPDEF\"/>"
                                   DOC_CLOSE,
                          NULL) != CP_OK);
@@ -1301,28 +1247,28 @@ static void long_type(char *buf, size_t n)
 
 static char *typed_items_doc(const char *type, int first, int last)
 {
-    sbuf b = {NULL, 0, 0};
+    tu_sbuf b = {NULL, 0, 0};
     int i;
-    sb_add(&b, DOC_OPEN);
+    tu_sb_add(&b, DOC_OPEN);
     for (i = first; i <= last; i++)
-        sb_add(&b,
+        tu_sb_add(&b,
                "<characteristic type=\"%s\"><parm name=\"NAME\" value=\"v%03d\"/>"
                "</characteristic>",
                type, i);
-    sb_add(&b, DOC_CLOSE);
+    tu_sb_add(&b, DOC_CLOSE);
     return b.p;
 }
 
 /* The v-numbers of the items a query of type lists, in order. */
 static int typed_query(cp_ctx *ctx, const char *type, int *ids, int cap)
 {
-    sbuf q = {NULL, 0, 0}, open = {NULL, 0, 0};
+    tu_sbuf q = {NULL, 0, 0}, open = {NULL, 0, 0};
     char *out = NULL, v[24];
     const char *p, *end;
     int n = 0;
-    sb_add(&q, DOC_OPEN "<characteristic-query type=\"%s\"/>" DOC_CLOSE, type);
-    sb_add(&open, "<characteristic type=\"%s\">", type);
-    assert_int_equal(proc(ctx, q.p, &out), CP_OK);
+    tu_sb_add(&q, DOC_OPEN "<characteristic-query type=\"%s\"/>" DOC_CLOSE, type);
+    tu_sb_add(&open, "<characteristic type=\"%s\">", type);
+    assert_int_equal(tu_proc(ctx, MGR, q.p, &out), CP_OK);
     assert_non_null(out);
     for (p = strstr(out, open.p); p != NULL; p = strstr(end, open.p)) {
         end = strstr(p, "</characteristic>");
@@ -1425,7 +1371,7 @@ static void test_rollback(void **state)
         model *m = hold(malloc(sizeof *m));
         fixture *f;
         snapshot s;
-        sbuf b = {NULL, 0, 0};
+        tu_sbuf b = {NULL, 0, 0};
         char *out = NULL;
         cp_status st;
         int i;
@@ -1433,7 +1379,7 @@ static void test_rollback(void **state)
         snap_take(&f->w, &s);
         /* adds (filling page 12 and starting 13), an update, a delete, an
            item emptying page 0 partly, then the failure */
-        sb_add(&b, DOC_OPEN);
+        tu_sb_add(&b, DOC_OPEN);
         for (i = 101; i <= 110; i++)
             sb_item(&b, i, "added");
         sb_item(&b, 50, "updated");
@@ -1441,10 +1387,10 @@ static void test_rollback(void **state)
         for (i = 1; i <= 8; i++)
             if (i != 3)
                 sb_del(&b, i);
-        sb_add(&b, "%s", failing[c]);
-        sb_add(&b, DOC_CLOSE);
+        tu_sb_add(&b, "%s", failing[c]);
+        tu_sb_add(&b, DOC_CLOSE);
         saves_reset(&f->w);
-        st = proc(f->ctx, b.p, &out);
+        st = tu_proc(f->ctx, MGR, b.p, &out);
         free(b.p);
         if (st == CP_OK)
             fail_msg("case %lu: the failing document succeeded: %s",
@@ -1505,7 +1451,7 @@ static void test_updates_bounded(void **state)
                          "<parm name=\"NAME\" value=\"%05d", i);
         memset(doc + n, 'x', VLEN);
         snprintf(doc + n + VLEN, 512, "\"/></characteristic>" DOC_CLOSE);
-        assert_int_equal(proc(ctx, doc, NULL), CP_OK);
+        assert_int_equal(tu_proc(ctx, MGR, doc, NULL), CP_OK);
         if (i == 100)
             at_start = t.cur;
     }

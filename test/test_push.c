@@ -22,12 +22,6 @@
 #include "support/memstore.h"
 #include "support/testutil.h"
 
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
 #define VEC "wsp_push_pdus.json"
 
 #define IMSI "262019876543210"
@@ -109,17 +103,10 @@ static void put_str0(buf *o, const char *s)
     put(o, s, strlen(s) + 1);
 }
 
-/* WSP uintvar: 7 bits per octet, most significant first, 0x80 = more. */
 static void put_uintvar(buf *o, size_t v)
 {
     uint8_t t[5];
-    int k = 0;
-    do {
-        t[k++] = (uint8_t)(v & 0x7F);
-        v >>= 7;
-    } while (v != 0 && k < 5);
-    while (k-- > 0)
-        put8(o, t[k] | (k ? 0x80u : 0u));
+    put(o, t, tu_uintvar(t, v));
 }
 
 /* ---- audit, prompts and confirmation: what the host saw -------------------- */
@@ -289,14 +276,7 @@ static void hooks_of(rec *r, cp_push_hooks *h)
 
 /* ---- fixture --------------------------------------------------------------- */
 
-typedef struct snap {
-    int n;
-    struct {
-        char name[32];
-        uint8_t *data;
-        size_t len;
-    } b[MS_MAX];
-} snap;
+typedef ms_snap snap;
 
 typedef struct fixture {
     const dev_kind *kind;
@@ -308,26 +288,12 @@ typedef struct fixture {
     tu_alloc ta;
 } fixture;
 
-static void snap_free(snap *s)
-{
-    int i;
-    for (i = 0; i < s->n; i++)
-        free(s->b[i].data);
-    memset(s, 0, sizeof *s);
-}
+#define snap_free ms_snap_free
 
 static void snap_take(const memstore *m, snap *s)
 {
-    int i;
     snap_free(s);
-    for (i = 0; i < m->n; i++) {
-        memcpy(s->b[i].name, m->blob[i].name, sizeof s->b[i].name);
-        s->b[i].len = m->blob[i].len;
-        s->b[i].data = malloc(m->blob[i].len ? m->blob[i].len : 1);
-        assert_non_null(s->b[i].data);
-        memcpy(s->b[i].data, m->blob[i].data, m->blob[i].len);
-    }
-    s->n = m->n;
+    ms_snap_take(m, s);
 }
 
 /*
@@ -347,8 +313,11 @@ static int blob_counts(const char *name, size_t len)
 static void snap_same(const memstore *m, const snap *s)
 {
     int i, n_now = 0, n_then = 0;
-    for (i = 0; i < m->n; i++)
-        n_now += blob_counts(m->blob[i].name, m->blob[i].len);
+    for (i = 0; i < m->n; i++) {
+        size_t len = 0;
+        (void)ms_get(m, ms_name(m, i), &len);
+        n_now += blob_counts(ms_name(m, i), len);
+    }
     for (i = 0; i < s->n; i++) {
         size_t len = 0;
         const uint8_t *d = ms_get(m, s->b[i].name, &len);

@@ -803,9 +803,7 @@ static void test_end_to_end(void **state)
     size_t len = 0, n = 0, i;
     cp_status st = CP_E_INTERNAL;
     (void)state;
-#ifdef CP_NO_XML
-    skip();
-#endif
+    NEED_XML();
     cp_config_init(&cfg);
     cfg.profile = CP_PROFILE_UNBRANDED;
     cfg.imsis = imsis;

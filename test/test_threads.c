@@ -26,20 +26,11 @@
 #include "omacp.h"
 #include "support/testutil.h"
 
-/* These tests drive the engine with XML documents: a WBXML-only build
-   (NO_XML) has no XML front end, so they are skipped there. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
 #define ROUNDS 60
 #define SHARED_ROUNDS 300
 #define MAC_FILE "mac_gecko_netwpin_minimal_doc.json"
 #define PUSH_FILE "wsp_push_pdus.json"
 
-#define DOC(body) "<wap-provisioningdoc>" body "</wap-provisioningdoc>"
 
 /* The inputs every thread reads (never written once the threads run). */
 typedef struct inputs {

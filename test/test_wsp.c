@@ -47,13 +47,9 @@ static void put(bld *b, uint8_t c)
 static void put_uintvar(bld *b, uint32_t v)
 {
     uint8_t tmp[5];
-    int n = 0;
-    do {
-        tmp[n++] = (uint8_t)(v & 0x7F);
-        v >>= 7;
-    } while (v);
-    while (n-- > 0)
-        put(b, (uint8_t)(tmp[n] | (n ? 0x80 : 0)));
+    size_t n = tu_uintvar(tmp, v), i;
+    for (i = 0; i < n; i++)
+        put(b, tmp[i]);
 }
 
 /* Value-length: Short-length 0..30, else Length-quote 0x1F + uintvar. */
@@ -65,14 +61,6 @@ static void put_value_length(bld *b, size_t n)
         put(b, 0x1F);
         put_uintvar(b, (uint32_t)n);
     }
-}
-
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 /*
@@ -101,7 +89,7 @@ static const char *put_fmt_until(bld *b, const char *f, char stop)
                 put(b, in->b[i]);
             free(in);
         } else {
-            int hi = hexdig(f[0]), lo = hexdig(f[1]);
+            int hi = tu_hexval(f[0]), lo = tu_hexval(f[1]);
             assert_true(hi >= 0 && lo >= 0);
             put(b, (uint8_t)(hi << 4 | lo));
             f += 2;

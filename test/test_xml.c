@@ -12,14 +12,6 @@
 #include "codec/docint.h"
 #include "support/testutil.h"
 
-/* A NO_XML build (make NO_XML=1) has no XML parser: the tests that parse
-   XML text are skipped there; the writer's tests still run. */
-#ifdef CP_NO_XML
-#define NEED_XML() skip()
-#else
-#define NEED_XML() ((void)0)
-#endif
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static cp_ctx *mkctx(size_t depth, size_t elems, size_t attr, size_t doc)

@@ -1,22 +1,18 @@
-/* store.c - named blobs, the built-in memory store and atomic multi-blob commits. */
+/*
+ * store.c - named blobs, through the host's storage hooks or the built-in
+ * memory store (an in-memory store of store_mem.c in context memory, made
+ * on the first save), and atomic multi-blob commits.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "store.h"
 
 #define JOURNAL "journal"
-#define NAME_MAX_LEN 63
-
-struct cp_memblob {
-    struct cp_memblob *next;
-    char name[NAME_MAX_LEN + 1];
-    uint8_t *data;
-    size_t len;
-};
 
 struct cp_staged {
     struct cp_staged *next;
-    char name[NAME_MAX_LEN + 1];
+    char name[CP_STORE_NAME_MAX + 1];
     uint8_t *data;
     size_t len;
 };
@@ -53,59 +49,22 @@ uint32_t cp_be32__get(const uint8_t *p)
            ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
-static int name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 0 && n <= NAME_MAX_LEN;
-}
-
-/* ---- the built-in memory store ------------------------------------------ */
-
-static const char *memblob_name(const void *item)
-{
-    return ((const struct cp_memblob *)item)->name;
-}
-
 static const char *staged_name(const void *item)
 {
     return ((const struct cp_staged *)item)->name;
 }
 
-static struct cp_memblob *mem_find(cp_ctx *ctx, const char *name)
-{
-    return cp_ntab__find(&ctx->mem_tab, name);
-}
+/* ---- the built-in memory store ------------------------------------------ */
 
 static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
                           size_t len)
 {
-    struct cp_memblob *b = mem_find(ctx, name);
-    uint8_t *copy = cp_mem__alloc(&ctx->alloc, len);
-    if (copy == NULL)
-        return CP_E_NOMEM;
-    if (len)
-        memcpy(copy, data, len);
-    if (b == NULL) {
-        b = cp_mem__alloc(&ctx->alloc, sizeof *b);
-        if (b == NULL) {
-            cp_mem__free(&ctx->alloc, copy);
+    if (ctx->mem_blobs == NULL) {
+        ctx->mem_blobs = cp_store__mem_new(&ctx->alloc);
+        if (ctx->mem_blobs == NULL)
             return CP_E_NOMEM;
-        }
-        memcpy(b->name, name, strlen(name) + 1);
-        ctx->mem_tab.name_of = memblob_name;
-        if (cp_ntab__put(&ctx->mem_tab, &ctx->alloc, b) != CP_OK) {
-            cp_mem__free(&ctx->alloc, b);
-            cp_mem__free(&ctx->alloc, copy);
-            return CP_E_NOMEM;
-        }
-        b->next = ctx->mem_blobs;
-        ctx->mem_blobs = b;
-    } else {
-        cp_mem__free(&ctx->alloc, b->data);
     }
-    b->data = copy;
-    b->len = len;
-    return CP_OK;
+    return cp_store__mem_save(ctx->mem_blobs, name, data, len);
 }
 
 /* ---- raw load and save (no transaction) ----------------------------------- */
@@ -156,23 +115,23 @@ static cp_status raw_save(cp_ctx *ctx, const char *name, const uint8_t *data,
 
 static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
 {
+    cp_storage s = ctx->storage;
     size_t need = 0;
     cp_status st;
     out->len = 0;
     if (ctx->lock_failed)
         return lock_failed(ctx);
-    if (ctx->storage.load == NULL) {
-        struct cp_memblob *b = mem_find(ctx, name);
-        if (b == NULL)
+    if (s.load == NULL) { /* the built-in store, if anything was saved */
+        if (ctx->mem_blobs == NULL)
             return CP_E_NOT_FOUND;
-        return cp_buf__put(out, b->data, b->len);
+        s.load = cp_store__mem_load;
+        s.user = ctx->mem_blobs;
     }
     st = cp_buf__reserve(out, 256);
     if (st)
         return st;
     for (;;) {
-        st = ctx->storage.load(ctx->storage.user, name, out->p, out->cap - 1,
-                               &need);
+        st = s.load(s.user, name, out->p, out->cap - 1, &need);
         if (st != CP_E_BUFFER_TOO_SMALL)
             break;
         if (need <= out->cap - 1) /* the hook contradicts itself */
@@ -214,7 +173,7 @@ cp_status cp_store__load(cp_ctx *ctx, const char *name, cp_buf *out)
 {
     struct cp_staged *s;
     cp_status st;
-    if (!name_ok(name))
+    if (!cp_store__name_ok(name))
         return CP_E_INVALID_ARG;
     if (!ctx->recovered) {
         st = cp_store__recover(ctx);
@@ -234,7 +193,7 @@ cp_status cp_store__save(cp_ctx *ctx, const char *name, const uint8_t *data,
 {
     struct cp_staged *s;
     uint8_t *copy;
-    if (!name_ok(name) || strcmp(name, JOURNAL) == 0)
+    if (!cp_store__name_ok(name) || strcmp(name, JOURNAL) == 0)
         return CP_E_INVALID_ARG;
     if (len > 0xFFFFFFFFu)
         return CP_E_LIMIT; /* the journal records 32-bit lengths */
@@ -412,13 +371,13 @@ static cp_status replay(cp_ctx *ctx, const uint8_t *p, size_t n)
     count = cp_be32__get(p + 4);
     n -= 4;
     for (i = 0; i < count; i++) {
-        char name[NAME_MAX_LEN + 1];
+        char name[CP_STORE_NAME_MAX + 1];
         size_t nl, dl;
         cp_status st;
         if (off >= n)
             return CP_E_CORRUPT;
         nl = p[off++];
-        if (nl == 0 || nl > NAME_MAX_LEN || n - off < nl + 4)
+        if (nl == 0 || nl > CP_STORE_NAME_MAX || n - off < nl + 4)
             return CP_E_CORRUPT;
         memcpy(name, p + off, nl);
         name[nl] = '\0';
@@ -477,14 +436,7 @@ cp_status cp_store__recover(cp_ctx *ctx)
 
 void cp_store__free(cp_ctx *ctx)
 {
-    struct cp_memblob *b = ctx->mem_blobs;
     staged_free(ctx);
-    while (b != NULL) {
-        struct cp_memblob *next = b->next;
-        cp_mem__free(&ctx->alloc, b->data);
-        cp_mem__free(&ctx->alloc, b);
-        b = next;
-    }
+    cp_store__mem_free(ctx->mem_blobs);
     ctx->mem_blobs = NULL;
-    cp_ntab__free(&ctx->mem_tab, &ctx->alloc);
 }

@@ -30,6 +30,19 @@ void cp_store__free(cp_ctx *ctx);
 /* Drop cached state of the upper floors (they reload from storage). */
 void cp_store__invalidate(cp_ctx *ctx);
 
+/*
+ * The in-memory store (store_mem.c): the context's built-in store and the
+ * public cp_store_mem_open are both one of these. Its memory, the store's
+ * own included, comes from a (copied). new: NULL when out of memory. The
+ * load and save hooks take the store as user, as cp_storage's do.
+ */
+struct cp_memblob *cp_store__mem_new(const cp_allocator *a);
+void cp_store__mem_free(struct cp_memblob *ms);
+cp_status cp_store__mem_load(void *ms, const char *name, uint8_t *buf,
+                             size_t cap, size_t *len);
+cp_status cp_store__mem_save(void *ms, const char *name, const uint8_t *data,
+                             size_t len);
+
 /* The store's words for why a hook failed with hook_st (never NULL). */
 const char *cp_store__reason(cp_ctx *ctx, cp_status hook_st);
 

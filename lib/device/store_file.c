@@ -39,8 +39,8 @@
 #include <unistd.h>
 
 #include "omacp/store.h"
+#include "../base/base.h"
 
-#define NAME_MAX_LEN 63
 #define TMP_PREFIX ".cptmp."
 #define TMP_TRIES 1000
 #define IO_CHUNK ((size_t)1 << 30) /* largest single read/write request */
@@ -71,21 +71,6 @@ static cp_status fail_text(struct fstore *fs, const char *what,
 {
     snprintf(fs->why, sizeof fs->why, "%s %s", what, name);
     return CP_E_IO;
-}
-
-/* letters, digits, '.', '_', '-'; 1..63 chars; not starting with '.' */
-static int name_ok(const char *name)
-{
-    static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "abcdefghijklmnopqrstuvwxyz"
-                                  "0123456789._-";
-    size_t i;
-    if (name == NULL || name[0] == '\0' || name[0] == '.')
-        return 0;
-    for (i = 0; name[i] != '\0'; i++)
-        if (i >= NAME_MAX_LEN || strchr(allowed, name[i]) == NULL)
-            return 0;
-    return 1;
 }
 
 static void close_fd(int fd)
@@ -176,7 +161,7 @@ static cp_status fs_load(void *user, const char *name, uint8_t *buf,
     int fd;
     if (fs == NULL || len == NULL || (buf == NULL && cap != 0))
         return CP_E_INVALID_ARG;
-    if (!name_ok(name))
+    if (!cp_store__name_ok(name))
         return CP_E_INVALID_ARG;
     /* O_NONBLOCK: a FIFO must not hang us (it fails the regular-file
        check); O_NOFOLLOW: a save replaces a link, so a load does not
@@ -253,7 +238,7 @@ static cp_status fs_save(void *user, const char *name, const uint8_t *data,
     struct fstore *fs = user;
     char tmp[sizeof TMP_PREFIX + 48];
     int fd;
-    if (fs == NULL || (data == NULL && len != 0) || !name_ok(name))
+    if (fs == NULL || (data == NULL && len != 0) || !cp_store__name_ok(name))
         return CP_E_INVALID_ARG;
     fd = make_temp(fs, tmp, sizeof tmp);
     if (fd < 0)

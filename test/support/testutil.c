@@ -5,7 +5,7 @@
 
 #include "testutil.h"
 
-static int hexval(int c)
+int tu_hexval(int c)
 {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -23,7 +23,7 @@ uint8_t *tu_hex(const char *hex, size_t *len)
     if (!out)
         return NULL;
     for (i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        int hi = tu_hexval(hex[2 * i]), lo = tu_hexval(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             free(out);
             return NULL;
@@ -93,7 +93,7 @@ static char *json_string(const char *p)
                 unsigned v = 0;
                 int k;
                 for (k = 1; k <= 4 && p[k]; k++)
-                    v = v * 16 + (unsigned)hexval(p[k]);
+                    v = v * 16 + (unsigned)tu_hexval(p[k]);
                 p += 4;
                 if (v < 0x80) {
                     out[n++] = (char)v;
@@ -216,4 +216,37 @@ void tu_alloc_setup(cp_config *cfg, tu_alloc *t, long fail_at)
     cfg->allocator.realloc = t_realloc;
     cfg->allocator.free = t_free;
     cfg->allocator.user = t;
+}
+
+size_t tu_uintvar(uint8_t *out, size_t v)
+{
+    uint8_t t[5];
+    size_t n = 0, i;
+    do {
+        t[n++] = (uint8_t)(v & 0x7F);
+        v >>= 7;
+    } while (v != 0 && n < sizeof t);
+    for (i = 0; i < n; i++)
+        out[i] = (uint8_t)(t[n - 1 - i] | (i + 1 < n ? 0x80 : 0));
+    return n;
+}
+
+void tu_add_parm(cp_doc *doc, const cp_node *parent, const char *name,
+                 const char *value)
+{
+    const cp_node *p;
+    if (cp_node_add(doc, parent, CP_NODE_PARM, &p) != CP_OK ||
+        cp_node_set_attr(doc, p, CP_ATTR_NAME, name) != CP_OK ||
+        cp_node_set_attr(doc, p, CP_ATTR_VALUE, value) != CP_OK)
+        abort();
+}
+
+const cp_node *tu_add_char(cp_doc *doc, const cp_node *parent,
+                           const char *type)
+{
+    const cp_node *c;
+    if (cp_node_add(doc, parent, CP_NODE_CHARACTERISTIC, &c) != CP_OK ||
+        cp_node_set_attr(doc, c, CP_ATTR_TYPE, type) != CP_OK)
+        abort();
+    return c;
 }

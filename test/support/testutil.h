@@ -7,8 +7,37 @@
 
 #include "omacp.h"
 
+/* A provisioning document around body (XML text). */
+#define DOC(body) "<wap-provisioningdoc>" body "</wap-provisioningdoc>"
+
+/* A NO_XML build (make NO_XML=1) has no XML text front end: the tests that
+   need it skip themselves there (cmocka's skip()). */
+#ifdef CP_NO_XML
+#define NEED_XML() skip()
+#else
+#define NEED_XML() ((void)0)
+#endif
+
+/* Origin roles by gateway, without Push-Flag (wm-model.md 1.1). */
+#define O_ANY CP_ROLE_ANY_PUSH_SOURCE
+#define O_KNOWN (O_ANY | CP_ROLE_KNOWN_PPG)
+#define O_TRUSTED (O_KNOWN | CP_ROLE_TRUSTED_PPG)
+
 /* Decode hex (either case, no separators) into a malloc'd buffer; NULL on bad hex. */
 uint8_t *tu_hex(const char *hex, size_t *len);
+/* The value of one hex digit (either case); -1 for any other character. */
+int tu_hexval(int c);
+
+/* Write v as a WSP uintvar (7 bits an octet, most significant first, 0x80:
+   more) into out (5 octets at most); returns the octets written. */
+size_t tu_uintvar(uint8_t *out, size_t v);
+
+/* Document builders: a parm name=value / a characteristic of type under
+   parent. Any failure aborts (the tests build only valid documents). */
+void tu_add_parm(cp_doc *doc, const cp_node *parent, const char *name,
+                 const char *value);
+const cp_node *tu_add_char(cp_doc *doc, const cp_node *parent,
+                           const char *type);
 
 /*
  * Read the first string value of "key" in the JSON file $CP_VECTORS/file
