@@ -109,7 +109,26 @@ typedef struct cp_error_detail {
 
 #define CP_IMSI_MAX_DIGITS 15
 
-struct cp_trust_state; /* floor 3 (lib/trust), made on first use */
+/*
+ * Per-floor slots. An upper floor keeps its state for a context in a slot
+ * it registers: a kind (a static struct of its own, whose address is the
+ * key) and a pointer. Base knows no upper floor by name: it only calls
+ * the kind's hooks. drop: forget what is cached from storage (an aborted
+ * transaction, or another process may have changed it; may be NULL);
+ * free: release the state (cp_ctx_free, after drop).
+ */
+typedef struct cp_slot_kind {
+    const char *name; /* for debugging: "trust", "engine" */
+    void (*drop)(cp_ctx *ctx, void *state);
+    void (*free)(cp_ctx *ctx, void *state);
+} cp_slot_kind;
+
+#define CP_CTX_SLOTS 4
+
+typedef struct cp_slot {
+    const cp_slot_kind *kind;
+    void *state;
+} cp_slot;
 
 struct cp_ctx {
     cp_allocator alloc;
@@ -125,17 +144,10 @@ struct cp_ctx {
     int strict_validation;
     int abi;               /* CP_ABI__*: the caller's release (cp_config) */
     size_t limits_010[5];  /* limits in the 0.1.0 layout, for such a caller */
-    /* State of the upper floors, owned by them; base only calls the
-       destructor they registered (arrows point down). A destructor also
-       serves to drop the cache when a transaction is aborted. */
-    struct cp_trust_state *trust;
-    void (*trust_free)(cp_ctx *ctx);
-    void *engine;
-    void (*engine_free)(cp_ctx *ctx);       /* at cp_ctx_free */
-    void (*engine_invalidate)(cp_ctx *ctx); /* drop caches (aborted transaction) */
+    /* State of the upper floors, owned by them (cp_ctx__slot). */
+    cp_slot slots[CP_CTX_SLOTS];
     /* Storage: the built-in memory store when the host gives none. */
-    struct cp_memblob *mem_blobs;
-    cp_ntab mem_tab;          /* mem_blobs by name */
+    struct cp_memstore *mem; /* made on the first save (store_mem.c) */
     struct cp_staged *staged; /* saves staged by an open transaction */
     cp_ntab staged_tab;       /* staged by name */
     int in_txn;
@@ -147,6 +159,17 @@ struct cp_ctx {
     cp_storage_ext storage_ext;
     int lock_held, lock_failed;
 };
+
+/* The state kept in ctx's slot of kind, or NULL. */
+void *cp_ctx__slot(const cp_ctx *ctx, const cp_slot_kind *kind);
+/*
+ * Keep state in ctx's slot of kind (replacing what it held, without
+ * freeing it; NULL empties the slot). CP_E_LIMIT when every slot is taken.
+ */
+cp_status cp_ctx__set_slot(cp_ctx *ctx, const cp_slot_kind *kind,
+                           void *state);
+/* Call every slot's drop hook (cached stored state is stale). */
+void cp_ctx__drop_slots(cp_ctx *ctx);
 
 /*
  * Record a failure and return st. offset may be CP_NO_OFFSET. The message

@@ -59,12 +59,12 @@ static const char *staged_name(const void *item)
 static cp_status mem_save(cp_ctx *ctx, const char *name, const uint8_t *data,
                           size_t len)
 {
-    if (ctx->mem_blobs == NULL) {
-        ctx->mem_blobs = cp_store__mem_new(&ctx->alloc);
-        if (ctx->mem_blobs == NULL)
+    if (ctx->mem == NULL) {
+        ctx->mem = cp_store__mem_new(&ctx->alloc);
+        if (ctx->mem == NULL)
             return CP_E_NOMEM;
     }
-    return cp_store__mem_save(ctx->mem_blobs, name, data, len);
+    return cp_store__mem_save(ctx->mem, name, data, len);
 }
 
 /* ---- raw load and save (no transaction) ----------------------------------- */
@@ -122,10 +122,10 @@ static cp_status raw_load(cp_ctx *ctx, const char *name, cp_buf *out)
     if (ctx->lock_failed)
         return lock_failed(ctx);
     if (s.load == NULL) { /* the built-in store, if anything was saved */
-        if (ctx->mem_blobs == NULL)
+        if (ctx->mem == NULL)
             return CP_E_NOT_FOUND;
         s.load = cp_store__mem_load;
-        s.user = ctx->mem_blobs;
+        s.user = ctx->mem;
     }
     st = cp_buf__reserve(out, 256);
     if (st)
@@ -347,10 +347,7 @@ cp_status cp_store__commit(cp_ctx *ctx)
 
 void cp_store__invalidate(cp_ctx *ctx)
 {
-    if (ctx->trust_free != NULL)
-        ctx->trust_free(ctx);
-    if (ctx->engine_invalidate != NULL)
-        ctx->engine_invalidate(ctx);
+    cp_ctx__drop_slots(ctx);
 }
 
 void cp_store__abort(cp_ctx *ctx)
@@ -437,6 +434,6 @@ cp_status cp_store__recover(cp_ctx *ctx)
 void cp_store__free(cp_ctx *ctx)
 {
     staged_free(ctx);
-    cp_store__mem_free(ctx->mem_blobs);
-    ctx->mem_blobs = NULL;
+    cp_store__mem_free(ctx->mem);
+    ctx->mem = NULL;
 }

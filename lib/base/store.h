@@ -36,8 +36,8 @@ void cp_store__invalidate(cp_ctx *ctx);
  * own included, comes from a (copied). new: NULL when out of memory. The
  * load and save hooks take the store as user, as cp_storage's do.
  */
-struct cp_memblob *cp_store__mem_new(const cp_allocator *a);
-void cp_store__mem_free(struct cp_memblob *ms);
+struct cp_memstore *cp_store__mem_new(const cp_allocator *a);
+void cp_store__mem_free(struct cp_memstore *ms);
 cp_status cp_store__mem_load(void *ms, const char *name, uint8_t *buf,
                              size_t cap, size_t *len);
 cp_status cp_store__mem_save(void *ms, const char *name, const uint8_t *data,

@@ -23,7 +23,7 @@ struct mblob {
 
 /* One store. The tag is the one of the context's field mem_blobs (base.h),
    which holds the built-in store. */
-struct cp_memblob {
+struct cp_memstore {
     struct mblob *head;
     cp_ntab tab;    /* the blobs by name */
     cp_allocator a; /* where the store, its blobs and its table live */
@@ -34,9 +34,9 @@ static const char *mblob_name(const void *item)
     return ((const struct mblob *)item)->name;
 }
 
-struct cp_memblob *cp_store__mem_new(const cp_allocator *a)
+struct cp_memstore *cp_store__mem_new(const cp_allocator *a)
 {
-    struct cp_memblob *ms = cp_mem__alloc(a, sizeof *ms);
+    struct cp_memstore *ms = cp_mem__alloc(a, sizeof *ms);
     if (ms == NULL)
         return NULL;
     ms->head = NULL;
@@ -45,7 +45,7 @@ struct cp_memblob *cp_store__mem_new(const cp_allocator *a)
     return ms;
 }
 
-void cp_store__mem_free(struct cp_memblob *ms)
+void cp_store__mem_free(struct cp_memstore *ms)
 {
     struct mblob *b;
     cp_allocator a;
@@ -66,7 +66,7 @@ void cp_store__mem_free(struct cp_memblob *ms)
 cp_status cp_store__mem_load(void *user, const char *name, uint8_t *buf,
                              size_t cap, size_t *len)
 {
-    const struct cp_memblob *ms = user;
+    const struct cp_memstore *ms = user;
     const struct mblob *b;
     if (ms == NULL || len == NULL || (buf == NULL && cap != 0) ||
         !cp_store__name_ok(name))
@@ -83,7 +83,7 @@ cp_status cp_store__mem_load(void *user, const char *name, uint8_t *buf,
 }
 
 /* A new, empty blob called name, in the list and the table; NULL: no memory. */
-static struct mblob *mblob_add(struct cp_memblob *ms, const char *name)
+static struct mblob *mblob_add(struct cp_memstore *ms, const char *name)
 {
     struct mblob *b = cp_mem__alloc(&ms->a, sizeof *b);
     if (b == NULL)
@@ -103,7 +103,7 @@ static struct mblob *mblob_add(struct cp_memblob *ms, const char *name)
 cp_status cp_store__mem_save(void *user, const char *name, const uint8_t *data,
                              size_t len)
 {
-    struct cp_memblob *ms = user;
+    struct cp_memstore *ms = user;
     struct mblob *b;
     uint8_t *copy = NULL;
     if (ms == NULL || (data == NULL && len != 0) || !cp_store__name_ok(name))

@@ -67,6 +67,8 @@ typedef struct cp_engine {
 
 /* The engine state of ctx, made on first use. */
 cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out);
+/* The engine state of ctx if made yet, else NULL (nothing is made). */
+cp_engine *cp_engine__peek(const cp_ctx *ctx);
 /* Free one registration (its built-in user first). */
 void cp_engine__free_reg(cp_ctx *ctx, cp_csp_reg *r);
 /* Free a metabase table's entries; *t is left empty. */

@@ -125,7 +125,7 @@ CP_EXPORT cp_status cp_csp_unregister(cp_ctx *ctx, const char *type)
         return CP_E_INVALID_ARG;
     if (cp_ctx__enter(ctx) != CP_OK)
         return CP_E_BUSY;
-    e = ctx->engine;
+    e = cp_engine__peek(ctx);
     for (i = 0; e != NULL && i < e->n_csps; i++) {
         if (cp_str__casecmp(e->csps[i]->type, type) == 0) {
             cp_engine__free_reg(ctx, e->csps[i]);

@@ -28,10 +28,15 @@ void cp_engine__free_reg(cp_ctx *ctx, cp_csp_reg *r)
     cp_mem__free(&ctx->alloc, r);
 }
 
+/* The engine floor's slot on the context (base.h, "per-floor slots"). */
+static void engine_drop(cp_ctx *ctx, void *state);
+static void engine_free(cp_ctx *ctx, void *state);
+static const cp_slot_kind engine_slot = {"engine", engine_drop, engine_free};
+
 /* The stored state may have changed: reload the metabase, drop caches. */
-static void engine_invalidate(cp_ctx *ctx)
+static void engine_drop(cp_ctx *ctx, void *state)
 {
-    cp_engine *e = ctx->engine;
+    cp_engine *e = state;
     size_t i;
     if (e == NULL)
         return;
@@ -43,33 +48,42 @@ static void engine_invalidate(cp_ctx *ctx)
             e->csps[i]->invalidate(e->csps[i]->user);
 }
 
-static void engine_free(cp_ctx *ctx)
+static void engine_free(cp_ctx *ctx, void *state)
 {
-    cp_engine *e = ctx->engine;
+    cp_engine *e = state;
     size_t i;
     if (e == NULL)
         return;
+    (void)cp_ctx__set_slot(ctx, &engine_slot, NULL);
     for (i = 0; i < e->n_csps; i++)
         cp_engine__free_reg(ctx, e->csps[i]);
     cp_mem__free(&ctx->alloc, e->csps);
     cp_meta__tab_free(ctx, &e->meta);
     cp_meta__tab_free(ctx, &e->defaults);
     cp_mem__free(&ctx->alloc, e);
-    ctx->engine = NULL;
+}
+
+cp_engine *cp_engine__peek(const cp_ctx *ctx)
+{
+    return cp_ctx__slot(ctx, &engine_slot);
 }
 
 cp_status cp_engine__get(cp_ctx *ctx, cp_engine **out)
 {
-    cp_engine *e = ctx->engine;
+    cp_engine *e = cp_engine__peek(ctx);
     if (e == NULL) {
+        cp_status st;
         e = cp_mem__alloc(&ctx->alloc, sizeof *e);
         if (e == NULL)
             return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
                                "out of memory for the engine");
         memset(e, 0, sizeof *e);
-        ctx->engine = e;
-        ctx->engine_free = engine_free;
-        ctx->engine_invalidate = engine_invalidate;
+        st = cp_ctx__set_slot(ctx, &engine_slot, e);
+        if (st != CP_OK) {
+            cp_mem__free(&ctx->alloc, e);
+            return cp_err__set(ctx, st, CP_NO_OFFSET,
+                               "no context slot for the engine");
+        }
     }
     *out = e;
     return CP_OK;

@@ -26,6 +26,8 @@
 #include "../base/store.h"
 #include "state.h"
 
+static struct cp_trust_state *trust_of(const cp_ctx *ctx);
+
 enum { K_POLICY = 1, K_SPC = 2, K_TPS = 3, K_PIN = 4, K_GW = 5 };
 #define BLOB_VERSION 1
 #define BLOB_HDR 10
@@ -111,7 +113,7 @@ static cp_status save_blob(cp_ctx *ctx, int kind, const uint8_t *payload,
     }
     /* What is stored now is what is in force: no longer damaged (damaged
        policies are saved pinned to their strict values, as set). */
-    ctx->trust->damaged &= ~damage_bit(kind);
+    trust_of(ctx)->damaged &= ~damage_bit(kind);
     return CP_OK;
 }
 
@@ -177,14 +179,14 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
         s = cp_err__set(ctx, s, CP_NO_OFFSET, "cannot load the %s state (%s)",
                         blob_names[kind], why);
     } else if ((fs = frame_read(b.p, b.len, kind, &f)) == CP_E_UNSUPPORTED) {
-        cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
+        cp_trust__damaged(ctx, trust_of(ctx), damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
                         "stored %s state has a foreign format; %s",
                         blob_names[kind], damage_text[kind]);
     } else if (fs != CP_OK ||
-               (s = parse(ctx, ctx->trust, f.payload, f.len, f.version)) ==
+               (s = parse(ctx, trust_of(ctx), f.payload, f.len, f.version)) ==
                    CP_E_CORRUPT) {
-        cp_trust__damaged(ctx, ctx->trust, damage_bit(kind), -1);
+        cp_trust__damaged(ctx, trust_of(ctx), damage_bit(kind), -1);
         s = cp_err__set(ctx, CP_E_CORRUPT, CP_NO_OFFSET,
                         "stored %s state is corrupt; %s", blob_names[kind],
                         damage_text[kind]);
@@ -193,7 +195,7 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
                         "stored %s state holds a value out of range for "
                         "policy %lu; it takes its most restrictive value",
                         blob_names[kind],
-                        (unsigned long)ctx->trust->bad_policy);
+                        (unsigned long)trust_of(ctx)->bad_policy);
     }
     cp_buf__free(&b);
     return s;
@@ -204,7 +206,7 @@ static cp_status load_blob(cp_ctx *ctx, int kind, parse_fn parse)
 cp_status cp_trust__save_policies(cp_ctx *ctx)
 {
     uint8_t buf[CP_BLOB_POLICY_MAX];
-    size_t n = cp_blob__write_policies(ctx->trust, buf);
+    size_t n = cp_blob__write_policies(trust_of(ctx), buf);
     return save_blob(ctx, K_POLICY, buf, n);
 }
 
@@ -213,7 +215,7 @@ cp_status cp_trust__save_spc(cp_ctx *ctx)
     cp_status s;
     cp_buf b;
     cp_buf__init(&b, &ctx->alloc);
-    s = cp_blob__write_spc(ctx->trust, &b);
+    s = cp_blob__write_spc(trust_of(ctx), &b);
     if (s)
         s = cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
                         "out of memory saving the SPC store");
@@ -226,14 +228,14 @@ cp_status cp_trust__save_spc(cp_ctx *ctx)
 cp_status cp_trust__save_tps(cp_ctx *ctx)
 {
     uint8_t buf[CP_BLOB_TPS_MAX];
-    size_t n = cp_blob__write_tps(ctx->trust, buf);
+    size_t n = cp_blob__write_tps(trust_of(ctx), buf);
     return save_blob(ctx, K_TPS, buf, n);
 }
 
 cp_status cp_trust__save_pin(cp_ctx *ctx)
 {
     uint8_t buf[CP_BLOB_PIN_MAX];
-    size_t n = cp_blob__write_pin(ctx->trust, buf);
+    size_t n = cp_blob__write_pin(trust_of(ctx), buf);
     return save_blob(ctx, K_PIN, buf, n);
 }
 
@@ -242,7 +244,7 @@ cp_status cp_trust__save_gw(cp_ctx *ctx)
     cp_status s;
     cp_buf b;
     cp_buf__init(&b, &ctx->alloc);
-    s = cp_blob__write_gw(ctx->trust, &b);
+    s = cp_blob__write_gw(trust_of(ctx), &b);
     if (!s)
         s = save_blob(ctx, K_GW, b.p, b.len);
     cp_buf__free(&b);
@@ -361,8 +363,8 @@ static cp_status load_all(cp_ctx *ctx)
     cp_status first = CP_OK;
     cp_error_detail saved;
     size_t i;
-    set_defaults(ctx, ctx->trust);
-    ctx->trust->loaded = 1;
+    set_defaults(ctx, trust_of(ctx));
+    trust_of(ctx)->loaded = 1;
     for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         cp_status s = load_one(ctx, parts[i].kind, parts[i].parse);
         if (s && first == CP_OK) {
@@ -375,42 +377,59 @@ static cp_status load_all(cp_ctx *ctx)
     return first;
 }
 
-static void trust_free(cp_ctx *ctx)
+/* The trust floor's slot on the context (base.h, "per-floor slots"). */
+static void trust_drop(cp_ctx *ctx, void *state);
+static const cp_slot_kind trust_slot = {"trust", trust_drop, trust_drop};
+
+static struct cp_trust_state *trust_of(const cp_ctx *ctx)
 {
-    if (ctx->trust != NULL) {
-        if (ctx->trust->loaded)
-            cp_spc__clear(ctx, ctx->trust);
-        /* PIN digests and counters are not secret, but wipe anyway. */
-        memset(ctx->trust, 0, sizeof *ctx->trust);
-        cp_mem__free(&ctx->alloc, ctx->trust);
-        ctx->trust = NULL;
-    }
+    return cp_ctx__slot(ctx, &trust_slot);
+}
+
+/* Stored state may have changed (or the context goes): forget all of it. */
+static void trust_drop(cp_ctx *ctx, void *state)
+{
+    struct cp_trust_state *st = state;
+    if (st == NULL)
+        return;
+    (void)cp_ctx__set_slot(ctx, &trust_slot, NULL);
+    if (st->loaded)
+        cp_spc__clear(ctx, st);
+    /* PIN digests and counters are not secret, but wipe anyway. */
+    memset(st, 0, sizeof *st);
+    cp_mem__free(&ctx->alloc, st);
 }
 
 cp_status cp_trust__state(cp_ctx *ctx, struct cp_trust_state **out)
 {
-    if (ctx->trust == NULL) {
-        ctx->trust = cp_mem__alloc(&ctx->alloc, sizeof *ctx->trust);
-        if (ctx->trust == NULL) {
+    struct cp_trust_state *st = trust_of(ctx);
+    if (st == NULL) {
+        cp_status s;
+        st = cp_mem__alloc(&ctx->alloc, sizeof *st);
+        if (st == NULL) {
             *out = NULL;
             return cp_err__set(ctx, CP_E_NOMEM, CP_NO_OFFSET,
                                "out of memory for the security state");
         }
-        memset(ctx->trust, 0, sizeof *ctx->trust);
-        ctx->trust_free = trust_free;
-        {
-            /* A corrupt blob leaves its defaults (and is reported by
-               cp_state_load); a blob that could not be read at all must
-               not silently fall back to the defaults: fail closed. */
-            cp_status s = load_all(ctx);
-            if (s != CP_OK && s != CP_E_CORRUPT) {
-                trust_free(ctx);
-                *out = NULL;
-                return s;
-            }
+        memset(st, 0, sizeof *st);
+        s = cp_ctx__set_slot(ctx, &trust_slot, st);
+        if (s != CP_OK) {
+            cp_mem__free(&ctx->alloc, st);
+            *out = NULL;
+            return cp_err__set(ctx, s, CP_NO_OFFSET,
+                               "no context slot for the security state");
+        }
+        /* A corrupt blob leaves its defaults (and is reported by
+           cp_state_load); a blob that could not be read at all must
+           not silently fall back to the defaults: fail closed. */
+        s = load_all(ctx);
+        if (s != CP_OK && s != CP_E_CORRUPT) {
+            trust_drop(ctx, st);
+            *out = NULL;
+            return s;
         }
     }
-    *out = ctx->trust;
+    *out = st;
     return CP_OK;
 }
 
