@@ -141,12 +141,14 @@ STATICLIB  = $(BUILD)/libomacp.a
 SHAREDLIB  = $(BUILD)/libomacp.so
 SHAREDLIBM = $(SHAREDLIB).$(VERSION_MAJOR)
 SHAREDLIBV = $(SHAREDLIB).$(VERSION)
+# The omacp command-line tool (installed): tools/omacp/.
 TOOL       = $(BUILD)/omacp
-TOOL_SRCS := $(wildcard examples/omacp*.c)
+TOOL_SRCS := $(wildcard tools/omacp/*.c)
+TOOL_HDRS := $(wildcard tools/omacp/*.h)
 
-# Examples other than the tool: built with the library so they cannot rot,
-# and run by make check.
-EXAMPLE_SRCS := $(filter-out examples/omacp%.c,$(wildcard examples/*.c))
+# The examples: built with the library so they cannot rot, and run by make
+# check.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS  = $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
 
 TEST_SRCS := $(wildcard test/test_*.c)
@@ -187,10 +189,10 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 # installs it; debian/rules does this) instead of libomacp.a; run from the
 # build tree it then needs LD_LIBRARY_PATH=$(BUILD). Default: static.
 ifeq ($(TOOL_LINK),shared)
-$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(SHAREDLIBV)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(SHAREDLIBV)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD) -lomacp $(ALL_LDFLAGS)
 else
-$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
 endif
 
