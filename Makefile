@@ -433,62 +433,13 @@ $(STACK_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -fstack-usage -fcallgraph-info=su -MMD -MP -c $< -o $@
 
-# awk over the .su files: one line per function, "file:line:col:name<TAB>
-# bytes<TAB>static|dynamic|dynamic,bounded".
-define STACK_SU_AWK
-BEGIN { FS = "\t"; bad = 0; n = 0; max = 0 }
-{
-    n++
-    if ($$2 + 0 > max) { max = $$2 + 0; maxfn = $$1 }
-    if ($$2 + 0 > lim) { print "  " $$1 ": " $$2 " bytes > " lim; bad = 1 }
-    if ($$3 == "dynamic") { print "  " $$1 ": unbounded (dynamic) stack"; bad = 1 }
-}
-END {
-    printf "stack-check: %d functions, largest frame %d bytes (%s), limit %d\n", n, max, maxfn, lim
-    exit bad
-}
-endef
-# awk over the .ci call graphs: Tarjan's strongly connected components; a
-# function in a cycle (or calling itself) is recursive.
-define STACK_CI_AWK
-function fname(t,   k) { k = t; sub(/.*:/, "", k); sub(/\..*/, "", k); return k }
-function visit(v,   i, m, ws, w) {
-    idx[v] = low[v] = ++cnt; stk[++sp] = v; on[v] = 1
-    m = split(adj[v], ws, " ")
-    for (i = 1; i <= m; i++) {
-        w = ws[i]
-        if (!(w in def)) continue
-        if (w == v) rec[v] = 1
-        if (!(w in idx)) { visit(w); if (low[w] < low[v]) low[v] = low[w] }
-        else if (on[w] && idx[w] < low[v]) low[v] = idx[w]
-    }
-    if (low[v] == idx[v]) {
-        size = 0
-        do { w = stk[sp--]; on[w] = 0; comp[++size] = w } while (w != v)
-        if (size > 1) for (i = 1; i <= size; i++) rec[comp[i]] = 1
-    }
-}
-/^node:/ && / bytes \(/ { t = $$0; sub(/^node: \{ title: "/, "", t); sub(/".*/, "", t); def[t] = 1 }
-/^edge:/ { s = $$0; sub(/.*sourcename: "/, "", s); sub(/".*/, "", s)
-           d = $$0; sub(/.*targetname: "/, "", d); sub(/".*/, "", d)
-           adj[s] = adj[s] " " d }
-END {
-    split(allowed, al, " "); for (i in al) ok[al[i]] = 1
-    for (v in def) if (!(v in idx)) visit(v)
-    bad = 0; list = ""
-    for (v in rec) {
-        list = list " " fname(v)
-        if (!(fname(v) in ok)) { print "  " v ": recursive, not in STACK_RECURSIVE"; bad = 1 }
-    }
-    print "stack-check: recursive:" (list == "" ? " none" : list " (each bounded by limits.max_depth)")
-    exit bad
-}
-endef
-export STACK_SU_AWK STACK_CI_AWK
+# The two checks are awk programs in tools/: stack-usage.awk over the .su
+# files (frame sizes), stack-recursion.awk over the .ci call graphs (cycles).
+STACK_AWK = tools/stack-usage.awk tools/stack-recursion.awk
 
-stack-check: $(STACK_OBJS)
-	@cat $(STACK_OBJS:.o=.su) | awk -v lim=$(STACK_LIMIT) "$$STACK_SU_AWK"
-	@cat $(STACK_OBJS:.o=.ci) | awk -v allowed="$(STACK_RECURSIVE)" "$$STACK_CI_AWK"
+stack-check: $(STACK_OBJS) $(STACK_AWK)
+	@cat $(STACK_OBJS:.o=.su) | awk -v lim=$(STACK_LIMIT) -f tools/stack-usage.awk
+	@cat $(STACK_OBJS:.o=.ci) | awk -v allowed="$(STACK_RECURSIVE)" -f tools/stack-recursion.awk
 
 # ---- footprint ---------------------------------------------------------------
 # size of the library's own objects built with FOOTPRINT_CFLAGS (expat,

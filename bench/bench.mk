@@ -65,24 +65,19 @@ footprint: $(SIZE_FILE)
 SECT_FILE  = $(OS_DIR)/sections.txt
 ARM_CC    ?= arm-linux-gnueabihf-gcc
 ARM_DIR    = $(BENCH_DIR)/os-armhf
-define SECT_AWK
-$$1 == ".text" || $$1 ~ /^\.text\./ { code += $$2 }
-$$1 ~ /^\.rodata/ { ro += $$2 }
-$$1 == ".eh_frame" || $$1 ~ /^\.ARM\.ex/ { unw += $$2 }
-END { printf "%s %d %d %d\n", tag, code, ro, unw }
-endef
-export SECT_AWK
+# The split: tools/size-sections.awk.
+SECT_AWK  = tools/size-sections.awk
 
 $(SIZE_FILE): $(OS_OBJS)
 	@$(SIZE) $(OS_OBJS) > $@.tmp && mv $@.tmp $@
-	@$(SIZE) -A $(OS_OBJS) | awk -v tag=host "$$SECT_AWK" > $(SECT_FILE)
+	@$(SIZE) -A $(OS_OBJS) | awk -v tag=host -f $(SECT_AWK) > $(SECT_FILE)
 	@if command -v $(ARM_CC) >/dev/null 2>&1; then \
 	  rm -rf $(ARM_DIR); mkdir -p $(ARM_DIR); ok=1; \
 	  for f in $(OS_SRCS); do o=$(ARM_DIR)/$$(echo $$f | tr / _).o; \
 	    $(ARM_CC) $(OS_CFLAGS) -idirafter /usr/include -c $$f -o $$o 2>/dev/null || ok=0; done; \
 	  if [ $$ok = 1 ]; then \
 	    arm-linux-gnueabihf-size $(ARM_DIR)/*.o | awk 'NR > 1 { t += $$1 } END { print "armhf-text", t, 0, 0 }' >> $(SECT_FILE); \
-	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf "$$SECT_AWK" >> $(SECT_FILE); \
+	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf -f $(SECT_AWK) >> $(SECT_FILE); \
 	  fi; fi
 
 $(OS_DIR)/%.o: %.c
