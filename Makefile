@@ -84,8 +84,11 @@ CPF_LIBS = -lmspack -lcrypto
 CPF_REQ  = libmspack libcrypto
 endif
 
-WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-          -Wpointer-arith -Wvla -Wformat=2
+# The source list (LIB_SRCS) and the warnings (WARN_FLAGS): sources.mk,
+# shared with the other build files.
+include sources.mk
+
+WARN    = $(WARN_FLAGS)
 ifeq ($(CI),true)
 WERROR  ?= 1
 endif
@@ -126,14 +129,6 @@ CMOCKA_LIBS = -lcmocka
 endif
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
-LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
-                       lib/engine/*.c lib/engine/csp/*.c lib/device/*.c)
-ifeq ($(NO_XML),1)
-LIB_SRCS := $(filter-out lib/codec/xml.c,$(LIB_SRCS))
-endif
-ifeq ($(NO_CPF),1)
-LIB_SRCS := $(filter-out lib/codec/cab.c lib/trust/authenticode.c,$(LIB_SRCS))
-endif
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_PICS  = $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 
@@ -320,6 +315,14 @@ endif
 -include test/fuzz/fuzz.mk
 -include test/perf/perf.mk
 CHECK_RUN += replay
+
+# For scripts that compile the library themselves (.ci/analyze): the
+# sources of this flavour, one per line, and the warnings (without -Werror).
+print-lib-srcs:
+	@printf '%s\n' $(LIB_SRCS)
+print-warn:
+	@echo $(WARN_FLAGS)
+.PHONY: print-lib-srcs print-warn
 
 # No dangling references in the README, SECURITY.md, the man page and the
 # headers; every C block of the README is a piece of an example program.

@@ -30,8 +30,10 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 STATICLIB  = $(BUILD)/libomacp.a
 
-BENCH_WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wpointer-arith -Wvla -Wformat=2
+# The library's sources and warnings, as the Makefile has them.
+include sources.mk
+
+BENCH_WARN = $(WARN_FLAGS)
 # clock_gettime is POSIX: allowed in bench/ (never in lib/).
 BENCH_CFLAGS = -std=c99 -O2 -g -D_POSIX_C_SOURCE=199309L $(BENCH_WARN) \
                -Iinclude -Ibench
@@ -42,7 +44,8 @@ BENCH_LIBS = -lexpat -ltomcrypt
 # expat and libtomcrypt are not compiled in, so they are not counted.
 OS_DIR    = $(BENCH_DIR)/os
 OS_CFLAGS = -std=c99 -Os -fvisibility=hidden -Iinclude -D_FILE_OFFSET_BITS=64
-OS_SRCS  := $(sort $(shell find lib -name '*.c'))
+# Every library source (OS_CFLAGS carry no NO_XML or NO_CPF define).
+OS_SRCS  := $(sort $(LIB_SRCS_ALL))
 OS_OBJS   = $(OS_SRCS:%.c=$(OS_DIR)/%.o)
 SIZE_FILE = $(OS_DIR)/size.txt
 

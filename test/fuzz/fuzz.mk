@@ -1,6 +1,7 @@
 # test/fuzz/fuzz.mk - fuzzing, corpus replay and coverage; included by the
 # Makefile (-include test/fuzz/fuzz.mk), which provides CC, ALL_CFLAGS,
-# BASE_CFLAGS, ALL_LDFLAGS, LIBS, LIB_SRCS, STATICLIB, BUILD and EMULATOR.
+# BASE_CFLAGS, ALL_LDFLAGS, LIBS, LIB_SRCS (from sources.mk), STATICLIB,
+# BUILD and EMULATOR.
 #
 #   make replay                 every harness built with $(CC) and the normal
 #                               flags (SANITIZE=1 works too) plus replay.c,
