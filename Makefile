@@ -515,7 +515,7 @@ demo: deps $(BUILD)/examples/device-sim
 	@$(BUILD)/examples/device-sim
 
 bench: deps $(STATICLIB)
-	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) run
+	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) LIBS="$(LIBS)" run
 
 # ---- install -------------------------------------------------------------
 # The CMake package files (cmake/*.cmake.in): paths relative to cmakedir, so

@@ -1,5 +1,5 @@
 # bench/bench.mk - the benchmark, run by `make bench` as
-#   $(MAKE) -f bench/bench.mk BUILD=$(BUILD) run
+#   $(MAKE) -f bench/bench.mk BUILD=$(BUILD) LIBS="$(LIBS)" run
 # from the top of the tree, after $(BUILD)/libomacp.a is built.
 #
 # `run` first compiles every lib/ source at -Os into $(BUILD)/bench/os/
@@ -37,7 +37,11 @@ BENCH_WARN = $(WARN_FLAGS)
 # clock_gettime is POSIX: allowed in bench/ (never in lib/).
 BENCH_CFLAGS = -std=c99 -O2 -g -D_POSIX_C_SOURCE=199309L $(BENCH_WARN) \
                -Iinclude -Ibench
-BENCH_LIBS = -lexpat -ltomcrypt
+# The library's dependencies: the Makefile passes its LIBS (so a NO_CPF or
+# pkg-config build links what its library needs); this default is a plain
+# native build's, for running bench.mk by hand.
+LIBS      ?= -lexpat -ltomcrypt -lmspack -lcrypto
+BENCH_LIBS = $(LIBS)
 
 # ---- footprint: the library's own objects at -Os ---------------------------
 # The Makefile's defines and include path (BASE_CFLAGS without warnings);
