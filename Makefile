@@ -84,8 +84,11 @@ CPF_LIBS = -lmspack -lcrypto
 CPF_REQ  = libmspack libcrypto
 endif
 
-WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-          -Wpointer-arith -Wvla -Wformat=2
+# The source list (LIB_SRCS) and the warnings (WARN_FLAGS): sources.mk,
+# shared with the other build files.
+include sources.mk
+
+WARN    = $(WARN_FLAGS)
 ifeq ($(CI),true)
 WERROR  ?= 1
 endif
@@ -126,14 +129,6 @@ CMOCKA_LIBS = -lcmocka
 endif
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) $(DEPS_LDFLAGS)
 
-LIB_SRCS := $(wildcard lib/base/*.c lib/codec/*.c lib/trust/*.c \
-                       lib/engine/*.c lib/engine/csp/*.c lib/device/*.c)
-ifeq ($(NO_XML),1)
-LIB_SRCS := $(filter-out lib/codec/xml.c,$(LIB_SRCS))
-endif
-ifeq ($(NO_CPF),1)
-LIB_SRCS := $(filter-out lib/codec/cab.c lib/trust/authenticode.c,$(LIB_SRCS))
-endif
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_PICS  = $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 
@@ -141,12 +136,14 @@ STATICLIB  = $(BUILD)/libomacp.a
 SHAREDLIB  = $(BUILD)/libomacp.so
 SHAREDLIBM = $(SHAREDLIB).$(VERSION_MAJOR)
 SHAREDLIBV = $(SHAREDLIB).$(VERSION)
+# The omacp command-line tool (installed): tools/omacp/.
 TOOL       = $(BUILD)/omacp
-TOOL_SRCS := $(wildcard examples/omacp*.c)
+TOOL_SRCS := $(wildcard tools/omacp/*.c)
+TOOL_HDRS := $(wildcard tools/omacp/*.h)
 
-# Examples other than the tool: built with the library so they cannot rot,
-# and run by make check.
-EXAMPLE_SRCS := $(filter-out examples/omacp%.c,$(wildcard examples/*.c))
+# The examples: built with the library so they cannot rot, and run by make
+# check.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS  = $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
 
 TEST_SRCS := $(wildcard test/test_*.c)
@@ -187,10 +184,10 @@ $(SHAREDLIBV): $(LIB_PICS) lib/omacp.map
 # installs it; debian/rules does this) instead of libomacp.a; run from the
 # build tree it then needs LD_LIBRARY_PATH=$(BUILD). Default: static.
 ifeq ($(TOOL_LINK),shared)
-$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(SHAREDLIBV)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(SHAREDLIBV)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD) -lomacp $(ALL_LDFLAGS)
 else
-$(TOOL): $(TOOL_SRCS) $(wildcard examples/*.h) $(STATICLIB)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(STATICLIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_SRCS) $(STATICLIB) $(ALL_LDFLAGS) $(LIBS)
 endif
 
@@ -319,6 +316,14 @@ endif
 -include test/perf/perf.mk
 CHECK_RUN += replay
 
+# For scripts that compile the library themselves (.ci/analyze): the
+# sources of this flavour, one per line, and the warnings (without -Werror).
+print-lib-srcs:
+	@printf '%s\n' $(LIB_SRCS)
+print-warn:
+	@echo $(WARN_FLAGS)
+.PHONY: print-lib-srcs print-warn
+
 # No dangling references in the README, SECURITY.md, the man page and the
 # headers; every C block of the README is a piece of an example program.
 docs-check:
@@ -431,62 +436,13 @@ $(STACK_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -fstack-usage -fcallgraph-info=su -MMD -MP -c $< -o $@
 
-# awk over the .su files: one line per function, "file:line:col:name<TAB>
-# bytes<TAB>static|dynamic|dynamic,bounded".
-define STACK_SU_AWK
-BEGIN { FS = "\t"; bad = 0; n = 0; max = 0 }
-{
-    n++
-    if ($$2 + 0 > max) { max = $$2 + 0; maxfn = $$1 }
-    if ($$2 + 0 > lim) { print "  " $$1 ": " $$2 " bytes > " lim; bad = 1 }
-    if ($$3 == "dynamic") { print "  " $$1 ": unbounded (dynamic) stack"; bad = 1 }
-}
-END {
-    printf "stack-check: %d functions, largest frame %d bytes (%s), limit %d\n", n, max, maxfn, lim
-    exit bad
-}
-endef
-# awk over the .ci call graphs: Tarjan's strongly connected components; a
-# function in a cycle (or calling itself) is recursive.
-define STACK_CI_AWK
-function fname(t,   k) { k = t; sub(/.*:/, "", k); sub(/\..*/, "", k); return k }
-function visit(v,   i, m, ws, w) {
-    idx[v] = low[v] = ++cnt; stk[++sp] = v; on[v] = 1
-    m = split(adj[v], ws, " ")
-    for (i = 1; i <= m; i++) {
-        w = ws[i]
-        if (!(w in def)) continue
-        if (w == v) rec[v] = 1
-        if (!(w in idx)) { visit(w); if (low[w] < low[v]) low[v] = low[w] }
-        else if (on[w] && idx[w] < low[v]) low[v] = idx[w]
-    }
-    if (low[v] == idx[v]) {
-        size = 0
-        do { w = stk[sp--]; on[w] = 0; comp[++size] = w } while (w != v)
-        if (size > 1) for (i = 1; i <= size; i++) rec[comp[i]] = 1
-    }
-}
-/^node:/ && / bytes \(/ { t = $$0; sub(/^node: \{ title: "/, "", t); sub(/".*/, "", t); def[t] = 1 }
-/^edge:/ { s = $$0; sub(/.*sourcename: "/, "", s); sub(/".*/, "", s)
-           d = $$0; sub(/.*targetname: "/, "", d); sub(/".*/, "", d)
-           adj[s] = adj[s] " " d }
-END {
-    split(allowed, al, " "); for (i in al) ok[al[i]] = 1
-    for (v in def) if (!(v in idx)) visit(v)
-    bad = 0; list = ""
-    for (v in rec) {
-        list = list " " fname(v)
-        if (!(fname(v) in ok)) { print "  " v ": recursive, not in STACK_RECURSIVE"; bad = 1 }
-    }
-    print "stack-check: recursive:" (list == "" ? " none" : list " (each bounded by limits.max_depth)")
-    exit bad
-}
-endef
-export STACK_SU_AWK STACK_CI_AWK
+# The two checks are awk programs in tools/: stack-usage.awk over the .su
+# files (frame sizes), stack-recursion.awk over the .ci call graphs (cycles).
+STACK_AWK = tools/stack-usage.awk tools/stack-recursion.awk
 
-stack-check: $(STACK_OBJS)
-	@cat $(STACK_OBJS:.o=.su) | awk -v lim=$(STACK_LIMIT) "$$STACK_SU_AWK"
-	@cat $(STACK_OBJS:.o=.ci) | awk -v allowed="$(STACK_RECURSIVE)" "$$STACK_CI_AWK"
+stack-check: $(STACK_OBJS) $(STACK_AWK)
+	@cat $(STACK_OBJS:.o=.su) | awk -v lim=$(STACK_LIMIT) -f tools/stack-usage.awk
+	@cat $(STACK_OBJS:.o=.ci) | awk -v allowed="$(STACK_RECURSIVE)" -f tools/stack-recursion.awk
 
 # ---- footprint ---------------------------------------------------------------
 # size of the library's own objects built with FOOTPRINT_CFLAGS (expat,
@@ -559,7 +515,7 @@ demo: deps $(BUILD)/examples/device-sim
 	@$(BUILD)/examples/device-sim
 
 bench: deps $(STATICLIB)
-	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) run
+	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD) LIBS="$(LIBS)" run
 
 # ---- install -------------------------------------------------------------
 # The CMake package files (cmake/*.cmake.in): paths relative to cmakedir, so

@@ -1,5 +1,5 @@
 # bench/bench.mk - the benchmark, run by `make bench` as
-#   $(MAKE) -f bench/bench.mk BUILD=$(BUILD) run
+#   $(MAKE) -f bench/bench.mk BUILD=$(BUILD) LIBS="$(LIBS)" run
 # from the top of the tree, after $(BUILD)/libomacp.a is built.
 #
 # `run` first compiles every lib/ source at -Os into $(BUILD)/bench/os/
@@ -30,19 +30,26 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 STATICLIB  = $(BUILD)/libomacp.a
 
-BENCH_WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wpointer-arith -Wvla -Wformat=2
+# The library's sources and warnings, as the Makefile has them.
+include sources.mk
+
+BENCH_WARN = $(WARN_FLAGS)
 # clock_gettime is POSIX: allowed in bench/ (never in lib/).
 BENCH_CFLAGS = -std=c99 -O2 -g -D_POSIX_C_SOURCE=199309L $(BENCH_WARN) \
                -Iinclude -Ibench
-BENCH_LIBS = -lexpat -ltomcrypt
+# The library's dependencies: the Makefile passes its LIBS (so a NO_CPF or
+# pkg-config build links what its library needs); this default is a plain
+# native build's, for running bench.mk by hand.
+LIBS      ?= -lexpat -ltomcrypt -lmspack -lcrypto
+BENCH_LIBS = $(LIBS)
 
 # ---- footprint: the library's own objects at -Os ---------------------------
 # The Makefile's defines and include path (BASE_CFLAGS without warnings);
 # expat and libtomcrypt are not compiled in, so they are not counted.
 OS_DIR    = $(BENCH_DIR)/os
 OS_CFLAGS = -std=c99 -Os -fvisibility=hidden -Iinclude -D_FILE_OFFSET_BITS=64
-OS_SRCS  := $(sort $(shell find lib -name '*.c'))
+# Every library source (OS_CFLAGS carry no NO_XML or NO_CPF define).
+OS_SRCS  := $(sort $(LIB_SRCS_ALL))
 OS_OBJS   = $(OS_SRCS:%.c=$(OS_DIR)/%.o)
 SIZE_FILE = $(OS_DIR)/size.txt
 
@@ -65,24 +72,19 @@ footprint: $(SIZE_FILE)
 SECT_FILE  = $(OS_DIR)/sections.txt
 ARM_CC    ?= arm-linux-gnueabihf-gcc
 ARM_DIR    = $(BENCH_DIR)/os-armhf
-define SECT_AWK
-$$1 == ".text" || $$1 ~ /^\.text\./ { code += $$2 }
-$$1 ~ /^\.rodata/ { ro += $$2 }
-$$1 == ".eh_frame" || $$1 ~ /^\.ARM\.ex/ { unw += $$2 }
-END { printf "%s %d %d %d\n", tag, code, ro, unw }
-endef
-export SECT_AWK
+# The split: tools/size-sections.awk.
+SECT_AWK  = tools/size-sections.awk
 
 $(SIZE_FILE): $(OS_OBJS)
 	@$(SIZE) $(OS_OBJS) > $@.tmp && mv $@.tmp $@
-	@$(SIZE) -A $(OS_OBJS) | awk -v tag=host "$$SECT_AWK" > $(SECT_FILE)
+	@$(SIZE) -A $(OS_OBJS) | awk -v tag=host -f $(SECT_AWK) > $(SECT_FILE)
 	@if command -v $(ARM_CC) >/dev/null 2>&1; then \
 	  rm -rf $(ARM_DIR); mkdir -p $(ARM_DIR); ok=1; \
 	  for f in $(OS_SRCS); do o=$(ARM_DIR)/$$(echo $$f | tr / _).o; \
 	    $(ARM_CC) $(OS_CFLAGS) -idirafter /usr/include -c $$f -o $$o 2>/dev/null || ok=0; done; \
 	  if [ $$ok = 1 ]; then \
 	    arm-linux-gnueabihf-size $(ARM_DIR)/*.o | awk 'NR > 1 { t += $$1 } END { print "armhf-text", t, 0, 0 }' >> $(SECT_FILE); \
-	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf "$$SECT_AWK" >> $(SECT_FILE); \
+	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf -f $(SECT_AWK) >> $(SECT_FILE); \
 	  fi; fi
 
 $(OS_DIR)/%.o: %.c

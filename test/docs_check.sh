@@ -15,7 +15,7 @@ exists() { # a cited name: a path from the top, a header, a source, a doc
     *.md) [ -e "$1" ] || [ -e "doc/$1" ] ;;
     *.h) [ -n "$(find include lib -name "$1" | head -1)" ] || [ "$1" = stddef.h ] ||
         [ "$1" = stdint.h ] ;;
-    *.c) [ -n "$(find lib examples test bench -name "$1" | head -1)" ] ;;
+    *.c) [ -n "$(find lib examples tools test bench -name "$1" | head -1)" ] ;;
     *) true ;;
     esac
 }

@@ -1,6 +1,7 @@
 # test/fuzz/fuzz.mk - fuzzing, corpus replay and coverage; included by the
 # Makefile (-include test/fuzz/fuzz.mk), which provides CC, ALL_CFLAGS,
-# BASE_CFLAGS, ALL_LDFLAGS, LIBS, LIB_SRCS, STATICLIB, BUILD and EMULATOR.
+# BASE_CFLAGS, ALL_LDFLAGS, LIBS, LIB_SRCS (from sources.mk), STATICLIB,
+# BUILD and EMULATOR.
 #
 #   make replay                 every harness built with $(CC) and the normal
 #                               flags (SANITIZE=1 works too) plus replay.c,
@@ -112,19 +113,8 @@ COV_BUILD    ?= build-coverage
 COVERAGE_MIN ?= 0
 
 # Line coverage of lib/ from the .gcda files, without lcov: gcov's
-# "Lines executed:P% of N" for each lib/ source, summed.
-define COV_GCOV_AWK
-/^File '/ { f = $$0; sub(/^File '/, "", f); sub(/'$$/, "", f); next }
-/^Lines executed:/ {
-    if (f !~ /(^|\/)lib\// || (f in seen)) next
-    seen[f] = 1; s = $$0; sub(/^Lines executed:/, "", s)
-    p = s; sub(/%.*/, "", p); n = s; sub(/.* of /, "", n)
-    tot += n; hit += p * n / 100
-}
-END { if (tot == 0) { print "0.0 0 0"; exit }
-      printf "%.1f %d %d\n", 100 * hit / tot, hit + 0.5, tot }
-endef
-export COV_GCOV_AWK
+# "Lines executed:P% of N" for each lib/ source, summed by
+# tools/gcov-lines.awk.
 
 coverage:
 	@find $(COV_BUILD) -name '*.gcda' -delete 2>/dev/null || true
@@ -144,7 +134,7 @@ coverage:
 	  for d in $$(find $(COV_BUILD)/obj/lib -name '*.gcda' -exec dirname {} \; | sort -u); do \
 	    (cd $(COV_BUILD)/gcov && gcov -n -o $(CURDIR)/$$d $(CURDIR)/$$d/*.gcda); \
 	  done > $(COV_BUILD)/gcov/summary.txt 2>/dev/null; \
-	  set -- $$(awk "$$COV_GCOV_AWK" $(COV_BUILD)/gcov/summary.txt); pct=$$1; \
+	  set -- $$(awk -f tools/gcov-lines.awk $(COV_BUILD)/gcov/summary.txt); pct=$$1; \
 	  echo "  lines......: $$1% ($$2 of $$3 lines) [gcov]"; \
 	fi; \
 	echo "coverage: lib/ line coverage $$pct% (unit tests, tool test, corpus replay)"; \

@@ -44,42 +44,8 @@ perf-baseline:
 
 else
 
-# Compare "name count" lines of the measurement (second file) with the
-# baseline (first file; '#' lines are comments). fail=1: exit 1 when a
-# count is more than tol percent above its baseline or has none.
-define PERF_COMPARE_AWK
-FILENAME == ARGV[1] {
-    if ($$1 !~ /^#/ && NF >= 2) base[$$1] = $$2
-    next
-}
-{
-    name = $$1; now = $$2; seen[name] = 1
-    if (!(name in base) || base[name] + 0 <= 0) {
-        printf "  %-14s %14s %14s   (no baseline)\n", name, "-", now
-        missing = missing " " name
-        next
-    }
-    pct = 100 * (now - base[name]) / base[name]
-    mark = pct > tol ? (fail ? "   FAIL" : "   worse") : pct < -tol ? "   better" : ""
-    printf "  %-14s %14s %14s %+8.2f%%%s\n", name, base[name], now, pct, mark
-    if (pct > tol) worse = worse " " name
-    if (pct < -tol) better = better " " name
-}
-END {
-    for (n in base) if (!(n in seen)) stale = stale " " n
-    if (stale != "") print what ": in the baseline but not measured:" stale
-    if (better != "")
-        print what ": more than " tol "% fewer instructions:" better \
-              ". If the gain is meant, run make perf-baseline and commit " base_file
-    if (missing != "")
-        print what ": no baseline for:" missing " (run make perf-baseline)"
-    if (worse != "")
-        print what ": " (fail ? "FAIL: " : "") "more than " tol \
-              "% more instructions than the baseline:" worse
-    if (fail && (worse != "" || missing != "")) exit 1
-}
-endef
-export PERF_COMPARE_AWK
+# The comparison of a measurement with the baseline: tools/perf-compare.awk.
+PERF_COMPARE = tools/perf-compare.awk
 
 $(PERF_BIN): $(PERF_SRC)/perf_guard.c test/support/testutil.c \
              test/support/testutil.h $(STATICLIB)
@@ -128,7 +94,7 @@ perf-guard: $(PERF_DIR)/counts.txt
 	@echo "perf-guard: instructions inside perf_run_<workload> (callgrind Ir), tolerance $(PERF_TOLERANCE)%"
 	@printf '  %-14s %14s %14s %9s\n' workload baseline now change
 	@awk -v tol=$(PERF_TOLERANCE) -v fail=1 -v what=perf-guard \
-	  -v base_file=$(PERF_BASELINE) "$$PERF_COMPARE_AWK" \
+	  -v base_file=$(PERF_BASELINE) -f $(PERF_COMPARE) \
 	  $(PERF_BASELINE) $(PERF_DIR)/counts.txt
 	@echo "perf-guard: passed"
 
@@ -136,7 +102,7 @@ perf-baseline: $(PERF_DIR)/counts.txt
 	@if [ -f $(PERF_BASELINE) ]; then \
 	  printf '  %-14s %14s %14s %9s\n' workload old new change; \
 	  awk -v tol=$(PERF_TOLERANCE) -v fail=0 -v what=perf-baseline \
-	    -v base_file=$(PERF_BASELINE) "$$PERF_COMPARE_AWK" \
+	    -v base_file=$(PERF_BASELINE) -f $(PERF_COMPARE) \
 	    $(PERF_BASELINE) $(PERF_DIR)/counts.txt; fi
 	@{ echo "# libomacp instruction counts: callgrind Ir inside perf_run_<workload>"; \
 	   echo "# of test/perf/perf_guard.c. Written by make perf-baseline; see test/perf/README."; \

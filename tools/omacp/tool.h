@@ -1,4 +1,4 @@
-/* tool.h - shared pieces of the omacp command-line tool (examples/omacp*.c). */
+/* tool.h - shared pieces of the omacp command-line tool (the .c files beside it). */
 #ifndef CP_TOOL_H
 #define CP_TOOL_H
 
