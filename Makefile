@@ -150,7 +150,7 @@ TEST_SRCS := $(wildcard test/test_*.c)
 TEST_BINS  = $(TEST_SRCS:test/%.c=$(BUILD)/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
-.PHONY: all lib tool check test demo deps bench install uninstall clean examples-run \
+.PHONY: abi-prev all lib tool check test demo deps bench install uninstall clean examples-run \
         python-test install-python consumer-check doc \
         headertest symcheck shared-smoke unit-test tool-test objs noxml-check \
         stack-check footprint nocpf-check version-check dist distcheck
@@ -295,7 +295,7 @@ CHECK_EXTRA =
 ifeq ($(NO_XML),1)
 CHECK_RUN  += noxml-check
 else
-CHECK_RUN  += examples-run
+CHECK_RUN  += examples-run abi-prev
 ifeq ($(CROSS),)
 CHECK_RUN  += tool-test
 ifeq ($(SANITIZE),)
@@ -339,6 +339,19 @@ shared-smoke: $(SHAREDLIBV)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/smoke/smoke test/smoke/smoke.c \
 	  -L$(BUILD) -lomacp $(ALL_LDFLAGS)
 	LD_LIBRARY_PATH=$(BUILD) $(EMULATOR) $(BUILD)/smoke/smoke
+
+# The previous release's caller (test/abi/prev_caller.c): compiled against
+# that release's headers, kept verbatim in test/abi/0.1.0/include (and not
+# this tree's include/), linked to this library and run. The versioned
+# structs' promise: decode, MAC verify, processing, a push, the limits and
+# a policy description keep working for a program built for 0.1.0.
+ABI_PREV_HEADERS = test/abi/0.1.0/include
+abi-prev: $(SHAREDLIBV)
+	@mkdir -p $(BUILD)/abi
+	$(CC) -std=c99 $(WARN) $(CFLAGS) $(SANFLAGS) -I$(ABI_PREV_HEADERS) \
+	  -o $(BUILD)/abi/prev_caller test/abi/prev_caller.c \
+	  -L$(BUILD) -lomacp $(ALL_LDFLAGS)
+	LD_LIBRARY_PATH=$(BUILD) $(EMULATOR) $(BUILD)/abi/prev_caller
 
 # Only cp_* symbols may be exported, and exactly the committed list.
 symcheck: $(SHAREDLIBV)

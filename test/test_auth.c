@@ -1306,7 +1306,8 @@ static void test_options_checks(void **state)
                                      body, bl, out, sizeof out),
                      CP_E_INVALID_ARG);
     cp_auth_options_init(&o);
-    o.struct_size = sizeof o - 1;
+    /* one byte short of the first layout (frozen at its last member) */
+    o.struct_size = offsetof(cp_auth_options, compat) + sizeof o.compat - 1;
     assert_int_equal(cp_mac_verify(NULL, 1, NULL, 0, "0000", mac, &o, body,
                                    bl, NULL),
                      CP_E_VERSION);

@@ -134,7 +134,12 @@ typedef struct cp_auth_options {
 #define CP_AUTH_OPTIONS_INIT { sizeof(cp_auth_options), 0u, 0u, 0u }
 
 /** Prepare *o: zero it and set struct_size. NULL is a no-op. Never fails. */
-CP_EXPORT void cp_auth_options_init(cp_auth_options *o);
+#define cp_auth_options_init(o) cp_auth_options_init_size((o), sizeof(cp_auth_options))
+/**
+ * cp_auth_options_init() as a function: prepare the size bytes of *o, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_auth_options_init_size(cp_auth_options *o, size_t size);
 
 /*
  * Errors of the option checks, shared by cp_mac_compute and cp_mac_verify:

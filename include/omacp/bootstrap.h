@@ -77,7 +77,12 @@ typedef struct cp_gateway {
 } cp_gateway;
 
 /** Prepare *gw: zero it, set struct_size (ppg = CP_PPG_ANY). */
-CP_EXPORT void cp_gateway_init(cp_gateway *gw);
+#define cp_gateway_init(gw) cp_gateway_init_size((gw), sizeof(cp_gateway))
+/**
+ * cp_gateway_init() as a function: prepare the size bytes of *gw, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_gateway_init_size(cp_gateway *gw, size_t size);
 
 /** Longest PIN a prompt may return, in octets (without the NUL). */
 #define CP_PIN_MAX 64
@@ -112,7 +117,12 @@ typedef struct cp_verdict {
 } cp_verdict;
 
 /** Prepare *v: zero it, set struct_size. */
-CP_EXPORT void cp_verdict_init(cp_verdict *v);
+#define cp_verdict_init(v) cp_verdict_init_size((v), sizeof(cp_verdict))
+/**
+ * cp_verdict_init() as a function: prepare the size bytes of *v, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_verdict_init_size(cp_verdict *v, size_t size);
 
 /**
  * Decide whether push (parsed with cp_wsp_parse_push) is authentic and

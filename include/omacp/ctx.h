@@ -201,6 +201,13 @@ typedef struct cp_config {
      * A caller built against 0.1.0 headers gets the defaults.
      */
     cp_storage_ext storage_ext;
+    /**
+     * Added in 0.2.0: CP_VERSION_NUMBER of the headers the caller was
+     * compiled against, set by cp_config_init. The structs a call fills
+     * for the caller (verdicts, push results, policy descriptions, the
+     * limits) are written in that release's layouts. 0: this release's.
+     */
+    unsigned long header_version;
 } cp_config;
 
 /**
@@ -209,17 +216,20 @@ typedef struct cp_config {
  * it, so the library writes no byte past the caller's struct whichever
  * release either side is (see cp_config_init_size()).
  */
-#define cp_config_init(cfg) cp_config_init_size((cfg), sizeof(cp_config))
+#define cp_config_init(cfg) \
+    cp_config_init_size((cfg), sizeof(cp_config), CP_VERSION_NUMBER)
 
 /**
  * Prepare the size bytes of *cfg, a cp_config as its caller compiled it:
- * zero them, set struct_size = size and the struct sizes of the members
- * held by value that size covers. Every versioned struct has such a
- * function; its *_init macro calls it with the caller's sizeof, the way
- * zlib's deflateInit passes sizeof(z_stream). Bindings that describe the
- * struct themselves (ctypes) call it with their own size. NULL: no-op.
+ * zero them, set struct_size = size, the struct sizes of the members held
+ * by value and header_version, as far as size covers them. Every
+ * versioned struct has such a function; its *_init macro calls it with
+ * the caller's sizeof, the way zlib's deflateInit passes sizeof(z_stream).
+ * Bindings that describe the structs themselves (ctypes) call it with
+ * their own size and the release whose headers they follow. NULL: no-op.
  */
-CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size);
+CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
+                                   unsigned long header_version);
 
 /** A library context. Opaque; made by cp_ctx_new(), freed by cp_ctx_free(). */
 typedef struct cp_ctx cp_ctx;

@@ -167,7 +167,12 @@ typedef struct cp_meta {
 } cp_meta;
 
 /** Prepare *m: MANAGER, read/write, unknown datatype, no bounds. */
-CP_EXPORT void cp_meta_init(cp_meta *m);
+#define cp_meta_init(m) cp_meta_init_size((m), sizeof(cp_meta))
+/**
+ * cp_meta_init() as a function: prepare the size bytes of *m, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_meta_init_size(cp_meta *m, size_t size);
 
 /**
  * Set the entry for path (host side: no role check). Persisted with the

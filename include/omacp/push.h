@@ -70,7 +70,12 @@ typedef struct cp_push_hooks {
 } cp_push_hooks;
 
 /** Prepare *h: zero it, set struct_size. */
-CP_EXPORT void cp_push_hooks_init(cp_push_hooks *h);
+#define cp_push_hooks_init(h) cp_push_hooks_init_size((h), sizeof(cp_push_hooks))
+/**
+ * cp_push_hooks_init() as a function: prepare the size bytes of *h, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_push_hooks_init_size(cp_push_hooks *h, size_t size);
 
 /** The outcome of cp_push_process. */
 typedef struct cp_push_result {
@@ -83,7 +88,12 @@ typedef struct cp_push_result {
 } cp_push_result;
 
 /** Prepare *r: zero it, set struct_size. */
-CP_EXPORT void cp_push_result_init(cp_push_result *r);
+#define cp_push_result_init(r) cp_push_result_init_size((r), sizeof(cp_push_result))
+/**
+ * cp_push_result_init() as a function: prepare the size bytes of *r, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_push_result_init_size(cp_push_result *r, size_t size);
 
 /**
  * Process one WSP push PDU. gw may be NULL (unknown gateway), hooks may be

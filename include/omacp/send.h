@@ -115,7 +115,12 @@ typedef struct cp_push_build_options {
 } cp_push_build_options;
 
 /** Prepare *o with the defaults above. NULL is a no-op. Never fails. */
-CP_EXPORT void cp_push_build_options_init(cp_push_build_options *o);
+#define cp_push_build_options_init(o) cp_push_build_options_init_size((o), sizeof(cp_push_build_options))
+/**
+ * cp_push_build_options_init() as a function: prepare the size bytes of *o, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_push_build_options_init_size(cp_push_build_options *o, size_t size);
 
 /**
  * Build a connectionless WSP push PDU carrying body.
@@ -198,7 +203,12 @@ typedef struct cp_sms_split_options {
 } cp_sms_split_options;
 
 /** Prepare *o with the defaults above. NULL is a no-op. Never fails. */
-CP_EXPORT void cp_sms_split_options_init(cp_sms_split_options *o);
+#define cp_sms_split_options_init(o) cp_sms_split_options_init_size((o), sizeof(cp_sms_split_options))
+/**
+ * cp_sms_split_options_init() as a function: prepare the size bytes of *o, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_sms_split_options_init_size(cp_sms_split_options *o, size_t size);
 
 /** One SMS of a split message. */
 typedef struct cp_sms_part {

@@ -35,7 +35,12 @@ typedef struct cp_sms_options {
 } cp_sms_options;
 
 /** Prepare *o with the defaults. */
-CP_EXPORT void cp_sms_options_init(cp_sms_options *o);
+#define cp_sms_options_init(o) cp_sms_options_init_size((o), sizeof(cp_sms_options))
+/**
+ * cp_sms_options_init() as a function: prepare the size bytes of *o, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_sms_options_init_size(cp_sms_options *o, size_t size);
 
 /** A reassembler (opaque). Not thread-safe; one per context is typical. */
 typedef struct cp_sms cp_sms;

@@ -25,7 +25,15 @@ extern "C" {
  * cp_store_file_close(). CP_E_IO when dir is not a writable directory,
  * CP_E_NOMEM.
  */
-CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out);
+#define cp_store_file_open(dir, out) \
+    cp_store_file_open_size((dir), (out), sizeof(cp_storage))
+/**
+ * cp_store_file_open() as a function: size is the caller's
+ * sizeof(cp_storage) (the macro passes it), so the library writes the
+ * layout the caller has. CP_E_VERSION for a size it does not know.
+ */
+CP_EXPORT cp_status cp_store_file_open_size(const char *dir, cp_storage *out,
+                                            size_t size);
 
 /**
  * Added in 0.2.0. Open a file store on dir (as cp_store_file_open) into
@@ -47,13 +55,19 @@ CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out);
 CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg);
 
 /** Release what cp_store_file_open() made. NULL or closed: no-op. */
-CP_EXPORT void cp_store_file_close(cp_storage *s);
+#define cp_store_file_close(s) cp_store_file_close_size((s), sizeof(cp_storage))
+/** cp_store_file_close() as a function (size: the caller's sizeof). */
+CP_EXPORT void cp_store_file_close_size(cp_storage *s, size_t size);
 
 /** Fill *out with hooks of a new, empty in-memory store. CP_E_NOMEM. */
-CP_EXPORT cp_status cp_store_mem_open(cp_storage *out);
+#define cp_store_mem_open(out) cp_store_mem_open_size((out), sizeof(cp_storage))
+/** cp_store_mem_open() as a function (size: the caller's sizeof). */
+CP_EXPORT cp_status cp_store_mem_open_size(cp_storage *out, size_t size);
 
 /** Free an in-memory store and its blobs. NULL or closed: no-op. */
-CP_EXPORT void cp_store_mem_close(cp_storage *s);
+#define cp_store_mem_close(s) cp_store_mem_close_size((s), sizeof(cp_storage))
+/** cp_store_mem_close() as a function (size: the caller's sizeof). */
+CP_EXPORT void cp_store_mem_close_size(cp_storage *s, size_t size);
 
 #ifdef __cplusplus
 }

@@ -79,7 +79,12 @@ typedef struct cp_sms_deliver {
 } cp_sms_deliver;
 
 /** Prepare *d: zero it, set struct_size. NULL is a no-op. */
-CP_EXPORT void cp_sms_deliver_init(cp_sms_deliver *d);
+#define cp_sms_deliver_init(d) cp_sms_deliver_init_size((d), sizeof(cp_sms_deliver))
+/**
+ * cp_sms_deliver_init() as a function: prepare the size bytes of *d, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_sms_deliver_init_size(cp_sms_deliver *d, size_t size);
 
 /**
  * Parse an SMS-DELIVER of len octets (the hex of a PDU-mode line turned

@@ -88,8 +88,14 @@ CP_EXPORT cp_status cp_source_roles(cp_ctx *ctx, cp_source source,
 #define CP_POLICY_OMACP_USERPIN 4142u       /**< role mask: USERPIN and USERPINMAC */
 #define CP_POLICY_OMACP_USERNETWPIN 4143u   /**< role mask: USERNETWPIN */
 
-/** Description of one policy, from cp_policy_list(). */
+/**
+ * Description of one policy, filled by cp_policy_list() in the layout of
+ * the release the context's cp_config came from (see cp_config): this
+ * one, or for a context made from a 0.1.0 cp_config the 0.1.0 layout,
+ * which had no struct_size.
+ */
 typedef struct cp_policy_desc {
+    size_t struct_size;    /**< set by cp_policy_list: the layout it wrote (0.2.0) */
     uint32_t id;           /**< policy id */
     const char *name;      /**< short name, static */
     const char *meaning;   /**< what the value means, static */
@@ -205,7 +211,12 @@ typedef struct cp_gateway_info {
 } cp_gateway_info;
 
 /** Prepare *g: zero it, set struct_size. NULL is a no-op. Added in 0.2.0. */
-CP_EXPORT void cp_gateway_info_init(cp_gateway_info *g);
+#define cp_gateway_info_init(g) cp_gateway_info_init_size((g), sizeof(cp_gateway_info))
+/**
+ * cp_gateway_info_init() as a function: prepare the size bytes of *g, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_gateway_info_init_size(cp_gateway_info *g, size_t size);
 
 /**
  * The index-th push gateway the device holds, in the order they were

@@ -148,7 +148,12 @@ typedef struct cp_push {
  * CP_SEC_NONE, push_flag = -1, content_code/app_id_code = CP_PUSH_TEXTUAL,
  * pointers NULL). NULL is a no-op. Never fails.
  */
-CP_EXPORT void cp_push_init(cp_push *p);
+#define cp_push_init(p) cp_push_init_size((p), sizeof(cp_push))
+/**
+ * cp_push_init() as a function: prepare the size bytes of *p, the struct as its
+ * caller compiled it (the macro passes sizeof; see cp_config_init_size()).
+ */
+CP_EXPORT void cp_push_init_size(cp_push *p, size_t size);
 
 /**
  * Parse a connectionless WSP Push PDU of len octets into *out.

@@ -38,6 +38,21 @@ void cp_mem__default(cp_allocator *a);
  * frozen (never sizeof, which grows with every appended member).
  */
 #define CP_SIZE_THROUGH(type, m) (offsetof(type, m) + sizeof(((type *)0)->m))
+/*
+ * The sizeof a struct had in its first release: CP_SIZE_THROUGH its last
+ * member then rounded up to the struct's alignment, as the compiler did.
+ * What the 0.1.0 symbols of the *_init functions write, and the layout a
+ * 0.1.0 caller gets. A file using it declares CP_ALIGN_DECL(type) first.
+ */
+#define CP_ALIGN_DECL(type)                                                  \
+    typedef struct {                                                         \
+        char c;                                                              \
+        type t;                                                              \
+    } cp_align__##type
+#define CP_ALIGN_OF(type) offsetof(cp_align__##type, t)
+#define CP_FIRST_SIZE(type, last)                                            \
+    ((CP_SIZE_THROUGH(type, last) + CP_ALIGN_OF(type) - 1) /                 \
+     CP_ALIGN_OF(type) * CP_ALIGN_OF(type))
 /* The largest struct_size taken: anything above is garbage, not a release. */
 #define CP_STRUCT_SIZE_MAX ((size_t)1 << 16)
 
@@ -67,6 +82,27 @@ cp_status cp_struct__take(void *dst, size_t cur, const void *src, size_t min);
  */
 cp_status cp_struct__give(void *dst, const void *src, size_t cur, size_t min);
 /*
+ * The same, recording in ctx (when not NULL) which struct (type, e.g.
+ * "cp_auth_options") had a size this library does not know; _check only
+ * checks p's struct_size.
+ */
+cp_status cp_struct__check(cp_ctx *ctx, const char *type, const void *p,
+                           size_t min);
+cp_status cp_struct__take_in(cp_ctx *ctx, const char *type, void *dst,
+                             size_t cur, const void *src, size_t min);
+cp_status cp_struct__give_out(cp_ctx *ctx, const char *type, void *dst,
+                              const void *src, size_t cur, size_t min);
+/*
+ * Fill a struct the call itself prepares (a verdict, a result, a
+ * description: the caller passes it uninitialised, so its struct_size
+ * cannot be read): out gets src (cur bytes, this library's layout) in the
+ * layout of the release ctx's cp_config came from: the first layout
+ * (first bytes) for a 0.1.0 caller, this one otherwise; its struct_size
+ * says which.
+ */
+void cp_struct__fill(const cp_ctx *ctx, void *out, const void *src,
+                     size_t cur, size_t first);
+/*
  * Take a cp_config (NULL: keep c's defaults): a 0.1.0 one is translated
  * (*abi = CP_ABI__010), a later one taken by the rule, with the structs it
  * holds by value (limits, storage) checked too.
@@ -78,6 +114,17 @@ cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi);
  */
 const void *cp_limits__for_abi(const cp_limits *l, int abi, void *space,
                                size_t space_len);
+
+/*
+ * A cp_storage the stores' open and close functions fill or read: size is
+ * the caller's sizeof(cp_storage), the 0.1.0 size meaning the 0.1.0
+ * layout (no struct_size). _size_ok: a size one of them may be; _put
+ * writes s into out in that layout; _get reads it back.
+ */
+size_t cp_storage__size_010(void);
+int cp_storage__size_ok(size_t size);
+void cp_storage__put(void *out, size_t size, const cp_storage *s);
+void cp_storage__get(const void *in, size_t size, cp_storage *s);
 
 /* ---- named records by hash (ntab.c) ------------------------------------ */
 

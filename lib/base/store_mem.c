@@ -129,27 +129,48 @@ cp_status cp_store__mem_save(void *user, const char *name, const uint8_t *data,
 
 /* ---- the public store: the C library's memory ---------------------------- */
 
-CP_EXPORT cp_status cp_store_mem_open(cp_storage *out)
+CP_EXPORT cp_status cp_store_mem_open_size(cp_storage *out, size_t size)
 {
     cp_allocator host;
-    if (out == NULL)
-        return CP_E_INVALID_ARG;
-    memset(out, 0, sizeof *out);
+    cp_storage s;
+    if (out == NULL || !cp_storage__size_ok(size))
+        return out == NULL ? CP_E_INVALID_ARG : CP_E_VERSION;
+    memset(&s, 0, sizeof s);
+    s.struct_size = sizeof s;
     cp_mem__default(&host);
-    out->user = cp_store__mem_new(&host);
-    if (out->user == NULL)
-        return CP_E_NOMEM;
-    out->load = cp_store__mem_load;
-    out->save = cp_store__mem_save;
-    return CP_OK;
+    s.user = cp_store__mem_new(&host);
+    if (s.user != NULL) {
+        s.load = cp_store__mem_load;
+        s.save = cp_store__mem_save;
+    }
+    cp_storage__put(out, size, &s);
+    return s.user != NULL ? CP_OK : CP_E_NOMEM;
+}
+
+CP_EXPORT void cp_store_mem_close_size(cp_storage *out, size_t size)
+{
+    cp_storage s;
+    if (out == NULL || !cp_storage__size_ok(size))
+        return;
+    cp_storage__get(out, size, &s);
+    if (s.load != cp_store__mem_load || s.user == NULL)
+        return;
+    cp_store__mem_free(s.user);
+    memset(&s, 0, sizeof s);
+    cp_storage__put(out, size, &s);
+}
+
+/* The symbols 0.1.0 programs call: the 0.1.0 cp_storage, no struct_size. */
+#undef cp_store_mem_open
+#undef cp_store_mem_close
+CP_EXPORT cp_status cp_store_mem_open(cp_storage *out);
+CP_EXPORT void cp_store_mem_close(cp_storage *s);
+CP_EXPORT cp_status cp_store_mem_open(cp_storage *out)
+{
+    return cp_store_mem_open_size(out, cp_storage__size_010());
 }
 
 CP_EXPORT void cp_store_mem_close(cp_storage *s)
 {
-    if (s == NULL || s->load != cp_store__mem_load || s->user == NULL)
-        return;
-    cp_store__mem_free(s->user);
-    s->load = NULL;
-    s->save = NULL;
-    s->user = NULL;
+    cp_store_mem_close_size(s, cp_storage__size_010());
 }

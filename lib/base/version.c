@@ -58,6 +58,48 @@ void cp_struct__init(void *p, size_t size)
     memcpy(p, &size, sizeof size);
 }
 
+static cp_status unknown_size(cp_ctx *ctx, const char *type, const void *p)
+{
+    size_t size;
+    memcpy(&size, p, sizeof size);
+    if (ctx == NULL)
+        return CP_E_VERSION;
+    return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
+                       "%s.struct_size %lu is not a size this library "
+                       "knows (set it with the *_init macro)",
+                       type, (unsigned long)size);
+}
+
+cp_status cp_struct__check(cp_ctx *ctx, const char *type, const void *p,
+                           size_t min)
+{
+    size_t size;
+    memcpy(&size, p, sizeof size);
+    return cp_struct__size_ok(size, min) ? CP_OK : unknown_size(ctx, type, p);
+}
+
+cp_status cp_struct__take_in(cp_ctx *ctx, const char *type, void *dst,
+                             size_t cur, const void *src, size_t min)
+{
+    cp_status st = cp_struct__take(dst, cur, src, min);
+    return st == CP_OK ? st : unknown_size(ctx, type, src);
+}
+
+cp_status cp_struct__give_out(cp_ctx *ctx, const char *type, void *dst,
+                              const void *src, size_t cur, size_t min)
+{
+    cp_status st = cp_struct__give(dst, src, cur, min);
+    return st == CP_OK ? st : unknown_size(ctx, type, dst);
+}
+
+void cp_struct__fill(const cp_ctx *ctx, void *out, const void *src,
+                     size_t cur, size_t first)
+{
+    size_t size = ctx != NULL && ctx->abi == CP_ABI__010 ? first : cur;
+    memcpy(out, src, size);
+    memcpy(out, &size, sizeof size);
+}
+
 /* ---- cp_config as 0.1.0 laid it out ------------------------------------- */
 
 typedef struct limits_010 {
@@ -153,6 +195,11 @@ cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi)
         return CP_OK;
     }
     st = cp_struct__take(c, sizeof *c, cfg, CONFIG_MIN_SIZE);
+    /* Releases up to this one fill structs in this one's layouts; a later
+       release maps header_version to the layouts each release had. */
+    if (st == CP_OK && c->header_version != 0 &&
+        c->header_version < (2UL << 8)) /* 0.2.0, the first to set it */
+        st = CP_E_VERSION;
     /* A member the caller's size covers only in part is not read. */
     if (st == CP_OK && size < CP_SIZE_THROUGH(cp_config, storage_ext))
         memset(&c->storage_ext, 0, sizeof c->storage_ext);
@@ -181,7 +228,8 @@ const void *cp_limits__for_abi(const cp_limits *l, int abi, void *space,
 
 /* ---- cp_config_init ------------------------------------------------------ */
 
-CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size)
+CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
+                                   unsigned long header_version)
 {
     cp_struct__init(cfg, size);
     if (cfg == NULL || size == sizeof(config_010))
@@ -190,6 +238,8 @@ CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size)
         cfg->limits.struct_size = sizeof cfg->limits;
     if (size >= CP_SIZE_THROUGH(cp_config, storage.struct_size))
         cfg->storage.struct_size = sizeof cfg->storage;
+    if (size >= CP_SIZE_THROUGH(cp_config, header_version))
+        cfg->header_version = header_version;
 }
 
 /*
@@ -201,5 +251,50 @@ CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size)
 CP_EXPORT void cp_config_init(cp_config *cfg);
 CP_EXPORT void cp_config_init(cp_config *cfg)
 {
-    cp_config_init_size(cfg, sizeof(config_010));
+    cp_config_init_size(cfg, sizeof(config_010), 0);
+}
+
+/* ---- cp_storage filled by the library (the stores' open and close) ----- */
+
+#define STORAGE_MIN_SIZE CP_SIZE_THROUGH(cp_storage, user)
+
+size_t cp_storage__size_010(void)
+{
+    return sizeof(storage_010);
+}
+
+int cp_storage__size_ok(size_t size)
+{
+    return size == sizeof(storage_010) ||
+           cp_struct__size_ok(size, STORAGE_MIN_SIZE);
+}
+
+void cp_storage__put(void *out, size_t size, const cp_storage *s)
+{
+    if (size == sizeof(storage_010)) {
+        storage_010 o;
+        o.load = s->load;
+        o.save = s->save;
+        o.user = s->user;
+        memcpy(out, &o, sizeof o);
+        return;
+    }
+    memset(out, 0, size);
+    memcpy(out, s, min_size(size, sizeof *s));
+    memcpy(out, &size, sizeof size);
+}
+
+void cp_storage__get(const void *in, size_t size, cp_storage *s)
+{
+    memset(s, 0, sizeof *s);
+    if (size == sizeof(storage_010)) {
+        storage_010 o;
+        memcpy(&o, in, sizeof o);
+        s->load = o.load;
+        s->save = o.save;
+        s->user = o.user;
+    } else {
+        memcpy(s, in, min_size(size, sizeof *s));
+    }
+    s->struct_size = sizeof *s;
 }

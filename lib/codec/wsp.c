@@ -24,23 +24,33 @@
 
 /* ---- the struct --------------------------------------------------------- */
 
-/* Defaults everywhere; struct_size is kept. Touches sizeof(cp_push) only. */
-static void push_reset(cp_push *p)
+void cp_wsp__push_defaults(cp_push *p)
 {
-    size_t size = p->struct_size;
     memset(p, 0, sizeof *p);
-    p->struct_size = size;
+    p->struct_size = sizeof *p;
     cp_wsp__content_reset(p);
     p->app_id_code = CP_PUSH_TEXTUAL;
     p->push_flag = -1;
 }
 
+CP_ALIGN_DECL(cp_push);
+
+CP_EXPORT void cp_push_init_size(cp_push *p, size_t size)
+{
+    cp_push d;
+    cp_struct__init(p, size);
+    if (p == NULL || size < sizeof size)
+        return;
+    cp_wsp__push_defaults(&d);
+    (void)cp_struct__give(p, &d, sizeof d, sizeof size);
+}
+
+/* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
+#undef cp_push_init
+CP_EXPORT void cp_push_init(cp_push *p);
 CP_EXPORT void cp_push_init(cp_push *p)
 {
-    if (p == NULL)
-        return;
-    p->struct_size = sizeof *p;
-    push_reset(p);
+    cp_push_init_size(p, CP_FIRST_SIZE(cp_push, body_offset));
 }
 
 /* ---- headers ------------------------------------------------------------ */
@@ -221,24 +231,19 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
     if (out == NULL || (pdu == NULL && len != 0))
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "cp_wsp_parse_push: NULL argument");
-    if (!cp_wsp__size_known(out))
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_push.struct_size %lu is not known",
-                           (unsigned long)out->struct_size);
+    if (cp_struct__check(ctx, "cp_push", out, CP_PUSH__MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
     if (pdu == NULL)
         pdu = empty;
-    cp_push_init(&p);
+    cp_wsp__push_defaults(&p);
     w.ctx = ctx;
     w.p = &p;
     w.area = "headers";
     w.page = DEFAULT_PAGE;
     cp_rd__init(&w.r, pdu, len);
     st = parse_pdu(&w, pdu, len);
-    if (st != CP_OK) {
-        push_reset(out);
-        return st;
-    }
-    p.struct_size = out->struct_size;
-    memcpy(out, &p, sizeof p);
-    return CP_OK;
+    if (st != CP_OK)
+        cp_wsp__push_defaults(&p); /* nothing half-parsed reaches out */
+    (void)cp_struct__give(out, &p, sizeof p, CP_PUSH__MIN_SIZE);
+    return st;
 }

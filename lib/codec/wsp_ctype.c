@@ -635,21 +635,18 @@ CP_EXPORT cp_status cp_wsp_parse_content_type_text(cp_ctx *ctx,
     if (text == NULL || out == NULL)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "cp_wsp_parse_content_type_text: NULL argument");
-    if (!cp_wsp__size_known(out))
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_push.struct_size %lu is not known",
-                           (unsigned long)out->struct_size);
-    memcpy(&p, out, sizeof p);
+    cp_wsp__push_defaults(&p);
+    if (cp_struct__take_in(ctx, "cp_push", &p, sizeof p, out,
+                           CP_PUSH__MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
     cp_wsp__content_reset(&p);
     t.ctx = ctx;
     t.s = text;
     t.i = 0;
     t.p = &p;
     st = ctt_parse(&t);
-    if (st != CP_OK) {
-        cp_wsp__content_reset(out);
-        return st;
-    }
-    memcpy(out, &p, sizeof p);
-    return CP_OK;
+    if (st != CP_OK)
+        cp_wsp__content_reset(&p);
+    (void)cp_struct__give(out, &p, sizeof p, CP_PUSH__MIN_SIZE);
+    return st;
 }

@@ -94,11 +94,10 @@ void cp_wsp__content_reset(cp_push *p);
 /* The Content-Type value at the start of the header block. */
 cp_status cp_wsp__content_type(wsp *w);
 
-/* Sizes of the 0.1.0 layout and later are known; fields only get appended. */
-static inline int cp_wsp__size_known(const cp_push *p)
-{
-    return p->struct_size >= sizeof(cp_push) &&
-           p->struct_size <= ((size_t)1 << 16);
-}
+/* The first (0.1.0) layout of cp_push, frozen: the smallest struct_size. */
+#define CP_PUSH__MIN_SIZE CP_SIZE_THROUGH(cp_push, body_offset)
+
+/* The defaults (cp_push_init) in a struct of this library's layout. */
+void cp_wsp__push_defaults(cp_push *p);
 
 #endif /* CP_WSPINT_H */

@@ -11,22 +11,75 @@
 
 #define NO_IMSI ((size_t)-1)
 
-CP_EXPORT void cp_gateway_init(cp_gateway *gw)
+/* The first (0.1.0) layouts, frozen: the smallest struct_size taken. */
+#define GATEWAY_MIN_SIZE CP_SIZE_THROUGH(cp_gateway, address)
+
+CP_ALIGN_DECL(cp_gateway);
+CP_ALIGN_DECL(cp_verdict);
+
+CP_EXPORT void cp_gateway_init_size(cp_gateway *gw, size_t size)
 {
-    if (gw == NULL)
-        return;
-    memset(gw, 0, sizeof *gw);
-    gw->struct_size = sizeof *gw;
+    cp_struct__init(gw, size); /* ppg 0 is CP_PPG_ANY */
 }
 
-CP_EXPORT void cp_verdict_init(cp_verdict *v)
+static void verdict_defaults(cp_verdict *v)
 {
-    if (v == NULL)
-        return;
     memset(v, 0, sizeof *v);
     v->struct_size = sizeof *v;
     v->imsi_index = NO_IMSI;
     v->sec = CP_SEC_NONE;
+}
+
+CP_EXPORT void cp_verdict_init_size(cp_verdict *v, size_t size)
+{
+    cp_verdict d;
+    cp_struct__init(v, size);
+    if (v == NULL || size < sizeof size)
+        return;
+    verdict_defaults(&d);
+    (void)cp_struct__give(v, &d, sizeof d, sizeof size);
+}
+
+/* The symbols 0.1.0 programs call: they prepare the 0.1.0 layouts only. */
+#undef cp_gateway_init
+#undef cp_verdict_init
+CP_EXPORT void cp_gateway_init(cp_gateway *gw);
+CP_EXPORT void cp_verdict_init(cp_verdict *v);
+CP_EXPORT void cp_gateway_init(cp_gateway *gw)
+{
+    cp_gateway_init_size(gw, CP_FIRST_SIZE(cp_gateway, address));
+}
+
+CP_EXPORT void cp_verdict_init(cp_verdict *v)
+{
+    cp_verdict_init_size(v, CP_FIRST_SIZE(cp_verdict, pin_failures));
+}
+
+cp_status cp_boot__take_gateway(cp_ctx *ctx, const cp_gateway *in,
+                                cp_gateway *g, const cp_gateway **use)
+{
+    *use = NULL;
+    if (in == NULL)
+        return CP_OK;
+    cp_gateway_init(g);
+    if (cp_struct__take_in(ctx, "cp_gateway", g, sizeof *g, in,
+                           GATEWAY_MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
+    *use = g;
+    return CP_OK;
+}
+
+size_t cp_boot__verdict_size_010(void)
+{
+    return CP_FIRST_SIZE(cp_verdict, pin_failures);
+}
+
+/* The call prepares the verdict: the layout of the context's release. */
+static void give_verdict(const cp_ctx *ctx, cp_verdict *out,
+                         const cp_verdict *v)
+{
+    cp_struct__fill(ctx, out, v, sizeof *v,
+                    CP_FIRST_SIZE(cp_verdict, pin_failures));
 }
 
 void cp_boot__refuse(cp_verdict *v, cp_status st, const char *text)
@@ -387,7 +440,7 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
 
     if (doc_out)
         *doc_out = NULL;
-    cp_verdict_init(v);
+    verdict_defaults(v);
     v->sec = push->sec;
     if (push->body == NULL)
         return refuse(ctx, v, CP_E_INVALID_ARG, "the push has no body");
@@ -446,12 +499,30 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
 }
 
 /* Busy: refused, and the ctx (owned by the call inside) is not touched. */
-static cp_status refuse_busy(cp_verdict *out)
+static cp_status refuse_busy(cp_verdict *v)
 {
-    cp_verdict_init(out);
-    cp_boot__refuse(out, CP_E_BUSY,
+    cp_boot__refuse(v, CP_E_BUSY,
                     "another configuration call is running on this context");
     return CP_E_BUSY;
+}
+
+/* The caller's structs taken in: its push (if any) and gateway. */
+typedef struct verify_in {
+    cp_push push;
+    cp_gateway gw;
+    const cp_gateway *gwp;
+} verify_in;
+
+static cp_status verify_start(cp_ctx *ctx, const cp_push *push,
+                              const cp_gateway *gw, verify_in *in)
+{
+    if (push != NULL) {
+        cp_push_init(&in->push);
+        if (cp_struct__take_in(ctx, "cp_push", &in->push, sizeof in->push,
+                               push, CP_SIZE_THROUGH(cp_push, body_offset)))
+            return CP_E_VERSION;
+    }
+    return cp_boot__take_gateway(ctx, gw, &in->gw, &in->gwp);
 }
 
 CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
@@ -459,13 +530,21 @@ CP_EXPORT cp_status cp_verify_bootstrap(cp_ctx *ctx, const cp_push *push,
                                         cp_pin_prompt prompt, void *user,
                                         cp_verdict *out)
 {
+    verify_in in;
+    cp_verdict v;
     cp_status st;
     if (ctx == NULL || push == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    if (cp_ctx__enter(ctx) != CP_OK)
-        return refuse_busy(out);
-    st = cp_boot__verify(ctx, push, gw, prompt, user, out, NULL);
-    cp_ctx__leave(ctx);
+    if ((st = verify_start(ctx, push, gw, &in)) != CP_OK)
+        return st;
+    verdict_defaults(&v);
+    if (cp_ctx__enter(ctx) != CP_OK) {
+        st = refuse_busy(&v);
+    } else {
+        st = cp_boot__verify(ctx, &in.push, in.gwp, prompt, user, &v, NULL);
+        cp_ctx__leave(ctx);
+    }
+    give_verdict(ctx, out, &v);
     return st;
 }
 
@@ -474,22 +553,29 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
                                             cp_pin_prompt prompt, void *user,
                                             cp_verdict *out)
 {
-    cp_push push;
+    verify_in in;
+    cp_verdict v;
     cp_status st;
     if (ctx == NULL || pdu == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    if (cp_ctx__enter(ctx) != CP_OK)
-        return refuse_busy(out);
-    cp_push_init(&push);
-    st = cp_wsp_parse_push(ctx, pdu, len, &push);
-    if (st) {
-        cp_verdict_init(out);
-        out->reason = st;
-        snprintf(out->reason_text, sizeof out->reason_text,
-                 "malformed push: %s", cp_ctx_error_message(ctx));
+    if ((st = verify_start(ctx, NULL, gw, &in)) != CP_OK)
+        return st;
+    verdict_defaults(&v);
+    if (cp_ctx__enter(ctx) != CP_OK) {
+        st = refuse_busy(&v);
     } else {
-        st = cp_boot__verify(ctx, &push, gw, prompt, user, out, NULL);
+        cp_push_init(&in.push);
+        st = cp_wsp_parse_push(ctx, pdu, len, &in.push);
+        if (st) {
+            v.reason = st;
+            snprintf(v.reason_text, sizeof v.reason_text,
+                     "malformed push: %s", cp_ctx_error_message(ctx));
+        } else {
+            st = cp_boot__verify(ctx, &in.push, in.gwp, prompt, user, &v,
+                                 NULL);
+        }
+        cp_ctx__leave(ctx);
     }
-    cp_ctx__leave(ctx);
+    give_verdict(ctx, out, &v);
     return st;
 }

@@ -11,14 +11,10 @@
 #include "omacp/send.h"
 
 /* The first release's layout ends with push_flag. */
-#define BUILD_OPTS_MIN \
-    (offsetof(cp_push_build_options, push_flag) + sizeof(int))
-#define OPTS_MAX ((size_t)1 << 16)
+#define BUILD_OPTS_MIN CP_SIZE_THROUGH(cp_push_build_options, push_flag)
 
-CP_EXPORT void cp_push_build_options_init(cp_push_build_options *o)
+static void opts_defaults(cp_push_build_options *o)
 {
-    if (o == NULL)
-        return;
     memset(o, 0, sizeof *o);
     o->struct_size = sizeof *o;
     o->sec = CP_SEC_NONE;
@@ -28,18 +24,24 @@ CP_EXPORT void cp_push_build_options_init(cp_push_build_options *o)
     o->push_flag = -1;
 }
 
+CP_EXPORT void cp_push_build_options_init_size(cp_push_build_options *o, size_t size)
+{
+    cp_push_build_options d;
+    cp_struct__init(o, size);
+    if (o == NULL || size < sizeof size)
+        return;
+    opts_defaults(&d);
+    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
+}
+
 static cp_status get_opts(cp_ctx *ctx, const cp_push_build_options *opt,
                           cp_push_build_options *o)
 {
-    cp_push_build_options_init(o);
+    opts_defaults(o);
     if (opt == NULL)
         return CP_OK;
-    if (opt->struct_size < BUILD_OPTS_MIN || opt->struct_size > OPTS_MAX)
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_push_build_options of unknown size %lu",
-                           (unsigned long)opt->struct_size);
-    memcpy(o, opt, opt->struct_size < sizeof *o ? opt->struct_size : sizeof *o);
-    o->struct_size = sizeof *o;
+    if (cp_struct__take_in(ctx, "cp_push_build_options", o, sizeof *o, opt, BUILD_OPTS_MIN) != CP_OK)
+        return CP_E_VERSION;
     if (o->flags & ~CP_PUSH_BUILD_FLAGS_ALL)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "unknown cp_push_build flags 0x%x", o->flags);

@@ -14,8 +14,8 @@
 #include "omacp/engine.h"
 
 /* First layouts (0.2.0), frozen: the minimum struct_size accepted. */
-#define VERDICT_MIN_SIZE (offsetof(cp_cpf_verdict, reason) + CP_CPF_TEXT_SIZE)
-#define HOOKS_MIN_SIZE (offsetof(cp_cpf_hooks, user) + sizeof(void *))
+#define VERDICT_MIN_SIZE CP_SIZE_THROUGH(cp_cpf_verdict, reason)
+#define HOOKS_MIN_SIZE CP_SIZE_THROUGH(cp_cpf_hooks, user)
 
 #define FLAGS_KNOWN (CP_PROCESS | CP_METADATA | CP_CPF_NO_TIME_CHECK)
 
@@ -165,14 +165,18 @@ CP_EXPORT cp_status cp_process_cpf_ex(cp_ctx *ctx, const uint8_t *in,
                                       size_t *out_len)
 {
     cp_cpf_verdict v;
+    cp_cpf_hooks h;
     cp_status st;
     if (ctx == NULL || in == NULL || out == NULL)
         return CP_E_INVALID_ARG;
     *out = NULL;
     if (out_len)
         *out_len = 0;
-    if ((verdict != NULL && verdict->struct_size < VERDICT_MIN_SIZE) ||
-        (hooks != NULL && hooks->struct_size < HOOKS_MIN_SIZE))
+    memset(&h, 0, sizeof h);
+    if ((verdict != NULL &&
+         cp_struct__check(NULL, "cp_cpf_verdict", verdict, VERDICT_MIN_SIZE)) ||
+        (hooks != NULL &&
+         cp_struct__take(&h, sizeof h, hooks, HOOKS_MIN_SIZE)))
         return CP_E_VERSION;
     if (flags & ~(unsigned)FLAGS_KNOWN)
         return CP_E_INVALID_ARG;
@@ -188,14 +192,10 @@ CP_EXPORT cp_status cp_process_cpf_ex(cp_ctx *ctx, const uint8_t *in,
         cp_ctx__leave(ctx);
     }
     v.status = st;
-    if (hooks != NULL && hooks->audit != NULL)
-        hooks->audit(hooks->user, &v);
-    if (verdict != NULL) {
-        size_t n = verdict->struct_size < sizeof v ? verdict->struct_size
-                                                   : sizeof v;
-        memcpy(verdict, &v, n);
-        verdict->struct_size = n;
-    }
+    if (h.audit != NULL)
+        h.audit(h.user, &v);
+    if (verdict != NULL)
+        (void)cp_struct__give(verdict, &v, sizeof v, VERDICT_MIN_SIZE);
     return st;
 }
 

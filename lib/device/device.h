@@ -22,5 +22,13 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
                           void *user, cp_verdict *v, cp_doc **doc_out);
 /* Mark v refused for st, with text (cut to fit) as its reason. */
 void cp_boot__refuse(cp_verdict *v, cp_status st, const char *text);
+/*
+ * The caller's gateway in this library's layout: *use is g, or NULL when
+ * in is NULL. CP_E_VERSION (recorded in ctx) for an unknown struct_size.
+ */
+cp_status cp_boot__take_gateway(cp_ctx *ctx, const cp_gateway *in,
+                                cp_gateway *g, const cp_gateway **use);
+/* The size of the first (0.1.0) cp_verdict layout. */
+size_t cp_boot__verdict_size_010(void);
 
 #endif

@@ -11,29 +11,80 @@
 #include "device.h"
 #include "omacp/push.h"
 
-CP_EXPORT void cp_push_hooks_init(cp_push_hooks *h)
+/* The first (0.1.0) layouts, frozen: the smallest struct_size taken. */
+#define HOOKS_MIN_SIZE CP_SIZE_THROUGH(cp_push_hooks, user)
+
+CP_ALIGN_DECL(cp_push_hooks);
+CP_ALIGN_DECL(cp_push_result);
+
+CP_EXPORT void cp_push_hooks_init_size(cp_push_hooks *h, size_t size)
 {
-    if (h == NULL)
-        return;
-    memset(h, 0, sizeof *h);
-    h->struct_size = sizeof *h;
+    cp_struct__init(h, size);
 }
 
-CP_EXPORT void cp_push_result_init(cp_push_result *r)
+static void result_defaults(cp_push_result *r)
 {
-    if (r == NULL)
-        return;
     memset(r, 0, sizeof *r);
     r->struct_size = sizeof *r;
     cp_verdict_init(&r->verdict);
 }
 
-/* The hooks with every member the caller's struct_size does not cover unset. */
-static void take_hooks(const cp_push_hooks *in, cp_push_hooks *h)
+CP_EXPORT void cp_push_result_init_size(cp_push_result *r, size_t size)
 {
-    cp_push_hooks_init(h);
-    if (in != NULL && in->struct_size >= sizeof *h)
-        *h = *in;
+    cp_push_result d;
+    cp_struct__init(r, size);
+    if (r == NULL || size < sizeof size)
+        return;
+    result_defaults(&d);
+    (void)cp_struct__give(r, &d, sizeof d, sizeof size);
+}
+
+/* The symbols 0.1.0 programs call: they prepare the 0.1.0 layouts only. */
+#undef cp_push_hooks_init
+#undef cp_push_result_init
+CP_EXPORT void cp_push_hooks_init(cp_push_hooks *h);
+CP_EXPORT void cp_push_result_init(cp_push_result *r);
+CP_EXPORT void cp_push_hooks_init(cp_push_hooks *h)
+{
+    cp_push_hooks_init_size(h, CP_FIRST_SIZE(cp_push_hooks, user));
+}
+
+CP_EXPORT void cp_push_result_init(cp_push_result *r)
+{
+    cp_push_result_init_size(r, CP_FIRST_SIZE(cp_push_result, pending));
+}
+
+/* The caller's structs in this library's layouts. */
+typedef struct push_in {
+    cp_push_hooks h;  /* hooks the caller's size does not cover: unset */
+    cp_gateway g;
+    const cp_gateway *gw; /* &g, or NULL */
+} push_in;
+
+static cp_status take_in(cp_ctx *ctx, const cp_gateway *gw,
+                         const cp_push_hooks *hooks, push_in *in)
+{
+    cp_push_hooks_init(&in->h);
+    if (hooks != NULL &&
+        cp_struct__take_in(ctx, "cp_push_hooks", &in->h, sizeof in->h, hooks,
+                           HOOKS_MIN_SIZE))
+        return CP_E_VERSION;
+    return cp_boot__take_gateway(ctx, gw, &in->g, &in->gw);
+}
+
+/*
+ * The call prepares the caller's result itself (cp_push_process's
+ * contract since 0.1.0), so it is written in the layout of the release
+ * the context's cp_config came from; the verdict inside follows it.
+ */
+static void give_result(const cp_ctx *ctx, cp_push_result *out,
+                        cp_push_result *r)
+{
+    r->verdict.struct_size = ctx->abi == CP_ABI__010
+                                 ? cp_boot__verdict_size_010()
+                                 : sizeof r->verdict;
+    cp_struct__fill(ctx, out, r, sizeof *r,
+                    CP_FIRST_SIZE(cp_push_result, pending));
 }
 
 static int decode_error(cp_status st)
@@ -134,47 +185,100 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
     return st;
 }
 
-CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
-                                    size_t len, const cp_gateway *gw,
-                                    const cp_push_hooks *hooks,
-                                    cp_push_result *result)
+static void refuse_busy(cp_ctx *ctx, const push_in *in, cp_push_result *r)
 {
-    cp_push_hooks h;
+    /* The ctx belongs to the call inside (maybe in another thread): its
+       error detail is not touched. */
+    r->outcome = CP_OUTCOME_REFUSED;
+    cp_boot__refuse(&r->verdict, CP_E_BUSY,
+                    "another configuration call is running on this context");
+    audit(ctx, &in->h, in->gw, NULL, r, CP_E_BUSY, r->verdict.reason_text);
+}
+
+/* One PDU, the structs taken in, the ctx not entered yet. */
+static cp_status push_one(cp_ctx *ctx, const uint8_t *pdu, size_t len,
+                          const push_in *in, cp_push_result *r)
+{
     cp_push push;
     const char *why = "";
     cp_status st;
-    if (ctx == NULL || pdu == NULL || result == NULL)
-        return CP_E_INVALID_ARG;
-    cp_push_result_init(result);
-    take_hooks(hooks, &h);
     if (cp_ctx__enter(ctx) != CP_OK) {
-        /* The ctx belongs to the call inside (maybe in another thread):
-           its error detail is not touched. */
-        result->outcome = CP_OUTCOME_REFUSED;
-        cp_boot__refuse(&result->verdict, CP_E_BUSY,
-                        "another configuration call is running on this "
-                        "context");
-        audit(ctx, &h, gw, NULL, result, CP_E_BUSY,
-              result->verdict.reason_text);
+        refuse_busy(ctx, in, r);
         return CP_E_BUSY;
     }
     cp_push_init(&push);
     st = cp_wsp_parse_push(ctx, pdu, len, &push);
     if (st) {
-        char text[sizeof result->verdict.reason_text];
-        result->outcome = st == CP_E_UNSUPPORTED ? CP_OUTCOME_REFUSED
-                                                 : CP_OUTCOME_MALFORMED;
+        char text[sizeof r->verdict.reason_text];
+        r->outcome = st == CP_E_UNSUPPORTED ? CP_OUTCOME_REFUSED
+                                            : CP_OUTCOME_MALFORMED;
         snprintf(text, sizeof text, "malformed push: %s",
                  cp_ctx_error_message(ctx));
-        cp_boot__refuse(&result->verdict, st, text);
+        cp_boot__refuse(&r->verdict, st, text);
         why = cp_ctx_error_message(ctx);
-        audit(ctx, &h, gw, NULL, result, st, why);
+        audit(ctx, &in->h, in->gw, NULL, r, st, why);
         cp_ctx__leave(ctx);
         return st;
     }
-    st = pipeline(ctx, &push, gw, &h, result, &why);
-    audit(ctx, &h, gw, &push, result, st, why);
+    st = pipeline(ctx, &push, in->gw, &in->h, r, &why);
+    audit(ctx, &in->h, in->gw, &push, r, st, why);
     cp_ctx__leave(ctx);
+    return st;
+}
+
+CP_EXPORT cp_status cp_push_process(cp_ctx *ctx, const uint8_t *pdu,
+                                    size_t len, const cp_gateway *gw,
+                                    const cp_push_hooks *hooks,
+                                    cp_push_result *result)
+{
+    push_in in;
+    cp_push_result r;
+    cp_status st;
+    if (ctx == NULL || pdu == NULL || result == NULL)
+        return CP_E_INVALID_ARG;
+    if ((st = take_in(ctx, gw, hooks, &in)) != CP_OK)
+        return st;
+    result_defaults(&r);
+    st = push_one(ctx, pdu, len, &in, &r);
+    give_result(ctx, result, &r);
+    return st;
+}
+
+/* One segment: CP_OK with r->pending while parts are missing. */
+static cp_status sms_one(cp_ctx *ctx, cp_sms *sms, const char *origin,
+                         const uint8_t *ud, size_t len, int udhi,
+                         uint64_t now, const push_in *in, cp_push_result *r)
+{
+    uint8_t *pdu = NULL;
+    size_t pdu_len = 0;
+    cp_status st;
+    /* the segment's error detail goes to ctx: enter it for that */
+    if ((st = cp_ctx__enter(ctx)) != CP_OK) {
+        refuse_busy(ctx, in, r);
+        return st;
+    }
+    st = cp_sms_add(sms, origin, ud, len, udhi, now, &pdu, &pdu_len);
+    if (st) {
+        /* a broken segment is not a message: no audit record, but the
+           result must not read as applied */
+        char text[sizeof r->verdict.reason_text];
+        r->outcome = st == CP_E_MALFORMED || st == CP_E_OVERFLOW ||
+                             st == CP_E_TRUNCATED
+                         ? CP_OUTCOME_MALFORMED
+                         : CP_OUTCOME_REFUSED;
+        snprintf(text, sizeof text, "SMS segment not taken: %s",
+                 cp_ctx_error_message(ctx));
+        cp_boot__refuse(&r->verdict, st, text);
+        cp_ctx__leave(ctx);
+        return st;
+    }
+    cp_ctx__leave(ctx);
+    if (pdu == NULL) {
+        r->pending = 1;
+        return CP_OK;
+    }
+    st = push_one(ctx, pdu, pdu_len, in, r);
+    cp_free(ctx, pdu);
     return st;
 }
 
@@ -186,45 +290,15 @@ CP_EXPORT cp_status cp_push_process_sms(cp_ctx *ctx, cp_sms *sms,
                                         const cp_push_hooks *hooks,
                                         cp_push_result *result)
 {
-    uint8_t *pdu = NULL;
-    size_t pdu_len = 0;
+    push_in in;
+    cp_push_result r;
     cp_status st;
     if (ctx == NULL || sms == NULL || result == NULL)
         return CP_E_INVALID_ARG;
-    cp_push_result_init(result);
-    /* the segment's error detail goes to ctx: enter it for that */
-    if ((st = cp_ctx__enter(ctx)) != CP_OK) {
-        cp_push_hooks h;
-        take_hooks(hooks, &h);
-        result->outcome = CP_OUTCOME_REFUSED;
-        cp_boot__refuse(&result->verdict, CP_E_BUSY,
-                        "another configuration call is running on this "
-                        "context");
-        audit(ctx, &h, gw, NULL, result, CP_E_BUSY,
-              result->verdict.reason_text);
+    if ((st = take_in(ctx, gw, hooks, &in)) != CP_OK)
         return st;
-    }
-    st = cp_sms_add(sms, origin, ud, len, udhi, now, &pdu, &pdu_len);
-    if (st) {
-        /* a broken segment is not a message: no audit record, but the
-           result must not read as applied */
-        char text[sizeof result->verdict.reason_text];
-        result->outcome = st == CP_E_MALFORMED || st == CP_E_OVERFLOW ||
-                                  st == CP_E_TRUNCATED
-                              ? CP_OUTCOME_MALFORMED
-                              : CP_OUTCOME_REFUSED;
-        snprintf(text, sizeof text, "SMS segment not taken: %s",
-                 cp_ctx_error_message(ctx));
-        cp_boot__refuse(&result->verdict, st, text);
-        cp_ctx__leave(ctx);
-        return st;
-    }
-    cp_ctx__leave(ctx);
-    if (pdu == NULL) {
-        result->pending = 1;
-        return CP_OK;
-    }
-    st = cp_push_process(ctx, pdu, pdu_len, gw, hooks, result);
-    cp_free(ctx, pdu);
+    result_defaults(&r);
+    st = sms_one(ctx, sms, origin, ud, len, udhi, now, &in, &r);
+    give_result(ctx, result, &r);
     return st;
 }

@@ -30,9 +30,7 @@
 #define DEFAULT_EXPIRY 300u
 
 /* The options fields every caller's struct has (the first release). */
-#define OPTIONS_MIN_SIZE \
-    (offsetof(cp_sms_options, expiry_seconds) + sizeof(uint32_t))
-#define OPTIONS_MAX_SIZE ((size_t)1 << 16)
+#define OPTIONS_MIN_SIZE CP_SIZE_THROUGH(cp_sms_options, expiry_seconds)
 
 /* What the UDH of one segment says. */
 typedef struct seg_info {
@@ -68,10 +66,8 @@ struct cp_sms {
 
 /* ---- options and lifetime ---------------------------------------------- */
 
-CP_EXPORT void cp_sms_options_init(cp_sms_options *o)
+static void opts_defaults(cp_sms_options *o)
 {
-    if (o == NULL)
-        return;
     memset(o, 0, sizeof *o);
     o->struct_size = sizeof *o;
     o->max_segments = DEFAULT_MAX_SEGMENTS;
@@ -79,19 +75,35 @@ CP_EXPORT void cp_sms_options_init(cp_sms_options *o)
     o->expiry_seconds = DEFAULT_EXPIRY;
 }
 
+CP_ALIGN_DECL(cp_sms_options);
+
+CP_EXPORT void cp_sms_options_init_size(cp_sms_options *o, size_t size)
+{
+    cp_sms_options d;
+    cp_struct__init(o, size);
+    if (o == NULL || size < sizeof size)
+        return;
+    opts_defaults(&d);
+    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
+}
+
+/* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
+#undef cp_sms_options_init
+CP_EXPORT void cp_sms_options_init(cp_sms_options *o);
+CP_EXPORT void cp_sms_options_init(cp_sms_options *o)
+{
+    cp_sms_options_init_size(o, CP_FIRST_SIZE(cp_sms_options, expiry_seconds));
+}
+
 static cp_status opts_get(cp_ctx *ctx, const cp_sms_options *opt,
                           cp_sms_options *o)
 {
-    cp_sms_options_init(o);
+    opts_defaults(o);
     if (opt == NULL)
         return CP_OK;
-    if (opt->struct_size < OPTIONS_MIN_SIZE ||
-        opt->struct_size > OPTIONS_MAX_SIZE)
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_sms_options of unknown size %lu",
-                           (unsigned long)opt->struct_size);
-    memcpy(o, opt, opt->struct_size < sizeof *o ? opt->struct_size : sizeof *o);
-    o->struct_size = sizeof *o;
+    if (cp_struct__take_in(ctx, "cp_sms_options", o, sizeof *o, opt,
+                           OPTIONS_MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
     if (o->max_segments < 1 || o->max_segments > 255)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "max_segments %u is not within 1..255",

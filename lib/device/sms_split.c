@@ -10,9 +10,7 @@
 #include "omacp/send.h"
 #include "omacp/sms.h"
 
-#define SPLIT_OPTS_MIN \
-    (offsetof(cp_sms_split_options, smsc) + sizeof(const char *))
-#define OPTS_MAX ((size_t)1 << 16)
+#define SPLIT_OPTS_MIN CP_SIZE_THROUGH(cp_sms_split_options, smsc)
 
 #define IEI_CONCAT8 0x00u
 #define IEI_PORT16 0x05u
@@ -31,14 +29,22 @@
 #define TPDU_HEAD_MAX 23u
 #define SMSC_MAX 12u
 
-CP_EXPORT void cp_sms_split_options_init(cp_sms_split_options *o)
+static void opts_defaults(cp_sms_split_options *o)
 {
-    if (o == NULL)
-        return;
     memset(o, 0, sizeof *o);
     o->struct_size = sizeof *o;
     o->dst_port = CP_WDP_PORT_PUSH;
     o->src_port = CP_WDP_PORT_PUSH;
+}
+
+CP_EXPORT void cp_sms_split_options_init_size(cp_sms_split_options *o, size_t size)
+{
+    cp_sms_split_options d;
+    cp_struct__init(o, size);
+    if (o == NULL || size < sizeof size)
+        return;
+    opts_defaults(&d);
+    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
 }
 
 /* Semi-octet address: *toa and the digits packed low nibble first. */
@@ -108,15 +114,11 @@ typedef struct split_plan {
 static cp_status get_opts(cp_ctx *ctx, const cp_sms_split_options *opt,
                           cp_sms_split_options *o)
 {
-    cp_sms_split_options_init(o);
+    opts_defaults(o);
     if (opt == NULL)
         return CP_OK;
-    if (opt->struct_size < SPLIT_OPTS_MIN || opt->struct_size > OPTS_MAX)
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_sms_split_options of unknown size %lu",
-                           (unsigned long)opt->struct_size);
-    memcpy(o, opt, opt->struct_size < sizeof *o ? opt->struct_size : sizeof *o);
-    o->struct_size = sizeof *o;
+    if (cp_struct__take_in(ctx, "cp_sms_split_options", o, sizeof *o, opt, SPLIT_OPTS_MIN) != CP_OK)
+        return CP_E_VERSION;
     if (o->dst_port > 0xFFFFu || o->src_port > 0xFFFFu)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "a WDP port is over 65535");

@@ -332,13 +332,13 @@ static void sweep_temps(int dirfd)
     (void)closedir(d);
 }
 
-CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out)
+static cp_status file_open(const char *dir, cp_storage *out)
 {
     struct fstore *fs;
     int fd;
-    if (out != NULL)
-        memset(out, 0, sizeof *out);
-    if (dir == NULL || dir[0] == '\0' || out == NULL)
+    memset(out, 0, sizeof *out);
+    out->struct_size = sizeof *out;
+    if (dir == NULL || dir[0] == '\0')
         return CP_E_INVALID_ARG;
     fd = open_retry(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0)
@@ -363,19 +363,51 @@ CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out)
     return CP_OK;
 }
 
-CP_EXPORT void cp_store_file_close(cp_storage *s)
+CP_EXPORT cp_status cp_store_file_open_size(const char *dir, cp_storage *out,
+                                            size_t size)
+{
+    cp_storage s;
+    cp_status st;
+    if (out == NULL)
+        return CP_E_INVALID_ARG;
+    if (!cp_storage__size_ok(size))
+        return CP_E_VERSION;
+    st = file_open(dir, &s);
+    cp_storage__put(out, size, &s);
+    return st;
+}
+
+CP_EXPORT void cp_store_file_close_size(cp_storage *out, size_t size)
 {
     struct fstore *fs;
-    if (s == NULL || s->load != fs_load || s->user == NULL)
+    cp_storage s;
+    if (out == NULL || !cp_storage__size_ok(size))
         return;
-    fs = s->user;
+    cp_storage__get(out, size, &s);
+    if (s.load != fs_load || s.user == NULL)
+        return;
+    fs = s.user;
     if (fs->lockfd >= 0)
         close_fd(fs->lockfd); /* drops the lock if still held */
     close_fd(fs->dirfd);
     free(fs);
-    s->load = NULL;
-    s->save = NULL;
-    s->user = NULL;
+    memset(&s, 0, sizeof s);
+    cp_storage__put(out, size, &s);
+}
+
+/* The symbols 0.1.0 programs call: the 0.1.0 cp_storage, no struct_size. */
+#undef cp_store_file_open
+#undef cp_store_file_close
+CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out);
+CP_EXPORT void cp_store_file_close(cp_storage *s);
+CP_EXPORT cp_status cp_store_file_open(const char *dir, cp_storage *out)
+{
+    return cp_store_file_open_size(dir, out, cp_storage__size_010());
+}
+
+CP_EXPORT void cp_store_file_close(cp_storage *s)
+{
+    cp_store_file_close_size(s, cp_storage__size_010());
 }
 
 CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg)
@@ -387,7 +419,7 @@ CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg)
                                sizeof cfg->storage_ext)
         return CP_E_VERSION;
     memset(&cfg->storage_ext, 0, sizeof cfg->storage_ext);
-    st = cp_store_file_open(dir, &cfg->storage);
+    st = file_open(dir, &cfg->storage);
     if (st)
         return st;
     cfg->storage_ext.lock = fs_lock;

@@ -9,9 +9,8 @@
 #include "omacp/sms.h"
 #include "omacp/tpdu.h"
 
-#define DELIVER_MIN \
-    (offsetof(cp_sms_deliver, dst_port) + sizeof(unsigned int))
-#define DELIVER_MAX ((size_t)1 << 16)
+/* The first (0.2.0) layout of cp_sms_deliver, frozen. */
+#define DELIVER_MIN CP_SIZE_THROUGH(cp_sms_deliver, dst_port)
 
 #define MTI_DELIVER 0u
 #define UDHI_BIT 0x40u
@@ -26,12 +25,9 @@
 
 enum coding { CODING_7BIT, CODING_8BIT, CODING_OTHER };
 
-CP_EXPORT void cp_sms_deliver_init(cp_sms_deliver *d)
+CP_EXPORT void cp_sms_deliver_init_size(cp_sms_deliver *d, size_t size)
 {
-    if (d == NULL)
-        return;
-    memset(d, 0, sizeof *d);
-    d->struct_size = sizeof *d;
+    cp_struct__init(d, size);
 }
 
 /* One parse attempt: where it failed, for CP_TPDU_SMSC_AUTO. */
@@ -335,10 +331,8 @@ CP_EXPORT cp_status cp_sms_parse_deliver(cp_ctx *ctx, const uint8_t *octets,
 
     if (ctx == NULL || out == NULL || (octets == NULL && len > 0))
         return CP_E_INVALID_ARG;
-    if (out->struct_size < DELIVER_MIN || out->struct_size > DELIVER_MAX)
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "cp_sms_deliver of unknown size %lu",
-                           (unsigned long)out->struct_size);
+    if (cp_struct__check(ctx, "cp_sms_deliver", out, DELIVER_MIN) != CP_OK)
+        return CP_E_VERSION;
     if (smsc < CP_TPDU_SMSC_AUTO || smsc > CP_TPDU_SMSC_ABSENT)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "SMSC mode %d is unknown", smsc);
@@ -358,10 +352,9 @@ CP_EXPORT cp_status cp_sms_parse_deliver(cp_ctx *ctx, const uint8_t *octets,
                                        : CP_TPDU_SMSC_ABSENT,
                              0, &d, &at1);
     }
-    n = out->struct_size;
-    memcpy(out, &d, n < sizeof d ? n : sizeof d);
+    n = out->struct_size; /* a newer caller's fields we do not know: 0 */
     if (n > sizeof d)
         memset((uint8_t *)out + sizeof d, 0, n - sizeof d);
-    out->struct_size = n;
+    (void)cp_struct__give(out, &d, sizeof d, DELIVER_MIN);
     return st;
 }

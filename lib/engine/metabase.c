@@ -25,15 +25,36 @@
 #define META_BLOB "metabase"
 #define PATH_LIMIT 1024
 
-CP_EXPORT void cp_meta_init(cp_meta *m)
+/* The first (0.1.0) layout of cp_meta, frozen: the smallest struct_size. */
+#define META_MIN_SIZE CP_SIZE_THROUGH(cp_meta, max_length)
+
+static void meta_defaults(cp_meta *m)
 {
-    if (m == NULL)
-        return;
     memset(m, 0, sizeof *m);
     m->struct_size = sizeof *m;
     m->access_roles = CP_ROLE_MANAGER;
     m->rw = CP_RW_READ | CP_RW_WRITE;
     m->datatype = CP_DT_UNKNOWN;
+}
+
+CP_ALIGN_DECL(cp_meta);
+
+CP_EXPORT void cp_meta_init_size(cp_meta *m, size_t size)
+{
+    cp_meta d;
+    cp_struct__init(m, size);
+    if (m == NULL || size < sizeof size)
+        return;
+    meta_defaults(&d);
+    (void)cp_struct__give(m, &d, sizeof d, sizeof size);
+}
+
+/* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
+#undef cp_meta_init
+CP_EXPORT void cp_meta_init(cp_meta *m);
+CP_EXPORT void cp_meta_init(cp_meta *m)
+{
+    cp_meta_init_size(m, CP_FIRST_SIZE(cp_meta, max_length));
 }
 
 /*
@@ -894,13 +915,21 @@ cp_status cp_meta__del(cp_ctx *ctx, const char *path)
 CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
                                 const cp_meta *m)
 {
+    cp_meta mine;
     cp_status st;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
+    meta_defaults(&mine);
+    /* an entry of unknown size is an invalid entry, as it always was */
+    if (m != NULL &&
+        cp_struct__take(&mine, sizeof mine, m, META_MIN_SIZE) != CP_OK)
+        return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
+                           "cp_meta.struct_size %lu is not a size this "
+                           "library knows", (unsigned long)m->struct_size);
     /* enter, not just test ctx->busy: that read raced with another thread */
     if (cp_ctx__enter(ctx) != CP_OK)
         return CP_E_BUSY;
-    st = cp_meta__put(ctx, path, m);
+    st = cp_meta__put(ctx, path, m != NULL ? &mine : NULL);
     if (st == CP_E_INVALID_ARG)
         st = cp_err__set(ctx, st, CP_NO_OFFSET,
                          "invalid metabase path or entry");
@@ -911,13 +940,20 @@ CP_EXPORT cp_status cp_meta_set(cp_ctx *ctx, const char *path,
 CP_EXPORT cp_status cp_meta_get(cp_ctx *ctx, const char *path, cp_meta *m,
                                 int *exact)
 {
+    cp_meta mine;
     cp_status st;
     if (ctx == NULL || m == NULL || !path_valid(path))
         return CP_E_INVALID_ARG;
     if ((st = cp_ctx__enter(ctx)) != CP_OK)
         return st;
-    st = cp_meta__lookup(ctx, path, m, exact);
+    meta_defaults(&mine);
+    st = cp_meta__lookup(ctx, path, &mine, exact);
     cp_ctx__leave(ctx);
+    /* The call prepares *m (0.1.0 did too): the layout of ctx's release.
+       Damaged: *m says no access at all. */
+    if (st == CP_OK || st == CP_E_CORRUPT)
+        cp_struct__fill(ctx, m, &mine, sizeof mine,
+                        CP_FIRST_SIZE(cp_meta, max_length));
     return st;
 }
 

@@ -31,8 +31,8 @@ cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn)
     return CP_OK;
 }
 
-/* The first released cp_csp_ops layout. */
-#define OPS_MIN_SIZE sizeof(cp_csp_ops)
+/* The first released (0.1.0) cp_csp_ops layout, frozen. */
+#define OPS_MIN_SIZE CP_SIZE_THROUGH(cp_csp_ops, error_description)
 
 /* cp_engine__register on a context the caller has entered. */
 static cp_status register_entered(cp_ctx *ctx, const char *type,
@@ -52,10 +52,8 @@ static cp_status register_entered(cp_ctx *ctx, const char *type,
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "a CSP type must be 1-%d octets of UTF-8",
                            CP_TYPE_MAX);
-    if (ops->struct_size < OPS_MIN_SIZE || ops->struct_size > 4096)
-        return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                           "unknown cp_csp_ops size %lu",
-                           (unsigned long)ops->struct_size);
+    if (cp_struct__check(ctx, "cp_csp_ops", ops, OPS_MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
     st = cp_engine__get(ctx, &e);
     if (st)
         return st;
@@ -76,8 +74,8 @@ static cp_status register_entered(cp_ctx *ctx, const char *type,
         return CP_E_NOMEM;
     memset(r, 0, sizeof *r);
     memcpy(r->type, type, n + 1);
-    memcpy(&r->ops, ops, sizeof r->ops);
-    r->ops.struct_size = sizeof r->ops;
+    /* handlers the CSP's release does not know stay NULL (memset above) */
+    (void)cp_struct__take(&r->ops, sizeof r->ops, ops, OPS_MIN_SIZE);
     r->user = user;
     r->store_backed = store_backed;
     r->user_free = user_free;

@@ -30,9 +30,8 @@ enum { FORM_SEMI, FORM_PADDED, FORM_ASCII };
 #define KEY_MAX (CP_IMSI_KEY_MAX + CP_AUTH_PIN_MAX)
 /* sha1_process takes an unsigned long length; feed at most this at once. */
 #define SHA1_CHUNK ((size_t)1 << 20)
-/* Layout of the first release of cp_auth_options. */
-#define OPTIONS_MIN_SIZE sizeof(cp_auth_options)
-#define OPTIONS_MAX_SIZE ((size_t)1 << 16)
+/* The first (0.1.0) layout of cp_auth_options, frozen. */
+#define OPTIONS_MIN_SIZE CP_SIZE_THROUGH(cp_auth_options, compat)
 
 static const char *const sec_names[4] = {"NETWPIN", "USERPIN",
                                          "USERNETWPIN", "USERPINMAC"};
@@ -126,12 +125,19 @@ CP_EXPORT cp_status cp_hmac_sha1(const uint8_t *key, size_t key_len,
 
 /* ---- inputs -------------------------------------------------------------- */
 
+CP_ALIGN_DECL(cp_auth_options);
+
+CP_EXPORT void cp_auth_options_init_size(cp_auth_options *o, size_t size)
+{
+    cp_struct__init(o, size);
+}
+
+/* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
+#undef cp_auth_options_init
+CP_EXPORT void cp_auth_options_init(cp_auth_options *o);
 CP_EXPORT void cp_auth_options_init(cp_auth_options *o)
 {
-    if (o == NULL)
-        return;
-    memset(o, 0, sizeof *o);
-    o->struct_size = sizeof *o;
+    cp_auth_options_init_size(o, CP_FIRST_SIZE(cp_auth_options, compat));
 }
 
 static cp_status opts_get(cp_ctx *ctx, const cp_auth_options *opt,
@@ -140,15 +146,10 @@ static cp_status opts_get(cp_ctx *ctx, const cp_auth_options *opt,
     cp_auth_options o;
 
     cp_auth_options_init(&o);
-    if (opt != NULL) {
-        if (opt->struct_size < OPTIONS_MIN_SIZE ||
-            opt->struct_size > OPTIONS_MAX_SIZE)
-            return cp_err__set(ctx, CP_E_VERSION, CP_NO_OFFSET,
-                               "cp_auth_options of unknown size %zu",
-                               opt->struct_size);
-        memcpy(&o, opt,
-               opt->struct_size < sizeof o ? opt->struct_size : sizeof o);
-    }
+    if (opt != NULL &&
+        cp_struct__take_in(ctx, "cp_auth_options", &o, sizeof o, opt,
+                           OPTIONS_MIN_SIZE) != CP_OK)
+        return CP_E_VERSION;
     r->min = o.min_pinmac_digits ? o.min_pinmac_digits
                                  : CP_AUTH_PINMAC_MIN_DEFAULT;
     r->max = o.max_pinmac_digits ? o.max_pinmac_digits : CP_AUTH_PINMAC_MAX;

@@ -4,6 +4,8 @@
  * defaults) is ptab.c's; the one fail-closed read of a value,
  * cp_policy__read, is state.c's.
  */
+#include <string.h>
+
 #include "state.h"
 
 cp_status cp_policy__list(cp_ctx *ctx, size_t index, cp_policy_desc *out)
@@ -114,16 +116,54 @@ cp_status cp_policy__reset(cp_ctx *ctx, uint32_t id, uint32_t roles)
 
 /* ---- public entry points: one call at a time per context ---------------- */
 
+/* cp_policy_desc as 0.1.0 laid it out (no struct_size), frozen. */
+typedef struct desc_010 {
+    uint32_t id;
+    const char *name, *meaning;
+    int is_mask;
+    uint32_t value, default_value, min, max, set_roles;
+    const char *source;
+} desc_010;
+
+/* The first layout with struct_size (0.2.0), frozen. */
+#define DESC_MIN_SIZE CP_SIZE_THROUGH(cp_policy_desc, source)
+
+static void give_desc(const cp_ctx *ctx, cp_policy_desc *out,
+                      const cp_policy_desc *d)
+{
+    desc_010 o;
+    if (ctx->abi != CP_ABI__010) {
+        cp_struct__fill(ctx, out, d, sizeof *d, DESC_MIN_SIZE);
+        return;
+    }
+    o.id = d->id;
+    o.name = d->name;
+    o.meaning = d->meaning;
+    o.is_mask = d->is_mask;
+    o.value = d->value;
+    o.default_value = d->default_value;
+    o.min = d->min;
+    o.max = d->max;
+    o.set_roles = d->set_roles;
+    o.source = d->source;
+    memcpy(out, &o, sizeof o);
+}
+
 CP_EXPORT cp_status cp_policy_list(cp_ctx *ctx, size_t index,
                                    cp_policy_desc *out)
 {
+    cp_policy_desc d;
     cp_status st;
     if (ctx == NULL || out == NULL)
         return CP_E_INVALID_ARG;
     if ((st = cp_ctx__enter(ctx)) != CP_OK)
         return st;
-    st = cp_policy__list(ctx, index, out);
+    memset(&d, 0, sizeof d);
+    d.struct_size = sizeof d;
+    st = cp_policy__list(ctx, index, &d);
     cp_ctx__leave(ctx);
+    if (st == CP_OK)
+        give_desc(ctx, out, &d);
     return st;
 }
 

@@ -214,7 +214,7 @@ CP_EXPORT cp_status cp_spc_get(cp_ctx *ctx, size_t index, uint8_t *sha1,
 }
 
 /* The first layout of cp_spc_info (0.2.0), frozen. */
-#define SPC_INFO_MIN_SIZE (offsetof(cp_spc_info, subject) + CP_SPC_SUBJECT_SIZE)
+#define SPC_INFO_MIN_SIZE CP_SIZE_THROUGH(cp_spc_info, subject)
 
 CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
                                     cp_spc_info *out)
@@ -224,8 +224,10 @@ CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
     const char *subject = "";
     size_t der_len = 0, n;
     cp_status st;
-    if (ctx == NULL || out == NULL || out->struct_size < SPC_INFO_MIN_SIZE)
-        return out != NULL && ctx != NULL ? CP_E_VERSION : CP_E_INVALID_ARG;
+    if (ctx == NULL || out == NULL)
+        return CP_E_INVALID_ARG;
+    if (cp_struct__check(NULL, "cp_spc_info", out, SPC_INFO_MIN_SIZE))
+        return CP_E_VERSION;
     memset(&info, 0, sizeof info);
     info.struct_size = sizeof info;
     if ((st = cp_ctx__enter(ctx)) != CP_OK)
@@ -239,8 +241,5 @@ CP_EXPORT cp_status cp_spc_get_info(cp_ctx *ctx, size_t index,
     info.cert_len = der_len;
     n = strlen(subject);
     memcpy(info.subject, subject, n < CP_SPC_SUBJECT_SIZE ? n : CP_SPC_SUBJECT_SIZE - 1);
-    n = out->struct_size < sizeof info ? out->struct_size : sizeof info;
-    memcpy(out, &info, n);
-    out->struct_size = n;
-    return CP_OK;
+    return cp_struct__give(out, &info, sizeof info, SPC_INFO_MIN_SIZE);
 }

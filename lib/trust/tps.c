@@ -260,22 +260,23 @@ const cp_gw_entry *cp_trust__gateway_find(cp_ctx *ctx, const char *addr)
 
 /* ---- public entry points: one call at a time per context ---------------- */
 
-CP_EXPORT void cp_gateway_info_init(cp_gateway_info *g)
+/* The first (0.2.0) layout of cp_gateway_info, frozen. */
+#define GW_INFO_MIN_SIZE CP_SIZE_THROUGH(cp_gateway_info, push_enabled)
+
+CP_EXPORT void cp_gateway_info_init_size(cp_gateway_info *g, size_t size)
 {
-    if (g == NULL)
-        return;
-    memset(g, 0, sizeof *g);
-    g->struct_size = sizeof *g;
+    cp_struct__init(g, size);
 }
 
 CP_EXPORT cp_status cp_gateway_list(cp_ctx *ctx, size_t index,
                                     cp_gateway_info *out)
 {
     struct cp_trust_state *ts;
+    cp_gateway_info g;
     cp_status st;
     if (ctx == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    if (out->struct_size != sizeof *out) /* the first (0.2.0) layout */
+    if (cp_struct__check(NULL, "cp_gateway_info", out, GW_INFO_MIN_SIZE))
         return CP_E_VERSION;
     if ((st = cp_ctx__enter(ctx)) != CP_OK)
         return st;
@@ -286,9 +287,11 @@ CP_EXPORT cp_status cp_gateway_list(cp_ctx *ctx, size_t index,
         st = CP_E_NOT_FOUND;
     if (!st) {
         size_t n = strlen(ts->gw[index].addr);
-        memcpy(out->address, ts->gw[index].addr, n + 1);
-        out->trusted = ts->gw[index].trusted != 0;
-        out->push_enabled = ts->gw[index].push != 0;
+        cp_gateway_info_init(&g);
+        memcpy(g.address, ts->gw[index].addr, n + 1);
+        g.trusted = ts->gw[index].trusted != 0;
+        g.push_enabled = ts->gw[index].push != 0;
+        st = cp_struct__give(out, &g, sizeof g, GW_INFO_MIN_SIZE);
     }
     cp_ctx__leave(ctx);
     return st;

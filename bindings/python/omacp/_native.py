@@ -157,7 +157,8 @@ class CpConfig(ctypes.Structure):
                 ("min_pinmac_digits", ctypes.c_uint),
                 ("auth_compat", ctypes.c_uint),
                 ("strict_validation", ctypes.c_int),
-                ("storage_ext", CpStorageExt)]
+                ("storage_ext", CpStorageExt),
+                ("header_version", ctypes.c_ulong)]
 
 
 class CpAuthOptions(ctypes.Structure):
@@ -212,7 +213,8 @@ class CpVerdict(ctypes.Structure):
 
 
 class CpPolicyDesc(ctypes.Structure):
-    _fields_ = [("id", ctypes.c_uint32),
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("id", ctypes.c_uint32),
                 ("name", ctypes.c_char_p),
                 ("meaning", ctypes.c_char_p),
                 ("is_mask", ctypes.c_int),
@@ -441,15 +443,33 @@ _strerror_fn = _proto("cp_strerror", ctypes.c_char_p, _c_status)
 _version_fn = _proto("cp_version", ctypes.c_char_p)
 # Versioned structs are prepared by cp_*_init_size with the size the caller
 # compiled (the C headers' *_init macros pass sizeof); here the ctypes size.
-def _sized_init(name, cls):
-    fn = _proto(name, None, _vp, ctypes.c_size_t)
+def _sized_init(name, cls, optional=False):
+    fn = _proto(name, None, _vp, ctypes.c_size_t, optional=optional)
+    if fn is None:
+        return None
 
     def init(p):
         fn(p, ctypes.sizeof(cls))
     return init
 
 
-_config_init = _sized_init("cp_config_init_size", CpConfig)
+# cp_storage filled by the stores: likewise with the binding's size.
+def _sized_store(name, restype, *argtypes):
+    fn = _proto(name, restype, *(argtypes + (ctypes.c_size_t,)))
+
+    def call(*args):
+        return fn(*(args + (ctypes.sizeof(CpStorage),)))
+    return call
+
+
+# The release whose headers these mirrors follow (CP_VERSION_NUMBER).
+HEADER_VERSION = (0 << 16) | (2 << 8) | 0
+_config_init_size = _proto("cp_config_init_size", None, _vp, ctypes.c_size_t,
+                           ctypes.c_ulong)
+
+
+def _config_init(p):
+    _config_init_size(p, ctypes.sizeof(CpConfig), HEADER_VERSION)
 _ctx_new = _proto("cp_ctx_new", _c_status, _P(CpConfig), _P(_vp))
 _ctx_free = _proto("cp_ctx_free", None, _vp)
 _ctx_limits = _proto("cp_ctx_limits", _P(CpLimits), _vp)
@@ -468,29 +488,30 @@ _doc_write_xml = _proto("cp_doc_write_xml", _c_status, _vp, _vp,
                         ctypes.c_uint, _P(_vp), _P(_sz))
 _doc_encode_wbxml = _proto("cp_doc_encode_wbxml", _c_status, _vp, _vp,
                            ctypes.c_uint, _P(_vp), _P(_sz))
-_auth_options_init = _proto("cp_auth_options_init", None, _vp)
+_auth_options_init = _sized_init("cp_auth_options_init_size", CpAuthOptions)
 _mac_compute = _proto("cp_mac_compute", _c_status, _vp, ctypes.c_int,
                       ctypes.c_char_p, ctypes.c_char_p, _P(CpAuthOptions),
                       ctypes.c_char_p, _sz, ctypes.c_char_p, _sz)
 _mac_verify = _proto("cp_mac_verify", _c_status, _vp, ctypes.c_int,
                      _P(ctypes.c_char_p), _sz, ctypes.c_char_p,
                      ctypes.c_char_p, _P(CpAuthOptions), _vp, _sz, _P(_sz))
-_push_init = _proto("cp_push_init", None, _vp)
+_push_init = _sized_init("cp_push_init_size", CpPush)
 _wsp_parse_push = _proto("cp_wsp_parse_push", _c_status, _vp, _vp, _sz,
                          _P(CpPush))
-_gateway_init = _proto("cp_gateway_init", None, _vp)
-_verdict_init = _proto("cp_verdict_init", None, _vp)
+_gateway_init = _sized_init("cp_gateway_init_size", CpGateway)
+_verdict_init = _sized_init("cp_verdict_init_size", CpVerdict)
 _verify_bootstrap_pdu = _proto("cp_verify_bootstrap_pdu", _c_status, _vp,
                                _vp, _sz, _P(CpGateway), _PIN_PROMPT_FN, _vp,
                                _P(CpVerdict))
-_meta_init = _proto("cp_meta_init", None, _vp)
+_meta_init = _sized_init("cp_meta_init_size", CpMeta)
 # omacp/sms.h is newer than the rest: checked only when the library has it.
-_sms_options_init = _proto("cp_sms_options_init", None, _vp)
-_store_file_open = _proto("cp_store_file_open", _c_status, ctypes.c_char_p,
-                          _P(CpStorage))
-_store_file_close = _proto("cp_store_file_close", None, _P(CpStorage))
-_store_mem_open = _proto("cp_store_mem_open", _c_status, _vp)
-_store_mem_close = _proto("cp_store_mem_close", None, _vp)
+_sms_options_init = _sized_init("cp_sms_options_init_size", CpSmsOptions)
+_store_file_open = _sized_store("cp_store_file_open_size", _c_status,
+                                ctypes.c_char_p, _P(CpStorage))
+_store_file_close = _sized_store("cp_store_file_close_size", None,
+                                 _P(CpStorage))
+_store_mem_open = _sized_store("cp_store_mem_open_size", _c_status, _vp)
+_store_mem_close = _sized_store("cp_store_mem_close_size", None, _vp)
 _source_roles = _proto("cp_source_roles", _c_status, _vp, ctypes.c_int,
                        _vp, _P(ctypes.c_uint32))
 _policy_count = _proto("cp_policy_count", _sz)
@@ -521,23 +542,24 @@ _csp_roles = _proto("cp_csp_roles", ctypes.c_uint32, _vp)
 _csp_flags = _proto("cp_csp_flags", ctypes.c_uint, _vp)
 
 # omacp/send.h and omacp/tpdu.h (0.2.0): optional, for older libraries.
-_push_build_options_init = _proto("cp_push_build_options_init", None, _vp,
-                                  optional=True)
+_push_build_options_init = _sized_init("cp_push_build_options_init_size",
+                                       CpPushBuildOptions, optional=True)
 _push_build = _proto("cp_push_build", _c_status, _vp,
                      _P(CpPushBuildOptions), ctypes.c_char_p, _sz, _P(_vp),
                      _P(_sz), ctypes.c_char_p, _sz, optional=True)
-_sms_split_options_init = _proto("cp_sms_split_options_init", None, _vp,
-                                 optional=True)
+_sms_split_options_init = _sized_init("cp_sms_split_options_init_size",
+                                      CpSmsSplitOptions, optional=True)
 _sms_split = _proto("cp_sms_split", _c_status, _vp, _P(CpSmsSplitOptions),
                     ctypes.c_char_p, _sz, _P(_vp), _P(_sz), optional=True)
-_sms_deliver_init = _proto("cp_sms_deliver_init", None, _vp, optional=True)
+_sms_deliver_init = _sized_init("cp_sms_deliver_init_size", CpSmsDeliver,
+                                optional=True)
 _sms_parse_deliver = _proto("cp_sms_parse_deliver", _c_status, _vp, _vp, _sz,
                             ctypes.c_int, _P(CpSmsDeliver), optional=True)
 
 
 # the push pipeline, reassembly, SPC store, metabase, builder, .cpf
-_push_hooks_init = _proto("cp_push_hooks_init", None, _vp)
-_push_result_init = _proto("cp_push_result_init", None, _vp)
+_push_hooks_init = _sized_init("cp_push_hooks_init_size", CpPushHooks)
+_push_result_init = _sized_init("cp_push_result_init_size", CpPushResult)
 _push_process = _proto("cp_push_process", _c_status, _vp, _vp, _sz,
                        _P(CpGateway), _P(CpPushHooks), _P(CpPushResult))
 _push_process_sms = _proto("cp_push_process_sms", _c_status, _vp, _vp,
