@@ -109,11 +109,6 @@ int cp_doc__required_attr(cp_node_kind kind)
     return (int)primary(kind);
 }
 
-int cp_doc__is_container(cp_node_kind kind)
-{
-    return (unsigned)kind < CP_NODE_KIND_COUNT && kinds[kind].kids != 0;
-}
-
 static int name_index(const cp_name *tab, int n, const char *s, size_t len)
 {
     int i;

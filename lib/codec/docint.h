@@ -217,8 +217,6 @@ int cp_doc__required_attr(cp_node_kind kind);
 /* Kind / attribute from an XML name (-1 if unknown). */
 int cp_doc__kind_from_name(const char *s, size_t n);
 int cp_doc__attr_from_name(const char *s, size_t n);
-/* 1 when elements of kind have children in canonical output (characteristic-like). */
-int cp_doc__is_container(cp_node_kind kind);
 /* Unlink n (and its subtree) from its parent; the memory stays in the arena. */
 void cp_doc__unlink(cp_node *n);
 /* Change n's kind, dropping the attributes the new kind does not take. */

@@ -499,8 +499,3 @@ int cp_prov__find_start(cp_attr attr, const char *s, uint8_t tok[2])
 {
     return cp_prov__lookup(attr, s, tok, NULL) != 0;
 }
-
-int cp_prov__find_value(const char *s, uint8_t tok[2])
-{
-    return cp_prov__lookup(CP_ATTR_VALUE, s, NULL, tok) != 0;
-}

@@ -126,7 +126,5 @@ unsigned cp_prov__lookup(cp_attr attr, const char *s, uint8_t stok[2],
 
 /** Start token of attr whose prefix equals s ("" finds the bare token). */
 int cp_prov__find_start(cp_attr attr, const char *s, uint8_t tok[2]);
-/** Value token whose string equals s. */
-int cp_prov__find_value(const char *s, uint8_t tok[2]);
 
 #endif /* CP_PROV_H */

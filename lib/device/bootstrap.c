@@ -436,7 +436,6 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
     cp_auth_options opt;
     cp_status st;
     cp_doc *doc = NULL;
-    struct cp_trust_state *ts;
 
     if (doc_out)
         *doc_out = NULL;
@@ -448,14 +447,14 @@ cp_status cp_boot__verify(cp_ctx *ctx, const cp_push *push,
         return refuse(ctx, v, CP_E_NOT_PROV,
                       "content type is not a provisioning document");
     /* Make the state first: no policy read may fall back to its default. */
-    st = cp_trust__state(ctx, &ts);
-    if (st)
-        return refuse_inner(ctx, v, st, "cannot load the security state");
-    st = cp_trust__check_damage(ctx, CP_DAMAGE_POLICY);
+    st = cp_policy__intact(ctx);
     if (st)
         return refuse_inner(ctx, v, st,
-                            "the stored policies are damaged: OTA messages "
-                            "are refused until a MANAGER sets them again");
+                            st == CP_E_CORRUPT
+                                ? "the stored policies are damaged: OTA "
+                                  "messages are refused until a MANAGER sets "
+                                  "them again"
+                                : "cannot load the security state");
     v->origin_roles = cp_boot__origin_roles(ctx, push, gw);
     v->roles = v->origin_roles | cp_roles_for_sec(push->sec);
     if (push->sec < CP_SEC_NONE || /* CP_SEC_INVALID included */

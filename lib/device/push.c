@@ -132,13 +132,11 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
                           cp_push_result *r, const char **why)
 {
     cp_doc *doc = NULL;
-    struct cp_trust_state *ts;
     cp_status st;
     /* Load the state first: policy 4113 must never fall back to its
-       default because the stored value could not be read (fail closed). */
-    st = cp_trust__state(ctx, &ts);
-    if (!st) /* damaged policies: refused as such, not by a strict 4113 */
-        st = cp_trust__check_damage(ctx, CP_DAMAGE_POLICY);
+       default because the stored value could not be read (fail closed);
+       damaged policies are refused as such, not by a strict 4113. */
+    st = cp_policy__intact(ctx);
     if (st) {
         r->outcome = CP_OUTCOME_REFUSED;
         r->verdict.sec = push->sec;
