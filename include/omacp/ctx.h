@@ -140,6 +140,7 @@ typedef struct cp_storage {
  * fills these for a directory.
  */
 typedef struct cp_storage_ext {
+    size_t struct_size; /**< sizeof(cp_storage_ext), or 0 inside a cp_config */
     cp_status (*lock)(void *user);
     void (*unlock)(void *user);
     const char *(*reason)(void *user);

@@ -209,6 +209,9 @@ cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi)
     if (st == CP_OK)
         st = take_inner(&c->storage, sizeof c->storage,
                         CP_SIZE_THROUGH(cp_storage, user));
+    if (st == CP_OK)
+        st = take_inner(&c->storage_ext, sizeof c->storage_ext,
+                        CP_SIZE_THROUGH(cp_storage_ext, user));
     return st;
 }
 
@@ -238,6 +241,8 @@ CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
         cfg->limits.struct_size = sizeof cfg->limits;
     if (size >= CP_SIZE_THROUGH(cp_config, storage.struct_size))
         cfg->storage.struct_size = sizeof cfg->storage;
+    if (size >= CP_SIZE_THROUGH(cp_config, storage_ext.struct_size))
+        cfg->storage_ext.struct_size = sizeof cfg->storage_ext;
     if (size >= CP_SIZE_THROUGH(cp_config, header_version))
         cfg->header_version = header_version;
 }

@@ -419,6 +419,7 @@ CP_EXPORT cp_status cp_store_file_config(const char *dir, cp_config *cfg)
                                sizeof cfg->storage_ext)
         return CP_E_VERSION;
     memset(&cfg->storage_ext, 0, sizeof cfg->storage_ext);
+    cfg->storage_ext.struct_size = sizeof cfg->storage_ext;
     st = file_open(dir, &cfg->storage);
     if (st)
         return st;

@@ -141,7 +141,8 @@ class CpStorage(ctypes.Structure):
 
 # omacp/ctx.h cp_storage_ext (added in 0.2.0); the binding sets no hooks.
 class CpStorageExt(ctypes.Structure):
-    _fields_ = [("lock", ctypes.c_void_p), ("unlock", ctypes.c_void_p),
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("lock", ctypes.c_void_p), ("unlock", ctypes.c_void_p),
                 ("reason", ctypes.c_void_p), ("user", ctypes.c_void_p)]
 
 
