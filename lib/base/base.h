@@ -217,6 +217,8 @@ cp_status cp_ctx__set_slot(cp_ctx *ctx, const cp_slot_kind *kind,
                            void *state);
 /* Call every slot's drop hook (cached stored state is stale). */
 void cp_ctx__drop_slots(cp_ctx *ctx);
+/* Call every slot's free hook, last registered first, and empty them. */
+void cp_ctx__free_slots(cp_ctx *ctx);
 
 /*
  * Record a failure and return st. offset may be CP_NO_OFFSET. The message

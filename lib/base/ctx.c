@@ -1,6 +1,9 @@
-/* ctx.c - context creation, limits and error detail. */
-#define CP_ERR_DEFINE 1 /* see base.h: defines cp_err__set itself */
-#include <stdio.h>
+/*
+ * ctx.c - a context's life: made from a cp_config (taken in by
+ * version.c), its limits and allocator, entered and left by every call
+ * (the busy rule and the storage lock), freed with what the floors above
+ * keep in its slots (slot.c). Errors are err.c's.
+ */
 #include <string.h>
 
 #include "store.h"
@@ -93,65 +96,13 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
     return CP_OK;
 }
 
-/* ---- per-floor slots ------------------------------------------------------ */
-
-void *cp_ctx__slot(const cp_ctx *ctx, const cp_slot_kind *kind)
-{
-    size_t i;
-    for (i = 0; i < CP_CTX_SLOTS; i++)
-        if (ctx->slots[i].kind == kind)
-            return ctx->slots[i].state;
-    return NULL;
-}
-
-cp_status cp_ctx__set_slot(cp_ctx *ctx, const cp_slot_kind *kind, void *state)
-{
-    size_t i, free_at = CP_CTX_SLOTS;
-    for (i = 0; i < CP_CTX_SLOTS; i++) {
-        if (ctx->slots[i].kind == kind) {
-            free_at = i;
-            break;
-        }
-        if (ctx->slots[i].kind == NULL && free_at == CP_CTX_SLOTS)
-            free_at = i;
-    }
-    if (free_at == CP_CTX_SLOTS)
-        return CP_E_LIMIT;
-    ctx->slots[free_at].kind = state != NULL ? kind : NULL;
-    ctx->slots[free_at].state = state;
-    return CP_OK;
-}
-
-void cp_ctx__drop_slots(cp_ctx *ctx)
-{
-    size_t i;
-    for (i = 0; i < CP_CTX_SLOTS; i++) {
-        cp_slot sl = ctx->slots[i];
-        if (sl.kind != NULL && sl.kind->drop != NULL)
-            sl.kind->drop(ctx, sl.state);
-    }
-}
-
-/* Upper floors last made, first freed. */
-static void free_slots(cp_ctx *ctx)
-{
-    size_t i = CP_CTX_SLOTS;
-    while (i-- > 0) {
-        cp_slot sl = ctx->slots[i];
-        ctx->slots[i].kind = NULL;
-        ctx->slots[i].state = NULL;
-        if (sl.kind != NULL && sl.kind->free != NULL)
-            sl.kind->free(ctx, sl.state);
-    }
-}
-
 CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
 {
     cp_allocator a;
     if (ctx == NULL)
         return;
     cp_store__invalidate(ctx);
-    free_slots(ctx);
+    cp_ctx__free_slots(ctx);
     cp_store__free(ctx);
     a = ctx->alloc;
     cp_mem__free(&a, ctx);
@@ -175,87 +126,6 @@ CP_EXPORT void cp_free(cp_ctx *ctx, void *p)
 {
     if (ctx != NULL)
         cp_mem__free(&ctx->alloc, p);
-}
-
-static void vset(cp_ctx *ctx, cp_status st, const char *fmt, va_list ap)
-    CP_PRINTF(3, 0);
-static void vset(cp_ctx *ctx, cp_status st, const char *fmt, va_list ap)
-{
-    ctx->err.code = st;
-    ctx->err.path[0] = '\0';
-    if (fmt == NULL || vsnprintf(ctx->err.message, sizeof ctx->err.message,
-                                 fmt, ap) < 0)
-        snprintf(ctx->err.message, sizeof ctx->err.message, "%s",
-                 cp_strerror(st));
-}
-
-cp_status cp_err__set(cp_ctx *ctx, cp_status st, size_t offset,
-                      const char *fmt, ...)
-{
-    va_list ap;
-    if (ctx == NULL)
-        return st;
-    va_start(ap, fmt);
-    vset(ctx, st, fmt, ap);
-    va_end(ap);
-    ctx->err.offset = offset;
-    ctx->err.line = 0;
-    ctx->err.column = 0;
-    return st;
-}
-
-cp_status cp_err__set_lc(cp_ctx *ctx, cp_status st, unsigned long line,
-                         unsigned long column, const char *fmt, ...)
-{
-    va_list ap;
-    if (ctx == NULL)
-        return st;
-    va_start(ap, fmt);
-    vset(ctx, st, fmt, ap);
-    va_end(ap);
-    ctx->err.offset = CP_NO_OFFSET;
-    ctx->err.line = line;
-    ctx->err.column = column;
-    return st;
-}
-
-void cp_err__set_path(cp_ctx *ctx, const char *path)
-{
-    if (ctx == NULL)
-        return;
-    snprintf(ctx->err.path, sizeof ctx->err.path, "%s", path ? path : "");
-}
-
-CP_EXPORT cp_status cp_ctx_error_code(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.code : CP_E_INVALID_ARG;
-}
-CP_EXPORT const char *cp_ctx_error_message(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.message : "";
-}
-CP_EXPORT size_t cp_ctx_error_offset(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.offset : CP_NO_OFFSET;
-}
-CP_EXPORT unsigned long cp_ctx_error_line(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.line : 0;
-}
-CP_EXPORT unsigned long cp_ctx_error_column(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.column : 0;
-}
-CP_EXPORT const char *cp_ctx_error_path(const cp_ctx *ctx)
-{
-    return ctx ? ctx->err.path : "";
-}
-CP_EXPORT void cp_ctx_clear_error(cp_ctx *ctx)
-{
-    if (ctx == NULL)
-        return;
-    memset(&ctx->err, 0, sizeof ctx->err);
-    ctx->err.offset = CP_NO_OFFSET;
 }
 
 cp_status cp_ctx__enter(cp_ctx *ctx)

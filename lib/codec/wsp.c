@@ -24,15 +24,6 @@
 
 /* ---- the struct --------------------------------------------------------- */
 
-void cp_wsp__push_defaults(cp_push *p)
-{
-    memset(p, 0, sizeof *p);
-    p->struct_size = sizeof *p;
-    cp_wsp__content_reset(p);
-    p->app_id_code = CP_PUSH_TEXTUAL;
-    p->push_flag = -1;
-}
-
 CP_ALIGN_DECL(cp_push);
 
 CP_EXPORT void cp_push_init_size(cp_push *p, size_t size)

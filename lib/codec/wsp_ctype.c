@@ -113,6 +113,15 @@ void cp_wsp__content_reset(cp_push *p)
     p->mac[0] = '\0';
 }
 
+void cp_wsp__push_defaults(cp_push *p)
+{
+    memset(p, 0, sizeof *p);
+    p->struct_size = sizeof *p;
+    cp_wsp__content_reset(p);
+    p->app_id_code = CP_PUSH_TEXTUAL;
+    p->push_flag = -1;
+}
+
 CP_EXPORT const char *cp_sec_name(cp_sec sec)
 {
     switch (sec) {
