@@ -96,7 +96,7 @@ int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child)
     return (kinds[parent].kids & K(child)) != 0;
 }
 
-static cp_attr primary(cp_node_kind k)
+cp_attr cp_doc__key_attr(cp_node_kind k)
 {
     return (unsigned)k < CP_NODE_KIND_COUNT ? (cp_attr)kinds[k].key
                                             : CP_ATTR_NAME;
@@ -106,7 +106,7 @@ int cp_doc__required_attr(cp_node_kind kind)
 {
     if ((unsigned)kind >= CP_NODE_KIND_COUNT || kind == CP_NODE_DOC)
         return -1;
-    return (int)primary(kind);
+    return (int)cp_doc__key_attr(kind);
 }
 
 static int name_index(const cp_name *tab, int n, const char *s, size_t len)
@@ -369,7 +369,7 @@ static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
     cp_xrec *r;
     if (!cp_doc__attr_allowed((cp_node_kind)n->kind, a))
         return CP_E_GRAMMAR;
-    if (a == primary((cp_node_kind)n->kind)) {
+    if (a == cp_doc__key_attr((cp_node_kind)n->kind)) {
         n->key = s;
         return CP_OK;
     }
@@ -545,7 +545,7 @@ CP_EXPORT const char *cp_node_attr(const cp_node *node, cp_attr attr)
     const cp_xattr *x;
     if (node == NULL || (unsigned)attr >= CP_ATTR_COUNT)
         return NULL;
-    if (attr == primary((cp_node_kind)node->kind))
+    if (attr == cp_doc__key_attr((cp_node_kind)node->kind))
         return node->key;
     if (attr == CP_ATTR_VALUE)
         return node->kind == CP_NODE_DOC ? NULL : node->value;

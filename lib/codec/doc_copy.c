@@ -22,7 +22,8 @@ static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src,
     const cp_xattr *x;
     cp_status st = CP_OK;
     if (src->key)
-        st = set_from(doc, dst, (cp_attr)cp_doc__required_attr((cp_node_kind)src->kind), src->key,
+        st = set_from(doc, dst, cp_doc__key_attr((cp_node_kind)src->kind),
+                      src->key,
                       borrow);
     if (!st && src->value && src->kind != CP_NODE_DOC)
         st = set_from(doc, dst, CP_ATTR_VALUE, src->value, borrow);

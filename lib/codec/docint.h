@@ -215,6 +215,8 @@ int cp_doc__child_allowed(cp_node_kind parent, cp_node_kind child);
 /* The attribute every node of kind must carry (-1 if none). */
 int cp_doc__required_attr(cp_node_kind kind);
 /* Kind / attribute from an XML name (-1 if unknown). */
+/* The attribute a node of kind keeps in its key (the DOC's too). */
+cp_attr cp_doc__key_attr(cp_node_kind k);
 int cp_doc__kind_from_name(const char *s, size_t n);
 int cp_doc__attr_from_name(const char *s, size_t n);
 /* Unlink n (and its subtree) from its parent; the memory stays in the arena. */
