@@ -1,6 +1,6 @@
 /*
  * builtins.c - the built-in CSPs: SecurityPolicy, BOOTSTRAP and Metabase
- * (PXLOGICAL and the generic settings CSP live in settings.c), their
+ * (PXLOGICAL and the generic settings CSP live in settings*.c), their
  * default metabase entries, and cp_csp_register_builtins().
  */
 #include <stdio.h>
