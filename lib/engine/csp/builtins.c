@@ -11,21 +11,6 @@
 /* Who may touch each built-in CSP by default (wm-model.md 4.5, K2/M2/P5). */
 #define RW (CP_RW_READ | CP_RW_WRITE)
 
-int cp_csp__known_appid(const char *appid)
-{
-    /* ProvCont / OMNA application ids (protocol.md b.8) */
-    static const char *const ids[] = {"w2", "w4", "w5", "w7", "wA",
-                                      "DL", "ap0004", "ap0005", "25",
-                                      "110", "143"};
-    size_t i;
-    if (appid == NULL)
-        return 0;
-    for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (strcmp(ids[i], appid) == 0)
-            return 1;
-    return 0;
-}
-
 /* A decimal uint32 with no sign, no hex, no spaces. */
 static int parse_u32(const char *s, uint32_t *out)
 {

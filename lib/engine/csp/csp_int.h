@@ -13,7 +13,5 @@ cp_status cp_csp__pxlogical_register(cp_ctx *ctx);
 cp_status cp_csp__secpolicy_register(cp_ctx *ctx);
 cp_status cp_csp__bootstrap_register(cp_ctx *ctx);
 cp_status cp_csp__metabase_register(cp_ctx *ctx);
-/* 1 when appid is an APPLICATION APPID this library knows. */
-int cp_csp__known_appid(const char *appid);
 
 #endif

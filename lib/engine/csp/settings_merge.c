@@ -10,6 +10,22 @@
 
 #include "settings.h"
 
+/* 1 when appid is an APPLICATION APPID this library knows. */
+static int known_appid(const char *appid)
+{
+    /* ProvCont / OMNA application ids (protocol.md b.8) */
+    static const char *const ids[] = {"w2", "w4", "w5", "w7", "wA",
+                                      "DL", "ap0004", "ap0005", "25",
+                                      "110", "143"};
+    size_t i;
+    if (appid == NULL)
+        return 0;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (strcmp(ids[i], appid) == 0)
+            return 1;
+    return 0;
+}
+
 /* Parm forms replace parms by name, characteristic forms by type. */
 static int rclass(int kind)
 {
@@ -186,7 +202,7 @@ cp_status cp_set__commit_item(settings *st, cp_csp_session *s, cp_node *p)
         snprintf(st->err, sizeof st->err, "%s without %s", st->type, k);
         return CP_E_BAD_DOC;
     }
-    if (st->is_app && !cp_csp__known_appid(cp_set__parm_value(p, "APPID"))) {
+    if (st->is_app && !known_appid(cp_set__parm_value(p, "APPID"))) {
         snprintf(st->err, sizeof st->err, "unknown APPLICATION APPID %.60s",
                  cp_set__parm_value(p, "APPID"));
         return CP_E_BAD_DOC;
