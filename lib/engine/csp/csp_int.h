@@ -9,9 +9,7 @@ struct settings;
 cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
                                     cp_status (*on_commit)(struct settings *),
                                     struct settings **out);
+/* PXLOGICAL: the settings CSP plus the trust layer's gateways. */
 cp_status cp_csp__pxlogical_register(cp_ctx *ctx);
-cp_status cp_csp__secpolicy_register(cp_ctx *ctx);
-cp_status cp_csp__bootstrap_register(cp_ctx *ctx);
-cp_status cp_csp__metabase_register(cp_ctx *ctx);
 
 #endif
