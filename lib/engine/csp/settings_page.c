@@ -351,11 +351,11 @@ static cp_status load_page(settings *st, const cp_buf *b, size_t k, int *over)
     return e;
 }
 
-/* Load a paged type from its header (already in b). */
-static cp_status load_pages(settings *st, cp_buf *b)
+/* Load the n pages of a paged type; b is a buffer to read them into. */
+static cp_status load_pages(settings *st, cp_buf *b, uint32_t n)
 {
     char name[CP_TYPE_MAX + 3 + 24]; /* blob, '.', digits of a size_t */
-    uint32_t n = cp_be32__get(b->p + 4), k;
+    uint32_t k;
     int over = 0;
     cp_status e = cp_doc__create(st->ctx, &st->doc);
     if (e)
@@ -390,16 +390,59 @@ void cp_set__item_unlink(settings *st, cp_node *item)
 
 /* ---- storage -------------------------------------------------------------------- */
 
+/*
+ * The header blob is read with the bounded reader. The two helpers below
+ * are general (a big-endian uint32, a fixed tag) and would sit well in
+ * base beside cp_rd__u8; they are static here until base has them.
+ */
+static cp_status rd_be32(cp_rd *r, uint32_t *out)
+{
+    if (cp_rd__left(r) < 4)
+        return CP_E_TRUNCATED;
+    *out = cp_be32__get(r->p);
+    return cp_rd__skip(r, 4);
+}
+
+/* Take the n bytes of tag when they come next; 0 (nothing taken) if not. */
+static int rd_tag(cp_rd *r, const char *tag, size_t n)
+{
+    if (cp_rd__left(r) < n || memcmp(r->p, tag, n) != 0)
+        return 0;
+    return cp_rd__skip(r, n) == CP_OK;
+}
+
+enum { HDR_DOC, HDR_PAGES, HDR_BAD };
+
+/*
+ * What the blob "s.TYPE" (in b) holds: HDR_PAGES, a header ("CPS1", the
+ * page count in *n, nothing after it); HDR_BAD, a "CPS1" that is not a
+ * header; HDR_DOC, anything else (the first format, or nothing).
+ */
+static int hdr_read(const cp_buf *b, uint32_t *n)
+{
+    cp_rd r;
+    cp_rd__init(&r, b->p, b->len);
+    if (!rd_tag(&r, "CPS1", 4))
+        return HDR_DOC;
+    if (rd_be32(&r, n) != CP_OK || cp_rd__left(&r) != 0)
+        return HDR_BAD;
+    return HDR_PAGES;
+}
+
 cp_status cp_set__load(settings *st)
 {
     cp_buf b;
+    uint32_t n = 0;
+    int kind;
     cp_status s;
     if (st->loaded)
         return CP_OK;
     cp_buf__init(&b, &st->ctx->alloc);
     s = cp_store__load(st->ctx, st->blob, &b);
-    if (s == CP_OK && b.len >= 4 && memcmp(b.p, "CPS1", 4) == 0) {
-        s = st->paged && b.len == HDR_LEN ? load_pages(st, &b) : CP_E_CORRUPT;
+    kind = s == CP_OK ? hdr_read(&b, &n) : HDR_DOC;
+    if (kind != HDR_DOC) {
+        s = st->paged && kind == HDR_PAGES ? load_pages(st, &b, n)
+                                           : CP_E_CORRUPT;
     } else if (s == CP_OK && b.len > 0) { /* the first format: one document */
         s = cp_doc_decode_wbxml(st->ctx, b.p, b.len, &st->doc);
         if (s == CP_OK && st->paged)
