@@ -151,13 +151,19 @@ static int wm_tree_type(const char *type)
     return 0;
 }
 
-static int blob_name_ok(const char *t)
+/*
+ * A type names the blobs "s.TYPE" and "s.TYPE.N": "s.TYPE" must be a store
+ * name (cp_store__name_ok), and the type at most 60 characters (types
+ * longer than PAGE_TYPE_MAX are kept in one blob, without pages).
+ */
+static int type_ok(const char *type, size_t n)
 {
-    for (; *t; t++)
-        if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') ||
-              (*t >= '0' && *t <= '9') || *t == '-' || *t == '_' || *t == '.'))
-            return 0;
-    return 1;
+    char blob[CP_STORE_NAME_MAX + 1];
+    if (n == 0 || n > 60)
+        return 0;
+    memcpy(blob, "s.", 2);
+    memcpy(blob + 2, type, n + 1);
+    return cp_store__name_ok(blob);
 }
 
 /* 1 when type (n characters) is a PROV characteristic type, in any case. */
@@ -179,7 +185,7 @@ cp_status cp_csp__settings_register(cp_ctx *ctx, const char *type,
     settings *st;
     size_t n = type ? strlen(type) : 0;
     cp_status e;
-    if (n == 0 || n > 60 || !blob_name_ok(type))
+    if (!type_ok(type, n))
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "a settings CSP type must be 1-60 letters, digits, "
                            "'-', '_' or '.'");
