@@ -434,37 +434,89 @@ static int lang_ok(const char *s)
     return 1;
 }
 
-/* Offset of the text of (kind, lang) in c->ui, its record length in *len;
-   (size_t)-1 when absent. */
-static size_t ui_find(const mb *c, unsigned kind, const char *lang,
-                      size_t *len)
+/*
+ * One text record of an entry's texts (engine.h: kind, lang_len, lang,
+ * text_len big-endian, text), read with the bounded reader: a record that
+ * does not fit ends the list instead of reading past it.
+ */
+typedef struct ui_rec {
+    unsigned kind;
+    const uint8_t *lang, *text;
+    size_t lang_len, text_len;
+    size_t off, len; /* where the whole record sits */
+} ui_rec;
+
+/* The next record of r into x; 0 at the end of the texts. */
+static int ui_next(cp_rd *r, ui_rec *x)
 {
-    size_t off = 0, ll = strlen(lang);
-    while (off + 2 <= c->ui_len) {
-        size_t l = c->ui[off + 1];
-        size_t tl = ((size_t)c->ui[off + 2 + l] << 8) | c->ui[off + 3 + l];
-        size_t rec = 4 + l + tl, i;
-        int same = c->ui[off] == kind && l == ll;
-        for (i = 0; same && i < l; i++)
-            same = (c->ui[off + 2 + i] | 0x20) == (uint8_t)(lang[i] | 0x20);
-        if (same) {
-            *len = rec;
-            return off;
-        }
-        off += rec;
+    uint8_t kind, ll, hi, lo;
+    x->off = cp_rd__off(r);
+    if (cp_rd__u8(r, &kind) != CP_OK || cp_rd__u8(r, &ll) != CP_OK)
+        return 0;
+    x->lang = r->p;
+    if (cp_rd__skip(r, ll) != CP_OK || cp_rd__u8(r, &hi) != CP_OK ||
+        cp_rd__u8(r, &lo) != CP_OK)
+        return 0;
+    x->text = r->p;
+    x->text_len = ((size_t)hi << 8) | lo;
+    if (cp_rd__skip(r, x->text_len) != CP_OK)
+        return 0;
+    x->kind = kind;
+    x->lang_len = ll;
+    x->len = cp_rd__off(r) - x->off;
+    return 1;
+}
+
+/* The record of (kind, lang) in c->ui, language codes in any case. */
+static int ui_find(const mb *c, unsigned kind, const char *lang, ui_rec *x)
+{
+    size_t ll = strlen(lang), i;
+    cp_rd r;
+    cp_rd__init(&r, c->ui, c->ui_len);
+    while (ui_next(&r, x)) {
+        int same = x->kind == kind && x->lang_len == ll;
+        for (i = 0; same && i < ll; i++)
+            same = (x->lang[i] | 0x20) == (uint8_t)(lang[i] | 0x20);
+        if (same)
+            return 1;
     }
-    return (size_t)-1;
+    return 0;
+}
+
+/* Take the record x out of c->ui. */
+static void ui_cut(mb *c, const ui_rec *x)
+{
+    memmove(c->ui + x->off, c->ui + x->off + x->len,
+            c->ui_len - x->off - x->len);
+    c->ui_len -= x->len;
 }
 
 /* Remove the text of (kind, lang); 1 when there was one. */
 static int ui_remove(mb *c, unsigned kind, const char *lang)
 {
-    size_t rec = 0, off = ui_find(c, kind, lang, &rec);
-    if (off == (size_t)-1)
+    ui_rec x;
+    if (!ui_find(c, kind, lang, &x))
         return 0;
-    memmove(c->ui + off, c->ui + off + rec, c->ui_len - off - rec);
-    c->ui_len -= rec;
+    ui_cut(c, &x);
     return 1;
+}
+
+/* Remove every text of kind; 1 when there was one. */
+static int ui_remove_kind(mb *c, unsigned kind)
+{
+    ui_rec x;
+    cp_rd r;
+    int any = 0;
+    cp_rd__init(&r, c->ui, c->ui_len);
+    while (ui_next(&r, &x)) {
+        if (x.kind != kind)
+            continue;
+        ui_cut(c, &x);
+        any = 1;
+        cp_rd__init(&r, c->ui, c->ui_len); /* on from the cut */
+        (void)cp_rd__skip(&r, x.off);
+    }
+    return any;
 }
 
 /* Set the text of (kind, lang) to value. */
@@ -625,14 +677,14 @@ static int mb_field(const cp_meta *m, const char *name, char *b, size_t cap)
 static int mb_text(const mb *c, unsigned kind, const char *lang, char *b,
                    size_t cap)
 {
-    size_t rec = 0, off = ui_find(c, kind, lang, &rec), l, tl;
-    if (off == (size_t)-1)
+    ui_rec x;
+    size_t tl;
+    if (!ui_find(c, kind, lang, &x))
         return 0;
-    l = c->ui[off + 1];
-    tl = rec - 4 - l;
+    tl = x.text_len;
     if (tl >= cap)
         tl = cap - 1;
-    memcpy(b, c->ui + off + 4 + l, tl);
+    memcpy(b, x.text, tl);
     b[tl] = '\0';
     return 1;
 }
@@ -666,21 +718,7 @@ static cp_status mb_nochar(void *user, cp_csp_session *s, const char *path,
     }
     if (level_of(c, cookie) == 1 && c->open && ui_kind(type) != 0) {
         /* the entry's label or options: every language of it */
-        unsigned kind = ui_kind(type);
-        int any = 0;
-        size_t off = 0;
-        while (off + 2 <= c->ui_len) {
-            size_t l = c->ui[off + 1];
-            size_t rec = 4 + l + (((size_t)c->ui[off + 2 + l] << 8) |
-                                  c->ui[off + 3 + l]);
-            if (c->ui[off] == kind) {
-                memmove(c->ui + off, c->ui + off + rec, c->ui_len - off - rec);
-                c->ui_len -= rec;
-                any = 1;
-            } else {
-                off += rec;
-            }
-        }
+        int any = ui_remove_kind(c, ui_kind(type));
         c->changed |= any;
         return any ? CP_OK : CP_E_NOT_FOUND;
     }
@@ -691,24 +729,23 @@ static cp_status mb_nochar(void *user, cp_csp_session *s, const char *path,
 static cp_status emit_texts(cp_csp_session *s, const uint8_t *ui, size_t n,
                             unsigned kind, const char *name, char *text)
 {
-    size_t off = 0;
+    ui_rec x;
+    cp_rd r;
     int open = 0;
     cp_status st = CP_OK;
     char lang[9];
-    while (off + 2 <= n && !st) {
-        size_t l = ui[off + 1];
-        size_t tl = ((size_t)ui[off + 2 + l] << 8) | ui[off + 3 + l];
-        if (ui[off] == kind && l < sizeof lang) {
-            memcpy(lang, ui + off + 2, l);
-            lang[l] = '\0';
-            memcpy(text, ui + off + 4 + l, tl);
-            text[tl] = '\0';
-            if (!open && (st = cp_csp_emit_enter(s, name)) == CP_OK)
-                open = 1;
-            if (!st)
-                st = cp_csp_emit_parm(s, lang, text);
-        }
-        off += 4 + l + tl;
+    cp_rd__init(&r, ui, n);
+    while (!st && ui_next(&r, &x)) {
+        if (x.kind != kind || x.lang_len >= sizeof lang)
+            continue;
+        memcpy(lang, x.lang, x.lang_len);
+        lang[x.lang_len] = '\0';
+        memcpy(text, x.text, x.text_len);
+        text[x.text_len] = '\0';
+        if (!open && (st = cp_csp_emit_enter(s, name)) == CP_OK)
+            open = 1;
+        if (!st)
+            st = cp_csp_emit_parm(s, lang, text);
     }
     return !st && open ? cp_csp_emit_leave(s) : st;
 }
