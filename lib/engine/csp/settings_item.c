@@ -184,7 +184,8 @@ static cp_status ix_room(settings *st)
     if (t == NULL)
         return CP_E_NOMEM;
     memset(t, 0, cap * sizeof *t);
-    for (i = 0; i < st->ixcap; i++)
+    /* without ix, ixcap is 0: the test tells the analyzers */
+    for (i = 0; st->ix != NULL && i < st->ixcap; i++)
         if (st->ix[i].n != NULL && st->ix[i].n != TOMB)
             cp_set__ix_put(t, cap, st->ix[i].h, st->ix[i].n);
     cp_mem__free(&st->ctx->alloc, st->ix);

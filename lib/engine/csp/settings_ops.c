@@ -212,11 +212,14 @@ static cp_node *stored_of(settings *st, const frame *f)
         const cp_node *chain[MAX_FRAMES], *n = f->node;
         cp_node *cur;
         size_t k = 0;
-        while (!cp_node__at_top(n) && k < MAX_FRAMES) {
+        /* a pending node hangs below pend's root, so n never gets NULL;
+           the test tells the analyzers, who cannot know it */
+        while (n != NULL && !cp_node__at_top(n) && k < MAX_FRAMES) {
             chain[k++] = n;
             n = cp_node__parent(n);
         }
-        cur = cp_node__at_top(n) ? cp_set__item_like(st, n) : NULL;
+        cur = n != NULL && cp_node__at_top(n) ? cp_set__item_like(st, n)
+                                              : NULL;
         while (cur != NULL && k > 0)
             cur = cp_set__child_char(cur, chain[--k]->key);
         return cur;
