@@ -278,6 +278,12 @@ size_t cp_rd__off(const cp_rd *r);
 size_t cp_rd__left(const cp_rd *r);
 cp_status cp_rd__u8(cp_rd *r, uint8_t *out);
 cp_status cp_rd__peek(const cp_rd *r, uint8_t *out);
+/* Big-endian 16- and 32-bit values (stored blobs). */
+cp_status cp_rd__be16(cp_rd *r, uint16_t *out);
+cp_status cp_rd__be32(cp_rd *r, uint32_t *out);
+/* The next n octets: borrowed (*out points into the input) or copied. */
+cp_status cp_rd__take(cp_rd *r, size_t n, const uint8_t **out);
+cp_status cp_rd__copy(cp_rd *r, void *out, size_t n);
 cp_status cp_rd__skip(cp_rd *r, size_t n);
 /* WBXML mb_u_int32 / WSP uintvar: at most 5 octets, value <= 0xFFFFFFFF. */
 cp_status cp_rd__mbu32(cp_rd *r, uint32_t *out);

@@ -111,6 +111,43 @@ cp_status cp_rd__u8(cp_rd *r, uint8_t *out)
     return CP_OK;
 }
 
+cp_status cp_rd__be16(cp_rd *r, uint16_t *out)
+{
+    if (r->end - r->p < 2)
+        return CP_E_TRUNCATED;
+    *out = (uint16_t)(((unsigned)r->p[0] << 8) | r->p[1]);
+    r->p += 2;
+    return CP_OK;
+}
+
+cp_status cp_rd__be32(cp_rd *r, uint32_t *out)
+{
+    if (r->end - r->p < 4)
+        return CP_E_TRUNCATED;
+    *out = ((uint32_t)r->p[0] << 24) | ((uint32_t)r->p[1] << 16) |
+           ((uint32_t)r->p[2] << 8) | (uint32_t)r->p[3];
+    r->p += 4;
+    return CP_OK;
+}
+
+cp_status cp_rd__take(cp_rd *r, size_t n, const uint8_t **out)
+{
+    if ((size_t)(r->end - r->p) < n)
+        return CP_E_TRUNCATED;
+    *out = r->p;
+    r->p += n;
+    return CP_OK;
+}
+
+cp_status cp_rd__copy(cp_rd *r, void *out, size_t n)
+{
+    const uint8_t *p;
+    cp_status st = cp_rd__take(r, n, &p);
+    if (st == CP_OK && n > 0)
+        memcpy(out, p, n);
+    return st;
+}
+
 cp_status cp_rd__peek(const cp_rd *r, uint8_t *out)
 {
     if (r->end - r->p < 1)

@@ -13,48 +13,21 @@
 
 /* ---- bounded reads (cp_rd has the octet; these the wider fields) -------- */
 
+/* The stored forms count in octets and 16-bit values: read into size_t. */
 static cp_status rd_be16(cp_rd *r, size_t *out)
 {
-    if (cp_rd__left(r) < 2)
-        return CP_E_CORRUPT;
-    *out = ((size_t)r->p[0] << 8) | r->p[1];
-    return cp_rd__skip(r, 2);
-}
-
-static cp_status rd_be32(cp_rd *r, uint32_t *out)
-{
-    if (cp_rd__left(r) < 4)
-        return CP_E_CORRUPT;
-    *out = cp_be32__get(r->p);
-    return cp_rd__skip(r, 4);
-}
-
-/* n octets borrowed from the blob: *out points at them. */
-static cp_status rd_take(cp_rd *r, size_t n, const uint8_t **out)
-{
-    if (cp_rd__left(r) < n)
-        return CP_E_CORRUPT;
-    *out = r->p;
-    return cp_rd__skip(r, n);
-}
-
-/* n octets copied out of the blob. */
-static cp_status rd_copy(cp_rd *r, void *out, size_t n)
-{
-    const uint8_t *p;
-    if (rd_take(r, n, &p) != CP_OK)
-        return CP_E_CORRUPT;
-    memcpy(out, p, n);
-    return CP_OK;
+    uint16_t v = 0;
+    cp_status st = cp_rd__be16(r, &v);
+    *out = v;
+    return st;
 }
 
 static cp_status rd_byte(cp_rd *r, size_t *out)
 {
-    uint8_t c;
-    if (cp_rd__u8(r, &c) != CP_OK)
-        return CP_E_CORRUPT;
+    uint8_t c = 0;
+    cp_status st = cp_rd__u8(r, &c);
     *out = c;
-    return CP_OK;
+    return st;
 }
 
 /* ---- policies: u16 count, then (u32 id, u32 value) per set policy ------- */
@@ -75,7 +48,7 @@ cp_status cp_blob__read_policies(struct cp_trust_state *st, const uint8_t *p,
     for (i = 0; i < count; i++) {
         uint32_t id, v;
         int k;
-        if (rd_be32(&r, &id) != CP_OK || rd_be32(&r, &v) != CP_OK)
+        if (cp_rd__be32(&r, &id) != CP_OK || cp_rd__be32(&r, &v) != CP_OK)
             return CP_E_CORRUPT;
         k = cp_policy__index(id);
         if (k < 0 || set[k])
@@ -145,11 +118,11 @@ static cp_status spc_entry_v2(cp_ctx *ctx, cp_rd *r, cp_spc_entry *e)
     size_t cl, sl;
     e->cert = NULL; /* a slot past the old count may hold a stale copy */
     e->cert_len = 0;
-    if (rd_copy(r, e->sha1, 20) != CP_OK || rd_be32(r, &e->roles) != CP_OK ||
+    if (cp_rd__copy(r, e->sha1, 20) != CP_OK || cp_rd__be32(r, &e->roles) != CP_OK ||
         rd_be16(r, &cl) != CP_OK)
         return CP_E_CORRUPT;
-    if (cl > CP_SPC_CERT_MAX || rd_take(r, cl, &der) != CP_OK ||
-        rd_byte(r, &sl) != CP_OK || rd_take(r, sl, &subject) != CP_OK ||
+    if (cl > CP_SPC_CERT_MAX || cp_rd__take(r, cl, &der) != CP_OK ||
+        rd_byte(r, &sl) != CP_OK || cp_rd__take(r, sl, &subject) != CP_OK ||
         memchr(subject, 0, sl) != NULL || (cl == 0 && sl != 0))
         return CP_E_CORRUPT;
     if (cl == 0)
@@ -180,8 +153,8 @@ static cp_status spc_v1(struct cp_trust_state *st, cp_rd *r, size_t count)
     if (cp_rd__left(r) != count * 24)
         return CP_E_CORRUPT;
     for (i = 0; i < count; i++) {
-        if (rd_copy(r, st->spc[i].sha1, 20) != CP_OK ||
-            rd_be32(r, &st->spc[i].roles) != CP_OK)
+        if (cp_rd__copy(r, st->spc[i].sha1, 20) != CP_OK ||
+            cp_rd__be32(r, &st->spc[i].roles) != CP_OK)
             return CP_E_CORRUPT; /* not reached: the length is checked */
         st->spc[i].cert = NULL;
         st->spc[i].cert_len = 0;
@@ -246,9 +219,9 @@ cp_status cp_blob__read_tps(cp_ctx *ctx, struct cp_trust_state *st,
     (void)version;
     cp_rd__init(&r, p, n);
     if (rd_be16(&r, &ul) != CP_OK || ul == 0 || ul > CP_TPS_URL_MAX ||
-        rd_take(&r, ul, &url) != CP_OK || rd_byte(&r, &nl) != CP_OK ||
+        cp_rd__take(&r, ul, &url) != CP_OK || rd_byte(&r, &nl) != CP_OK ||
         nl > CP_TPS_NAME_MAX || cp_rd__left(&r) != nl ||
-        rd_take(&r, nl, &name) != CP_OK)
+        cp_rd__take(&r, nl, &name) != CP_OK)
         return CP_E_CORRUPT;
     memcpy(st->tps, url, ul);
     st->tps[ul] = '\0';
@@ -290,9 +263,9 @@ cp_status cp_blob__read_pin(cp_ctx *ctx, struct cp_trust_state *st,
         return CP_E_CORRUPT;
     for (i = 0; i < count; i++) {
         cp_pin_slot *sl = &st->pin[i];
-        if (rd_copy(&r, sl->digest, 20) != CP_OK ||
-            rd_be32(&r, &sl->failures) != CP_OK ||
-            rd_be32(&r, &sl->seq) != CP_OK)
+        if (cp_rd__copy(&r, sl->digest, 20) != CP_OK ||
+            cp_rd__be32(&r, &sl->failures) != CP_OK ||
+            cp_rd__be32(&r, &sl->seq) != CP_OK)
             return CP_E_CORRUPT; /* not reached: the length is checked */
         if (sl->seq > st->pin_seq)
             st->pin_seq = sl->seq;
@@ -331,7 +304,7 @@ cp_status cp_blob__read_gw(cp_ctx *ctx, struct cp_trust_state *st,
         const uint8_t *addr;
         size_t al, flags;
         if (rd_byte(&r, &al) != CP_OK || al == 0 ||
-            al > CP_GATEWAY_ADDR_MAX || rd_take(&r, al, &addr) != CP_OK ||
+            al > CP_GATEWAY_ADDR_MAX || cp_rd__take(&r, al, &addr) != CP_OK ||
             rd_byte(&r, &flags) != CP_OK || memchr(addr, 0, al) != NULL)
             return CP_E_CORRUPT;
         memcpy(st->gw[i].addr, addr, al);

@@ -395,14 +395,6 @@ void cp_set__item_unlink(settings *st, cp_node *item)
  * are general (a big-endian uint32, a fixed tag) and would sit well in
  * base beside cp_rd__u8; they are static here until base has them.
  */
-static cp_status rd_be32(cp_rd *r, uint32_t *out)
-{
-    if (cp_rd__left(r) < 4)
-        return CP_E_TRUNCATED;
-    *out = cp_be32__get(r->p);
-    return cp_rd__skip(r, 4);
-}
-
 /* Take the n bytes of tag when they come next; 0 (nothing taken) if not. */
 static int rd_tag(cp_rd *r, const char *tag, size_t n)
 {
@@ -424,7 +416,7 @@ static int hdr_read(const cp_buf *b, uint32_t *n)
     cp_rd__init(&r, b->p, b->len);
     if (!rd_tag(&r, "CPS1", 4))
         return HDR_DOC;
-    if (rd_be32(&r, n) != CP_OK || cp_rd__left(&r) != 0)
+    if (cp_rd__be32(&r, n) != CP_OK || cp_rd__left(&r) != 0)
         return HDR_BAD;
     return HDR_PAGES;
 }
