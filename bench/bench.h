@@ -276,6 +276,8 @@ typedef struct bench_boot {
 } bench_boot;
 
 #define BENCH_IMSI "262019876543210"
+/* The PIN of the SIM card letter: USERNETWPIN bootstraps are signed with it. */
+#define BENCH_PIN "1234"
 
 /* Build the bootstrap; 0 on success, else -1 with a message on stderr. */
 int bench_boot_make(bench_boot *b);

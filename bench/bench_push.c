@@ -4,7 +4,7 @@
  *
  * The message: bench_gen_bootstrap's document (a BOOTSTRAP with PROVURL, a
  * NAPDEF, a PXLOGICAL and an APPLICATION: about 1 KB of WBXML) built with
- * the public builder, cp_doc_encode_wbxml, signed NETWPIN with
+ * the public builder, cp_doc_encode_wbxml, signed USERNETWPIN with
  * cp_mac_compute under the device's IMSI and wrapped in a WSP push PDU by
  * hand (bench_wsp_pdu).
  *
@@ -42,12 +42,13 @@ int bench_boot_make(bench_boot *b)
     if (st == CP_OK)
         st = bench_gen_bootstrap(ctx, &b->body, &b->body_len);
     if (st == CP_OK)
-        st = cp_mac_compute(ctx, CP_SEC_NETWPIN, BENCH_IMSI, NULL, NULL,
-                            b->body, b->body_len, b->mac, sizeof b->mac);
+        st = cp_mac_compute(ctx, CP_SEC_USERNETWPIN, BENCH_IMSI, BENCH_PIN,
+                            NULL, b->body, b->body_len, b->mac,
+                            sizeof b->mac);
     cp_ctx_free(ctx);
     if (st != CP_OK ||
-        bench_wsp_pdu(CP_SEC_NETWPIN, b->mac, b->body, b->body_len, &b->pdu,
-                      &b->pdu_len) != 0) {
+        bench_wsp_pdu(CP_SEC_USERNETWPIN, b->mac, b->body, b->body_len,
+                      &b->pdu, &b->pdu_len) != 0) {
         fprintf(stderr, "bench: cannot build the bootstrap: %s\n",
                 cp_strerror(st));
         bench_boot_free(b);
@@ -88,7 +89,7 @@ int bench_device_new(bench_device *d, const cp_config *base)
     if (st == CP_OK)
         st = cp_csp_register_settings(d->ctx, "APPLICATION");
     if (st == CP_OK)
-        st = cp_policy_set(d->ctx, CP_POLICY_OMACP_NETWPIN,
+        st = cp_policy_set(d->ctx, CP_POLICY_OMACP_USERNETWPIN,
                            CP_ROLE_ANY_PUSH_SOURCE, CP_ROLE_EXEMPT);
     if (st != CP_OK) {
         fprintf(stderr, "bench: cannot set up the device: %s (%s)\n",
@@ -106,7 +107,7 @@ void bench_device_free(bench_device *d)
     memset(d, 0, sizeof *d);
 }
 
-/* The user confirms the NETWPIN message (policy 4132 = 0 asks). */
+/* The user confirms a pure NETWPIN message (policy 4132 = 0 asks). */
 static int confirm_yes(void *user, const cp_verdict *v)
 {
     (void)user;
@@ -114,10 +115,25 @@ static int confirm_yes(void *user, const cp_verdict *v)
     return 1;
 }
 
+/* The user types the PIN of the SIM card letter. */
+static cp_status give_pin(void *user, cp_sec sec, unsigned attempt,
+                          unsigned left, char *pin, size_t cap)
+{
+    (void)user;
+    (void)sec;
+    (void)attempt;
+    (void)left;
+    if (cap < sizeof BENCH_PIN)
+        return CP_E_BUFFER_TOO_SMALL;
+    memcpy(pin, BENCH_PIN, sizeof BENCH_PIN);
+    return CP_OK;
+}
+
 void bench_push_hooks(cp_push_hooks *h)
 {
     cp_push_hooks_init(h);
     h->confirm = confirm_yes;
+    h->pin = give_pin;
 }
 
 /* ---- the runners -------------------------------------------------------- */
@@ -183,7 +199,7 @@ static double run_verify(void *state, unsigned long iters)
 
     for (i = 0; i < iters; i++) {
         size_t idx = 0;
-        if (cp_mac_verify(ps->ctx, ps->push.sec, dev_imsis, 1, NULL,
+        if (cp_mac_verify(ps->ctx, ps->push.sec, dev_imsis, 1, BENCH_PIN,
                           ps->push.mac, NULL, ps->push.body,
                           ps->push.body_len, &idx) != CP_OK)
             return -1.0;
@@ -339,7 +355,7 @@ void bench_sec_push(const bench_settings *s)
     char why[256] = "", fig[80], val[32];
     double total, parse, verify, decode, apply, authz;
 
-    bench_section("4. cp_push_process of a signed bootstrap (NETWPIN, "
+    bench_section("4. cp_push_process of a signed bootstrap (USERNETWPIN, "
                   "unbranded device, in-memory store)",
                   "fresh device per message; only the push call is timed "
                   "(store + ctx set-up and free before/after, untimed)");
