@@ -90,6 +90,8 @@ cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn);
 
 /* ---- metabase.c: access control per setting ------------------------------ */
 
+/* (The tables and their blob are meta_table.c's, shared through meta.h.) */
+
 /*
  * May a caller with effective roles touch the setting at path (need =
  * CP_RW_READ or CP_RW_WRITE)? CP_OK, CP_E_ACCESS_DENIED with the reason
@@ -128,9 +130,10 @@ cp_status cp_meta__below_allowed(cp_ctx *ctx, uint32_t roles,
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact);
 /*
- * A built-in default entry (not persisted). rw with CP_META__RW_ONLY: the
- * entry only narrows rw (e.g. a write-only secret); the roles and the
- * rest come from the entry in force above it (roles is ignored).
+ * A built-in default entry (not persisted; these two are meta_table.c's).
+ * rw with CP_META__RW_ONLY: the entry only narrows rw (e.g. a write-only
+ * secret); the roles and the rest come from the entry in force above it
+ * (roles is ignored).
  */
 #define CP_META__RW_ONLY 0x100u
 /* The datatype of a built-in default entry set before. */

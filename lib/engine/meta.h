@@ -1,0 +1,87 @@
+/*
+ * meta.h - what the metabase's two rooms share, not installed.
+ *
+ * meta_table.c  the tables (entries, built-in defaults, path hashes) and
+ *               their stored form, the "metabase" blob
+ * metabase.c    lookups, access checks and the entry points; it uses
+ *               meta_table.c, never the other way round
+ *
+ * The rest of the engine sees only engine.h's cp_meta__ functions.
+ */
+#ifndef CP_META_INT_H
+#define CP_META_INT_H
+
+#include "engine.h"
+
+/* The longest path of an entry, whether set by the host or stored. */
+#define CP_META__PATH_LIMIT 1024
+
+/* *m as cp_meta_init leaves it (the current layout, MANAGER rw). */
+void cp_meta__defaults(cp_meta *m);
+
+/* ---- paths: compared folded (ASCII case, '\\' as '/') -------------------- */
+
+uint8_t cp_meta__fold(uint8_t c);
+/* '/' or '\\': both separate levels. */
+int cp_meta__is_sep(char c);
+/* FNV-1a of path[0..n) folded: the same for every spelling. */
+uint32_t cp_meta__hash(const char *path, size_t n);
+
+/*
+ * The '/'-prefixes of a path with their hashes, computed in one pass: a
+ * lookup probes the path and each ancestor in two tables.
+ */
+#define CP_META__PFX_MAX 32
+typedef struct cp_meta_pfxs {
+    size_t n[CP_META__PFX_MAX + 1];
+    uint32_t h[CP_META__PFX_MAX + 1];
+    size_t count; /* n[0] < n[1] < ...; the last is the whole path (a
+                     deeper path: the levels past CP_META__PFX_MAX are
+                     hashed when probed) */
+} cp_meta_pfxs;
+
+void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p);
+
+/* ---- the hash table --------------------------------------------------------- */
+
+/* The slot holding path[0..n), whose cp_meta__hash is h, or NULL. */
+cp_meta_ent *cp_meta__tab_find_h(const cp_meta_tab *t, const char *path,
+                                 size_t n, uint32_t h);
+/* The slot holding path[0..n), or NULL. */
+cp_meta_ent *cp_meta__tab_find(const cp_meta_tab *t, const char *path,
+                               size_t n);
+/* Set path's entry to *m (its texts stay when it was there). */
+cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
+                           const cp_meta *m);
+/* Remove path's entry: 1 when there was one. */
+int cp_meta__tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path);
+
+/* ---- the texts of an entry (engine.h, CP_META__UI_*) ------------------------ */
+
+/* One record of a list of texts; lang and text point into the list. */
+typedef struct cp_meta_ui_rec {
+    uint8_t kind;
+    const uint8_t *lang, *text;
+    size_t lang_len, text_len;
+} cp_meta_ui_rec;
+
+/* The next record of the list r reads. */
+cp_status cp_meta__ui_next(cp_rd *r, cp_meta_ui_rec *u);
+/* 1 when ui[0..n) is a well-formed list of texts. */
+int cp_meta__ui_valid(const uint8_t *ui, size_t n);
+/* Replace e's texts by a copy of ui[0..n) (CP_E_CORRUPT: not a list). */
+cp_status cp_meta__set_ui(cp_ctx *ctx, cp_meta_ent *e, const uint8_t *ui,
+                          size_t n);
+
+/* ---- the stored form ---------------------------------------------------------- */
+
+/* Write e->meta as the "metabase" blob. */
+cp_status cp_meta__save(cp_ctx *ctx, cp_engine *e);
+/*
+ * The engine state of ctx with its persisted table read (once). A blob
+ * that cannot be read leaves the table empty and e->meta_damaged set,
+ * and CP_OK: lookups then deny.
+ */
+cp_status cp_meta__load(cp_ctx *ctx, cp_engine **out);
+
+#endif
