@@ -179,36 +179,15 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
 
 /* ---- reading stored bytes -------------------------------------------------
  *
- * Stored bytes are read only through the bounded reader (base.h). Base
- * reads octets; the big-endian fields and the byte runs the formats here
- * use are read by these helpers (candidates for lib/base).
+ * Stored bytes are read only through the bounded reader (base.h).
  */
 
-/* n octets in place: *out points into the reader's bytes. */
-static cp_status rd_bytes(cp_rd *r, size_t n, const uint8_t **out)
-{
-    const uint8_t *at = r->p;
-    cp_status st = cp_rd__skip(r, n);
-    if (st == CP_OK)
-        *out = at;
-    return st;
-}
-
+/* A 16-bit length. */
 static cp_status rd_be16(cp_rd *r, size_t *out)
 {
-    const uint8_t *b;
-    cp_status st = rd_bytes(r, 2, &b);
-    if (st == CP_OK)
-        *out = ((size_t)b[0] << 8) | b[1];
-    return st;
-}
-
-static cp_status rd_be32(cp_rd *r, uint32_t *out)
-{
-    const uint8_t *b;
-    cp_status st = rd_bytes(r, 4, &b);
-    if (st == CP_OK)
-        *out = cp_be32__get(b);
+    uint16_t v = 0;
+    cp_status st = cp_rd__be16(r, &v);
+    *out = v;
     return st;
 }
 
@@ -217,9 +196,9 @@ static cp_status rd_be64s(cp_rd *r, int64_t *out)
 {
     uint32_t hi, lo;
     uint64_t u;
-    cp_status st = rd_be32(r, &hi);
+    cp_status st = cp_rd__be32(r, &hi);
     if (st == CP_OK)
-        st = rd_be32(r, &lo);
+        st = cp_rd__be32(r, &lo);
     if (st != CP_OK)
         return st;
     u = ((uint64_t)hi << 32) | lo;
@@ -235,11 +214,11 @@ cp_status cp_meta__ui_next(cp_rd *r, cp_meta_ui_rec *u)
     if (st == CP_OK)
         st = cp_rd__u8(r, &ll);
     if (st == CP_OK)
-        st = rd_bytes(r, ll, &u->lang);
+        st = cp_rd__take(r, ll, &u->lang);
     if (st == CP_OK)
         st = rd_be16(r, &u->text_len);
     if (st == CP_OK)
-        st = rd_bytes(r, u->text_len, &u->text);
+        st = cp_rd__take(r, u->text_len, &u->text);
     if (st == CP_OK)
         u->lang_len = ll;
     return st;
@@ -350,7 +329,7 @@ static cp_status parse_fixed(cp_rd *r, cp_meta *m)
 {
     uint8_t rw, dt, bounds;
     uint32_t roles, max_length;
-    cp_status st = rd_be32(r, &roles);
+    cp_status st = cp_rd__be32(r, &roles);
     if (st == CP_OK)
         st = cp_rd__u8(r, &rw);
     if (st == CP_OK)
@@ -362,7 +341,7 @@ static cp_status parse_fixed(cp_rd *r, cp_meta *m)
     if (st == CP_OK)
         st = rd_be64s(r, &m->max);
     if (st == CP_OK)
-        st = rd_be32(r, &max_length);
+        st = cp_rd__be32(r, &max_length);
     if (st != CP_OK)
         return CP_E_CORRUPT;
     m->access_roles = roles;
@@ -385,7 +364,7 @@ static cp_status parse_entry(cp_ctx *ctx, cp_engine *e, cp_rd *r, int v2,
     cp_meta m;
     cp_status st;
     if (rd_be16(r, &pl) != CP_OK || pl == 0 || pl > CP_META__PATH_LIMIT ||
-        rd_bytes(r, pl, &at) != CP_OK)
+        cp_rd__take(r, pl, &at) != CP_OK)
         return CP_E_CORRUPT;
     memcpy(path, at, pl);
     path[pl] = '\0';
@@ -396,7 +375,7 @@ static cp_status parse_entry(cp_ctx *ctx, cp_engine *e, cp_rd *r, int v2,
     if (st != CP_OK || !v2)
         return st;
     if (rd_be16(r, &ul) != CP_OK || ul > CP_META__UI_MAX ||
-        rd_bytes(r, ul, &at) != CP_OK)
+        cp_rd__take(r, ul, &at) != CP_OK)
         return CP_E_CORRUPT;
     return cp_meta__set_ui(ctx, cp_meta__tab_find(&e->meta, path, pl), at, ul);
 }
@@ -413,13 +392,13 @@ static cp_status parse_entries(cp_ctx *ctx, cp_engine *e, const uint8_t *p,
     if (n < 13)
         return CP_E_CORRUPT;
     cp_rd__init(&r, p, n); /* the CRC-32 trailer first */
-    if (cp_rd__skip(&r, n - 4) != CP_OK || rd_be32(&r, &crc) != CP_OK ||
+    if (cp_rd__skip(&r, n - 4) != CP_OK || cp_rd__be32(&r, &crc) != CP_OK ||
         crc != cp_crc32__ieee(p, n - 4))
         return CP_E_CORRUPT;
     cp_rd__init(&r, p, n - 4);
-    if (rd_bytes(&r, 4, &magic) != CP_OK || memcmp(magic, "CPMB", 4) != 0 ||
+    if (cp_rd__take(&r, 4, &magic) != CP_OK || memcmp(magic, "CPMB", 4) != 0 ||
         cp_rd__u8(&r, &version) != CP_OK || (version != 1 && version != 2) ||
-        rd_be32(&r, &count) != CP_OK)
+        cp_rd__be32(&r, &count) != CP_OK)
         return CP_E_CORRUPT;
     for (i = 0; i < count && st == CP_OK; i++)
         st = parse_entry(ctx, e, &r, version == 2, path);

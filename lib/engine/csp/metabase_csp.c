@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../meta.h"
 #include "csp_int.h"
 
 /*
@@ -174,23 +175,18 @@ typedef struct ui_rec {
     size_t off, len; /* where the whole record sits */
 } ui_rec;
 
-/* The next record of r into x; 0 at the end of the texts. */
+/* The next record of r into x (meta.h reads it); 0 at the end. */
 static int ui_next(cp_rd *r, ui_rec *x)
 {
-    uint8_t kind, ll, hi, lo;
+    cp_meta_ui_rec u;
     x->off = cp_rd__off(r);
-    if (cp_rd__u8(r, &kind) != CP_OK || cp_rd__u8(r, &ll) != CP_OK)
+    if (cp_meta__ui_next(r, &u) != CP_OK)
         return 0;
-    x->lang = r->p;
-    if (cp_rd__skip(r, ll) != CP_OK || cp_rd__u8(r, &hi) != CP_OK ||
-        cp_rd__u8(r, &lo) != CP_OK)
-        return 0;
-    x->text = r->p;
-    x->text_len = ((size_t)hi << 8) | lo;
-    if (cp_rd__skip(r, x->text_len) != CP_OK)
-        return 0;
-    x->kind = kind;
-    x->lang_len = ll;
+    x->kind = u.kind;
+    x->lang = u.lang;
+    x->lang_len = u.lang_len;
+    x->text = u.text;
+    x->text_len = u.text_len;
     x->len = cp_rd__off(r) - x->off;
     return 1;
 }
