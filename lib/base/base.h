@@ -66,6 +66,10 @@ void cp_mem__default(cp_allocator *a);
  * struct_size to size. NULL or a size below a size_t: nothing.
  */
 void cp_struct__init(void *p, size_t size);
+/* The same, then the defaults (a struct of cur bytes, this library's
+   layout) copied into what size covers, struct_size kept. */
+void cp_struct__init_from(void *p, size_t size, const void *defaults,
+                          size_t cur);
 /* 1 when size is a struct_size to take: min <= size <= CP_STRUCT_SIZE_MAX. */
 int cp_struct__size_ok(size_t size, size_t min);
 /*

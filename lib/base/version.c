@@ -100,6 +100,14 @@ void cp_struct__fill(const cp_ctx *ctx, void *out, const void *src,
     memcpy(out, &size, sizeof size);
 }
 
+void cp_struct__init_from(void *p, size_t size, const void *defaults,
+                          size_t cur)
+{
+    cp_struct__init(p, size);
+    if (p != NULL && size >= sizeof size)
+        (void)cp_struct__give(p, defaults, cur, sizeof size);
+}
+
 /* ---- cp_config as 0.1.0 laid it out ------------------------------------- */
 
 typedef struct limits_010 {

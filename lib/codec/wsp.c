@@ -29,11 +29,8 @@ CP_ALIGN_DECL(cp_push);
 CP_EXPORT void cp_push_init_size(cp_push *p, size_t size)
 {
     cp_push d;
-    cp_struct__init(p, size);
-    if (p == NULL || size < sizeof size)
-        return;
     cp_wsp__push_defaults(&d);
-    (void)cp_struct__give(p, &d, sizeof d, sizeof size);
+    cp_struct__init_from(p, size, &d, sizeof d);
 }
 
 /* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */

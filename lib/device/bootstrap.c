@@ -33,11 +33,8 @@ static void verdict_defaults(cp_verdict *v)
 CP_EXPORT void cp_verdict_init_size(cp_verdict *v, size_t size)
 {
     cp_verdict d;
-    cp_struct__init(v, size);
-    if (v == NULL || size < sizeof size)
-        return;
     verdict_defaults(&d);
-    (void)cp_struct__give(v, &d, sizeof d, sizeof size);
+    cp_struct__init_from(v, size, &d, sizeof d);
 }
 
 /* The symbols 0.1.0 programs call: they prepare the 0.1.0 layouts only. */

@@ -27,11 +27,8 @@ static void opts_defaults(cp_push_build_options *o)
 CP_EXPORT void cp_push_build_options_init_size(cp_push_build_options *o, size_t size)
 {
     cp_push_build_options d;
-    cp_struct__init(o, size);
-    if (o == NULL || size < sizeof size)
-        return;
     opts_defaults(&d);
-    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
+    cp_struct__init_from(o, size, &d, sizeof d);
 }
 
 static cp_status get_opts(cp_ctx *ctx, const cp_push_build_options *opt,

@@ -32,11 +32,8 @@ static void result_defaults(cp_push_result *r)
 CP_EXPORT void cp_push_result_init_size(cp_push_result *r, size_t size)
 {
     cp_push_result d;
-    cp_struct__init(r, size);
-    if (r == NULL || size < sizeof size)
-        return;
     result_defaults(&d);
-    (void)cp_struct__give(r, &d, sizeof d, sizeof size);
+    cp_struct__init_from(r, size, &d, sizeof d);
 }
 
 /* The symbols 0.1.0 programs call: they prepare the 0.1.0 layouts only. */

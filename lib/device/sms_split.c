@@ -40,11 +40,8 @@ static void opts_defaults(cp_sms_split_options *o)
 CP_EXPORT void cp_sms_split_options_init_size(cp_sms_split_options *o, size_t size)
 {
     cp_sms_split_options d;
-    cp_struct__init(o, size);
-    if (o == NULL || size < sizeof size)
-        return;
     opts_defaults(&d);
-    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
+    cp_struct__init_from(o, size, &d, sizeof d);
 }
 
 /* Semi-octet address: *toa and the digits packed low nibble first. */

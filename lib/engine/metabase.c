@@ -23,11 +23,8 @@ CP_ALIGN_DECL(cp_meta);
 CP_EXPORT void cp_meta_init_size(cp_meta *m, size_t size)
 {
     cp_meta d;
-    cp_struct__init(m, size);
-    if (m == NULL || size < sizeof size)
-        return;
     cp_meta__defaults(&d);
-    (void)cp_struct__give(m, &d, sizeof d, sizeof size);
+    cp_struct__init_from(m, size, &d, sizeof d);
 }
 
 /* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
