@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/common.h - versions, export macro, status codes, and the shared
  * public types of every floor: the SEC method (cp_sec) and the role bits.
  *

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/push.h - the over-the-air pipeline: a WSP push PDU (or the SMS
  * segments that carry it) in, a verdict and applied settings out.
  *

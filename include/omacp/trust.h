@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/trust.h - security roles, message sources, security policies, the
  * SPC certificate store and the stored TPS: the device's security model
  * after Windows Mobile 6.5 (see README, "Security model").
