@@ -26,10 +26,12 @@
  *
  * Damaged state fails closed. A stored blob that is corrupt or of a
  * foreign format, or a stored policy value out of its range, never falls
- * back to the defaults: policies take their most restrictive value (role
- * masks 0, switches off or "ask", 4105 one attempt), pinned until a
- * MANAGER sets or resets each, and over-the-air messages are refused with
- * CP_E_CORRUPT meanwhile; a damaged TPS reads as "bootstrapped, TPS
+ * back to the defaults: the policies concerned (all of them for a damaged
+ * "policy" blob, the one for a value out of range) take their most
+ * restrictive value (role masks 0, switches off or "ask", 4105 one
+ * attempt), pinned until a MANAGER sets or resets each, and over-the-air
+ * messages are refused with CP_E_CORRUPT until the stored policies are
+ * rewritten (cp_policy_set); a damaged TPS reads as "bootstrapped, TPS
  * unknown"; damaged PIN counts refuse PIN-signed messages; a damaged SPC
  * store gives signed .cpf files no roles; a damaged gateway list trusts
  * no gateway. State that cannot be read at all (CP_E_STORAGE) reads the
@@ -57,10 +59,10 @@
  * SPC store, no TPS (the device is not bootstrapped), no PIN counts, no
  * gateways. Removing one is thus the owner's decision (removing "pin"
  * clears every PIN count, removing "tps" allows a new bootstrap), and the
- * storage deserves the protection of what it guards. Each change is saved
- * before the call that made it returns CP_OK; when the save fails the call
- * returns CP_E_STORAGE (or CP_E_NOMEM) and the value in force stays the
- * old one.
+ * storage deserves the protection of what it guards. Each change made by
+ * a function of this header is saved before it returns CP_OK; when the
+ * save fails it returns CP_E_STORAGE (or CP_E_NOMEM) and the value in
+ * force stays the old one.
  *
  * Threads and re-entry. Every function below that takes a cp_ctx enters
  * it and returns CP_E_BUSY, touching nothing, while the context is inside
@@ -457,8 +459,9 @@ CP_EXPORT cp_status cp_tps_get(cp_ctx *ctx, char *url, size_t cap);
  * masks 0, switches off or "ask", 4105 one attempt) and keep it, stored,
  * until a MANAGER sets or resets each; a damaged TPS reads as "TPS
  * unknown" (cp_tps_get); damaged PIN counts refuse PIN-signed messages;
- * a damaged SPC store gives signed .cpf files no roles until a signer is
- * added or removed; a damaged gateway list trusts no gateway. The next
+ * a damaged SPC store reads as empty and gives signed .cpf files no roles
+ * until a signer is added (a removal finds none); a damaged gateway list
+ * trusts no gateway until PXLOGICAL is provisioned again. The next
  * save of a blob replaces it. CP_E_STORAGE when storage fails (0.1.0:
  * CP_E_IO), also when an interrupted commit is pending and cannot be
  * finished; every call that needs the state fails the same way then, and
