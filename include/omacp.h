@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp.h - libomacp, the device side of OMA Client Provisioning.
  *
  * Include this one header; it pulls in every module header under omacp/.

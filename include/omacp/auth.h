@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/auth.h - bootstrap authentication: the SEC methods of OMA
  * ProvBoot, their keys, and the HMAC-SHA1 MAC over a provisioning push.
  *
@@ -66,8 +66,9 @@ extern "C" {
  */
 #define CP_AUTH_PIN_MAX 64
 
-/** Shortest and longest IMSI accepted, in decimal digits. */
+/** Shortest IMSI accepted, in decimal digits. */
 #define CP_IMSI_DIGITS_MIN 13
+/** Longest IMSI accepted, in decimal digits. */
 #define CP_IMSI_DIGITS_MAX 15
 
 /** Largest key cp_imsi_key can produce (the ASCII compatibility form). */

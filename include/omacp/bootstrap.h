@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/bootstrap.h - is an over-the-air message authentic and acceptable,
  * and with which roles: cp_verify_bootstrap().
  *

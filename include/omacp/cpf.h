@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/cpf.h - signed provisioning files (.cpf): a Microsoft cabinet
  * holding one _setup.xml, optionally signed with Authenticode. Added in
  * 0.2.0.

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/csp.h - the CSP-author API: writing a configuration service
  * provider (CSP) that cp_process_config_xml routes a top-level
  * characteristic type to, and registering CSPs (host ones and the

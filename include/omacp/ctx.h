@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/ctx.h - the library context: configuration, allocator, limits and
  * the detail of the last error.
  *
@@ -46,8 +46,11 @@ extern "C" {
  * Either set all three, or none (all NULL: the C library's malloc family).
  */
 typedef struct cp_allocator {
+    /** Return n bytes aligned for any object, or NULL. */
     void *(*alloc)(void *user, size_t n);
+    /** Resize p (never NULL) to n bytes, n > 0; on NULL p stays as it was. */
     void *(*realloc)(void *user, void *p, size_t n);
+    /** Release p (never NULL). */
     void (*free)(void *user, void *p);
     void *user; /**< passed back to every hook */
 } cp_allocator;
@@ -69,10 +72,15 @@ typedef struct cp_limits {
     size_t max_attr_bytes;   /**< longest attribute value (bytes of UTF-8), default 8 KiB */
 } cp_limits;
 
+/** Default of cp_limits.max_doc_bytes (1 MiB). */
 #define CP_DEFAULT_MAX_DOC_BYTES ((size_t)1 << 20)
+/** Default of cp_limits.max_depth. */
 #define CP_DEFAULT_MAX_DEPTH ((size_t)32)
+/** Default of cp_limits.max_elements. */
 #define CP_DEFAULT_MAX_ELEMENTS ((size_t)65536)
+/** Default of cp_limits.max_strtbl_bytes (64 KiB). */
 #define CP_DEFAULT_MAX_STRTBL_BYTES ((size_t)65536)
+/** Default of cp_limits.max_attr_bytes (8 KiB). */
 #define CP_DEFAULT_MAX_ATTR_BYTES ((size_t)8192)
 
 /**
@@ -101,8 +109,10 @@ typedef struct cp_limits {
  */
 typedef struct cp_storage {
     size_t struct_size; /**< sizeof(cp_storage) (0.2.0), or 0 inside a cp_config */
+    /** Read blob name into buf (see above); NULL with save: memory only. */
     cp_status (*load)(void *user, const char *name, uint8_t *buf, size_t cap,
                       size_t *len);
+    /** Replace blob name atomically (see above). */
     cp_status (*save)(void *user, const char *name, const uint8_t *data,
                       size_t len);
     void *user; /**< passed back to both hooks */
@@ -141,8 +151,11 @@ typedef struct cp_storage {
  */
 typedef struct cp_storage_ext {
     size_t struct_size; /**< sizeof(cp_storage_ext), or 0 inside a cp_config */
+    /** Take the storage's exclusive lock, waiting (see above). */
     cp_status (*lock)(void *user);
+    /** Release the lock that lock took. */
     void (*unlock)(void *user);
+    /** The store's words for its last failure, or NULL. May be NULL. */
     const char *(*reason)(void *user);
     void *user; /**< passed back to every hook */
 } cp_storage_ext;
@@ -188,6 +201,10 @@ typedef struct cp_config {
      * copied by cp_ctx_new. NETWPIN and USERNETWPIN keys are tried with each.
      */
     const char *const *imsis;
+    /**
+     * Entries in imsis, 0 to CP_MAX_IMSIS; more, or an entry that is NULL,
+     * empty or not all digits, makes cp_ctx_new fail with CP_E_INVALID_ARG.
+     */
     size_t n_imsis;
     /** USERPINMAC: fewest PIN digits N accepted (user types 2N); 0 = 5. */
     unsigned int min_pinmac_digits;
@@ -260,6 +277,7 @@ CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx);
  * cp_free(). cp_free(ctx, NULL) is a no-op.
  */
 CP_EXPORT void *cp_alloc(cp_ctx *ctx, size_t n);
+/** Release p (from cp_alloc() or handed out by the library); NULL: no-op. */
 CP_EXPORT void cp_free(cp_ctx *ctx, void *p);
 
 /*

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/doc.h - the provisioning document model and its two codecs.
  *
  * One tree serves both wire forms: a WBXML document (PROV 1.0 / 1.1 code

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/engine.h - configuration service providers (CSPs), the metabase,
  * and cp_process_config_xml(): libomacp's DMProcessConfigXML.
  *
@@ -139,8 +139,9 @@ CP_EXPORT cp_status cp_process_config_doc(cp_ctx *ctx, const cp_doc *doc,
  * replaces it; an entry on an ancestor does not.
  */
 
-/** rw-access bits. */
+/** rw-access bit: the setting may be read (queried). */
 #define CP_RW_READ 0x1u
+/** rw-access bit: the setting may be written (set, replaced, deleted). */
 #define CP_RW_WRITE 0x2u
 
 /** Metabase datatypes (Windows Mobile CFG_DATATYPE values). */
@@ -165,6 +166,14 @@ typedef struct cp_meta {
     int64_t min, max;       /**< integer bounds */
     size_t max_length;      /**< longest value in octets, 0: no limit */
 } cp_meta;
+/** @var cp_meta::has_min
+ * 1: min is in force. */
+/** @var cp_meta::has_max
+ * 1: max is in force. */
+/** @var cp_meta::min
+ * Smallest integer value accepted, when has_min. */
+/** @var cp_meta::max
+ * Largest integer value accepted, when has_max. */
 
 /** Prepare *m: MANAGER, read/write, unknown datatype, no bounds. */
 #define cp_meta_init(m) cp_meta_init_size((m), sizeof(cp_meta))

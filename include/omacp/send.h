@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/send.h - the sending side, for test harnesses and servers: build
  * the WSP push PDU that carries a provisioning document, sign it, and split
  * it into SMS as a gateway sends it. Added in 0.2.0.
@@ -12,9 +12,11 @@
  * c.6 and e.1), so a device cannot tell this library from a deployed
  * gateway:
  *
+ * @code{.unparsed}
  *   PDU:  01 06 <HeadersLen uintvar> 1F 2D B6 91 <80+SEC> 92 <40 hex> 00 <body>
  *   UDH:  06 05 04 0B 84 0B 84                       (one SMS)
  *         0B 05 04 0B 84 0B 84 00 03 <ref> <n> <i>    (part i of n)
+ * @endcode
  *
  * These functions use only the context's allocator and error detail: like
  * cp_doc_* and cp_mac_*, they are not guarded against a concurrent call

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/sms.h - reassembly of WAP push datagrams sent as SMS segments.
  *
  * A pushed provisioning message usually arrives as several 8-bit SMS whose

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/store.h - ready-made storage for cp_config.storage: a file-backed
  * store for Linux/POSIX hosts (one file per blob in a directory, replaced
  * atomically) and an in-memory store that outlives contexts (for tests and

@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/tpdu.h - reading what a modem hands over: an SMS-DELIVER TPDU (3GPP
  * TS 23.040 9.2.2.1), as the hex of a PDU-mode "+CMT:" or "+CMGR:" line,
  * with or without the service-centre address in front. Added in 0.2.0.

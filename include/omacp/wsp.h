@@ -1,4 +1,4 @@
-/*
+/** @file
  * omacp/wsp.h - the connectionless WSP push PDU that carries a provisioning
  * document, and the content type with its SEC and MAC parameters.
  *
