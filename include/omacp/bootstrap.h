@@ -13,7 +13,8 @@
  * Damaged state fails closed: while the stored policies are damaged every
  * OTA message is refused with CP_E_CORRUPT; a damaged TPS counts as "the
  * device is bootstrapped, TPS unknown" (see cp_tps_get); state that cannot
- * be read at all refuses with CP_E_IO. No decision is made on defaults.
+ * be read at all refuses with CP_E_STORAGE (CP_E_IO before 0.2.0). No
+ * decision is made on defaults.
  *
  * SPDX-License-Identifier: MIT
  */
