@@ -367,7 +367,7 @@ class CpCpfVerdict(ctypes.Structure):
                 ("reason", ctypes.c_char * 256)]
 
 
-# omacp/engine.h cp_csp_ops: a CSP written in Python (omacp.Csp). No init
+# omacp/csp.h cp_csp_ops: a CSP written in Python (omacp.Csp). No init
 # function to check it against: the library copies the struct and checks
 # struct_size only, so the mirror follows the header field for field.
 _CSP_SESSION_FN = ctypes.CFUNCTYPE(_c_status, ctypes.c_void_p,

@@ -1,4 +1,4 @@
-"""Configuration service providers written in Python (omacp/engine.h).
+"""Configuration service providers written in Python (omacp/csp.h).
 
 Subclass Csp, override the handlers the CSP supports, and register an
 instance with Context.register_csp(type_name, csp). A handler left as
