@@ -100,7 +100,7 @@ CP_EXPORT cp_status cp_sms_new(cp_ctx *ctx, const cp_sms_options *opt,
     return CP_OK;
 }
 
-void cp_sms__msg_free(cp_sms *s, cp_sms_msg *m)
+void cp_sms__msg_free(cp_sms *s, cp_sms__msg *m)
 {
     unsigned i;
     for (i = 0; i < m->total; i++)
@@ -109,7 +109,7 @@ void cp_sms__msg_free(cp_sms *s, cp_sms_msg *m)
 }
 
 /* Take m (with prev its predecessor, or NULL) out of the table, free it. */
-static void msg_drop(cp_sms *s, cp_sms_msg *prev, cp_sms_msg *m)
+static void msg_drop(cp_sms *s, cp_sms__msg *prev, cp_sms__msg *m)
 {
     if (prev == NULL)
         s->head = m->next;
@@ -128,7 +128,7 @@ void cp_sms__clear(cp_sms *s)
 }
 
 /* Only call this when nothing can fail any more: it may drop the oldest. */
-void cp_sms__append(cp_sms *s, cp_sms_msg *m)
+void cp_sms__append(cp_sms *s, cp_sms__msg *m)
 {
     if (s->pending >= s->max_pending)
         msg_drop(s, NULL, s->head);
@@ -150,12 +150,12 @@ CP_EXPORT void cp_sms_free(cp_sms *sms)
 
 CP_EXPORT void cp_sms_expire(cp_sms *sms, uint64_t now)
 {
-    cp_sms_msg *prev = NULL, *m;
+    cp_sms__msg *prev = NULL, *m;
     if (sms == NULL)
         return;
     m = sms->head;
     while (m != NULL) {
-        cp_sms_msg *next = m->next;
+        cp_sms__msg *next = m->next;
         /* A clock that went back (now < first) expires nothing. */
         if (now > m->first && now - m->first > sms->expiry)
             msg_drop(sms, prev, m);
@@ -173,7 +173,7 @@ CP_EXPORT size_t cp_sms_pending(const cp_sms *sms)
 /* ---- reassembly -------------------------------------------------------- */
 
 /* Is this SMS for us (port 2948), and within the limits? */
-static cp_status check_seg(cp_sms *s, const cp_sms_seg *si)
+static cp_status check_seg(cp_sms *s, const cp_sms__seg *si)
 {
     if (!si->has_port)
         return cp_err__set(s->ctx, CP_E_NOT_PROV, CP_NO_OFFSET,
@@ -217,10 +217,10 @@ static int same_origin(const char *a, const char *b)
 
 /* The total is part of the key: a segment that claims another total for
    the same reference starts a message of its own. */
-static cp_sms_msg *find_msg(const cp_sms *s, const char *origin,
-                            const cp_sms_seg *si)
+static cp_sms__msg *find_msg(const cp_sms *s, const char *origin,
+                             const cp_sms__seg *si)
 {
-    cp_sms_msg *m;
+    cp_sms__msg *m;
     for (m = s->head; m != NULL; m = m->next)
         if (m->ref == si->ref && m->total == si->total &&
             m->ref16 == si->ref16 && same_origin(m->origin, origin))
@@ -246,8 +246,8 @@ cp_status cp_sms__nomem(cp_sms *s)
  * The whole message: m's stored parts and si, the missing one, in order.
  * m is left untouched, so a failure here changes nothing.
  */
-static cp_status assemble(cp_sms *s, const cp_sms_msg *m,
-                          const cp_sms_seg *si, uint8_t **pdu,
+static cp_status assemble(cp_sms *s, const cp_sms__msg *m,
+                          const cp_sms__seg *si, uint8_t **pdu,
                           size_t *pdu_len)
 {
     size_t total = 0, pos = 0;
@@ -281,14 +281,14 @@ static cp_status assemble(cp_sms *s, const cp_sms_msg *m,
 
 /* A new partial message holding its first segment, appended to the list. */
 static cp_status new_msg(cp_sms *s, const char *origin, size_t olen,
-                         const cp_sms_seg *si, uint64_t now)
+                         const cp_sms__seg *si, uint64_t now)
 {
-    size_t head = offsetof(cp_sms_msg, parts) +
-                  (size_t)si->total * sizeof(cp_sms_part);
+    size_t head = offsetof(cp_sms__msg, parts) +
+                  (size_t)si->total * sizeof(cp_sms__slot);
     size_t size;
     uint8_t *data;
     unsigned i;
-    cp_sms_msg *m;
+    cp_sms__msg *m;
 
     /* head + origin + NUL; total <= 255 and olen <= CP_SMS__ORIGIN_MAX:
        no overflow */
@@ -326,9 +326,9 @@ static cp_status new_msg(cp_sms *s, const char *origin, size_t olen,
     return CP_OK;
 }
 
-static cp_sms_msg *prev_of(const cp_sms *s, const cp_sms_msg *m)
+static cp_sms__msg *prev_of(const cp_sms *s, const cp_sms__msg *m)
 {
-    cp_sms_msg *p;
+    cp_sms__msg *p;
     for (p = s->head; p != NULL; p = p->next)
         if (p->next == m)
             return p;
@@ -336,10 +336,10 @@ static cp_sms_msg *prev_of(const cp_sms *s, const cp_sms_msg *m)
 }
 
 /* One more segment of a known message; completes it when it is the last. */
-static cp_status add_part(cp_sms *s, cp_sms_msg *m, const cp_sms_seg *si,
+static cp_status add_part(cp_sms *s, cp_sms__msg *m, const cp_sms__seg *si,
                           uint8_t **pdu, size_t *pdu_len)
 {
-    cp_sms_part *p = &m->parts[si->seq - 1];
+    cp_sms__slot *p = &m->parts[si->seq - 1];
     cp_status st;
 
     /* A repeated segment number is a duplicate and is ignored, even when
@@ -364,9 +364,9 @@ static cp_status add_checked(cp_sms *s, const char *origin, const uint8_t *ud,
                              size_t len, int udhi, uint64_t now,
                              uint8_t **pdu, size_t *pdu_len)
 {
-    cp_sms_seg si;
+    cp_sms__seg si;
     size_t olen;
-    cp_sms_msg *m;
+    cp_sms__msg *m;
     cp_status st;
 
     if (origin_len(origin, &olen) != 0)

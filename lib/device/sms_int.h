@@ -17,35 +17,36 @@
 #define CP_SMS__ORIGIN_MAX 128u
 
 /* What the UDH of one segment says. */
-typedef struct cp_sms_seg {
+typedef struct cp_sms__seg {
     int has_concat, ref16; /* concatenation IE seen; 16-bit reference */
     int has_port, port8;   /* port IE seen; the 8-bit form */
     unsigned ref, total, seq;
     unsigned dst_port;
     const uint8_t *payload; /* user data after the UDH */
     size_t payload_len;
-} cp_sms_seg;
+} cp_sms__seg;
 
-typedef struct cp_sms_part {
+/* One segment slot of a partial message (not cp_sms_split's cp_sms_part). */
+typedef struct cp_sms__slot {
     uint8_t *data; /* payload copy; NULL while missing */
     size_t len;
-} cp_sms_part;
+} cp_sms__slot;
 
-typedef struct cp_sms_msg {
+typedef struct cp_sms__msg {
     /* in order of creation = arrival of the first segment */
-    struct cp_sms_msg *next;
+    struct cp_sms__msg *next;
     uint64_t first;     /* clock when its first segment arrived */
     const char *origin; /* NULL for an unknown sender; points into the block */
     unsigned ref, total, have;
     int ref16;
-    cp_sms_part parts[]; /* total slots, then the origin string */
-} cp_sms_msg;
+    cp_sms__slot parts[]; /* total slots, then the origin string */
+} cp_sms__msg;
 
 struct cp_sms {
     cp_ctx *ctx;
     unsigned max_segments, max_pending;
     uint32_t expiry;
-    cp_sms_msg *head, *tail;
+    cp_sms__msg *head, *tail;
     size_t pending;
 };
 
@@ -55,17 +56,17 @@ struct cp_sms {
  * ud, for a header that is cut, overlong or names a segment out of range.
  */
 cp_status cp_sms__parse_udh(cp_ctx *ctx, const uint8_t *ud, size_t len,
-                            int udhi, cp_sms_seg *si);
+                            int udhi, cp_sms__seg *si);
 
 /* A copy of n octets at p (n may be 0) in s's context memory, or NULL. */
 uint8_t *cp_sms__copy(cp_sms *s, const uint8_t *p, size_t n);
 /* Record running out of memory in s's context; returns CP_E_NOMEM. */
 cp_status cp_sms__nomem(cp_sms *s);
 /* Free m and its parts; m must not be in s's table. */
-void cp_sms__msg_free(cp_sms *s, cp_sms_msg *m);
+void cp_sms__msg_free(cp_sms *s, cp_sms__msg *m);
 /* Drop every pending message. */
 void cp_sms__clear(cp_sms *s);
 /* Append m as the newest message, first dropping the oldest when full. */
-void cp_sms__append(cp_sms *s, cp_sms_msg *m);
+void cp_sms__append(cp_sms *s, cp_sms__msg *m);
 
 #endif

@@ -34,7 +34,7 @@ static void put_be(uint8_t *o, uint64_t v, unsigned n)
         o[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
-static cp_status save_msg(cp_buf *b, const cp_sms_msg *m)
+static cp_status save_msg(cp_buf *b, const cp_sms__msg *m)
 {
     uint8_t h[15];
     size_t olen = m->origin ? strlen(m->origin) : 0;
@@ -50,7 +50,7 @@ static cp_status save_msg(cp_buf *b, const cp_sms_msg *m)
     if (st == CP_OK && olen > 0)
         st = cp_buf__put(b, m->origin, olen);
     for (i = 0; st == CP_OK && i < m->total; i++) {
-        const cp_sms_part *p = &m->parts[i];
+        const cp_sms__slot *p = &m->parts[i];
         h[0] = p->data != NULL;
         h[1] = (uint8_t)p->len;
         st = cp_buf__put(b, h, p->data ? 2 : 1);
@@ -65,7 +65,7 @@ CP_EXPORT cp_status cp_sms_save(const cp_sms *sms, uint8_t **out,
 {
     cp_buf b;
     uint8_t cnt[2];
-    const cp_sms_msg *m;
+    const cp_sms__msg *m;
     cp_status st;
 
     if (out != NULL)
@@ -159,7 +159,7 @@ static cp_status read_head(cp_sms *s, cp_rd *r, stored_head *hd)
 }
 
 /* One slot into p; *have is counted up when it was present. */
-static cp_status restore_slot(cp_sms *s, cp_rd *r, cp_sms_part *p,
+static cp_status restore_slot(cp_sms *s, cp_rd *r, cp_sms__slot *p,
                               unsigned *have)
 {
     uint8_t present, len;
@@ -182,7 +182,7 @@ static cp_status restore_slot(cp_sms *s, cp_rd *r, cp_sms_part *p,
 }
 
 /* The slots of m from r; m->have counts what was present. */
-static cp_status restore_parts(cp_sms *s, cp_rd *r, cp_sms_msg *m)
+static cp_status restore_parts(cp_sms *s, cp_rd *r, cp_sms__msg *m)
 {
     unsigned i;
     for (i = 0; i < m->total; i++) {
@@ -196,13 +196,13 @@ static cp_status restore_parts(cp_sms *s, cp_rd *r, cp_sms_msg *m)
 }
 
 /* A message block for hd with empty slots and its origin copied. */
-static cp_sms_msg *new_stored(cp_sms *s, const stored_head *hd)
+static cp_sms__msg *new_stored(cp_sms *s, const stored_head *hd)
 {
-    size_t head = offsetof(cp_sms_msg, parts) +
-                  (size_t)hd->total * sizeof(cp_sms_part);
+    size_t head = offsetof(cp_sms__msg, parts) +
+                  (size_t)hd->total * sizeof(cp_sms__slot);
     size_t size = head + hd->olen + 1;
-    cp_sms_msg *m = cp_mem__alloc(&s->ctx->alloc,
-                                  size > sizeof *m ? size : sizeof *m);
+    cp_sms__msg *m = cp_mem__alloc(&s->ctx->alloc,
+                                   size > sizeof *m ? size : sizeof *m);
     if (m == NULL)
         return NULL;
     memset(m, 0, head);
@@ -223,7 +223,7 @@ static cp_sms_msg *new_stored(cp_sms *s, const stored_head *hd)
 static cp_status restore_msg(cp_sms *s, cp_rd *r)
 {
     stored_head hd;
-    cp_sms_msg *m;
+    cp_sms__msg *m;
     cp_status st;
 
     st = read_head(s, r, &hd);

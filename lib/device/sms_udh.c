@@ -24,7 +24,7 @@ static void ie_bytes(cp_rd *ie, uint8_t *b, size_t n)
 }
 
 static cp_status ie_concat(cp_ctx *ctx, cp_rd *ie, size_t iedl, size_t off,
-                           int is16, cp_sms_seg *si)
+                           int is16, cp_sms__seg *si)
 {
     uint8_t b[4];
     size_t want = is16 ? 4 : 3;
@@ -50,7 +50,7 @@ static cp_status ie_concat(cp_ctx *ctx, cp_rd *ie, size_t iedl, size_t off,
 }
 
 static cp_status ie_port(cp_ctx *ctx, cp_rd *ie, size_t iedl, size_t off,
-                         int is8, cp_sms_seg *si)
+                         int is8, cp_sms__seg *si)
 {
     uint8_t b[4];
     size_t want = is8 ? 2 : 4;
@@ -71,7 +71,7 @@ static cp_status ie_port(cp_ctx *ctx, cp_rd *ie, size_t iedl, size_t off,
 
 /* One IE; off is where its IEI sits in the user data. */
 static cp_status parse_ie(cp_ctx *ctx, uint8_t iei, cp_rd *ie, size_t iedl,
-                          size_t off, cp_sms_seg *si)
+                          size_t off, cp_sms__seg *si)
 {
     switch (iei) {
     case IEI_CONCAT8: return ie_concat(ctx, ie, iedl, off, 0, si);
@@ -83,7 +83,7 @@ static cp_status parse_ie(cp_ctx *ctx, uint8_t iei, cp_rd *ie, size_t iedl,
 }
 
 /* The IEs of a UDH; h covers exactly the UDHL octets, which start at ud[1]. */
-static cp_status parse_ies(cp_ctx *ctx, cp_rd *h, cp_sms_seg *si)
+static cp_status parse_ies(cp_ctx *ctx, cp_rd *h, cp_sms__seg *si)
 {
     while (cp_rd__left(h) > 0) {
         size_t off = 1 + cp_rd__off(h);
@@ -108,7 +108,7 @@ static cp_status parse_ies(cp_ctx *ctx, cp_rd *h, cp_sms_seg *si)
 }
 
 cp_status cp_sms__parse_udh(cp_ctx *ctx, const uint8_t *ud, size_t len,
-                            int udhi, cp_sms_seg *si)
+                            int udhi, cp_sms__seg *si)
 {
     cp_rd r, h;
     uint8_t udhl;
