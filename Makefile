@@ -290,7 +290,7 @@ consumer-check: all
 # builds them (so they cannot rot) but does not run them; it checks instead
 # that expat is gone and the textual entry points say "unsupported".
 # stack-check measures frames as built: not under the sanitizers or gcov.
-CHECK_RUN   = test shared-smoke symcheck headertest docs-check version-check
+CHECK_RUN   = test shared-smoke symcheck headertest docs-check version-check house
 CHECK_EXTRA =
 ifeq ($(NO_XML),1)
 CHECK_RUN  += noxml-check

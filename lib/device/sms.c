@@ -38,11 +38,8 @@ CP_ALIGN_DECL(cp_sms_options);
 CP_EXPORT void cp_sms_options_init_size(cp_sms_options *o, size_t size)
 {
     cp_sms_options d;
-    cp_struct__init(o, size);
-    if (o == NULL || size < sizeof size)
-        return;
     opts_defaults(&d);
-    (void)cp_struct__give(o, &d, sizeof d, sizeof size);
+    cp_struct__init_from(o, size, &d, sizeof d);
 }
 
 /* The symbol 0.1.0 programs call: it prepares the 0.1.0 layout only. */
