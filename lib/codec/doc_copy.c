@@ -52,9 +52,11 @@ static cp_status copy_children(cp_doc *doc, cp_node *dst, const cp_node *src,
         }
         while (s != NULL && s->next == 0 && s != src) { /* climb */
             s = cp_node__parent(s);
-            d = cp_node__parent(d);
+            /* d climbs with s from dst, which is at least as deep: it
+               cannot run out first (said for the analyzers) */
+            d = d != NULL ? cp_node__parent(d) : NULL;
         }
-        if (s == NULL || s == src)
+        if (s == NULL || s == src || d == NULL)
             break;
         s = cp_node__next(s);
     }
