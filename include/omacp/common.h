@@ -60,7 +60,8 @@ extern "C" {
 #define CP_VERSION_STRING "0.2.0"
 /**
  * The headers' version as one number, 0xMMmmpp (0.2.0 is 0x000200), for
- * comparisons with cp_version_number() and for cp_config.header_version.
+ * comparisons with cp_version_number(); cp_ctx_new passes it to the
+ * library (cp_ctx_new_version).
  */
 #define CP_VERSION_NUMBER \
     ((CP_VERSION_MAJOR << 16) | (CP_VERSION_MINOR << 8) | CP_VERSION_PATCH)

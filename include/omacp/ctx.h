@@ -219,13 +219,6 @@ typedef struct cp_config {
      * A caller built against 0.1.0 headers gets the defaults.
      */
     cp_storage_ext storage_ext;
-    /**
-     * Added in 0.2.0: CP_VERSION_NUMBER of the headers the caller was
-     * compiled against, set by cp_config_init. The structs a call fills
-     * for the caller (verdicts, push results, policy descriptions, the
-     * limits) are written in that release's layouts. 0: this release's.
-     */
-    unsigned long header_version;
 } cp_config;
 
 /**
@@ -234,20 +227,17 @@ typedef struct cp_config {
  * it, so the library writes no byte past the caller's struct whichever
  * release either side is (see cp_config_init_size()).
  */
-#define cp_config_init(cfg) \
-    cp_config_init_size((cfg), sizeof(cp_config), CP_VERSION_NUMBER)
+#define cp_config_init(cfg) cp_config_init_size((cfg), sizeof(cp_config))
 
 /**
  * Prepare the size bytes of *cfg, a cp_config as its caller compiled it:
- * zero them, set struct_size = size, the struct sizes of the members held
- * by value and header_version, as far as size covers them. Every
- * versioned struct has such a function; its *_init macro calls it with
- * the caller's sizeof, the way zlib's deflateInit passes sizeof(z_stream).
- * Bindings that describe the structs themselves (ctypes) call it with
- * their own size and the release whose headers they follow. NULL: no-op.
+ * zero them, set struct_size = size and the struct sizes of the members
+ * held by value, as far as size covers them. Every versioned struct has
+ * such a function; its *_init macro calls it with the caller's sizeof, the
+ * way zlib's deflateInit passes sizeof(z_stream). Bindings that describe
+ * the structs themselves (ctypes) call it with their own size. NULL: no-op.
  */
-CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
-                                   unsigned long header_version);
+CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size);
 
 /** A library context. Opaque; made by cp_ctx_new(), freed by cp_ctx_free(). */
 typedef struct cp_ctx cp_ctx;
@@ -258,16 +248,31 @@ typedef struct cp_ctx cp_ctx;
  * this library knows, CP_E_INVALID_ARG when the allocator hooks are only
  * partly set, CP_E_NOMEM when the allocation fails.
  */
-CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out);
+#define cp_ctx_new(cfg, out) \
+    cp_ctx_new_version((cfg), (out), CP_VERSION_NUMBER)
+
+/**
+ * cp_ctx_new() as a function: header_version is the CP_VERSION_NUMBER of
+ * the headers the caller was compiled against (the macro passes it). The
+ * structs a call on the context fills for the caller without reading
+ * their struct_size (verdicts, push results, policy descriptions, cp_meta
+ * from cp_meta_get, cp_ctx_limits) are written in that release's layouts,
+ * so a program keeps working with a newer library. (The symbol cp_ctx_new
+ * remains for programs built against 0.1.0, whose header had no macro.)
+ * Bindings call it with the release whose headers they follow. A
+ * header_version below 0.1.0 is CP_E_VERSION.
+ */
+CP_EXPORT cp_status cp_ctx_new_version(const cp_config *cfg, cp_ctx **out,
+                                       unsigned long header_version);
 
 /** Free a context. NULL is a no-op. Documents decoded with it stay valid. */
 CP_EXPORT void cp_ctx_free(cp_ctx *ctx);
 
 /**
- * The limits in force for ctx (defaults filled in), laid out as the release
- * whose cp_config made ctx knows them: a context made from a 0.1.0
- * cp_config gets the 0.1.0 layout (no struct_size); NULL config: this
- * release's. Valid as long as ctx.
+ * The limits in force for ctx (defaults filled in), laid out as the
+ * release the context's caller was compiled against knows them (see
+ * cp_ctx_new_version(): a 0.1.0 program gets the 0.1.0 layout, without
+ * struct_size). Valid as long as ctx.
  */
 CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx);
 

@@ -213,7 +213,7 @@ CP_EXPORT void cp_push_hooks_init_size(cp_push_hooks *h, size_t size);
 /**
  * The outcome of cp_push_process and cp_push_process_sms. The call fills
  * the whole struct itself, in the layout of the release the context's
- * cp_config came from (cp_config.header_version), so it need not be
+ * caller was compiled against (cp_ctx_new_version), so it need not be
  * prepared; but a call that fails on its arguments (CP_E_INVALID_ARG,
  * CP_E_VERSION) leaves it untouched, so prepare it with
  * cp_push_result_init to have output NULL whatever happens. Each call

@@ -56,9 +56,11 @@ void cp_mem__default(cp_allocator *a);
 /* The largest struct_size taken: anything above is garbage, not a release. */
 #define CP_STRUCT_SIZE_MAX ((size_t)1 << 16)
 
-/* Which release's layouts a context's caller was compiled against (cp_config). */
+/* Which release's layouts a context's caller was compiled against. */
 #define CP_ABI__CURRENT 0
 #define CP_ABI__010 1
+#define CP_VERSION__0_1_0 0x000100UL
+#define CP_VERSION__0_2_0 0x000200UL
 
 /*
  * What every public *_init_size does first: zero size bytes of p (the
@@ -107,11 +109,14 @@ cp_status cp_struct__give_out(cp_ctx *ctx, const char *type, void *dst,
 void cp_struct__fill(const cp_ctx *ctx, void *out, const void *src,
                      size_t cur, size_t first);
 /*
- * Take a cp_config (NULL: keep c's defaults): a 0.1.0 one is translated
- * (*abi = CP_ABI__010), a later one taken by the rule, with the structs it
- * holds by value (limits, storage) checked too.
+ * Take a cp_config (NULL: keep c's defaults) from a caller compiled
+ * against header_version: a 0.1.0 one is translated, a later one taken by
+ * the rule, with the structs it holds by value checked too. *abi: the
+ * layouts to fill for that caller (CP_ABI__010 for a 0.1.0 program, by
+ * its header_version or its config's size).
  */
-cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi);
+cp_status cp_config__take(cp_config *c, const cp_config *cfg,
+                          unsigned long header_version, int *abi);
 /*
  * The limits as a caller of release abi reads them: l itself, or a copy in
  * the 0.1.0 layout written into space (space_len bytes, 5 size_t).

@@ -42,7 +42,8 @@ static void fill_limits(cp_limits *l)
         l->max_attr_bytes = CP_DEFAULT_MAX_ATTR_BYTES;
 }
 
-CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
+CP_EXPORT cp_status cp_ctx_new_version(const cp_config *cfg, cp_ctx **out,
+                                       unsigned long header_version)
 {
     cp_config c;
     cp_allocator a;
@@ -54,7 +55,7 @@ CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
         return CP_E_INVALID_ARG;
     *out = NULL;
     cp_config_init(&c);
-    st = cp_config__take(&c, cfg, &abi);
+    st = cp_config__take(&c, cfg, header_version, &abi);
     if (st != CP_OK)
         return st;
     nset = (c.allocator.alloc != NULL) + (c.allocator.realloc != NULL) +
@@ -162,4 +163,12 @@ void cp_ctx__leave(cp_ctx *ctx)
 #else
     ctx->busy = 0;
 #endif
+}
+
+/* The symbol 0.1.0 programs call (their header had no macro). */
+#undef cp_ctx_new
+CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out);
+CP_EXPORT cp_status cp_ctx_new(const cp_config *cfg, cp_ctx **out)
+{
+    return cp_ctx_new_version(cfg, out, CP_VERSION__0_1_0);
 }

@@ -189,11 +189,17 @@ static cp_status take_inner(void *field, size_t cur, size_t min)
     return CP_OK;
 }
 
-cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi)
+cp_status cp_config__take(cp_config *c, const cp_config *cfg,
+                          unsigned long header_version, int *abi)
 {
     cp_status st;
     size_t size;
-    *abi = CP_ABI__CURRENT;
+    /* The layouts this library fills: 0.1.0's for a 0.1.0 program, this
+       release's for any later one (a later release maps each version it
+       knows to the layouts that release had). */
+    *abi = header_version < CP_VERSION__0_2_0 ? CP_ABI__010 : CP_ABI__CURRENT;
+    if (header_version < CP_VERSION__0_1_0)
+        return CP_E_VERSION;
     if (cfg == NULL)
         return CP_OK;
     memcpy(&size, cfg, sizeof size);
@@ -203,11 +209,6 @@ cp_status cp_config__take(cp_config *c, const cp_config *cfg, int *abi)
         return CP_OK;
     }
     st = cp_struct__take(c, sizeof *c, cfg, CONFIG_MIN_SIZE);
-    /* Releases up to this one fill structs in this one's layouts; a later
-       release maps header_version to the layouts each release had. */
-    if (st == CP_OK && c->header_version != 0 &&
-        c->header_version < (2UL << 8)) /* 0.2.0, the first to set it */
-        st = CP_E_VERSION;
     /* A member the caller's size covers only in part is not read. */
     if (st == CP_OK && size < CP_SIZE_THROUGH(cp_config, storage_ext))
         memset(&c->storage_ext, 0, sizeof c->storage_ext);
@@ -239,8 +240,7 @@ const void *cp_limits__for_abi(const cp_limits *l, int abi, void *space,
 
 /* ---- cp_config_init ------------------------------------------------------ */
 
-CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
-                                   unsigned long header_version)
+CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size)
 {
     cp_struct__init(cfg, size);
     if (cfg == NULL || size == sizeof(config_010))
@@ -251,8 +251,6 @@ CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
         cfg->storage.struct_size = sizeof cfg->storage;
     if (size >= CP_SIZE_THROUGH(cp_config, storage_ext.struct_size))
         cfg->storage_ext.struct_size = sizeof cfg->storage_ext;
-    if (size >= CP_SIZE_THROUGH(cp_config, header_version))
-        cfg->header_version = header_version;
 }
 
 /*
@@ -264,7 +262,7 @@ CP_EXPORT void cp_config_init_size(cp_config *cfg, size_t size,
 CP_EXPORT void cp_config_init(cp_config *cfg);
 CP_EXPORT void cp_config_init(cp_config *cfg)
 {
-    cp_config_init_size(cfg, sizeof(config_010), 0);
+    cp_config_init_size(cfg, sizeof(config_010));
 }
 
 /* ---- cp_storage filled by the library (the stores' open and close) ----- */

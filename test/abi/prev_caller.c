@@ -320,6 +320,31 @@ int main(void)
     cp_free(ctx, wbxml);
     cp_ctx_free(ctx);
 
+    /* a context made without a config fills 0.1.0 layouts too: the
+       library knows the program by the symbol it called (cp_ctx_new) */
+    {
+        struct {
+            cp_policy_desc d;
+            unsigned char guard[32];
+        } g;
+        size_t i;
+        const cp_limits *l;
+        CHECK(cp_ctx_new(NULL, &ctx) == CP_OK);
+        memset(&g, 0xC3, sizeof g);
+        CHECK(cp_policy_list(ctx, 0, &g.d) == CP_OK);
+        for (i = 0; i < sizeof g.guard; i++)
+            CHECK(g.guard[i] == 0xC3);
+        {
+            uint32_t v = 0;
+            CHECK(g.d.name != NULL && g.d.source != NULL);
+            CHECK(cp_policy_get(ctx, g.d.id, &v) == CP_OK && v == g.d.value);
+        }
+        l = cp_ctx_limits(ctx);
+        CHECK(l != NULL && l->max_doc_bytes == CP_DEFAULT_MAX_DOC_BYTES &&
+              l->max_attr_bytes == CP_DEFAULT_MAX_ATTR_BYTES);
+        cp_ctx_free(ctx);
+    }
+
     /* the library's own stores fill a 0.1.0 cp_storage */
     {
         struct {

@@ -158,8 +158,7 @@ class CpConfig(ctypes.Structure):
                 ("min_pinmac_digits", ctypes.c_uint),
                 ("auth_compat", ctypes.c_uint),
                 ("strict_validation", ctypes.c_int),
-                ("storage_ext", CpStorageExt),
-                ("header_version", ctypes.c_ulong)]
+                ("storage_ext", CpStorageExt)]
 
 
 class CpAuthOptions(ctypes.Structure):
@@ -463,15 +462,18 @@ def _sized_store(name, restype, *argtypes):
     return call
 
 
-# The release whose headers these mirrors follow (CP_VERSION_NUMBER).
+_config_init = _sized_init("cp_config_init_size", CpConfig)
+# The release whose headers these mirrors follow (CP_VERSION_NUMBER): the
+# library fills structs for this context in that release's layouts.
 HEADER_VERSION = (0 << 16) | (2 << 8) | 0
-_config_init_size = _proto("cp_config_init_size", None, _vp, ctypes.c_size_t,
-                           ctypes.c_ulong)
+_ctx_new_version = _proto("cp_ctx_new_version", _c_status, _P(CpConfig),
+                          _P(_vp), ctypes.c_ulong)
 
 
-def _config_init(p):
-    _config_init_size(p, ctypes.sizeof(CpConfig), HEADER_VERSION)
-_ctx_new = _proto("cp_ctx_new", _c_status, _P(CpConfig), _P(_vp))
+def _ctx_new(cfg, out):
+    return _ctx_new_version(cfg, out, HEADER_VERSION)
+
+
 _ctx_free = _proto("cp_ctx_free", None, _vp)
 _ctx_limits = _proto("cp_ctx_limits", _P(CpLimits), _vp)
 _free = _proto("cp_free", None, _vp, _vp)
