@@ -41,6 +41,10 @@ typedef struct cp_csp_reg {
 /* Metabase entry in the hash table. */
 typedef struct cp_meta_ent {
     char *path;  /* NULL: empty slot */
+    /* path's folded hash and length, kept so a probe rejects a slot
+       without touching its path (and grow rehashes without strlen) */
+    uint32_t hash;
+    size_t len;
     cp_meta m;
     uint8_t tomb; /* removed */
     uint8_t rw_only; /* built-in secret: narrows rw, roles from above */

@@ -81,15 +81,15 @@ void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p)
     p->h[p->count++] = h;
 }
 
-/* 1 when the NUL-terminated a equals b[0..n) without regard to ASCII case. */
+/* 1 when a[0..n) equals b[0..n) without regard to ASCII case. */
 static int same_path(const char *a, const char *b, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (a[i] == '\0' ||
+        if (a[i] != b[i] &&
             cp_meta__fold((uint8_t)a[i]) != cp_meta__fold((uint8_t)b[i]))
             return 0;
-    return a[n] == '\0';
+    return 1;
 }
 
 cp_meta_ent *cp_meta__tab_find_h(const cp_meta_tab *t, const char *path,
@@ -103,7 +103,9 @@ cp_meta_ent *cp_meta__tab_find_h(const cp_meta_tab *t, const char *path,
         cp_meta_ent *e = &t->slots[i];
         if (e->path == NULL && !e->tomb)
             return NULL;
-        if (e->path != NULL && same_path(e->path, path, n))
+        /* the stored hash and length turn most misses away unread */
+        if (e->path != NULL && e->hash == h && e->len == n &&
+            same_path(e->path, path, n))
             return e;
     }
 }
@@ -130,7 +132,7 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
         size_t k;
         if (e->path == NULL)
             continue;
-        for (k = cp_meta__hash(e->path, strlen(e->path)) & (nt.cap - 1);
+        for (k = e->hash & (nt.cap - 1);
              nt.slots[k].path != NULL; k = (k + 1) & (nt.cap - 1))
             ;
         nt.slots[k] = *e;
@@ -146,19 +148,21 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
                            const cp_meta *m)
 {
     size_t n = strlen(path), i, mask;
-    cp_meta_ent *e = cp_meta__tab_find(t, path, n);
+    uint32_t h = cp_meta__hash(path, n);
+    cp_meta_ent *e = t->cap ? cp_meta__tab_find_h(t, path, n, h) : NULL;
     cp_status st;
     if (e != NULL) {
         e->m = *m;
         return CP_OK;
     }
-    if ((t->used + 1) * 4 > t->cap * 3) {
+    /* at most half full: a miss (most probes of a lookup) ends soon */
+    if ((t->used + 1) * 2 > t->cap) {
         st = tab_grow(ctx, t);
         if (st)
             return st;
     }
     mask = t->cap - 1;
-    for (i = cp_meta__hash(path, n) & mask; t->slots[i].path != NULL;
+    for (i = h & mask; t->slots[i].path != NULL;
          i = (i + 1) & mask)
         ;
     e = &t->slots[i];
@@ -166,6 +170,8 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     if (e->path == NULL)
         return CP_E_NOMEM;
     memcpy(e->path, path, n + 1);
+    e->hash = h;
+    e->len = n;
     if (!e->tomb)
         t->used++;
     e->tomb = 0;
@@ -295,7 +301,7 @@ cp_status cp_meta__save(cp_ctx *ctx, cp_engine *e)
         size_t pl;
         if (m->path == NULL)
             continue;
-        pl = strlen(m->path);
+        pl = m->len;
         w[0] = (uint8_t)(pl >> 8);
         w[1] = (uint8_t)pl;
         st = cp_buf__put(&b, w, 2);

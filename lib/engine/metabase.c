@@ -62,6 +62,15 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
             *len = n;
             return e;
         }
+        /* the next shorter prefix: p recorded every separator before a
+           separator it recorded (the whole path may lie past its last) */
+        if (k > 0 && p->n[k - 1] == n &&
+            (k < p->count || p->count <= CP_META__PFX_MAX)) {
+            if (k == 1)
+                return NULL;
+            n = p->n[k - 2];
+            continue;
+        }
         while (n > 0 && !cp_meta__is_sep(path[n - 1]))
             n--;
         if (n == 0)
@@ -242,7 +251,7 @@ static cp_status below(cp_ctx *ctx, const cp_meta_tab *t, uint32_t roles,
     for (i = 0; i < t->cap && !st; i++) {
         const char *p = t->slots[i].path;
         size_t k;
-        if (p == NULL || strlen(p) <= n + 1 || !cp_meta__is_sep(p[n]))
+        if (p == NULL || t->slots[i].len <= n + 1 || !cp_meta__is_sep(p[n]))
             continue;
         for (k = 0; k < n && cp_meta__fold((uint8_t)p[k]) ==
                                  cp_meta__fold((uint8_t)path[k]);
