@@ -79,7 +79,8 @@ int cp_str__casecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
-    while (*x && lower(*x) == lower(*y)) {
+    /* equal octets (the usual case) need no folding */
+    while (*x && (*x == *y || lower(*x) == lower(*y))) {
         x++;
         y++;
     }

@@ -65,6 +65,7 @@ typedef struct cp_engine {
     int meta_damaged;     /* the stored metabase could not be read: deny */
     cp_meta_tab defaults; /* built-in defaults, not persisted */
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
+    struct cp_meta_pcache *pcache; /* metabase.c: prefix hashes, or NULL */
 } cp_engine;
 
 /* ---- state.c: the engine state of a ctx ---------------------------------- */

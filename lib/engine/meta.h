@@ -21,11 +21,24 @@ void cp_meta__defaults(cp_meta *m);
 
 /* ---- paths: compared folded (ASCII case, '\\' as '/') -------------------- */
 
-uint8_t cp_meta__fold(uint8_t c);
+/* Inline: every octet of a path hashed or compared goes through them. */
+static inline uint8_t cp_meta__fold(uint8_t c)
+{
+    if (c == '\\')
+        return '/';
+    /* 'A'..'Z' gain 0x20: one unsigned compare */
+    return (uint8_t)(c | ((unsigned)(c - 'A') < 26u ? 0x20u : 0u));
+}
+
 /* '/' or '\\': both separate levels. */
-int cp_meta__is_sep(char c);
+static inline int cp_meta__is_sep(char c)
+{
+    return c == '/' || c == '\\';
+}
 /* FNV-1a of path[0..n) folded: the same for every spelling. */
 uint32_t cp_meta__hash(const char *path, size_t n);
+/* The hash of a path continued by s[0..n) (h: the path's hash). */
+uint32_t cp_meta__hash_more(uint32_t h, const char *s, size_t n);
 
 /*
  * The '/'-prefixes of a path with their hashes, computed in one pass: a
@@ -41,6 +54,18 @@ typedef struct cp_meta_pfxs {
 } cp_meta_pfxs;
 
 void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p);
+
+/*
+ * The prefixes of the parent of the path looked up last (the parms of one
+ * characteristic share it), so a lookup hashes only its leaf.
+ */
+#define CP_META__PCACHE_PATH 192
+struct cp_meta_pcache {
+    cp_meta_pfxs p; /* the parent's, then the leaf's entry appended */
+    size_t count;   /* the parent's p.count */
+    size_t len;     /* path[0..len) is the parent; (size_t)-1: none */
+    char path[CP_META__PCACHE_PATH];
+};
 
 /* ---- the hash table --------------------------------------------------------- */
 

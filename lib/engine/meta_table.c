@@ -39,28 +39,20 @@ void cp_meta__defaults(cp_meta *m)
  * aa458983) where the engine's path of the same setting is
  * "Registry/HKLM\\Software\\Microsoft/TestKey3".
  */
-uint8_t cp_meta__fold(uint8_t c)
+uint32_t cp_meta__hash_more(uint32_t h, const char *s, size_t n)
 {
-    if (c == '\\')
-        return '/';
-    return (uint8_t)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-}
-
-int cp_meta__is_sep(char c)
-{
-    return c == '/' || c == '\\';
-}
-
-/* FNV-1a of the path folded to lower case. */
-uint32_t cp_meta__hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
     size_t i;
     for (i = 0; i < n; i++) {
         h ^= cp_meta__fold((uint8_t)s[i]);
         h *= 16777619u;
     }
     return h;
+}
+
+/* FNV-1a of the path folded to lower case. */
+uint32_t cp_meta__hash(const char *s, size_t n)
+{
+    return cp_meta__hash_more(2166136261u, s, n);
 }
 
 /* Hashes as cp_meta__hash would give them, one pass for all prefixes. */

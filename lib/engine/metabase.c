@@ -157,19 +157,68 @@ static cp_status damaged(cp_ctx *ctx, cp_meta *m, int *exact)
                        "until the host writes it again (cp_meta_set)");
 }
 
+/*
+ * The prefixes of path[0..n) from e's cache: the parent's when it is the
+ * parent looked up last, else hashed (and cached), then the leaf's entry.
+ * NULL when the cache cannot serve: no parent, a long one, no memory, or
+ * more levels than a cp_meta_pfxs records (it would record other ones).
+ */
+static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
+                                           const char *path, size_t n)
+{
+    struct cp_meta_pcache *c = e->pcache;
+    size_t pl = n;
+    while (pl > 0 && !cp_meta__is_sep(path[pl - 1]))
+        pl--;
+    if (pl-- == 0 || pl >= CP_META__PCACHE_PATH)
+        return NULL;
+    if (c == NULL) {
+        c = e->pcache = cp_mem__alloc(&ctx->alloc, sizeof *c);
+        if (c == NULL)
+            return NULL;
+        c->len = (size_t)-1;
+    }
+    if (c->len != pl || memcmp(c->path, path, pl) != 0) {
+        cp_meta__prefixes(path, pl, &c->p);
+        memcpy(c->path, path, pl);
+        c->len = pl;
+        c->count = c->p.count;
+    }
+    if (c->count > CP_META__PFX_MAX)
+        return NULL;
+    /* the parent's end is the path's last separator, as recorded in full */
+    c->p.n[c->count] = n;
+    c->p.h[c->count] =
+        cp_meta__hash_more(c->p.h[c->count - 1], path + pl, n - pl);
+    c->p.count = c->count + 1;
+    return &c->p;
+}
+
+/* The prefixes of path[0..n): cached, else hashed into *local. */
+static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
+                                    const char *path, size_t n,
+                                    cp_meta_pfxs *local)
+{
+    const cp_meta_pfxs *p = cached_prefixes(ctx, e, path, n);
+    if (p == NULL) {
+        cp_meta__prefixes(path, n, local);
+        p = local;
+    }
+    return p;
+}
+
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact)
 {
     cp_engine *e;
     size_t n = strlen(path), plen = 0;
-    cp_meta_pfxs p;
+    cp_meta_pfxs local;
     cp_status st = cp_meta__load(ctx, &e);
     if (st)
         return st;
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    cp_meta__prefixes(path, n, &p);
-    lookup_n(e, path, &p, n, m, &plen);
+    lookup_n(e, path, prefixes(ctx, e, path, n, &local), n, m, &plen);
     if (exact)
         *exact = plen == n;
     return CP_OK;

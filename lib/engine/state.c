@@ -60,6 +60,7 @@ static void engine_free(cp_ctx *ctx, void *state)
     cp_mem__free(&ctx->alloc, e->csps);
     cp_meta__tab_free(ctx, &e->meta);
     cp_meta__tab_free(ctx, &e->defaults);
+    cp_mem__free(&ctx->alloc, e->pcache);
     cp_mem__free(&ctx->alloc, e);
 }
 
