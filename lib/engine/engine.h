@@ -55,6 +55,9 @@ typedef struct cp_meta_ent {
 typedef struct cp_meta_tab {
     cp_meta_ent *slots;
     size_t cap, used, live;
+    /* changes whenever an entry is set, removed or freed (and slots
+       move): metabase.c keeps lookup results while it stays */
+    unsigned long gen;
 } cp_meta_tab;
 
 typedef struct cp_engine {

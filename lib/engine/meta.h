@@ -65,6 +65,12 @@ struct cp_meta_pcache {
     size_t count;   /* the parent's p.count */
     size_t len;     /* path[0..len) is the parent; (size_t)-1: none */
     char path[CP_META__PCACHE_PATH];
+    /* the parent's nearest entries in e->meta [0] and e->defaults [1]
+       and their lengths, while near_ok and the tables' gens are these */
+    const cp_meta_ent *near[2];
+    size_t near_len[2];
+    unsigned long gen[2];
+    int near_ok;
 };
 
 /* ---- the hash table --------------------------------------------------------- */

@@ -132,6 +132,7 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
         nt.live++;
     }
     cp_mem__free(&ctx->alloc, t->slots);
+    nt.gen = t->gen;
     *t = nt;
     return CP_OK;
 }
@@ -143,6 +144,7 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     uint32_t h = cp_meta__hash(path, n);
     cp_meta_ent *e = t->cap ? cp_meta__tab_find_h(t, path, n, h) : NULL;
     cp_status st;
+    t->gen++;
     if (e != NULL) {
         e->m = *m;
         return CP_OK;
@@ -258,6 +260,7 @@ int cp_meta__tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
     cp_meta_ent *e = cp_meta__tab_find(t, path, strlen(path));
     if (e == NULL)
         return 0;
+    t->gen++;
     cp_mem__free(&ctx->alloc, e->path);
     cp_mem__free(&ctx->alloc, e->ui);
     e->path = NULL;

@@ -80,6 +80,44 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
 }
 
 /*
+ * nearest() of the whole path of a lookup the cache c served: the exact
+ * entry, else the parent's nearest as c holds it (tables[which]).
+ */
+static const cp_meta_ent *nearest_leaf(const cp_meta_tab *t,
+                                       const struct cp_meta_pcache *c,
+                                       int which, const char *path,
+                                       size_t n, size_t min, size_t *len)
+{
+    const cp_meta_ent *e = NULL;
+    if (t->live != 0 && n >= min)
+        e = cp_meta__tab_find_h(t, path, n, c->p.h[c->p.count - 1]);
+    if (e != NULL) {
+        *len = n;
+        return e;
+    }
+    if (c->near[which] == NULL || c->near_len[which] < min)
+        return NULL;
+    *len = c->near_len[which];
+    return c->near[which];
+}
+
+/* Make c's nearest entries of its parent current. */
+static void near_ready(const cp_engine *e, struct cp_meta_pcache *c,
+                       const char *path)
+{
+    if (c->near_ok && c->gen[0] == e->meta.gen &&
+        c->gen[1] == e->defaults.gen)
+        return;
+    c->near_len[0] = c->near_len[1] = 0;
+    c->near[0] = nearest(&e->meta, path, &c->p, c->len, 0, &c->near_len[0]);
+    c->near[1] =
+        nearest(&e->defaults, path, &c->p, c->len, 0, &c->near_len[1]);
+    c->gen[0] = e->meta.gen;
+    c->gen[1] = e->defaults.gen;
+    c->near_ok = 1;
+}
+
+/*
  * The entry in force for path[0..n): the most specific of both tables. A
  * built-in "secret" default only narrows rw; its roles and the rest come
  * from the entry in force above it. *plen: length of the persisted match
@@ -87,15 +125,23 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
  */
 static void lookup_n(const cp_engine *e, const char *path,
                      const cp_meta_pfxs *p, size_t n, cp_meta *m,
-                     size_t *plen)
+                     size_t *plen, const struct cp_meta_pcache *c)
 {
     unsigned rw = CP_RW_READ | CP_RW_WRITE;
     *plen = 0;
     for (;;) {
         size_t pl = 0, dl = 0;
-        const cp_meta_ent *ent = nearest(&e->meta, path, p, n, 0, &pl);
-        const cp_meta_ent *def =
-            nearest(&e->defaults, path, p, n, ent != NULL ? pl + 1 : 0, &dl);
+        const cp_meta_ent *ent, *def;
+        if (c != NULL) { /* the whole path, its parent's answers cached */
+            ent = nearest_leaf(&e->meta, c, 0, path, n, 0, &pl);
+            def = nearest_leaf(&e->defaults, c, 1, path, n,
+                               ent != NULL ? pl + 1 : 0, &dl);
+            c = NULL;
+        } else {
+            ent = nearest(&e->meta, path, p, n, 0, &pl);
+            def = nearest(&e->defaults, path, p, n,
+                          ent != NULL ? pl + 1 : 0, &dl);
+        }
         if (def != NULL && def->rw_only) {
             rw &= def->m.rw; /* and the rest from the entry above it */
             while (dl > 0 && !cp_meta__is_sep(path[dl - 1]))
@@ -134,7 +180,7 @@ cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw)
     memset(&only, 0, sizeof only);
     only.defaults = e->defaults; /* the built-in table alone */
     cp_meta__prefixes(path, n, &p);
-    lookup_n(&only, path, &p, n, &m, &plen);
+    lookup_n(&only, path, &p, n, &m, &plen, NULL);
     *rw = m.rw;
     return CP_OK;
 }
@@ -183,6 +229,7 @@ static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
         memcpy(c->path, path, pl);
         c->len = pl;
         c->count = c->p.count;
+        c->near_ok = 0;
     }
     if (c->count > CP_META__PFX_MAX)
         return NULL;
@@ -213,12 +260,18 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
     cp_engine *e;
     size_t n = strlen(path), plen = 0;
     cp_meta_pfxs local;
+    const cp_meta_pfxs *p;
+    struct cp_meta_pcache *c;
     cp_status st = cp_meta__load(ctx, &e);
     if (st)
         return st;
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    lookup_n(e, path, prefixes(ctx, e, path, n, &local), n, m, &plen);
+    p = prefixes(ctx, e, path, n, &local);
+    c = e->pcache != NULL && p == &e->pcache->p ? e->pcache : NULL;
+    if (c != NULL)
+        near_ready(e, c, path);
+    lookup_n(e, path, p, n, m, &plen, c);
     if (exact)
         *exact = plen == n;
     return CP_OK;
