@@ -42,14 +42,12 @@ void cp_meta__defaults(cp_meta *m)
 uint32_t cp_meta__hash_more(uint32_t h, const char *s, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= cp_meta__fold((uint8_t)s[i]);
-        h *= 16777619u;
-    }
+    for (i = 0; i < n; i++)
+        h = cp_meta__hash_step(h, s[i]);
     return h;
 }
 
-/* FNV-1a of the path folded to lower case. */
+/* The hash of a whole path (meta.h, cp_meta__hash_step). */
 uint32_t cp_meta__hash(const char *s, size_t n)
 {
     return cp_meta__hash_more(2166136261u, s, n);
@@ -66,8 +64,7 @@ void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p)
             p->n[p->count] = i;
             p->h[p->count++] = h;
         }
-        h ^= cp_meta__fold((uint8_t)path[i]);
-        h *= 16777619u;
+        h = cp_meta__hash_step(h, path[i]);
     }
     p->n[p->count] = len;
     p->h[p->count++] = h;

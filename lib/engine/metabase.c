@@ -209,11 +209,41 @@ static cp_status damaged(cp_ctx *ctx, cp_meta *m, int *exact)
  * NULL when the cache cannot serve: no parent, a long one, no memory, or
  * more levels than a cp_meta_pfxs records (it would record other ones).
  */
+/*
+ * 1 when path[0..n) is c's parent, a separator and a leaf without one
+ * (the next parm of the same characteristic): *h is then its hash, from
+ * the parent's and one pass over the leaf that also looks for separators.
+ */
+static int same_parent(const struct cp_meta_pcache *c, const char *path,
+                       size_t n, uint32_t *h)
+{
+    size_t i;
+    uint32_t x;
+    if (c->len >= n || c->count > CP_META__PFX_MAX ||
+        !cp_meta__is_sep(path[c->len]) || memcmp(c->path, path, c->len) != 0)
+        return 0;
+    x = cp_meta__hash_step(c->p.h[c->count - 1], path[c->len]);
+    for (i = c->len + 1; i < n; i++) {
+        if (cp_meta__is_sep(path[i]))
+            return 0;
+        x = (x ^ ((uint8_t)path[i] | 0x20u)) * 16777619u; /* as hash_step */
+    }
+    *h = x;
+    return 1;
+}
+
 static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
                                            const char *path, size_t n)
 {
     struct cp_meta_pcache *c = e->pcache;
     size_t pl = n;
+    uint32_t h;
+    if (c != NULL && same_parent(c, path, n, &h)) {
+        c->p.n[c->count] = n;
+        c->p.h[c->count] = h;
+        c->p.count = c->count + 1;
+        return &c->p;
+    }
     while (pl > 0 && !cp_meta__is_sep(path[pl - 1]))
         pl--;
     if (pl-- == 0 || pl >= CP_META__PCACHE_PATH)
