@@ -79,23 +79,29 @@ int cp_str__casecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
-    while (*x && lower(*x) == lower(*y)) {
+    /* equal octets (the usual case) need no folding */
+    while (*x && (*x == *y || lower(*x) == lower(*y))) {
         x++;
         y++;
     }
     return lower(*x) - lower(*y);
 }
 
+/* A letter, a digit, '.', '_' or '-': the octets a blob name may hold. */
+static int name_octet(unsigned char c)
+{
+    return (unsigned)((c | 0x20u) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+           c == '.' || c == '_' || c == '-';
+}
+
 int cp_store__name_ok(const char *name)
 {
-    static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "abcdefghijklmnopqrstuvwxyz"
-                                  "0123456789._-";
     size_t i;
     if (name == NULL || name[0] == '\0' || name[0] == '.')
         return 0;
+    /* every store call checks its name: a range test, not a strchr */
     for (i = 0; name[i] != '\0'; i++)
-        if (i >= CP_STORE_NAME_MAX || strchr(allowed, name[i]) == NULL)
+        if (i >= CP_STORE_NAME_MAX || !name_octet((unsigned char)name[i]))
             return 0;
     return 1;
 }

@@ -41,6 +41,10 @@ typedef struct cp_csp_reg {
 /* Metabase entry in the hash table. */
 typedef struct cp_meta_ent {
     char *path;  /* NULL: empty slot */
+    /* path's folded hash and length, kept so a probe rejects a slot
+       without touching its path (and grow rehashes without strlen) */
+    uint32_t hash;
+    size_t len;
     cp_meta m;
     uint8_t tomb; /* removed */
     uint8_t rw_only; /* built-in secret: narrows rw, roles from above */
@@ -51,6 +55,9 @@ typedef struct cp_meta_ent {
 typedef struct cp_meta_tab {
     cp_meta_ent *slots;
     size_t cap, used, live;
+    /* changes whenever an entry is set, removed or freed (and slots
+       move): metabase.c keeps lookup results while it stays */
+    unsigned long gen;
 } cp_meta_tab;
 
 typedef struct cp_engine {
@@ -61,6 +68,7 @@ typedef struct cp_engine {
     int meta_damaged;     /* the stored metabase could not be read: deny */
     cp_meta_tab defaults; /* built-in defaults, not persisted */
     unsigned meta_gen;    /* changes whenever the metabase may have changed */
+    struct cp_meta_pcache *pcache; /* metabase.c: prefix hashes, or NULL */
 } cp_engine;
 
 /* ---- state.c: the engine state of a ctx ---------------------------------- */

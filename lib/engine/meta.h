@@ -21,11 +21,37 @@ void cp_meta__defaults(cp_meta *m);
 
 /* ---- paths: compared folded (ASCII case, '\\' as '/') -------------------- */
 
-uint8_t cp_meta__fold(uint8_t c);
+/* Inline: every octet of a path hashed or compared goes through them. */
+static inline uint8_t cp_meta__fold(uint8_t c)
+{
+    if (c == '\\')
+        return '/';
+    /* 'A'..'Z' gain 0x20: one unsigned compare */
+    return (uint8_t)(c | ((unsigned)(c - 'A') < 26u ? 0x20u : 0u));
+}
+
 /* '/' or '\\': both separate levels. */
-int cp_meta__is_sep(char c);
-/* FNV-1a of path[0..n) folded: the same for every spelling. */
+static inline int cp_meta__is_sep(char c)
+{
+    return c == '/' || c == '\\';
+}
+
+/*
+ * One octet more of cp_meta__hash: FNV-1a over the octets with 0x20 set
+ * ('\\' as '/'). Octets that fold alike hash alike, which is all a hash
+ * must do (a few others do too, as '@' and '`': the compare tells them
+ * apart), and it costs no range test.
+ */
+static inline uint32_t cp_meta__hash_step(uint32_t h, char c)
+{
+    uint8_t o = (uint8_t)c;
+    return (h ^ (o == '\\' ? (uint32_t)'/' : (uint32_t)(o | 0x20u))) *
+           16777619u;
+}
+/* The hash of path[0..n) (cp_meta__hash_step): the same for every spelling. */
 uint32_t cp_meta__hash(const char *path, size_t n);
+/* The hash of a path continued by s[0..n) (h: the path's hash). */
+uint32_t cp_meta__hash_more(uint32_t h, const char *s, size_t n);
 
 /*
  * The '/'-prefixes of a path with their hashes, computed in one pass: a
@@ -41,6 +67,24 @@ typedef struct cp_meta_pfxs {
 } cp_meta_pfxs;
 
 void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p);
+
+/*
+ * The prefixes of the parent of the path looked up last (the parms of one
+ * characteristic share it), so a lookup hashes only its leaf.
+ */
+#define CP_META__PCACHE_PATH 192
+struct cp_meta_pcache {
+    cp_meta_pfxs p; /* the parent's, then the leaf's entry appended */
+    size_t count;   /* the parent's p.count */
+    size_t len;     /* path[0..len) is the parent; (size_t)-1: none */
+    char path[CP_META__PCACHE_PATH];
+    /* the parent's nearest entries in e->meta [0] and e->defaults [1]
+       and their lengths, while near_ok and the tables' gens are these */
+    const cp_meta_ent *near[2];
+    size_t near_len[2];
+    unsigned long gen[2];
+    int near_ok;
+};
 
 /* ---- the hash table --------------------------------------------------------- */
 

@@ -39,28 +39,18 @@ void cp_meta__defaults(cp_meta *m)
  * aa458983) where the engine's path of the same setting is
  * "Registry/HKLM\\Software\\Microsoft/TestKey3".
  */
-uint8_t cp_meta__fold(uint8_t c)
+uint32_t cp_meta__hash_more(uint32_t h, const char *s, size_t n)
 {
-    if (c == '\\')
-        return '/';
-    return (uint8_t)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = cp_meta__hash_step(h, s[i]);
+    return h;
 }
 
-int cp_meta__is_sep(char c)
-{
-    return c == '/' || c == '\\';
-}
-
-/* FNV-1a of the path folded to lower case. */
+/* The hash of a whole path (meta.h, cp_meta__hash_step). */
 uint32_t cp_meta__hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= cp_meta__fold((uint8_t)s[i]);
-        h *= 16777619u;
-    }
-    return h;
+    return cp_meta__hash_more(2166136261u, s, n);
 }
 
 /* Hashes as cp_meta__hash would give them, one pass for all prefixes. */
@@ -74,22 +64,21 @@ void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p)
             p->n[p->count] = i;
             p->h[p->count++] = h;
         }
-        h ^= cp_meta__fold((uint8_t)path[i]);
-        h *= 16777619u;
+        h = cp_meta__hash_step(h, path[i]);
     }
     p->n[p->count] = len;
     p->h[p->count++] = h;
 }
 
-/* 1 when the NUL-terminated a equals b[0..n) without regard to ASCII case. */
+/* 1 when a[0..n) equals b[0..n) without regard to ASCII case. */
 static int same_path(const char *a, const char *b, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (a[i] == '\0' ||
+        if (a[i] != b[i] &&
             cp_meta__fold((uint8_t)a[i]) != cp_meta__fold((uint8_t)b[i]))
             return 0;
-    return a[n] == '\0';
+    return 1;
 }
 
 cp_meta_ent *cp_meta__tab_find_h(const cp_meta_tab *t, const char *path,
@@ -103,7 +92,9 @@ cp_meta_ent *cp_meta__tab_find_h(const cp_meta_tab *t, const char *path,
         cp_meta_ent *e = &t->slots[i];
         if (e->path == NULL && !e->tomb)
             return NULL;
-        if (e->path != NULL && same_path(e->path, path, n))
+        /* the stored hash and length turn most misses away unread */
+        if (e->path != NULL && e->hash == h && e->len == n &&
+            same_path(e->path, path, n))
             return e;
     }
 }
@@ -130,7 +121,7 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
         size_t k;
         if (e->path == NULL)
             continue;
-        for (k = cp_meta__hash(e->path, strlen(e->path)) & (nt.cap - 1);
+        for (k = e->hash & (nt.cap - 1);
              nt.slots[k].path != NULL; k = (k + 1) & (nt.cap - 1))
             ;
         nt.slots[k] = *e;
@@ -138,6 +129,7 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
         nt.live++;
     }
     cp_mem__free(&ctx->alloc, t->slots);
+    nt.gen = t->gen;
     *t = nt;
     return CP_OK;
 }
@@ -146,19 +138,22 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
                            const cp_meta *m)
 {
     size_t n = strlen(path), i, mask;
-    cp_meta_ent *e = cp_meta__tab_find(t, path, n);
+    uint32_t h = cp_meta__hash(path, n);
+    cp_meta_ent *e = t->cap ? cp_meta__tab_find_h(t, path, n, h) : NULL;
     cp_status st;
+    t->gen++;
     if (e != NULL) {
         e->m = *m;
         return CP_OK;
     }
-    if ((t->used + 1) * 4 > t->cap * 3) {
+    /* at most half full: a miss (most probes of a lookup) ends soon */
+    if ((t->used + 1) * 2 > t->cap) {
         st = tab_grow(ctx, t);
         if (st)
             return st;
     }
     mask = t->cap - 1;
-    for (i = cp_meta__hash(path, n) & mask; t->slots[i].path != NULL;
+    for (i = h & mask; t->slots[i].path != NULL;
          i = (i + 1) & mask)
         ;
     e = &t->slots[i];
@@ -166,6 +161,8 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     if (e->path == NULL)
         return CP_E_NOMEM;
     memcpy(e->path, path, n + 1);
+    e->hash = h;
+    e->len = n;
     if (!e->tomb)
         t->used++;
     e->tomb = 0;
@@ -260,6 +257,7 @@ int cp_meta__tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
     cp_meta_ent *e = cp_meta__tab_find(t, path, strlen(path));
     if (e == NULL)
         return 0;
+    t->gen++;
     cp_mem__free(&ctx->alloc, e->path);
     cp_mem__free(&ctx->alloc, e->ui);
     e->path = NULL;
@@ -295,7 +293,7 @@ cp_status cp_meta__save(cp_ctx *ctx, cp_engine *e)
         size_t pl;
         if (m->path == NULL)
             continue;
-        pl = strlen(m->path);
+        pl = m->len;
         w[0] = (uint8_t)(pl >> 8);
         w[1] = (uint8_t)pl;
         st = cp_buf__put(&b, w, 2);

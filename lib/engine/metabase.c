@@ -62,12 +62,59 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
             *len = n;
             return e;
         }
+        /* the next shorter prefix: p recorded every separator before a
+           separator it recorded (the whole path may lie past its last) */
+        if (k > 0 && p->n[k - 1] == n &&
+            (k < p->count || p->count <= CP_META__PFX_MAX)) {
+            if (k == 1)
+                return NULL;
+            n = p->n[k - 2];
+            continue;
+        }
         while (n > 0 && !cp_meta__is_sep(path[n - 1]))
             n--;
         if (n == 0)
             return NULL;
         n--; /* drop the separator */
     }
+}
+
+/*
+ * nearest() of the whole path of a lookup the cache c served: the exact
+ * entry, else the parent's nearest as c holds it (tables[which]).
+ */
+static const cp_meta_ent *nearest_leaf(const cp_meta_tab *t,
+                                       const struct cp_meta_pcache *c,
+                                       int which, const char *path,
+                                       size_t n, size_t min, size_t *len)
+{
+    const cp_meta_ent *e = NULL;
+    if (t->live != 0 && n >= min)
+        e = cp_meta__tab_find_h(t, path, n, c->p.h[c->p.count - 1]);
+    if (e != NULL) {
+        *len = n;
+        return e;
+    }
+    if (c->near[which] == NULL || c->near_len[which] < min)
+        return NULL;
+    *len = c->near_len[which];
+    return c->near[which];
+}
+
+/* Make c's nearest entries of its parent current. */
+static void near_ready(const cp_engine *e, struct cp_meta_pcache *c,
+                       const char *path)
+{
+    if (c->near_ok && c->gen[0] == e->meta.gen &&
+        c->gen[1] == e->defaults.gen)
+        return;
+    c->near_len[0] = c->near_len[1] = 0;
+    c->near[0] = nearest(&e->meta, path, &c->p, c->len, 0, &c->near_len[0]);
+    c->near[1] =
+        nearest(&e->defaults, path, &c->p, c->len, 0, &c->near_len[1]);
+    c->gen[0] = e->meta.gen;
+    c->gen[1] = e->defaults.gen;
+    c->near_ok = 1;
 }
 
 /*
@@ -78,15 +125,23 @@ static const cp_meta_ent *nearest(const cp_meta_tab *t, const char *path,
  */
 static void lookup_n(const cp_engine *e, const char *path,
                      const cp_meta_pfxs *p, size_t n, cp_meta *m,
-                     size_t *plen)
+                     size_t *plen, const struct cp_meta_pcache *c)
 {
     unsigned rw = CP_RW_READ | CP_RW_WRITE;
     *plen = 0;
     for (;;) {
         size_t pl = 0, dl = 0;
-        const cp_meta_ent *ent = nearest(&e->meta, path, p, n, 0, &pl);
-        const cp_meta_ent *def =
-            nearest(&e->defaults, path, p, n, ent != NULL ? pl + 1 : 0, &dl);
+        const cp_meta_ent *ent, *def;
+        if (c != NULL) { /* the whole path, its parent's answers cached */
+            ent = nearest_leaf(&e->meta, c, 0, path, n, 0, &pl);
+            def = nearest_leaf(&e->defaults, c, 1, path, n,
+                               ent != NULL ? pl + 1 : 0, &dl);
+            c = NULL;
+        } else {
+            ent = nearest(&e->meta, path, p, n, 0, &pl);
+            def = nearest(&e->defaults, path, p, n,
+                          ent != NULL ? pl + 1 : 0, &dl);
+        }
         if (def != NULL && def->rw_only) {
             rw &= def->m.rw; /* and the rest from the entry above it */
             while (dl > 0 && !cp_meta__is_sep(path[dl - 1]))
@@ -125,7 +180,7 @@ cp_status cp_meta__default_rw(cp_ctx *ctx, const char *path, unsigned *rw)
     memset(&only, 0, sizeof only);
     only.defaults = e->defaults; /* the built-in table alone */
     cp_meta__prefixes(path, n, &p);
-    lookup_n(&only, path, &p, n, &m, &plen);
+    lookup_n(&only, path, &p, n, &m, &plen, NULL);
     *rw = m.rw;
     return CP_OK;
 }
@@ -148,19 +203,105 @@ static cp_status damaged(cp_ctx *ctx, cp_meta *m, int *exact)
                        "until the host writes it again (cp_meta_set)");
 }
 
+/*
+ * The prefixes of path[0..n) from e's cache: the parent's when it is the
+ * parent looked up last, else hashed (and cached), then the leaf's entry.
+ * NULL when the cache cannot serve: no parent, a long one, no memory, or
+ * more levels than a cp_meta_pfxs records (it would record other ones).
+ */
+/*
+ * 1 when path[0..n) is c's parent, a separator and a leaf without one
+ * (the next parm of the same characteristic): *h is then its hash, from
+ * the parent's and one pass over the leaf that also looks for separators.
+ */
+static int same_parent(const struct cp_meta_pcache *c, const char *path,
+                       size_t n, uint32_t *h)
+{
+    size_t i;
+    uint32_t x;
+    if (c->len >= n || c->count > CP_META__PFX_MAX ||
+        !cp_meta__is_sep(path[c->len]) || memcmp(c->path, path, c->len) != 0)
+        return 0;
+    x = cp_meta__hash_step(c->p.h[c->count - 1], path[c->len]);
+    for (i = c->len + 1; i < n; i++) {
+        if (cp_meta__is_sep(path[i]))
+            return 0;
+        x = (x ^ ((uint8_t)path[i] | 0x20u)) * 16777619u; /* as hash_step */
+    }
+    *h = x;
+    return 1;
+}
+
+static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
+                                           const char *path, size_t n)
+{
+    struct cp_meta_pcache *c = e->pcache;
+    size_t pl = n;
+    uint32_t h;
+    if (c != NULL && same_parent(c, path, n, &h)) {
+        c->p.n[c->count] = n;
+        c->p.h[c->count] = h;
+        c->p.count = c->count + 1;
+        return &c->p;
+    }
+    while (pl > 0 && !cp_meta__is_sep(path[pl - 1]))
+        pl--;
+    if (pl-- == 0 || pl >= CP_META__PCACHE_PATH)
+        return NULL;
+    if (c == NULL) {
+        c = e->pcache = cp_mem__alloc(&ctx->alloc, sizeof *c);
+        if (c == NULL)
+            return NULL;
+        c->len = (size_t)-1;
+    }
+    if (c->len != pl || memcmp(c->path, path, pl) != 0) {
+        cp_meta__prefixes(path, pl, &c->p);
+        memcpy(c->path, path, pl);
+        c->len = pl;
+        c->count = c->p.count;
+        c->near_ok = 0;
+    }
+    if (c->count > CP_META__PFX_MAX)
+        return NULL;
+    /* the parent's end is the path's last separator, as recorded in full */
+    c->p.n[c->count] = n;
+    c->p.h[c->count] =
+        cp_meta__hash_more(c->p.h[c->count - 1], path + pl, n - pl);
+    c->p.count = c->count + 1;
+    return &c->p;
+}
+
+/* The prefixes of path[0..n): cached, else hashed into *local. */
+static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
+                                    const char *path, size_t n,
+                                    cp_meta_pfxs *local)
+{
+    const cp_meta_pfxs *p = cached_prefixes(ctx, e, path, n);
+    if (p == NULL) {
+        cp_meta__prefixes(path, n, local);
+        p = local;
+    }
+    return p;
+}
+
 cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
                           int *exact)
 {
     cp_engine *e;
     size_t n = strlen(path), plen = 0;
-    cp_meta_pfxs p;
+    cp_meta_pfxs local;
+    const cp_meta_pfxs *p;
+    struct cp_meta_pcache *c;
     cp_status st = cp_meta__load(ctx, &e);
     if (st)
         return st;
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    cp_meta__prefixes(path, n, &p);
-    lookup_n(e, path, &p, n, m, &plen);
+    p = prefixes(ctx, e, path, n, &local);
+    c = e->pcache != NULL && p == &e->pcache->p ? e->pcache : NULL;
+    if (c != NULL)
+        near_ready(e, c, path);
+    lookup_n(e, path, p, n, m, &plen, c);
     if (exact)
         *exact = plen == n;
     return CP_OK;
@@ -242,7 +383,7 @@ static cp_status below(cp_ctx *ctx, const cp_meta_tab *t, uint32_t roles,
     for (i = 0; i < t->cap && !st; i++) {
         const char *p = t->slots[i].path;
         size_t k;
-        if (p == NULL || strlen(p) <= n + 1 || !cp_meta__is_sep(p[n]))
+        if (p == NULL || t->slots[i].len <= n + 1 || !cp_meta__is_sep(p[n]))
             continue;
         for (k = 0; k < n && cp_meta__fold((uint8_t)p[k]) ==
                                  cp_meta__fold((uint8_t)path[k]);

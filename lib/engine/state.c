@@ -13,12 +13,14 @@
 void cp_meta__tab_free(cp_ctx *ctx, cp_meta_tab *t)
 {
     size_t i;
+    unsigned long gen = t->gen + 1; /* a new table: never an old gen */
     for (i = 0; i < t->cap; i++) {
         cp_mem__free(&ctx->alloc, t->slots[i].path);
         cp_mem__free(&ctx->alloc, t->slots[i].ui);
     }
     cp_mem__free(&ctx->alloc, t->slots);
     memset(t, 0, sizeof *t);
+    t->gen = gen;
 }
 
 void cp_engine__free_reg(cp_ctx *ctx, cp_csp_reg *r)
@@ -60,6 +62,7 @@ static void engine_free(cp_ctx *ctx, void *state)
     cp_mem__free(&ctx->alloc, e->csps);
     cp_meta__tab_free(ctx, &e->meta);
     cp_meta__tab_free(ctx, &e->defaults);
+    cp_mem__free(&ctx->alloc, e->pcache);
     cp_mem__free(&ctx->alloc, e);
 }
 

@@ -48,19 +48,17 @@ static int case_alias(cp_attr attr, const char *s, size_t n)
     char up[48];
     uint8_t tok[2];
     size_t i;
-    int lower = 0;
-    if (n == 0 || n >= sizeof up)
+    if (n >= sizeof up)
         return 0;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'a' && c <= 'z') {
-            c = (char)(c - 'a' + 'A');
-            lower = 1;
-        }
-        up[i] = c;
-    }
+    /* most names have no lower case at all: one test per octet, no copy */
+    for (i = 0; i < n && (unsigned)(s[i] - 'a') >= 26u; i++)
+        ;
+    if (i == n)
+        return 0;
+    for (i = 0; i < n; i++)
+        up[i] = (char)((unsigned)(s[i] - 'a') < 26u ? s[i] - 'a' + 'A' : s[i]);
     up[n] = '\0';
-    return lower && cp_prov__find_start(attr, up, tok);
+    return cp_prov__find_start(attr, up, tok);
 }
 
 /*

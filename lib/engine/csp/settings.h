@@ -43,6 +43,10 @@ typedef struct pent {
 /* One slot of the item index: an item (NULL: free; TOMB: deleted) and its hash. */
 typedef struct ient {
     uint32_t h;
+    /* the item index: the whole identity's hash (APPLICATION: APPID and
+       PROVIDER-ID), so apps sharing an APPID are told apart unread;
+       other tables: h again */
+    uint32_t full;
     cp_node *n;
 } ient;
 

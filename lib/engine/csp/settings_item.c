@@ -138,6 +138,19 @@ static uint32_t item_hash(const settings *st, const cp_node *item)
     return key_hash(cp_set__parm_value(item, k));
 }
 
+/*
+ * The hash of everything same_item compares: item_hash, and for an
+ * APPLICATION its PROVIDER-ID too (none hashes as ""). Equal items have
+ * equal full hashes, so a slot whose full hash differs is passed over.
+ */
+static uint32_t full_hash(const settings *st, const cp_node *item,
+                         uint32_t h)
+{
+    if (!st->is_app || st->key == NULL || st->is_client || st->tree)
+        return h;
+    return cp_set__fnv(h, cp_set__parm_value(item, "PROVIDER-ID"));
+}
+
 void cp_set__ix_free(settings *st)
 {
     cp_mem__free(&st->ctx->alloc, st->ix);
@@ -146,12 +159,30 @@ void cp_set__ix_free(settings *st)
     st->ixok = 0;
 }
 
-void cp_set__ix_put(ient *tab, size_t cap, uint32_t h, cp_node *n)
+/* The first free slot for hash h (cap a power of 2, not full). */
+static size_t free_slot(const ient *tab, size_t cap, uint32_t h)
 {
     size_t i = h & (cap - 1);
     while (tab[i].n != NULL)
         i = (i + 1) & (cap - 1);
+    return i;
+}
+
+void cp_set__ix_put(ient *tab, size_t cap, uint32_t h, cp_node *n)
+{
+    size_t i = free_slot(tab, cap, h);
     tab[i].h = h;
+    tab[i].full = h;
+    tab[i].n = n;
+}
+
+/* An item into the item index: cp_set__ix_put with its full hash. */
+static void ix_put_item(const settings *st, ient *tab, size_t cap,
+                        uint32_t h, cp_node *n)
+{
+    size_t i = free_slot(tab, cap, h);
+    tab[i].h = h;
+    tab[i].full = full_hash(st, n, h);
     tab[i].n = n;
 }
 
@@ -187,7 +218,7 @@ static cp_status ix_room(settings *st)
     /* without ix, ixcap is 0: the test tells the analyzers */
     for (i = 0; st->ix != NULL && i < st->ixcap; i++)
         if (st->ix[i].n != NULL && st->ix[i].n != TOMB)
-            cp_set__ix_put(t, cap, st->ix[i].h, st->ix[i].n);
+            t[free_slot(t, cap, st->ix[i].h)] = st->ix[i];
     cp_mem__free(&st->ctx->alloc, st->ix);
     st->ix = t;
     st->ixcap = cap;
@@ -205,7 +236,7 @@ cp_status cp_set__ix_add(settings *st, cp_node *item)
         cp_set__ix_free(st);
         return CP_OK; /* the scan still works; the next lookup retries */
     }
-    cp_set__ix_put(st->ix, st->ixcap, item_hash(st, item), item);
+    ix_put_item(st, st->ix, st->ixcap, item_hash(st, item), item);
     st->ixused++;
     st->ixlive++;
     return CP_OK;
@@ -254,7 +285,7 @@ static int ix_ready(settings *st)
             cp_set__ix_free(st);
             return 0;
         }
-        cp_set__ix_put(st->ix, st->ixcap, item_hash(st, c), c);
+        ix_put_item(st, st->ix, st->ixcap, item_hash(st, c), c);
         st->ixused++;
         st->ixlive++;
     }
@@ -266,7 +297,7 @@ static int ix_ready(settings *st)
  * index when there is exactly one candidate, else (several candidates, so
  * document order decides, or no index) by scanning in document order.
  */
-static cp_node *ix_find(settings *st, uint32_t h,
+static cp_node *ix_find(settings *st, uint32_t h, const uint32_t *full,
                         int (*match)(const settings *, const cp_node *,
                                      const void *),
                         const void *arg)
@@ -278,6 +309,7 @@ static cp_node *ix_find(settings *st, uint32_t h,
         i = h & (st->ixcap - 1);
         for (k = 0; k < st->ixcap && st->ix[i].n != NULL; k++) {
             if (st->ix[i].n != TOMB && st->ix[i].h == h &&
+                (full == NULL || st->ix[i].full == *full) &&
                 match(st, st->ix[i].n, arg) && hits++ == 0)
                 found = st->ix[i].n;
             i = (i + 1) & (st->ixcap - 1);
@@ -310,11 +342,12 @@ cp_node *cp_set__item_by_key(settings *st, const char *key)
     if (st->key == NULL ||
         st->is_client)
         return NULL;
-    return ix_find(st, key_hash(key), match_key, key);
+    return ix_find(st, key_hash(key), NULL, match_key, key);
 }
 
 /* The stored item a pending item updates, or NULL. */
 cp_node *cp_set__item_like(settings *st, const cp_node *p)
 {
-    return ix_find(st, item_hash(st, p), match_item, p);
+    uint32_t h = item_hash(st, p), full = full_hash(st, p, h);
+    return ix_find(st, h, &full, match_item, p);
 }
