@@ -281,7 +281,8 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     size_t kn = 0, vn = 0, big = (size_t)-1 / 8;
     char *o;
 
-    if (cp_node__xattrs(n) != NULL || (key != NULL && key[kn = plain_run(key)] != '\0') ||
+    if (((n->flags & CP_NF_XATTR) && cp_node__xattrs(n) != NULL) ||
+        (key != NULL && key[kn = plain_run(key)] != '\0') ||
         (val != NULL && val[vn = plain_run(val)] != '\0'))
         return 0;
     if (kn > big || vn > big || depth > big) /* the general path says so */
