@@ -213,21 +213,70 @@ static void check_tag_refs(xp *x)
 
 /* ---- elements and attributes -------------------------------------------- */
 
-static int attr_ok(xp *x, cp_node *n, const XML_Char *name,
-                   const XML_Char *value, int *id)
+/*
+ * Names from expat come NUL-terminated without a length: compare them
+ * whole against the padded tables (first letter first) instead of taking
+ * strlen and then comparing; the same answer as cp_doc__*_from_name.
+ */
+static int name_in(const cp_name *tab, size_t stride, int n, const char *s)
 {
-    *id = cp_doc__attr_from_name(name, strlen(name));
-    if (*id < 0) {
+    int i;
+    for (i = 0; i < n; i++) {
+        const cp_name *t = (const cp_name *)(const void *)((const char *)tab +
+                                                           (size_t)i * stride);
+        if (t->s[0] == s[0] && s[0] != '\0' && strcmp(t->s, s) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static int attr_id(const XML_Char *name)
+{
+    return name_in(cp_doc__attr_names(), sizeof(cp_name), CP_ATTR_COUNT,
+                   name);
+}
+
+static int kind_id(const XML_Char *name)
+{
+    const cp_kind_info *k = cp_doc__kinds();
+    return name_in(&k->name, sizeof *k, CP_NODE_KIND_COUNT, name);
+}
+
+/*
+ * One attribute of a start tag, looked at once: its id (-1: unknown) and
+ * the length of its value. A tag's first ATT_CACHE attributes are kept
+ * (more than CP_ATTR_COUNT distinct known names cannot occur, and the
+ * first unknown one ends the tag), later ones looked at again.
+ */
+#define ATT_CACHE 20
+typedef struct att {
+    int id;
+    size_t len;
+} att;
+
+static att att_of(const XML_Char **atts, size_t i, const att *cache)
+{
+    att a;
+    if (i / 2 < ATT_CACHE)
+        return cache[i / 2];
+    a.id = attr_id(atts[i]);
+    a.len = strlen(atts[i + 1]);
+    return a;
+}
+
+static int attr_ok(xp *x, cp_node *n, const XML_Char *name, att a)
+{
+    if (a.id < 0) {
         FAIL(x, CP_E_GRAMMAR, "unknown attribute '%.40s' on %s", name,
              kname(n));
         return 0;
     }
-    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)*id)) {
+    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)a.id)) {
         FAIL(x, CP_E_GRAMMAR, "attribute '%s' is not allowed on %s", name,
              kname(n));
         return 0;
     }
-    if (strlen(value) > x->ctx->limits.max_attr_bytes) {
+    if (a.len > x->ctx->limits.max_attr_bytes) {
         FAIL(x, CP_E_LIMIT, "value of '%s' is longer than %lu bytes", name,
              (unsigned long)x->ctx->limits.max_attr_bytes);
         return 0;
@@ -235,37 +284,53 @@ static int attr_ok(xp *x, cp_node *n, const XML_Char *name,
     return 1;
 }
 
-static int put(xp *x, cp_node *n, int id, const XML_Char *value)
+static int put(xp *x, cp_node *n, int id, const XML_Char *value, size_t len)
 {
-    if (cp_doc__set_attr(x->doc, n, (cp_attr)id, value, strlen(value))) {
+    if (cp_doc__set_attr(x->doc, n, (cp_attr)id, value, len)) {
         FAIL(x, CP_E_NOMEM, "out of memory");
         return 0;
     }
     return 1;
 }
 
-/* Set the required attribute first, so that later error paths show it. */
-static int put_key(xp *x, cp_node *n, const XML_Char **atts, int req)
+/*
+ * Look at every attribute (filling cache) and set the required one first,
+ * so that later error paths show it.
+ */
+static int put_key(xp *x, cp_node *n, const XML_Char **atts, int req,
+                   att *cache)
 {
-    size_t i;
-    for (i = 0; atts[i] != NULL; i += 2)
-        if (cp_doc__attr_from_name(atts[i], strlen(atts[i])) == req &&
-            strlen(atts[i + 1]) <= x->ctx->limits.max_attr_bytes)
-            return put(x, n, req, atts[i + 1]);
-    return 1;
+    size_t i, key = (size_t)-1;
+    for (i = 0; atts[i] != NULL; i += 2) {
+        att a;
+        a.id = attr_id(atts[i]);
+        a.len = strlen(atts[i + 1]);
+        if (i / 2 < ATT_CACHE)
+            cache[i / 2] = a;
+        if (key == (size_t)-1 && req >= 0 && a.id == req &&
+            a.len <= x->ctx->limits.max_attr_bytes)
+            key = i;
+        if (i / 2 + 1 >= ATT_CACHE && key != (size_t)-1)
+            break; /* the rest is looked at again anyway */
+    }
+    if (key == (size_t)-1)
+        return 1;
+    return put(x, n, req, atts[key + 1], att_of(atts, key, cache).len);
 }
 
 static void set_attrs(xp *x, cp_node *n, const XML_Char **atts)
 {
-    int req = cp_doc__required_attr((cp_node_kind)n->kind), id;
+    int req = cp_doc__required_attr((cp_node_kind)n->kind);
+    att cache[ATT_CACHE];
     size_t i;
 
-    if (req >= 0 && !put_key(x, n, atts, req))
+    if (!put_key(x, n, atts, req, cache))
         return;
     for (i = 0; atts[i] != NULL; i += 2) {
-        if (!attr_ok(x, n, atts[i], atts[i + 1], &id))
+        att a = att_of(atts, i, cache);
+        if (!attr_ok(x, n, atts[i], a))
             return;
-        if (id != req && !put(x, n, id, atts[i + 1]))
+        if (a.id != req && !put(x, n, a.id, atts[i + 1], a.len))
             return;
     }
     if (req >= 0 && cp_node_attr(n, (cp_attr)req) == NULL)
@@ -275,7 +340,7 @@ static void set_attrs(xp *x, cp_node *n, const XML_Char **atts)
 
 static cp_node *open_child(xp *x, const XML_Char *name)
 {
-    int k = cp_doc__kind_from_name(name, strlen(name));
+    int k = kind_id(name);
     cp_node *n = NULL;
     cp_status st;
 
@@ -310,7 +375,7 @@ static void start_element(xp *x, const XML_Char *name,
     if (x->st != CP_OK)
         return;
     if (x->top == NULL) {
-        if (cp_doc__kind_from_name(name, strlen(name)) != CP_NODE_DOC) {
+        if (kind_id(name) != CP_NODE_DOC) {
             FAIL(x, CP_E_GRAMMAR,
                  "the root element is '%.40s', not wap-provisioningdoc",
                  name);
