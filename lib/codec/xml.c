@@ -89,15 +89,18 @@ typedef struct xp {
     unsigned long line, col;
     int in_subset; /* inside the DOCTYPE's internal subset */
     int scanning;  /* the default handler is getting a start tag */
+    const char *in; /* the whole input, and whether it is UTF-16 */
+    size_t in_len;
+    int wide;
     int ent;       /* ENT_* */
     size_t ent_len;
     char ent_name[ENT_NAME_MAX + 1];
 } xp;
 
 /*
- * Where the current event starts. In a start tag the position is pinned on
- * entry: XML_DefaultCurrent moves expat's position to the end of the tag
- * when it converts from another encoding.
+ * Where the current event starts. In a start tag the position is pinned
+ * before XML_DefaultCurrent (check_tag_refs), which moves expat's position
+ * to the end of the tag when it converts from another encoding.
  */
 static unsigned long cur_line(const xp *x)
 {
@@ -202,11 +205,29 @@ static void XMLCALL on_default(void *ud, const XML_Char *s, int len)
         FAIL(x, CP_E_DTD, "parameter entity references are not allowed");
 }
 
-/* Pass the current start tag's text through scan_refs. */
+/*
+ * Pass the current start tag's text through scan_refs. The input is in
+ * memory as a whole, so in an 8-bit encoding (UTF-8, US-ASCII, ISO-8859-1:
+ * '&', '#' and ';' are themselves, other bytes cannot be mistaken for
+ * them) the tag is scanned where it lies; else expat hands its text over
+ * (XML_DefaultCurrent), which moves expat's position when it converts, so
+ * the tag's position is pinned first.
+ */
 static void check_tag_refs(xp *x)
 {
-    x->scanning = 1;
+    XML_Index at = XML_GetCurrentByteIndex(x->p);
+    int n = XML_GetCurrentByteCount(x->p);
+
     x->ent = ENT_OUT;
+    if (!x->wide && at >= 0 && n > 0 && (size_t)at <= x->in_len &&
+        (size_t)n <= x->in_len - (size_t)at) {
+        scan_refs(x, x->in + at, n);
+        return;
+    }
+    x->line = cur_line(x);
+    x->col = cur_col(x);
+    x->pinned = 1;
+    x->scanning = 1;
     XML_DefaultCurrent(x->p);
     x->scanning = 0;
 }
@@ -397,14 +418,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 
     if (x->st != CP_OK)
         return;
-    if (!x->doctype) { /* no XML_DefaultCurrent below: nothing moves */
-        start_element(x, name, atts);
-        return;
-    }
-    x->line = cur_line(x);
-    x->col = cur_col(x);
-    x->pinned = 1;
-    start_element(x, name, atts);
+    start_element(x, name, atts); /* may pin (check_tag_refs) */
     x->pinned = 0;
 }
 
@@ -605,6 +619,19 @@ static cp_status run(xp *x, const char *in, size_t in_len)
     return feed(x, in, in_len);
 }
 
+/*
+ * 1 when expat will read the input as UTF-16: a byte order mark, or a NUL
+ * among the first two bytes (it cannot stand in an 8-bit document).
+ */
+static int is_wide(const char *in, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    if (n < 2)
+        return 0;
+    return u[0] == 0 || u[1] == 0 || (u[0] == 0xFE && u[1] == 0xFF) ||
+           (u[0] == 0xFF && u[1] == 0xFE);
+}
+
 CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
                                      size_t in_len, cp_doc **out)
 {
@@ -625,6 +652,9 @@ CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
         in = ""; /* in_len is 0: no pointer arithmetic on NULL */
     memset(&x, 0, sizeof x);
     x.ctx = ctx;
+    x.in = in;
+    x.in_len = in_len;
+    x.wide = is_wide(in, in_len);
     saved = xml_alloc;
     xml_alloc = &ctx->alloc;
     st = run(&x, in, in_len);
