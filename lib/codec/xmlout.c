@@ -15,8 +15,8 @@
  * doc.c's padded tables and go out with one copy of a fixed size (the room
  * asked for includes that padding). A value is scanned once, through a
  * table, for its length up to the first byte that needs an escape; a value
- * without one goes out with one memcpy, and the usual element (key and
- * value, nothing to escape) is written in one step. When the guess was far
+ * without one goes out in one copy (put_bytes), and the usual element (key
+ * and value, nothing to escape) is written in one step. When the guess was far
  * too large the buffer is cut to the text at the end. The walk has no
  * recursion, so a deep tree built through the API cannot exhaust the stack.
  */
