@@ -178,16 +178,22 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
                                       cp_node_kind kind)
 {
     unsigned d = parent->depth;
-    cp_node *n, *last;
+    cp_node *n, *last = NULL;
     uint32_t ref, pref;
-    /* the common case: room in the block, parent's last child cached */
-    if (doc->used == doc->cap || d >= CP_TAILS || doc->tail[d].lref == 0)
+    /* the common cases: room in the block, and the parent childless (no
+       cache entry can be valid then: unlinking clears a node's parent) or
+       its last child cached */
+    if (doc->used == doc->cap || d >= CP_TAILS)
         return cp_doc__append_slow(doc, parent, kind);
     pref = cp_node__ref(parent);
-    ref = doc->tail[d].lref - 1u;
-    last = &doc->blocks[ref >> 8].b->nodes[ref & 0xFFu];
-    if (doc->tail[d].pref != pref || last->next != 0 || last->parent != pref)
-        return cp_doc__append_slow(doc, parent, kind);
+    if (parent->child != 0) {
+        if (doc->tail[d].lref == 0 || doc->tail[d].pref != pref)
+            return cp_doc__append_slow(doc, parent, kind);
+        ref = doc->tail[d].lref - 1u;
+        last = &doc->blocks[ref >> 8].b->nodes[ref & 0xFFu];
+        if (last->next != 0 || last->parent != pref)
+            return cp_doc__append_slow(doc, parent, kind);
+    }
     n = &doc->cur->nodes[doc->used];
     ref = (doc->cur_base | doc->used) + 1u;
     n->key = n->value = NULL;
@@ -197,7 +203,11 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
     n->kind = (uint8_t)kind;
     n->flags = 0;
     n->depth = (uint8_t)(d + 1);
-    last->next = ref;
+    if (last != NULL)
+        last->next = ref;
+    else
+        parent->child = ref;
+    doc->tail[d].pref = pref;
     doc->tail[d].lref = ref;
     doc->count++;
     return n;

@@ -89,15 +89,18 @@ typedef struct xp {
     unsigned long line, col;
     int in_subset; /* inside the DOCTYPE's internal subset */
     int scanning;  /* the default handler is getting a start tag */
+    const char *in; /* the whole input, and whether it is UTF-16 */
+    size_t in_len;
+    int wide;
     int ent;       /* ENT_* */
     size_t ent_len;
     char ent_name[ENT_NAME_MAX + 1];
 } xp;
 
 /*
- * Where the current event starts. In a start tag the position is pinned on
- * entry: XML_DefaultCurrent moves expat's position to the end of the tag
- * when it converts from another encoding.
+ * Where the current event starts. In a start tag the position is pinned
+ * before XML_DefaultCurrent (check_tag_refs), which moves expat's position
+ * to the end of the tag when it converts from another encoding.
  */
 static unsigned long cur_line(const xp *x)
 {
@@ -202,32 +205,99 @@ static void XMLCALL on_default(void *ud, const XML_Char *s, int len)
         FAIL(x, CP_E_DTD, "parameter entity references are not allowed");
 }
 
-/* Pass the current start tag's text through scan_refs. */
+/*
+ * Pass the current start tag's text through scan_refs. The input is in
+ * memory as a whole, so in an 8-bit encoding (UTF-8, US-ASCII, ISO-8859-1:
+ * '&', '#' and ';' are themselves, other bytes cannot be mistaken for
+ * them) the tag is scanned where it lies; else expat hands its text over
+ * (XML_DefaultCurrent), which moves expat's position when it converts, so
+ * the tag's position is pinned first.
+ */
 static void check_tag_refs(xp *x)
 {
-    x->scanning = 1;
+    XML_Index at = XML_GetCurrentByteIndex(x->p);
+    int n = XML_GetCurrentByteCount(x->p);
+
     x->ent = ENT_OUT;
+    if (!x->wide && at >= 0 && n > 0 && (size_t)at <= x->in_len &&
+        (size_t)n <= x->in_len - (size_t)at) {
+        scan_refs(x, x->in + at, n);
+        return;
+    }
+    x->line = cur_line(x);
+    x->col = cur_col(x);
+    x->pinned = 1;
+    x->scanning = 1;
     XML_DefaultCurrent(x->p);
     x->scanning = 0;
 }
 
 /* ---- elements and attributes -------------------------------------------- */
 
-static int attr_ok(xp *x, cp_node *n, const XML_Char *name,
-                   const XML_Char *value, int *id)
+/*
+ * Names from expat come NUL-terminated without a length: compare them
+ * whole against the padded tables (first letter first) instead of taking
+ * strlen and then comparing; the same answer as cp_doc__*_from_name.
+ */
+static int name_in(const cp_name *tab, size_t stride, int n, const char *s)
 {
-    *id = cp_doc__attr_from_name(name, strlen(name));
-    if (*id < 0) {
+    int i;
+    for (i = 0; i < n; i++) {
+        const cp_name *t = (const cp_name *)(const void *)((const char *)tab +
+                                                           (size_t)i * stride);
+        if (t->s[0] == s[0] && s[0] != '\0' && strcmp(t->s, s) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static int attr_id(const XML_Char *name)
+{
+    return name_in(cp_doc__attr_names(), sizeof(cp_name), CP_ATTR_COUNT,
+                   name);
+}
+
+static int kind_id(const XML_Char *name)
+{
+    const cp_kind_info *k = cp_doc__kinds();
+    return name_in(&k->name, sizeof *k, CP_NODE_KIND_COUNT, name);
+}
+
+/*
+ * One attribute of a start tag, looked at once: its id (-1: unknown) and
+ * the length of its value. A tag's first ATT_CACHE attributes are kept
+ * (more than CP_ATTR_COUNT distinct known names cannot occur, and the
+ * first unknown one ends the tag), later ones looked at again.
+ */
+#define ATT_CACHE 20
+typedef struct att {
+    int id;
+    size_t len;
+} att;
+
+static att att_of(const XML_Char **atts, size_t i, const att *cache)
+{
+    att a;
+    if (i / 2 < ATT_CACHE)
+        return cache[i / 2];
+    a.id = attr_id(atts[i]);
+    a.len = strlen(atts[i + 1]);
+    return a;
+}
+
+static int attr_ok(xp *x, cp_node *n, const XML_Char *name, att a)
+{
+    if (a.id < 0) {
         FAIL(x, CP_E_GRAMMAR, "unknown attribute '%.40s' on %s", name,
              kname(n));
         return 0;
     }
-    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)*id)) {
+    if (!cp_doc__attr_allowed((cp_node_kind)n->kind, (cp_attr)a.id)) {
         FAIL(x, CP_E_GRAMMAR, "attribute '%s' is not allowed on %s", name,
              kname(n));
         return 0;
     }
-    if (strlen(value) > x->ctx->limits.max_attr_bytes) {
+    if (a.len > x->ctx->limits.max_attr_bytes) {
         FAIL(x, CP_E_LIMIT, "value of '%s' is longer than %lu bytes", name,
              (unsigned long)x->ctx->limits.max_attr_bytes);
         return 0;
@@ -235,37 +305,53 @@ static int attr_ok(xp *x, cp_node *n, const XML_Char *name,
     return 1;
 }
 
-static int put(xp *x, cp_node *n, int id, const XML_Char *value)
+static int put(xp *x, cp_node *n, int id, const XML_Char *value, size_t len)
 {
-    if (cp_doc__set_attr(x->doc, n, (cp_attr)id, value, strlen(value))) {
+    if (cp_doc__set_attr(x->doc, n, (cp_attr)id, value, len)) {
         FAIL(x, CP_E_NOMEM, "out of memory");
         return 0;
     }
     return 1;
 }
 
-/* Set the required attribute first, so that later error paths show it. */
-static int put_key(xp *x, cp_node *n, const XML_Char **atts, int req)
+/*
+ * Look at every attribute (filling cache) and set the required one first,
+ * so that later error paths show it.
+ */
+static int put_key(xp *x, cp_node *n, const XML_Char **atts, int req,
+                   att *cache)
 {
-    size_t i;
-    for (i = 0; atts[i] != NULL; i += 2)
-        if (cp_doc__attr_from_name(atts[i], strlen(atts[i])) == req &&
-            strlen(atts[i + 1]) <= x->ctx->limits.max_attr_bytes)
-            return put(x, n, req, atts[i + 1]);
-    return 1;
+    size_t i, key = (size_t)-1;
+    for (i = 0; atts[i] != NULL; i += 2) {
+        att a;
+        a.id = attr_id(atts[i]);
+        a.len = strlen(atts[i + 1]);
+        if (i / 2 < ATT_CACHE)
+            cache[i / 2] = a;
+        if (key == (size_t)-1 && req >= 0 && a.id == req &&
+            a.len <= x->ctx->limits.max_attr_bytes)
+            key = i;
+        if (i / 2 + 1 >= ATT_CACHE && key != (size_t)-1)
+            break; /* the rest is looked at again anyway */
+    }
+    if (key == (size_t)-1)
+        return 1;
+    return put(x, n, req, atts[key + 1], att_of(atts, key, cache).len);
 }
 
 static void set_attrs(xp *x, cp_node *n, const XML_Char **atts)
 {
-    int req = cp_doc__required_attr((cp_node_kind)n->kind), id;
+    int req = cp_doc__required_attr((cp_node_kind)n->kind);
+    att cache[ATT_CACHE];
     size_t i;
 
-    if (req >= 0 && !put_key(x, n, atts, req))
+    if (!put_key(x, n, atts, req, cache))
         return;
     for (i = 0; atts[i] != NULL; i += 2) {
-        if (!attr_ok(x, n, atts[i], atts[i + 1], &id))
+        att a = att_of(atts, i, cache);
+        if (!attr_ok(x, n, atts[i], a))
             return;
-        if (id != req && !put(x, n, id, atts[i + 1]))
+        if (a.id != req && !put(x, n, a.id, atts[i + 1], a.len))
             return;
     }
     if (req >= 0 && cp_node_attr(n, (cp_attr)req) == NULL)
@@ -275,7 +361,7 @@ static void set_attrs(xp *x, cp_node *n, const XML_Char **atts)
 
 static cp_node *open_child(xp *x, const XML_Char *name)
 {
-    int k = cp_doc__kind_from_name(name, strlen(name));
+    int k = kind_id(name);
     cp_node *n = NULL;
     cp_status st;
 
@@ -310,7 +396,7 @@ static void start_element(xp *x, const XML_Char *name,
     if (x->st != CP_OK)
         return;
     if (x->top == NULL) {
-        if (cp_doc__kind_from_name(name, strlen(name)) != CP_NODE_DOC) {
+        if (kind_id(name) != CP_NODE_DOC) {
             FAIL(x, CP_E_GRAMMAR,
                  "the root element is '%.40s', not wap-provisioningdoc",
                  name);
@@ -332,14 +418,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 
     if (x->st != CP_OK)
         return;
-    if (!x->doctype) { /* no XML_DefaultCurrent below: nothing moves */
-        start_element(x, name, atts);
-        return;
-    }
-    x->line = cur_line(x);
-    x->col = cur_col(x);
-    x->pinned = 1;
-    start_element(x, name, atts);
+    start_element(x, name, atts); /* may pin (check_tag_refs) */
     x->pinned = 0;
 }
 
@@ -540,6 +619,19 @@ static cp_status run(xp *x, const char *in, size_t in_len)
     return feed(x, in, in_len);
 }
 
+/*
+ * 1 when expat will read the input as UTF-16: a byte order mark, or a NUL
+ * among the first two bytes (it cannot stand in an 8-bit document).
+ */
+static int is_wide(const char *in, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    if (n < 2)
+        return 0;
+    return u[0] == 0 || u[1] == 0 || (u[0] == 0xFE && u[1] == 0xFF) ||
+           (u[0] == 0xFF && u[1] == 0xFE);
+}
+
 CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
                                      size_t in_len, cp_doc **out)
 {
@@ -560,6 +652,9 @@ CP_EXPORT cp_status cp_doc_parse_xml(cp_ctx *ctx, const char *in,
         in = ""; /* in_len is 0: no pointer arithmetic on NULL */
     memset(&x, 0, sizeof x);
     x.ctx = ctx;
+    x.in = in;
+    x.in_len = in_len;
+    x.wide = is_wide(in, in_len);
     saved = xml_alloc;
     xml_alloc = &ctx->alloc;
     st = run(&x, in, in_len);

@@ -15,8 +15,8 @@
  * doc.c's padded tables and go out with one copy of a fixed size (the room
  * asked for includes that padding). A value is scanned once, through a
  * table, for its length up to the first byte that needs an escape; a value
- * without one goes out with one memcpy, and the usual element (key and
- * value, nothing to escape) is written in one step. When the guess was far
+ * without one goes out in one copy (put_bytes), and the usual element (key
+ * and value, nothing to escape) is written in one step. When the guess was far
  * too large the buffer is cut to the text at the end. The walk has no
  * recursion, so a deep tree built through the API cannot exhaust the stack.
  */
@@ -115,6 +115,29 @@ static char *put_name(char *o, const cp_name *nm)
     return o + nm->len;
 }
 
+/*
+ * s[0..n) at o. Values are mostly a few bytes long: up to 16 go out as two
+ * overlapping fixed-size copies (which the compiler inlines) instead of a
+ * call to memcpy; nothing outside s[0..n) is read.
+ */
+static inline char *put_bytes(char *o, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(o, s, 8);
+        memcpy(o + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(o, s, 4);
+        memcpy(o + n - 4, s + n - 4, 4);
+    } else if (n < 4) {
+        size_t i;
+        for (i = 0; i < n; i++)
+            o[i] = s[i];
+    } else {
+        memcpy(o, s, n);
+    }
+    return o + n;
+}
+
 static char *put_indent(const xw *w, char *o, size_t depth)
 {
     if (!w->pretty)
@@ -192,8 +215,7 @@ static void put_attr(xw *w, cp_attr a, const char *v)
     if (esc) {
         o = put_escaped(o, v);
     } else {
-        memcpy(o, v, n);
-        o += n;
+        o = put_bytes(o, v, n);
     }
     *o++ = '"';
     out_to(w, o);
@@ -248,7 +270,7 @@ static char *end_open(const xw *w, char *o, const cp_node *n, int container)
     if (!container)
         *o++ = '/';
     *o++ = '>';
-    if (w->pretty && (!container || cp_node__child(n) != NULL))
+    if (w->pretty && (!container || n->child != 0))
         *o++ = '\n';
     return o;
 }
@@ -261,8 +283,7 @@ static char *put_plain_attr(char *o, const cp_name *nm, const char *s,
     o = put_name(o, nm);
     *o++ = '=';
     *o++ = '"';
-    memcpy(o, s, n);
-    o += n;
+    o = put_bytes(o, s, n);
     *o++ = '"';
     return o;
 }
@@ -281,10 +302,11 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     size_t kn = 0, vn = 0, big = (size_t)-1 / 8;
     char *o;
 
-    if (cp_node__xattrs(n) != NULL || (key != NULL && key[kn = plain_run(key)] != '\0') ||
+    if (((n->flags & CP_NF_XATTR) && cp_node__xattrs(n) != NULL) ||
+        (key != NULL && key[kn = plain_run(key)] != '\0') ||
         (val != NULL && val[vn = plain_run(val)] != '\0'))
         return 0;
-    if (kn > big || vn > big || depth > big) /* the general path says so */
+    if ((kn | vn | depth) > big) /* the general path says so */
         return 0;
     if (!room(w, 2 * depth + kn + vn + 3 * (size_t)CP_NAME_PAD + 16))
         return 1;
@@ -320,7 +342,7 @@ static void put_close(xw *w, const cp_node *n, size_t depth)
     if (!tag_room(w, depth))
         return;
     o = out_at(w);
-    if (cp_node__child(n) != NULL)
+    if (n->child != 0)
         o = put_indent(w, o, depth);
     *o++ = '<';
     *o++ = '/';
@@ -352,14 +374,14 @@ static void walk(xw *w, const cp_node *root)
         if (w->st != CP_OK)
             return;
         put_open(w, n, container, depth);
-        if (container && cp_node__child(n) != NULL) {
+        if (container && n->child != 0) {
             n = cp_node__child(n);
             depth++;
             continue;
         }
         if (container)
             put_close(w, n, depth);
-        while (n != root && cp_node__next(n) == NULL) {
+        while (n != root && n->next == 0) {
             n = cp_node__parent(n);
             depth--;
             put_close(w, n, depth);
