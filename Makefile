@@ -105,6 +105,19 @@ endif
 BASE_CFLAGS = -std=c99 $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude \
               $(CPPFLAGS) $(DEPS_CPPFLAGS) $(PC_CFLAGS) -D_FILE_OFFSET_BITS=64 $(XML_DEF) $(CPF_DEF)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SANFLAGS)
+# The library's objects carry no unwind tables (.eh_frame: a sixth of the
+# x86-64 library at -Os; -fno-unwind-tables for ARM's .ARM.exidx). Safe for
+# a C library: nothing in it throws or needs unwinding, and with -g the
+# debugger still walks its frames from .debug_frame. The one case that
+# needs them is a C++ program throwing an exception out of a callback the
+# library called (a CSP, a storage or lock hook) through the library's
+# frames to a catch above: without tables that ends in std::terminate.
+# Such programs build with UNWIND=1, which keeps the tables; so do the
+# sanitizer builds (their reports unwind through the library) and every
+# program that is not the library (tests, tool, examples).
+ifeq ($(UNWIND)$(SANITIZE),)
+LIB_CFLAGS = -fno-asynchronous-unwind-tables -fno-unwind-tables
+endif
 ifeq ($(NO_XML),1)
 XML_LIBS =
 else
@@ -162,11 +175,11 @@ objs: $(LIB_OBJS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
 $(STATICLIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
