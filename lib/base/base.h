@@ -243,6 +243,28 @@ cp_status cp_err__set_lc(cp_ctx *ctx, cp_status st, unsigned long line,
 void cp_err__set_path(cp_ctx *ctx, const char *path);
 
 /*
+ * TERSE builds (-DCP_TERSE=1, make TERSE=1 or FIRMWARE=1) keep a failure's
+ * status, offset or line and column, and path, but its message is
+ * cp_strerror's short text: the calls become cp_err__code and
+ * cp_err__code_lc, and the format with its arguments only stays inside
+ * sizeof, which the compiler type-checks (CP_PRINTF) but never evaluates
+ * or emits, so no format string reaches the binary. (No call passes an
+ * argument with a side effect.)
+ */
+#if defined(CP_TERSE) && CP_TERSE
+cp_status cp_err__code(cp_ctx *ctx, cp_status st, size_t offset);
+cp_status cp_err__code_lc(cp_ctx *ctx, cp_status st, unsigned long line,
+                          unsigned long column);
+/* Never defined: only named inside sizeof. */
+int cp_err__fmt(const char *fmt, ...) CP_PRINTF(1, 2);
+#define cp_err__set(ctx, st, offset, ...)                                    \
+    ((void)sizeof(cp_err__fmt(__VA_ARGS__)), cp_err__code((ctx), (st), (offset)))
+#define cp_err__set_lc(ctx, st, line, column, ...)                           \
+    ((void)sizeof(cp_err__fmt(__VA_ARGS__)),                                 \
+     cp_err__code_lc((ctx), (st), (line), (column)))
+#endif
+
+/*
  * For static analyzers only (clang-tidy's defines __clang_analyzer__,
  * .ci/analyze defines CP_ANALYZER for gcc -fanalyzer): they see one file at
  * a time, so they cannot know that these return their st argument and
@@ -251,7 +273,7 @@ void cp_err__set_path(cp_ctx *ctx, const char *path);
  * normal build.
  */
 #if (defined(__clang_analyzer__) || defined(CP_ANALYZER)) && \
-    !defined(CP_ERR_DEFINE)
+    !defined(CP_ERR_DEFINE) && !(defined(CP_TERSE) && CP_TERSE)
 #define cp_err__set(ctx, st, ...) \
     (cp_err__set((ctx), (st), __VA_ARGS__), (st))
 #define cp_err__set_lc(ctx, st, ...) \
