@@ -79,6 +79,11 @@ static cp_status fail(dec *d, cp_status st, const char *fmt, ...)
                        (unsigned long)off);
 }
 
+#if defined(CP_TERSE) && CP_TERSE
+#define fail(d, st, ...) \
+    ((void)sizeof(cp_err__fmt(__VA_ARGS__)), (fail)((d), (st), "%s", ""))
+#endif
+
 /* Input text for a message: at most 40 octets, printable ASCII only. */
 #define SHOW_MAX 44
 static const char *show(char out[SHOW_MAX], const uint8_t *s, size_t n)

@@ -145,7 +145,11 @@ static void fail_at(xp *x, cp_status st, unsigned long line,
         XML_StopParser(x->p, XML_FALSE);
 }
 
+#if defined(CP_TERSE) && CP_TERSE
+#define FAIL(x, st, ...) ((void)sizeof(cp_err__fmt(__VA_ARGS__)), fail_at((x), (st), cur_line(x), cur_col(x), "%s", ""))
+#else
 #define FAIL(x, st, ...) fail_at((x), (st), cur_line(x), cur_col(x), __VA_ARGS__)
+#endif
 
 static const char *kname(const cp_node *n)
 {

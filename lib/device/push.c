@@ -169,8 +169,13 @@ static cp_status pipeline(cp_ctx *ctx, const cp_push *push,
         *why = r->verdict.reason_text;
         return cp_err__set(ctx, CP_E_REFUSED, CP_NO_OFFSET, "%s", *why);
     }
+#if defined(CP_NO_XMLOUT) && CP_NO_XMLOUT
+    /* no XML writer, no output document: r->output stays NULL */
+    st = cp_engine__process(ctx, doc, r->verdict.roles, CP_PROCESS, NULL, NULL);
+#else
     st = cp_engine__process(ctx, doc, r->verdict.roles, CP_PROCESS,
                             &r->output, &r->output_len);
+#endif
     cp_doc_free(doc);
     r->outcome = st == CP_OK ? CP_OUTCOME_APPLIED
                  : st == CP_E_STORAGE && ctx->commit_pending

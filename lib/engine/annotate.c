@@ -134,6 +134,8 @@ cp_status cp_annotate__finish(cp_walker *w, cp_status st, char **out,
     w->text = NULL;
     if (st)
         mark_failure(w);
+    if (out == NULL)
+        return st;
     wst = cp_doc_write_xml(w->ctx, w->out, 0, out, out_len);
     if (wst != CP_OK) {
         *out = NULL;

@@ -36,7 +36,7 @@ static cp_status run(cp_walker *w)
         next = cp_node__next(n);
         st = cp_apply__top(w, n);
     }
-    if (!st) { /* an answer that cannot be written must not commit */
+    if (!st && !w->no_answer) { /* an answer that cannot be written must not commit */
         st = cp_doc_write_xml(w->ctx, w->out, 0, &w->text, &w->text_len);
         if (st)
             cp_walk__fail(w, NULL, st, "cannot write the output document: %s",
@@ -58,9 +58,16 @@ static cp_status run(cp_walker *w)
 static cp_status check_args(cp_ctx *ctx, const void *in, unsigned flags,
                             char **out, size_t *out_len)
 {
+#if defined(CP_NO_XMLOUT) && CP_NO_XMLOUT
+    /* No XML writer: out == NULL processes without an output document. */
+    if (ctx == NULL || in == NULL)
+        return CP_E_INVALID_ARG;
+#else
     if (ctx == NULL || in == NULL || out == NULL)
         return CP_E_INVALID_ARG;
-    *out = NULL;
+#endif
+    if (out != NULL)
+        *out = NULL;
     if (out_len)
         *out_len = 0;
     if (flags & ~(CP_PROCESS | CP_METADATA))
@@ -87,6 +94,7 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
     w->ar = ar;
     w->ctx = ctx;
     w->flags = flags;
+    w->no_answer = out == NULL;
     w->apply = !(flags & CP_METADATA);
     w->s.ctx = ctx;
     w->s.flags = flags ? flags : CP_PROCESS;

@@ -10,7 +10,7 @@
 #include "walk.h"
 
 /* Only the first failure counts: later ones follow from it. */
-cp_status cp_walk__fail(cp_walker *w, cp_node *n, cp_status st,
+cp_status (cp_walk__fail)(cp_walker *w, cp_node *n, cp_status st,
                         const char *fmt, ...)
 {
     va_list ap;

@@ -56,6 +56,7 @@ typedef struct cp_walker {
     cp_status fail_st;
     char fail_desc[256];
     char *text;             /* the answer, written before the commit */
+    int no_answer;          /* out == NULL: no output document asked */
     size_t text_len;
     /* Path-sized scratch, kept here (heap) so that no frame needs 1 KB of
        stack: cp_walk__authorize's copy of the setting path. */
@@ -72,6 +73,11 @@ typedef struct cp_walker {
 /* Record the first failure: the element, its status and a reason. */
 cp_status cp_walk__fail(cp_walker *w, cp_node *n, cp_status st,
                         const char *fmt, ...) CP_PRINTF(4, 5);
+#if defined(CP_TERSE) && CP_TERSE
+#define cp_walk__fail(w, n, st, ...) \
+    ((void)sizeof(cp_err__fmt(__VA_ARGS__)), \
+     (cp_walk__fail)((w), (n), (st), "%s", cp_strerror(st)))
+#endif
 /* A characteristic's type as CSPs and the metabase see it. */
 const char *cp_walk__type_of(cp_walker *w, const cp_node *n);
 /* Append seg to w->path (CP_E_LIMIT, recorded on n, past CP_PATH_MAX). */
