@@ -14,8 +14,13 @@
  *   6 memory (peak heap, allocations)           bench_mem.c
  *   7 footprint (size of the -Os objects)       bench_size.c
  *   8 build + split versus the MAC alone        bench_send.c
+ *   9 whole processes: omacp decode vs wbxml2xml bench_proc.c
+ *  10 instructions per parm (callgrind)          bench_proc.c
+ * then the table of issue 18's figures (bench_goals_print).
  * Every figure is printed as one row: figure, value (a ratio where the
  * target is one), target, mark. The marks are counted for the summary.
+ * A ratio is the median of the ratios of BENCH_MIN_PAIRS or more
+ * alternating pairs, printed with their smallest and largest.
  */
 #ifndef CP_BENCH_H
 #define CP_BENCH_H
@@ -38,7 +43,8 @@ typedef struct bench_doc {
     size_t len;
 } bench_doc;
 
-/* The PROV documents of sections 1 and 6: three vectors, three generated. */
+/* The PROV documents of sections 1 and 6: three vectors, three generated,
+   one token-dense. */
 #define BENCH_MAX_DOCS 8
 
 /* ---- bench_util.c: clock, settings, timing ------------------------------ */
@@ -62,7 +68,7 @@ typedef struct bench_settings {
 
 void bench_read_settings(bench_settings *s);
 
-/* The settings for heavy cases: at most 3 measurements, shorter minimum. */
+/* The settings for heavy cases: a shorter minimum, as many measurements. */
 bench_settings bench_heavy(const bench_settings *s);
 
 /*
@@ -94,6 +100,28 @@ void bench_measure(bench_side *sd, int n, const bench_settings *s);
 /* Shortcut for one side; returns the median seconds per op, or -1. */
 double bench_measure1(bench_run_fn run, void *state, const bench_settings *s);
 
+/*
+ * A ratio of two sides measured together by bench_measure: one ratio per
+ * alternating pair (measurement r of num over measurement r of den, each
+ * per operation, times scale), then their median, smallest and largest.
+ * pairs is the number of pairs (the settings' reps).
+ */
+typedef struct bench_ratio {
+    double med, lo, hi;
+    int pairs;
+} bench_ratio;
+
+/* 0 on success; -1 when a side was not measured or a time is 0. */
+int bench_pair_ratio(const bench_side *num, const bench_side *den,
+                     double scale, int pairs, bench_ratio *r);
+
+/* "21.9x (19.8-23.0)" with prec decimals and suffix ("x" or ""). */
+const char *bench_fmt_ratio(char *buf, size_t cap, const bench_ratio *r,
+                            int prec, const char *suffix);
+
+/* The fewest pairs a ratio is reported from without a warning. */
+#define BENCH_MIN_PAIRS 5
+
 /* ---- bench_util.c: report ----------------------------------------------- */
 
 typedef enum bench_mark {
@@ -123,6 +151,32 @@ bench_mark bench_mark_of(int ok);
 
 /* Counts of the rows printed so far. */
 void bench_tally(int *pass, int *miss, int *error);
+
+/*
+ * The figures of issue 18's table, gathered from the sections and printed
+ * together at the end (bench_goals_print): every document or size a
+ * section measures for a figure adds its value and mark; the summary gives
+ * the worst value (the smallest for an "at least" target, the largest for
+ * an "at most" one) and the worst mark. A figure no section added is
+ * printed as not measured, or with the text of bench_goal_note.
+ */
+typedef enum bench_goal_id {
+    BENCH_G_ARM_TEXT = 0, /* library text, armhf, -Os */
+    BENCH_G_X86_SIZE,     /* x86-64 text + data, -Os, no unwind tables */
+    BENCH_G_WBXML,        /* decode + XML write vs libwbxml2 */
+    BENCH_G_PER_BYTE,     /* decode time per byte, 10 MB over 1 KB */
+    BENCH_G_HEAP,         /* decode peak over its target (1.0 = at it) */
+    BENCH_G_XML,          /* XML parse vs bare expat */
+    BENCH_G_PARM_IR,      /* processing, instructions per parm */
+    BENCH_G_MAC,          /* MAC verify vs HMAC-SHA1 */
+    BENCH_G_N
+} bench_goal_id;
+
+void bench_goal(bench_goal_id g, double value, bench_mark mark);
+/* A figure measured elsewhere or not at all: text instead of a value. */
+void bench_goal_note(bench_goal_id g, const char *text, bench_mark mark);
+/* Print the table; counts nothing (its rows were counted as measured). */
+void bench_goals_print(void);
 
 /* "%.3g"-like formatting of a time in the unit that suits it. */
 const char *bench_fmt_time(char *buf, size_t cap, double seconds);
@@ -222,6 +276,13 @@ int bench_wsp_pdu(int sec, const char *mac, const uint8_t *body,
 cp_status bench_gen_doc(cp_ctx *ctx, size_t target, uint8_t **out,
                         size_t *out_len);
 
+/*
+ * A token-dense document of about target bytes of WBXML: NAPDEF blocks
+ * whose parm names and values are all PROV tokens (3-4 bytes an element).
+ */
+cp_status bench_gen_dense(cp_ctx *ctx, size_t target, uint8_t **out,
+                          size_t *out_len);
+
 /* The same documents sized by their compact XML text (cp_doc_write_xml). */
 cp_status bench_gen_xml(cp_ctx *ctx, size_t target, char **out,
                         size_t *out_len);
@@ -265,6 +326,11 @@ void bench_sec_scale(const bench_settings *s);
 void bench_sec_memory(const bench_doc *docs, int n);
 void bench_sec_footprint(void);
 void bench_sec_send(const bench_settings *s);
+void bench_sec_process(const bench_settings *s);
+/* self: the bench's own path, run under callgrind with --cg-process N. */
+void bench_sec_parm_ir(const char *self);
+/* The --cg-process N mode: process N parms once (bench_cg_process). */
+int bench_cg_worker(unsigned n);
 
 /* bench_push.c: the signed bootstrap of sections 4 and 6. */
 typedef struct bench_boot {

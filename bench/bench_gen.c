@@ -152,6 +152,39 @@ static void build(gen *g, unsigned nblocks)
     }
 }
 
+/*
+ * A token-dense block: a NAPDEF of parms whose names and values all have
+ * PROV tokens, so that an element costs 3-4 bytes of WBXML (tag, name
+ * token, value token, END): about the most elements per byte a real
+ * document has, the worst case for memory per input byte.
+ */
+static void dense_block(gen *g, const cp_node *root, unsigned i)
+{
+    static const char *const bearers[] = {"GSM-GPRS", "GSM-CSD", "GSM-SMS"};
+    const cp_node *nap = add_char(g, root, "NAPDEF");
+    const cp_node *auth;
+
+    add_parm(g, nap, "BEARER", bearers[i % 3]);
+    add_parm(g, nap, "NAP-ADDRTYPE", i % 2 ? "APN" : "E164");
+    add_parm(g, nap, "CALLTYPE", "ANALOG-MODEM");
+    add_parm(g, nap, "LINKSPEED", "AUTOBAUDING");
+    add_parm(g, nap, "INTERNET", NULL);
+    auth = add_char(g, nap, "NAPAUTHINFO");
+    add_parm(g, auth, "AUTHTYPE", i % 2 ? "CHAP" : "PAP");
+}
+
+static void build_dense(gen *g, unsigned nblocks)
+{
+    const cp_node *root = cp_doc_root(g->doc);
+    unsigned i;
+
+    g->st = cp_node_set_attr(g->doc, root, CP_ATTR_VERSION, "1.0");
+    for (i = 0; i < nblocks && g->st == CP_OK; i++)
+        dense_block(g, root, i);
+}
+
+typedef void (*builder_fn)(gen *g, unsigned nblocks);
+
 /* Copy a buffer the library made (freed here with cp_free) to malloc. */
 static cp_status take(cp_ctx *ctx, void *w, size_t wlen, size_t extra,
                       void **out)
@@ -195,8 +228,8 @@ static cp_status finish(cp_ctx *ctx, gen *g, int xml, unsigned wflags,
 }
 
 /* Build and encode a document of nblocks blocks; *out is malloc'd. */
-static cp_status make_doc(cp_ctx *ctx, unsigned nblocks, int xml, void **out,
-                          size_t *out_len)
+static cp_status make_doc(cp_ctx *ctx, builder_fn fill, unsigned nblocks,
+                          int xml, void **out, size_t *out_len)
 {
     gen g;
 
@@ -205,14 +238,14 @@ static cp_status make_doc(cp_ctx *ctx, unsigned nblocks, int xml, void **out,
     g.st = cp_doc_new(ctx, &g.doc);
     if (g.st == CP_OK) {
         g.what = "?";
-        build(&g, nblocks);
+        fill(&g, nblocks);
     }
     return finish(ctx, &g, xml, 0, out, out_len);
 }
 
 /* A document of about target bytes in its form (xml 0 WBXML, 1 XML). */
-static cp_status sized(cp_ctx *ctx, size_t target, int xml, void **out,
-                       size_t *out_len)
+static cp_status sized(cp_ctx *ctx, builder_fn fill, size_t target, int xml,
+                       void **out, size_t *out_len)
 {
     void *w = NULL;
     size_t one = 0, two = 0, per;
@@ -220,24 +253,33 @@ static cp_status sized(cp_ctx *ctx, size_t target, int xml, void **out,
     cp_status st;
 
     /* Size of one block from documents of one and of two blocks. */
-    st = make_doc(ctx, 1, xml, &w, &one);
+    st = make_doc(ctx, fill, 1, xml, &w, &one);
     free(w);
     w = NULL;
     if (st == CP_OK)
-        st = make_doc(ctx, 2, xml, &w, &two);
+        st = make_doc(ctx, fill, 2, xml, &w, &two);
     if (st != CP_OK)
         return st;
     free(w);
     per = two > one ? two - one : 1;
     n = target > one ? (unsigned)(1 + (target - one + per / 2) / per) : 1;
-    return make_doc(ctx, n, xml, out, out_len);
+    return make_doc(ctx, fill, n, xml, out, out_len);
 }
 
 cp_status bench_gen_doc(cp_ctx *ctx, size_t target, uint8_t **out,
                         size_t *out_len)
 {
     void *w = NULL;
-    cp_status st = sized(ctx, target, 0, &w, out_len);
+    cp_status st = sized(ctx, build, target, 0, &w, out_len);
+    *out = w;
+    return st;
+}
+
+cp_status bench_gen_dense(cp_ctx *ctx, size_t target, uint8_t **out,
+                          size_t *out_len)
+{
+    void *w = NULL;
+    cp_status st = sized(ctx, build_dense, target, 0, &w, out_len);
     *out = w;
     return st;
 }
@@ -246,7 +288,7 @@ cp_status bench_gen_xml(cp_ctx *ctx, size_t target, char **out,
                         size_t *out_len)
 {
     void *w = NULL;
-    cp_status st = sized(ctx, target, 1, &w, out_len);
+    cp_status st = sized(ctx, build, target, 1, &w, out_len);
     *out = w;
     return st;
 }

@@ -39,8 +39,8 @@ void bench_read_settings(bench_settings *s)
 bench_settings bench_heavy(const bench_settings *s)
 {
     bench_settings h = *s;
-    if (h.reps > 3)
-        h.reps = 3;
+    /* fewer pairs would make the ratio's median less honest: only the
+       shortest measurement is cut (a heavy operation is long anyway) */
     h.min_s = s->min_s / 2.0;
     return h;
 }
@@ -110,9 +110,14 @@ void bench_measure(bench_side *sd, int n, const bench_settings *s)
             sd[i].per[r] = t / (double)sd[i].iters;
         }
     }
-    for (i = 0; i < n; i++)
-        if (sd[i].ok)
-            sd[i].median = median_of(sd[i].per, s->reps);
+    for (i = 0; i < n; i++) {
+        double v[BENCH_MAX_REPS];
+        if (!sd[i].ok)
+            continue;
+        /* per[] keeps measurement order: bench_pair_ratio pairs by it */
+        memcpy(v, sd[i].per, sizeof v);
+        sd[i].median = median_of(v, s->reps);
+    }
 }
 
 double bench_measure1(bench_run_fn run, void *state, const bench_settings *s)
@@ -124,6 +129,35 @@ double bench_measure1(bench_run_fn run, void *state, const bench_settings *s)
     sd.ok = 1;
     bench_measure(&sd, 1, s);
     return sd.ok ? sd.median : -1.0;
+}
+
+int bench_pair_ratio(const bench_side *num, const bench_side *den,
+                     double scale, int pairs, bench_ratio *r)
+{
+    double v[BENCH_MAX_REPS];
+    int i;
+
+    if (!num->ok || !den->ok || pairs < 1 || pairs > BENCH_MAX_REPS)
+        return -1;
+    for (i = 0; i < pairs; i++) {
+        if (den->per[i] <= 0.0 || num->per[i] <= 0.0)
+            return -1;
+        v[i] = num->per[i] / den->per[i] * scale;
+    }
+    r->pairs = pairs;
+    r->med = median_of(v, pairs); /* sorts v */
+    r->lo = v[0];
+    r->hi = v[pairs - 1];
+    return 0;
+}
+
+const char *bench_fmt_ratio(char *buf, size_t cap, const bench_ratio *r,
+                            int prec, const char *suffix)
+{
+    /* the range with an ASCII hyphen: the table stays aligned */
+    snprintf(buf, cap, "%.*f%s (%.*f-%.*f)", prec, r->med, suffix, prec,
+             r->lo, prec, r->hi);
+    return buf;
 }
 
 /* ---- report ------------------------------------------------------------- */
@@ -612,4 +646,94 @@ int bench_xml_same(const char *a, size_t alen, const char *b, size_t blen,
     free(ra);
     free(rb);
     return same;
+}
+
+/* ---- issue 18's table --------------------------------------------------- */
+
+typedef struct goal_def {
+    const char *figure, *target;
+    int prec;           /* decimals of the value */
+    const char *suffix; /* after the value: " KB", "x" ... */
+    int at_least;       /* 1: the target is a lower bound */
+} goal_def;
+
+static const goal_def goal_defs[BENCH_G_N] = {
+    {"library text (size, -Os), armhf Thumb-2, no .cpf", "<= 64 KB",
+     1, " KB", 0},
+    {"x86-64 text + data, -Os -fno-asynchronous-unwind-tables", "<= 80 KB",
+     1, " KB", 0},
+    {"decode + XML write vs libwbxml2, every document", ">= 40x", 1, "x", 1},
+    {"decode time per byte, 10 MB over 1 KB", "<= 1.3x", 2, "x", 0},
+    {"decode peak heap / (input + 32 B x elements + 8 KB)", "<= 1.00",
+     2, "", 0},
+    {"XML parse vs bare expat, compact and ordinary XML", "<= 1.3x", 2, "x",
+     0},
+    {"processing, instructions per parm (callgrind)", "<= 2500", 0, "", 0},
+    {"MAC verify vs raw HMAC-SHA1", "<= 1.1x", 2, "x", 0},
+};
+
+static struct {
+    int n;
+    double worst;
+    bench_mark mark;
+    char note[80];
+} goals[BENCH_G_N];
+
+/* ERROR is worse than MISS, MISS worse than PASS; INFO counts as PASS. */
+static int mark_rank(bench_mark m)
+{
+    return m == BENCH_ERROR ? 2 : m == BENCH_MISS ? 1 : 0;
+}
+
+static void goal_mark(bench_goal_id g, bench_mark m)
+{
+    if (goals[g].n == 0 && goals[g].note[0] == '\0')
+        goals[g].mark = m;
+    else if (mark_rank(m) > mark_rank(goals[g].mark))
+        goals[g].mark = m;
+}
+
+void bench_goal(bench_goal_id g, double value, bench_mark mark)
+{
+    int worse = goal_defs[g].at_least ? value < goals[g].worst
+                                      : value > goals[g].worst;
+    goal_mark(g, mark);
+    if (goals[g].n == 0 || worse)
+        goals[g].worst = value;
+    goals[g].n++;
+}
+
+void bench_goal_note(bench_goal_id g, const char *text, bench_mark mark)
+{
+    goal_mark(g, mark);
+    snprintf(goals[g].note, sizeof goals[g].note, "%s", text);
+}
+
+void bench_goals_print(void)
+{
+    char val[96];
+    int g;
+
+    printf("\n== issue 18: every figure of the table, worst case over what "
+           "the sections measured\n");
+    printf("%-56s %18s %9s  %s\n", "figure", "worst", "target", "mark");
+    for (g = 0; g < BENCH_G_N; g++) {
+        const goal_def *d = &goal_defs[g];
+        bench_mark m = goals[g].mark;
+        if (goals[g].n > 0)
+            snprintf(val, sizeof val, "%.*f%s", d->prec, goals[g].worst,
+                     d->suffix);
+        else if (goals[g].note[0] != '\0')
+            snprintf(val, sizeof val, "%s", goals[g].note);
+        else {
+            snprintf(val, sizeof val, "not run");
+            m = BENCH_INFO;
+        }
+        printf("%-56s %18s %9s  %s", d->figure, val, d->target,
+               mark_name(m));
+        if (goals[g].n > 1)
+            printf("  (%d measured)", goals[g].n);
+        printf("\n");
+    }
+    fflush(stdout);
 }

@@ -276,6 +276,23 @@ t "decode --pretty indents" 0 "^  <characteristic type=\"BOOTSTRAP\">" "" -- dec
 n=$(grep -c . "$W/out")
 truth "decode --pretty: one element per line ($n lines)" test "$n" -gt 20
 
+# --max-size: a 2 MB document of 70000 parms is over the default limits of
+# 1 MiB and 65536 elements; --max-size raises both.
+awk 'BEGIN { printf "<wap-provisioningdoc><characteristic type=\"BOOTSTRAP\">";
+             for (i = 0; i < 70000; i++) printf "<parm name=\"NAME\" value=\"x\"/>";
+             printf "</characteristic></wap-provisioningdoc>" }' >big.xml
+t "decode over 1 MiB exits 65" 65 "" "larger than the document limit" -- decode big.xml
+t "decode --max-size takes 2 MB" 0 "" "" -- decode --max-size 3000000 big.xml
+equal "decode --max-size writes the document" "$(tr -d '\n' <"$W/out" | cmp -s - big.xml && echo same)" same
+t "encode --max-size=3000000" 0 "" "" -- encode --max-size=3000000 -o big.wbxml big.xml
+t "decode of 70000 elements without --max-size exits 65" 65 "" "more than 65536 elements" -- decode big.wbxml
+t "decode --max-size takes 70000 elements" 0 "" "" -- decode --max-size 3000000 big.wbxml
+equal "decode --max-size of the WBXML = the XML" "$(tr -d '\n' <"$W/out" | cmp -s - big.xml && echo same)" same
+t "decode --max-size below the input exits 65" 65 "" "limit (1000 bytes)" -- decode --max-size 1000 big.xml
+t "decode --max-size abc exits 2" 2 "" "positive number of bytes" -- decode --max-size abc big.xml
+t "decode --max-size 0 exits 2" 2 "" "positive number of bytes" -- decode --max-size 0 big.xml
+t "encode --max-size without value exits 2" 2 "" "needs a value" -- encode --max-size
+
 unhex "$(jfield doc_gecko_vendorconfig_truncated.json wbxml_hex)" trunc.wbxml
 t "decode truncated WBXML exits 65" 65 "" "malformed input: .*(at byte 16)" -- decode trunc.wbxml
 one_line "decode truncated WBXML: one-line reason"

@@ -42,6 +42,16 @@
 #define PERF_N_VERIFY 1000
 #define PERF_N_PROCESS 50
 #define PERF_N_PUSH 50
+#define PERF_N_XML_PARSE_ORD 100
+#define PERF_N_DECODE_DENSE 10
+#define PERF_N_PROCESS_PARMS 5 /* fresh devices, one call each */
+#define PERF_N_XML_WRITE_BIG 10
+
+/* The token-dense document: this many NAPDEFs (about 100 KB of WBXML). */
+#define DENSE_ITEMS 2800
+/* The two sizes of the process-<n> workloads: parms in one VENDORCONFIG. */
+#define PARMS_SMALL 100
+#define PARMS_LARGE 1000
 
 /* The large document: this many access points (about 100 KB of WBXML). */
 #define LARGE_ITEMS 800
@@ -757,6 +767,343 @@ static void wl_push(void)
     free(pdu.p);
 }
 
+/* ---- xml-parse-ord: ordinary provisioning XML ------------------------------------ */
+
+/*
+ * The ProvCont example as a server or a person writes it: an XML
+ * declaration, the PROV DOCTYPE, two-space indentation and a comment
+ * before every top-level characteristic. Made from the vector with the
+ * writer (CP_XML_PRETTY | CP_XML_DECLARATION), then dressed here.
+ */
+static char *ordinary_xml(cp_ctx *ctx, const char *xml, size_t *len)
+{
+    static const char doctype[] =
+        "<!DOCTYPE wap-provisioningdoc PUBLIC \"-//WAPFORUM//DTD PROV 1.0//EN\"\n"
+        "  \"http://www.wapforum.org/DTD/prov.dtd\">\n";
+    static const char top[] = "\n  <characteristic";
+    cp_doc *doc = NULL;
+    char *pretty = NULL, *o, *w;
+    const char *p, *q, *end, *nl;
+    size_t n = 0, k = 0;
+    cp_status st = cp_doc_parse_xml(ctx, xml, strlen(xml), &doc);
+    if (st == CP_OK)
+        st = cp_doc_write_xml(ctx, doc, CP_XML_PRETTY | CP_XML_DECLARATION,
+                              &pretty, &n);
+    if (st != CP_OK)
+        die_ctx(ctx, "writing the ordinary XML", st);
+    cp_doc_free(doc);
+    end = pretty + n;
+    nl = strchr(pretty, '\n');
+    check(nl != NULL, "ordinary XML: the declaration line");
+    o = malloc(n + sizeof doctype + 64 * 40);
+    check(o != NULL, "malloc");
+    w = o;
+    memcpy(w, pretty, (size_t)(nl + 1 - pretty));
+    w += nl + 1 - pretty;
+    memcpy(w, doctype, sizeof doctype - 1);
+    w += sizeof doctype - 1;
+    for (p = nl + 1; p < end; p = q) {
+        q = strstr(p, top);
+        q = q != NULL ? q + 1 : end;
+        memcpy(w, p, (size_t)(q - p));
+        w += q - p;
+        if (q < end && k < 64)
+            w += sprintf(w, "  <!-- item %u -->\n", (unsigned)++k);
+    }
+    *w = '\0';
+    check(k > 2, "ordinary XML: comments between the characteristics");
+    cp_free(ctx, pretty);
+    *len = (size_t)(w - o);
+    return o;
+}
+
+int perf_run_xml_parse_ord(cp_ctx *ctx, const char *xml, size_t len,
+                           size_t want);
+
+PERF_MEASURED int perf_run_xml_parse_ord(cp_ctx *ctx, const char *xml,
+                                         size_t len, size_t want)
+{
+    int i;
+    for (i = 0; i < PERF_N_XML_PARSE_ORD; i++) {
+        cp_doc *doc = NULL;
+        cp_status st = cp_doc_parse_xml(ctx, xml, len, &doc);
+        if (st != CP_OK)
+            die_ctx(ctx, "cp_doc_parse_xml (ordinary)", st);
+        check(cp_doc_element_count(doc) == want, "xml-parse-ord element count");
+        cp_doc_free(doc);
+    }
+    return i;
+}
+
+static void wl_xml_parse_ord(void)
+{
+    cp_ctx *ctx = new_ctx();
+    char *xml = vector_text(appc_vec, "xml"), *ord;
+    bytes wb = vector_hex(appc_vec, "wbxml_hex");
+    size_t want = count_of_wbxml(ctx, &wb), len = 0;
+    ord = ordinary_xml(ctx, xml, &len);
+    check(strstr(ord, "<!DOCTYPE") != NULL && strstr(ord, "<!--") != NULL,
+          "xml-parse-ord: DOCTYPE and comments");
+    check(perf_run_xml_parse_ord(ctx, ord, len, want) == PERF_N_XML_PARSE_ORD,
+          "xml-parse-ord iterations");
+    free(ord);
+    free(wb.p);
+    free(xml);
+    cp_ctx_free(ctx);
+}
+
+/* ---- decode-dense: token-dense WBXML of about 100 KB ----------------------------- */
+
+/* NAPDEFs whose parm names and values are all PROV tokens: 3-4 octets an
+   element, the most elements per input byte a real document has. */
+static bytes gen_dense(cp_ctx *ctx, size_t *elements)
+{
+    static const char *const bearers[] = {"GSM-GPRS", "GSM-CSD", "GSM-SMS"};
+    gen g;
+    unsigned k;
+    uint8_t *out = NULL;
+    bytes b = {NULL, 0};
+    memset(&g, 0, sizeof g);
+    g.st = cp_doc_new(ctx, &g.doc);
+    if (g.st != CP_OK)
+        die("cp_doc_new", g.st);
+    g.elements = 1;
+    for (k = 0; k < DENSE_ITEMS; k++) {
+        const cp_node *nap = gen_char(&g, cp_doc_root(g.doc), "NAPDEF");
+        const cp_node *auth;
+        gen_parm(&g, nap, "BEARER", bearers[k % 3]);
+        gen_parm(&g, nap, "NAP-ADDRTYPE", k % 2 ? "APN" : "E164");
+        gen_parm(&g, nap, "CALLTYPE", "ANALOG-MODEM");
+        gen_parm(&g, nap, "LINKSPEED", "AUTOBAUDING");
+        gen_parm(&g, nap, "INTERNET", NULL);
+        auth = gen_char(&g, nap, "NAPAUTHINFO");
+        gen_parm(&g, auth, "AUTHTYPE", k % 2 ? "CHAP" : "PAP");
+    }
+    if (g.st != CP_OK)
+        die_ctx(ctx, "building the dense document", g.st);
+    check(cp_doc_element_count(g.doc) == g.elements, "builder element count");
+    g.st = cp_doc_encode_wbxml(ctx, g.doc, 0, &out, &b.n);
+    if (g.st != CP_OK)
+        die_ctx(ctx, "cp_doc_encode_wbxml (dense)", g.st);
+    b.p = malloc(b.n);
+    check(b.p != NULL, "malloc");
+    memcpy(b.p, out, b.n);
+    cp_free(ctx, out);
+    cp_doc_free(g.doc);
+    *elements = g.elements;
+    return b;
+}
+
+int perf_run_decode_dense(cp_ctx *ctx, const bytes *in, size_t want);
+
+PERF_MEASURED int perf_run_decode_dense(cp_ctx *ctx, const bytes *in,
+                                        size_t want)
+{
+    int i;
+    for (i = 0; i < PERF_N_DECODE_DENSE; i++) {
+        cp_doc *doc = NULL;
+        cp_status st = cp_doc_decode_wbxml(ctx, in->p, in->n, &doc);
+        if (st != CP_OK)
+            die_ctx(ctx, "cp_doc_decode_wbxml (dense)", st);
+        check(cp_doc_element_count(doc) == want, "decode-dense element count");
+        cp_doc_free(doc);
+    }
+    return i;
+}
+
+/* A context whose element limit takes the dense document. */
+static cp_ctx *big_ctx(void)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    cp_status st;
+    cp_config_init(&cfg);
+    cfg.limits.max_elements = (size_t)1 << 20;
+    st = cp_ctx_new(&cfg, &ctx);
+    if (st != CP_OK)
+        die("cp_ctx_new", st);
+    return ctx;
+}
+
+static void wl_decode_dense(void)
+{
+    cp_ctx *ctx = big_ctx();
+    size_t want = 0;
+    bytes wb = gen_dense(ctx, &want);
+    check(wb.n >= 80000 && wb.n <= 160000, "decode-dense: about 100 KB");
+    check(want == 1 + (size_t)DENSE_ITEMS * 8, "decode-dense element count");
+    check((double)wb.n / (double)want < 5.0,
+          "decode-dense: under 5 octets an element");
+    check(perf_run_decode_dense(ctx, &wb, want) == PERF_N_DECODE_DENSE,
+          "decode-dense iterations");
+    free(wb.p);
+    cp_ctx_free(ctx);
+}
+
+/* ---- xml-write-big: the large generated document to canonical XML -------------- */
+
+int perf_run_xml_write_big(cp_ctx *ctx, const cp_doc *doc, const char *want,
+                           size_t want_len);
+
+PERF_MEASURED int perf_run_xml_write_big(cp_ctx *ctx, const cp_doc *doc,
+                                         const char *want, size_t want_len)
+{
+    int i;
+    for (i = 0; i < PERF_N_XML_WRITE_BIG; i++) {
+        char *out = NULL;
+        size_t n = 0;
+        cp_status st = cp_doc_write_xml(ctx, doc, 0, &out, &n);
+        if (st != CP_OK)
+            die_ctx(ctx, "cp_doc_write_xml (big)", st);
+        check(n == want_len && memcmp(out, want, n) == 0,
+              "xml-write-big output");
+        cp_free(ctx, out);
+    }
+    return i;
+}
+
+static void wl_xml_write_big(void)
+{
+    cp_ctx *ctx = new_ctx();
+    size_t elements = 0, want_len = 0;
+    bytes wb = gen_large(ctx, &elements);
+    cp_doc *doc = NULL, *back = NULL;
+    char *want;
+    cp_status st = cp_doc_decode_wbxml(ctx, wb.p, wb.n, &doc);
+    if (st != CP_OK)
+        die_ctx(ctx, "cp_doc_decode_wbxml (big)", st);
+    want = canonical(ctx, doc, &want_len);
+    /* the expected text parses back to the same number of elements */
+    st = cp_doc_parse_xml(ctx, want, want_len, &back);
+    if (st != CP_OK)
+        die_ctx(ctx, "cp_doc_parse_xml (big)", st);
+    check(cp_doc_element_count(back) == elements && want_len > 100000,
+          "xml-write-big: the text is the whole document");
+    check(perf_run_xml_write_big(ctx, doc, want, want_len) ==
+              PERF_N_XML_WRITE_BIG,
+          "xml-write-big iterations");
+    cp_doc_free(back);
+    cp_doc_free(doc);
+    free(want);
+    free(wb.p);
+    cp_ctx_free(ctx);
+}
+
+/* ---- process-100, process-1000: instructions per parm --------------------------- */
+
+/*
+ * A VENDORCONFIG of n parms into its settings CSP, one call on each of
+ * PERF_N_PROCESS_PARMS fresh devices: the per-parm cost of the engine
+ * (authorization pre-pass, metabase, settings encode, commit) at two
+ * sizes, so that a cost growing faster than the parms shows.
+ */
+static char *parms_xml(unsigned n)
+{
+    size_t cap = 128 + (size_t)n * 48, len;
+    char *x = malloc(cap);
+    unsigned k;
+    check(x != NULL, "malloc");
+    len = (size_t)sprintf(x, "<wap-provisioningdoc version=\"1.1\">"
+                             "<characteristic type=\"VENDORCONFIG\">"
+                             "<parm name=\"NAME\" value=\"perf\"/>");
+    for (k = 0; k < n; k++)
+        len += (size_t)sprintf(x + len,
+                               "<parm name=\"P%06u\" value=\"value %u\"/>", k,
+                               k);
+    memcpy(x + len, "</characteristic></wap-provisioningdoc>", 40);
+    return x;
+}
+
+static int parm_stored(cp_ctx *ctx, unsigned k, unsigned *got)
+{
+    char q[300], want[40], *out = NULL;
+    size_t n = 0;
+    int ok;
+    snprintf(q, sizeof q,
+             "<wap-provisioningdoc><characteristic type=\"VENDORCONFIG\">"
+             "<characteristic type=\"perf\"><parm-query name=\"P%06u\"/>"
+             "</characteristic></characteristic></wap-provisioningdoc>", k);
+    snprintf(want, sizeof want, "value=\"value %u\"", k);
+    ok = cp_process_config_xml(ctx, q, strlen(q), CP_ROLE_MANAGER, CP_PROCESS,
+                               &out, &n) == CP_OK &&
+         out != NULL && strstr(out, want) != NULL;
+    cp_free(ctx, out);
+    *got += ok;
+    return ok;
+}
+
+int perf_run_process_parms(device *devs, const cp_doc *doc);
+
+PERF_MEASURED int perf_run_process_parms(device *devs, const cp_doc *doc)
+{
+    int i;
+    for (i = 0; i < PERF_N_PROCESS_PARMS; i++) {
+        char *out = NULL;
+        size_t n = 0;
+        cp_status st = cp_process_config_doc(devs[i].ctx, doc,
+                                             CP_ROLE_MANAGER, CP_PROCESS,
+                                             &out, &n);
+        if (st != CP_OK)
+            die_ctx(devs[i].ctx, "cp_process_config_doc (parms)", st);
+        cp_free(devs[i].ctx, out);
+    }
+    return i;
+}
+
+/* Separate names, so that callgrind's --toggle-collect tells them apart. */
+int perf_run_process_100(device *devs, const cp_doc *doc);
+int perf_run_process_1000(device *devs, const cp_doc *doc);
+
+PERF_MEASURED int perf_run_process_100(device *devs, const cp_doc *doc)
+{
+    return perf_run_process_parms(devs, doc);
+}
+
+PERF_MEASURED int perf_run_process_1000(device *devs, const cp_doc *doc)
+{
+    return perf_run_process_parms(devs, doc);
+}
+
+static void wl_process_parms(unsigned n)
+{
+    device devs[PERF_N_PROCESS_PARMS];
+    cp_ctx *ctx = new_ctx();
+    char *xml = parms_xml(n);
+    cp_doc *doc = NULL;
+    unsigned got = 0;
+    size_t i;
+    int done;
+    cp_status st = cp_doc_parse_xml(ctx, xml, strlen(xml), &doc);
+    if (st != CP_OK)
+        die_ctx(ctx, "cp_doc_parse_xml (parms)", st);
+    check(cp_doc_element_count(doc) == 3 + (size_t)n, "parms element count");
+    for (i = 0; i < PERF_N_PROCESS_PARMS; i++)
+        device_up(&devs[i], CP_PROFILE_BRANDED);
+    done = n == PARMS_SMALL ? perf_run_process_100(devs, doc)
+                            : perf_run_process_1000(devs, doc);
+    check(done == PERF_N_PROCESS_PARMS, "process-parms iterations");
+    for (i = 0; i < PERF_N_PROCESS_PARMS; i++) {
+        (void)parm_stored(devs[i].ctx, 0, &got);
+        (void)parm_stored(devs[i].ctx, n - 1, &got);
+        device_down(&devs[i]);
+    }
+    check(got == 2 * PERF_N_PROCESS_PARMS,
+          "process-parms: the first and last parm stored on every device");
+    cp_doc_free(doc);
+    free(xml);
+    cp_ctx_free(ctx);
+}
+
+static void wl_process_100(void)
+{
+    wl_process_parms(PARMS_SMALL);
+}
+
+static void wl_process_1000(void)
+{
+    wl_process_parms(PARMS_LARGE);
+}
+
 /* ---- main ----------------------------------------------------------------------- */
 
 typedef struct workload {
@@ -768,7 +1115,11 @@ static const workload workloads[] = {
     {"decode-small", wl_decode_small}, {"decode-large", wl_decode_large},
     {"xml-parse", wl_xml_parse},       {"xml-write", wl_xml_write},
     {"verify", wl_verify},             {"process", wl_process},
-    {"push", wl_push}};
+    {"push", wl_push},
+    /* issue 18's workloads */
+    {"xml-parse-ord", wl_xml_parse_ord}, {"decode-dense", wl_decode_dense},
+    {"process-100", wl_process_100},     {"process-1000", wl_process_1000},
+    {"xml-write-big", wl_xml_write_big}};
 
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

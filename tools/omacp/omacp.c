@@ -1,8 +1,10 @@
 /*
  * omacp - command-line front end of libomacp.
  *
- *   omacp decode [--pretty] [FILE|-]     WBXML or XML in, canonical XML out
- *   omacp encode [--no-string-table] [-o OUT] [FILE|-]   XML or WBXML in, WBXML out
+ *   omacp decode [--pretty] [--max-size BYTES] [FILE|-]   WBXML or XML in,
+ *                                                          canonical XML out
+ *   omacp encode [--no-string-table] [--max-size BYTES] [-o OUT] [FILE|-]
+ *                                                XML or WBXML in, WBXML out
  *   omacp mac --sec METHOD [--imsi DIGITS] [--pin PIN] [FILE|-]
  *   omacp verify (--sec METHOD --mac HEX | --content-type TEXT | --pdu)
  *                [--imsi DIGITS]... [--pin PIN] [FILE|-]
@@ -38,11 +40,13 @@ static const char usage_text[] =
     "usage: omacp COMMAND [OPTIONS] [--] [FILE|-]\n"
     "\n"
     "Commands:\n"
-    "  decode [--pretty] [--declaration] [FILE|-]\n"
+    "  decode [--pretty] [--declaration] [--max-size BYTES] [FILE|-]\n"
     "      Read a provisioning document (WBXML or XML, detected from the\n"
     "      first byte) and print it as canonical XML.\n"
-    "  encode [--no-string-table] [-o OUT] [FILE|-]\n"
+    "  encode [--no-string-table] [--max-size BYTES] [-o OUT] [FILE|-]\n"
     "      Read a provisioning document (XML or WBXML) and write WBXML.\n"
+    "      --max-size: accept inputs up to BYTES (default 1048576); the\n"
+    "      element and string-table limits grow with it.\n"
     "  mac --sec METHOD [--imsi DIGITS] [--pin PIN] [FILE|-]\n"
     "      Print the bootstrap MAC of the body in FILE: 40 upper-case hex\n"
     "      digits; for USERPINMAC (--pin = the N PIN digits) the 2N digits\n"
@@ -434,6 +438,58 @@ cp_ctx *tool_ctx(void)
     return ctx;
 }
 
+/*
+ * --max-size BYTES: a positive decimal byte count. 0 on success, else the
+ * usage exit status with the message on stderr.
+ */
+static int parse_max_size(const char *cmd, const char *s, size_t *out)
+{
+    size_t v = 0;
+    const char *p;
+
+    for (p = s; *p >= '0' && *p <= '9'; p++) {
+        size_t d = (size_t)(*p - '0');
+        if (v > ((size_t)-1 - d) / 10)
+            break; /* overflow: refused below */
+        v = v * 10 + d;
+    }
+    if (p == s || *p != '\0' || v == 0) {
+        fprintf(stderr, "%s: --max-size needs a positive number of bytes, "
+                        "not '%s'\n", cmd, s);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return EXIT_OK;
+}
+
+/*
+ * A context for decode and encode. max 0: the library's limits. Otherwise
+ * inputs up to max bytes are taken, and the element and string-table
+ * limits grow with it (an element costs at least one input byte), so that
+ * a large document is not refused for its element count instead.
+ */
+static cp_ctx *sized_ctx(size_t max)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    cp_status st;
+
+    if (max == 0)
+        return tool_ctx();
+    cp_config_init(&cfg);
+    cfg.limits.max_doc_bytes = max;
+    cfg.limits.max_elements =
+        max > CP_DEFAULT_MAX_ELEMENTS ? max : CP_DEFAULT_MAX_ELEMENTS;
+    cfg.limits.max_strtbl_bytes =
+        max > CP_DEFAULT_MAX_STRTBL_BYTES ? max : CP_DEFAULT_MAX_STRTBL_BYTES;
+    st = cp_ctx_new(&cfg, &ctx);
+    if (st) {
+        fprintf(stderr, "omacp: cannot make a context: %s\n", cp_strerror(st));
+        return NULL;
+    }
+    return ctx;
+}
+
 /* Load a document from one input argument; returns an exit status. */
 static int load_doc(cp_ctx *ctx, const char *path, cp_doc **doc)
 {
@@ -460,11 +516,12 @@ int cmd_decode(int argc, char **argv)
     cp_ctx *ctx;
     cp_doc *doc = NULL;
     char *xml = NULL;
-    size_t xml_len = 0;
+    size_t xml_len = 0, max = 0;
     int i, rc;
 
     static const tool_opt opts[] = {{"--pretty", 0, 1},
                                      {"--declaration", 0, 2},
+                                     {"--max-size", 1, 3},
                                      {NULL, 0, 0}};
     tool_args a;
     tool_args_init(&a, "omacp decode", argc, argv, 1);
@@ -475,12 +532,16 @@ int cmd_decode(int argc, char **argv)
             flags |= CP_XML_PRETTY;
         else if (i == 2)
             flags |= CP_XML_DECLARATION;
+        else if (i == 3 && (rc = parse_max_size(a.cmd, a.arg, &max)) != 0)
+            return rc;
+        else if (i == 3)
+            continue;
         else if (file == NULL)
             file = a.arg;
         else
             return tool_surplus(a.cmd, a.arg);
     }
-    ctx = tool_ctx();
+    ctx = sized_ctx(max);
     if (ctx == NULL)
         return EXIT_SOFTWARE;
     rc = load_doc(ctx, file, &doc);
@@ -507,12 +568,13 @@ int cmd_encode(int argc, char **argv)
     cp_ctx *ctx;
     cp_doc *doc = NULL;
     uint8_t *wb = NULL;
-    size_t wb_len = 0;
+    size_t wb_len = 0, max = 0;
     int i, rc;
 
     static const tool_opt opts[] = {{"--no-string-table", 0, 1},
                                      {"-o", 1, 2},
                                      {"--output", 1, 2},
+                                     {"--max-size", 1, 3},
                                      {NULL, 0, 0}};
     tool_args a;
     tool_args_init(&a, "omacp encode", argc, argv, 1);
@@ -523,12 +585,16 @@ int cmd_encode(int argc, char **argv)
             flags |= CP_WBXML_NO_STRING_TABLE;
         else if (i == 2)
             out_path = a.arg;
+        else if (i == 3 && (rc = parse_max_size(a.cmd, a.arg, &max)) != 0)
+            return rc;
+        else if (i == 3)
+            continue;
         else if (file == NULL)
             file = a.arg;
         else
             return tool_surplus(a.cmd, a.arg);
     }
-    ctx = tool_ctx();
+    ctx = sized_ctx(max);
     if (ctx == NULL)
         return EXIT_SOFTWARE;
     rc = load_doc(ctx, file, &doc);
