@@ -45,6 +45,17 @@ typedef struct keybuf {
     size_t len;
 } keybuf;
 
+/* Wipe a secret. tomcrypt's zeromem stores one byte at a time (a third of
+   verify's fixed cost on a short body); memset is called through a volatile
+   pointer instead, which the compiler cannot see through, so the stores of
+   a buffer never read again are not dropped as dead. */
+static void *(*const volatile wipe_set)(void *, int, size_t) = memset;
+
+static void wipe(void *p, size_t n)
+{
+    (void)wipe_set(p, 0, n);
+}
+
 /* ---- HMAC-SHA1 (RFC 2104) ---------------------------------------------- */
 
 static int sha1_feed(hash_state *h, const uint8_t *p, size_t n)
@@ -71,41 +82,49 @@ static int sha1_padded(hash_state *h, const uint8_t pad[SHA1_BLOCK],
     return 0;
 }
 
-static void xor_pad(uint8_t pad[SHA1_BLOCK], const uint8_t k0[SHA1_BLOCK],
-                    uint8_t x)
+/* XOR every octet of the block with x (ipad, then ipad ^ opad in place). */
+static void xor_block(uint8_t b[SHA1_BLOCK], uint8_t x)
 {
     size_t i;
     for (i = 0; i < SHA1_BLOCK; i++)
-        pad[i] = (uint8_t)(k0[i] ^ x);
+        b[i] = (uint8_t)(b[i] ^ x);
+}
+
+/* The key padded (or hashed) to one block, XORed with ipad: the zero-padded
+   key K0 is never kept apart, so there is one secret block less to wipe. */
+static int ipad_block(hash_state *h, const uint8_t *key, size_t key_len,
+                      uint8_t pad[SHA1_BLOCK])
+{
+    memset(pad, 0, SHA1_BLOCK);
+    if (key_len > SHA1_BLOCK) {
+        if (sha1_init(h) != CRYPT_OK || sha1_feed(h, key, key_len) != 0 ||
+            sha1_done(h, (unsigned char *)pad) != CRYPT_OK)
+            return -1;
+    } else if (key_len > 0) {
+        memcpy(pad, key, key_len);
+    }
+    xor_block(pad, 0x36);
+    return 0;
 }
 
 static int hmac_run(const uint8_t *key, size_t key_len, const uint8_t *data,
                     size_t len, uint8_t mac[CP_HMAC_SHA1_LEN])
 {
     hash_state h;
-    uint8_t k0[SHA1_BLOCK], pad[SHA1_BLOCK], inner[CP_HMAC_SHA1_LEN];
+    uint8_t pad[SHA1_BLOCK], inner[CP_HMAC_SHA1_LEN];
     int rc = -1;
 
-    memset(k0, 0, sizeof k0);
-    if (key_len > SHA1_BLOCK) {
-        if (sha1_init(&h) != CRYPT_OK || sha1_feed(&h, key, key_len) != 0 ||
-            sha1_done(&h, (unsigned char *)k0) != CRYPT_OK)
-            goto out;
-    } else if (key_len > 0) {
-        memcpy(k0, key, key_len);
-    }
-    xor_pad(pad, k0, 0x36);
-    if (sha1_padded(&h, pad, data, len, inner) != 0)
+    if (ipad_block(&h, key, key_len, pad) != 0 ||
+        sha1_padded(&h, pad, data, len, inner) != 0)
         goto out;
-    xor_pad(pad, k0, 0x5c);
+    xor_block(pad, 0x36 ^ 0x5c); /* K0 ^ ipad becomes K0 ^ opad */
     if (sha1_padded(&h, pad, inner, sizeof inner, mac) != 0)
         goto out;
     rc = 0;
 out:
-    zeromem(&h.sha1, sizeof h.sha1); /* the only member used (the union is 4x) */
-    zeromem(k0, sizeof k0);
-    zeromem(pad, sizeof pad);
-    zeromem(inner, sizeof inner);
+    wipe(&h.sha1, sizeof h.sha1); /* the only member used (the union is 4x) */
+    wipe(pad, sizeof pad);
+    wipe(inner, sizeof inner);
     return rc;
 }
 
@@ -117,7 +136,7 @@ CP_EXPORT cp_status cp_hmac_sha1(const uint8_t *key, size_t key_len,
         (data == NULL && len > 0))
         return CP_E_INVALID_ARG;
     if (hmac_run(key, key_len, data, len, out) != 0) {
-        zeromem(out, CP_HMAC_SHA1_LEN);
+        wipe(out, CP_HMAC_SHA1_LEN);
         return CP_E_INTERNAL;
     }
     return CP_OK;
@@ -145,8 +164,14 @@ static cp_status opts_get(cp_ctx *ctx, const cp_auth_options *opt,
 {
     cp_auth_options o;
 
+    if (opt == NULL) { /* the defaults, which pass every check below */
+        r->min = CP_AUTH_PINMAC_MIN_DEFAULT;
+        r->max = CP_AUTH_PINMAC_MAX;
+        r->compat = 0;
+        return CP_OK;
+    }
     cp_auth_options_init(&o);
-    if (opt != NULL &&
+    if (
         cp_struct__take_in(ctx, "cp_auth_options", &o, sizeof o, opt,
                            OPTIONS_MIN_SIZE) != CP_OK)
         return CP_E_VERSION;
@@ -173,7 +198,7 @@ static cp_status imsi_digits(const char *imsi, size_t *n)
     if (imsi == NULL)
         return CP_E_BAD_PIN;
     for (i = 0; imsi[i] != '\0'; i++) {
-        if (i >= CP_IMSI_DIGITS_MAX || imsi[i] < '0' || imsi[i] > '9')
+        if (i >= CP_IMSI_DIGITS_MAX || (unsigned)(imsi[i] - '0') > 9u)
             return CP_E_BAD_PIN;
     }
     if (i < CP_IMSI_DIGITS_MIN)
@@ -227,15 +252,6 @@ static cp_status form_of(unsigned compat, int *form)
 
 /* ---- keys ------------------------------------------------------------------ */
 
-/* Nibble j of the EF_IMSI sequence: parity, digits, filler 0xF if even. */
-static unsigned imsi_nibble(const char *imsi, size_t n, size_t j)
-{
-    if (j == 0)
-        return (n % 2) ? 0x9u : 0x1u;
-    if (j <= n)
-        return (unsigned)(imsi[j - 1] - '0');
-    return 0xFu;
-}
 
 /* Write the key of an n-digit valid IMSI in the given form; its length. */
 static size_t imsi_key_put(const char *imsi, size_t n, int form,
@@ -247,9 +263,14 @@ static size_t imsi_key_put(const char *imsi, size_t n, int form,
         memcpy(key, imsi, n);
         return n;
     }
-    for (k = 0; k < len; k++)
-        key[k] = (uint8_t)(imsi_nibble(imsi, n, 2 * k) |
-                           (imsi_nibble(imsi, n, 2 * k + 1) << 4));
+    /* EF_IMSI nibbles, low first: the parity (9 odd, 1 even), the digits,
+       and a filler 0xF when the count is even. Octet k >= 1 holds digits
+       2k-1 (always there: 2k <= n) and 2k (if any). */
+    key[0] = (uint8_t)(((n % 2) ? 0x9u : 0x1u) | (unsigned)(imsi[0] - '0') << 4);
+    for (k = 1; k < len; k++)
+        key[k] = (uint8_t)((unsigned)(imsi[2 * k - 1] - '0') |
+                           (2 * k < n ? (unsigned)(imsi[2 * k] - '0') : 0xFu)
+                               << 4);
     for (; form == FORM_PADDED && len < EF_IMSI_KEY_LEN; len++)
         key[len] = 0xFF;
     return len;
@@ -279,7 +300,7 @@ CP_EXPORT cp_status cp_imsi_key(const char *imsi, unsigned compat,
     } else {
         memcpy(key, tmp, len);
     }
-    zeromem(tmp, sizeof tmp);
+    wipe(tmp, sizeof tmp);
     return st;
 }
 
@@ -416,8 +437,8 @@ static cp_status compute_mac(cp_ctx *ctx, cp_sec sec, const char *imsi,
     } else {
         hex_put(mac, out);
     }
-    zeromem(&k, sizeof k);
-    zeromem(mac, sizeof mac);
+    wipe(&k, sizeof k);
+    wipe(mac, sizeof mac);
     return st;
 }
 
@@ -447,14 +468,18 @@ CP_EXPORT cp_status cp_mac_compute(cp_ctx *ctx, cp_sec sec, const char *imsi,
 
 /* ---- verifying -------------------------------------------------------- */
 
+/* Value of a hex digit of either case, else -1. One unsigned compare per
+   range: setting bit 5 folds 'A'..'F' onto 'a'..'f' and maps no other
+   byte there. */
 static int hex_val(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
+    unsigned d = (unsigned)(unsigned char)c - '0';
+    unsigned l = ((unsigned)(unsigned char)c | 0x20u) - 'a';
+
+    if (d < 10u)
+        return (int)d;
+    if (l < 6u)
+        return (int)l + 10;
     return -1;
 }
 
@@ -510,8 +535,8 @@ static cp_status try_key(const char *imsi, size_t imsi_n, int form,
     st = key_mac(&k, body, body_len, mac);
     /* mem_neq folds every octet; any non-zero result is a mismatch. */
     *match = st == CP_OK && mem_neq(mac, want, sizeof mac) == 0;
-    zeromem(&k, sizeof k);
-    zeromem(mac, sizeof mac);
+    wipe(&k, sizeof k);
+    wipe(mac, sizeof mac);
     return st;
 }
 
@@ -540,7 +565,7 @@ static cp_status try_imsis(const char *const *imsis, size_t n_imsis,
     cp_status st = CP_OK;
 
     for (i = 0; i < n_imsis && !match && st == CP_OK; i++) {
-        (void)imsi_digits(imsis[i], &n); /* checked by check_imsis */
+        n = strlen(imsis[i]); /* all digits: checked by check_imsis */
         nf = forms_for(o->compat, n, forms);
         for (f = 0; f < nf && !match && st == CP_OK; f++)
             st = try_key(imsis[i], n, forms[f], pin, pin_len, body, body_len,
@@ -603,7 +628,7 @@ static cp_status verify_header_mac(cp_ctx *ctx, cp_sec sec,
     if (st == CP_OK)
         st = verify_mac(ctx, sec, imsis, n_imsis, pin, pin_len, o, body,
                         body_len, want, imsi_index);
-    zeromem(want, sizeof want);
+    wipe(want, sizeof want);
     return st;
 }
 
@@ -635,9 +660,9 @@ static cp_status verify_pinmac(cp_ctx *ctx, const char *typed,
         pinmac_digits(mac, n, digits);
         differ = mem_neq(digits, typed + n, n) != 0;
     }
-    zeromem(&k, sizeof k);
-    zeromem(mac, sizeof mac);
-    zeromem(digits, sizeof digits);
+    wipe(&k, sizeof k);
+    wipe(mac, sizeof mac);
+    wipe(digits, sizeof digits);
     if (st != CP_OK)
         return cp_err__set(ctx, st, CP_NO_OFFSET, "SHA-1 failed");
     if (differ)
