@@ -203,56 +203,27 @@ static int kind_has_token(cp_node_kind k)
 }
 
 /*
- * The attributes of n in cp_attr order: the primary one (version, type or
- * name), value, then the others, which the model keeps sorted by id.
+ * The attributes of n are written in cp_attr order: the primary one
+ * (version, type or name, kept in n->key), value, then the others, which
+ * the model keeps sorted by id. The walks read them in place (no
+ * iterator: this runs for every node, twice).
  */
-typedef struct aiter {
-    const cp_node *n;
-    int step;
-    int primary; /* the attribute kept in n->key */
-    const cp_xattr *x;
-} aiter;
-
-static void attr_first(aiter *it, const cp_node *n)
+static cp_attr primary_attr(const cp_node *n)
 {
-    it->n = n;
-    it->step = 0;
-    it->primary = cp_doc__required_attr((cp_node_kind)n->kind);
-    if (it->primary < 0)
-        it->primary = CP_ATTR_VERSION; /* the root */
-    it->x = NULL;
+    int a = cp_doc__required_attr((cp_node_kind)n->kind);
+    return a < 0 ? CP_ATTR_VERSION : (cp_attr)a; /* the root: version */
 }
 
-static int attr_next(aiter *it, cp_attr *a, const char **v)
+/* The value of n, which the root never carries (NULL: none). */
+static const char *value_of(const cp_node *n)
 {
-    for (;;) {
-        switch (it->step) {
-        case 0:
-            it->step = 1;
-            if (it->n->key) {
-                *a = (cp_attr)it->primary;
-                *v = it->n->key;
-                return 1;
-            }
-            break;
-        case 1:
-            it->step = 2;
-            it->x = cp_node__xattrs(it->n);
-            if (it->n->value && it->n->kind != CP_NODE_DOC) {
-                *a = CP_ATTR_VALUE;
-                *v = it->n->value;
-                return 1;
-            }
-            break;
-        default:
-            if (it->x == NULL)
-                return 0;
-            *a = (cp_attr)it->x->id;
-            *v = it->x->str;
-            it->x = it->x->next;
-            return 1;
-        }
-    }
+    return n->kind != CP_NODE_DOC ? n->value : NULL;
+}
+
+/* n's attributes beyond key and value; the flag spares most nodes a call. */
+static const cp_xattr *xattrs_of(const cp_node *n)
+{
+    return (n->flags & CP_NF_XATTR) ? cp_node__xattrs(n) : NULL;
 }
 
 /*
@@ -308,25 +279,33 @@ static cp_status plan(enc *e, cp_attr a, const char *v)
     return set_add(e, v, len, h, 0, &p->ent);
 }
 
+/* One attribute: its name when it has no token, and its plan. */
+static cp_status collect_attr(enc *e, cp_attr a, const char *v)
+{
+    if (!cp_prov__attr_has_tokens(a)) {
+        cp_status st = set_add_name(e, cp_attr_name(a));
+        if (st)
+            return st;
+    }
+    return plan(e, a, v);
+}
+
 static cp_status collect_node(enc *e, const cp_node *n)
 {
-    aiter it;
-    cp_attr a;
-    const char *v;
+    const cp_xattr *x;
     cp_status st = CP_OK;
 
-    attr_first(&it, n);
     if (n->kind != CP_NODE_DOC && n->key == NULL)
         return CP_E_GRAMMAR; /* the required attribute is missing */
     if (!kind_has_token((cp_node_kind)n->kind))
         st = set_add_name(e, cp_node_kind_name((cp_node_kind)n->kind));
     e->estimate += 4;
-    while (st == CP_OK && attr_next(&it, &a, &v)) {
-        if (!cp_prov__attr_has_tokens(a))
-            st = set_add_name(e, cp_attr_name(a));
-        if (st == CP_OK)
-            st = plan(e, a, v);
-    }
+    if (st == CP_OK && n->key != NULL)
+        st = collect_attr(e, primary_attr(n), n->key);
+    if (st == CP_OK && value_of(n) != NULL)
+        st = collect_attr(e, CP_ATTR_VALUE, n->value);
+    for (x = xattrs_of(n); x != NULL && st == CP_OK; x = x->next)
+        st = collect_attr(e, (cp_attr)x->id, x->str);
     return st;
 }
 
@@ -408,7 +387,7 @@ static cp_status put2(cp_buf *b, uint8_t x, uint8_t y)
 }
 
 /* Write token tok[p] of a page that has it, switching pages if needed. */
-static cp_status put_paged(enc *e, const uint8_t tok[2], int page0_first)
+static inline cp_status put_paged(enc *e, const uint8_t tok[2], int page0_first)
 {
     unsigned p = e->page;
     cp_status st;
@@ -484,12 +463,11 @@ static cp_status put_attr(enc *e, cp_attr a, const char *v)
 
 static cp_status put_start_tag(enc *e, const cp_node *n)
 {
-    aiter it;
-    cp_attr a;
-    const char *v;
+    const cp_xattr *x = xattrs_of(n);
+    const char *value = value_of(n);
     cp_node_kind k = (cp_node_kind)n->kind;
-    int attrs = n->key || cp_node__xattrs(n) || (n->value && k != CP_NODE_DOC);
-    unsigned bits = (cp_node__child(n) ? TAG_C : 0) | (attrs ? TAG_A : 0);
+    int attrs = n->key || x || value;
+    unsigned bits = (n->child != 0 ? TAG_C : 0) | (attrs ? TAG_A : 0);
     cp_status st;
 
     if (kind_has_token(k))
@@ -499,13 +477,13 @@ static cp_status put_start_tag(enc *e, const cp_node *n)
                      name_off(e, cp_node_kind_name(k)));
     if (st || !(bits & TAG_A))
         return st;
-    attr_first(&it, n);
-    while (attr_next(&it, &a, &v)) {
-        st = put_attr(e, a, v);
-        if (st)
-            return st;
-    }
-    return putc_(&e->out, T_END);
+    if (n->key != NULL)
+        st = put_attr(e, primary_attr(n), n->key);
+    if (st == CP_OK && value != NULL)
+        st = put_attr(e, CP_ATTR_VALUE, value);
+    for (; x != NULL && st == CP_OK; x = x->next)
+        st = put_attr(e, (cp_attr)x->id, x->str);
+    return st ? st : putc_(&e->out, T_END);
 }
 
 static cp_status put_body(enc *e, const cp_node *root)
