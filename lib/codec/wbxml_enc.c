@@ -71,7 +71,9 @@ static uint32_t hash_len(const char *s, size_t *len)
     return h;
 }
 
-static size_t slot_of(const enc *e, const char *s, size_t n, uint32_t h)
+/* Inline, as set_add below: they run for every string of the document. */
+static inline size_t slot_of(const enc *e, const char *s, size_t n,
+                             uint32_t h)
 {
     size_t mask = e->nslots - 1, i = h & mask;
     while (e->slots[i] != 0) {
@@ -137,8 +139,8 @@ static cp_status presize(enc *e, size_t nodes)
  * Count one use of s (n octets, hash h); lit marks a LITERAL name. Its
  * entry's index goes to *idx.
  */
-static cp_status set_add(enc *e, const char *s, size_t n, uint32_t h, int lit,
-                         uint32_t *idx)
+static inline cp_status set_add(enc *e, const char *s, size_t n, uint32_t h,
+                                int lit, uint32_t *idx)
 {
     size_t i;
     sent *x;
@@ -387,7 +389,8 @@ static cp_status put2(cp_buf *b, uint8_t x, uint8_t y)
 }
 
 /* Write token tok[p] of a page that has it, switching pages if needed. */
-static inline cp_status put_paged(enc *e, const uint8_t tok[2], int page0_first)
+static inline cp_status put_paged(enc *e, const uint8_t tok[2],
+                                  int page0_first)
 {
     unsigned p = e->page;
     cp_status st;
