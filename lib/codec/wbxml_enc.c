@@ -7,6 +7,8 @@
  * the string table; the second writes the header, the table and the body.
  * The attribute code page is tracked exactly as the decoder tracks it, so a
  * SWITCH_PAGE is written only where the next token lives on the other page.
+ * cp_doc__encode_items writes a list of subtrees as the children of a bare
+ * root (a settings page: no document is built for it).
  */
 #include <string.h>
 
@@ -116,21 +118,24 @@ static cp_status set_grow(enc *e)
 }
 
 /*
- * Size the set and the plans for a tree of about nodes elements before
- * the walk, so they seldom grow (and rehash) during it: a parm has two
- * attributes, and mostly each is a string.
+ * Size the plans for about nodes elements (a parm has two attributes)
+ * and the set for strings strings before the walk, so they seldom grow
+ * (and rehash) during it. A page of stored items asks for two strings an
+ * element (mostly each attribute is one); a whole document asks for none,
+ * so a large one that is mostly tokens does not take memory it never uses.
  */
-static cp_status presize(enc *e, size_t nodes)
+static cp_status presize(enc *e, size_t nodes, size_t strings)
 {
-    size_t ns = 64, want;
+    size_t ns = 64;
     if (nodes > ((size_t)-1) / 8 / sizeof(aplan))
         return CP_OK; /* absurd: let them grow */
-    want = nodes * 2;
-    e->plans = cp_mem__alloc(&e->ctx->alloc, want * sizeof *e->plans);
+    e->plans = cp_mem__alloc(&e->ctx->alloc, nodes * 2 * sizeof *e->plans);
     if (e->plans == NULL)
         return CP_E_NOMEM;
-    e->pcap = want;
-    while (ns / 2 < want)
+    e->pcap = nodes * 2;
+    if (strings == 0)
+        return CP_OK;
+    while (ns / 2 < strings)
         ns *= 2;
     return set_resize(e, ns);
 }
@@ -565,7 +570,7 @@ static cp_status encode(enc *e, const tree *t)
         nodes = cp_node__doc(t->root)->count;
     for (i = 0; i < t->n; i++)
         nodes += tree_count(t->items[i]);
-    st = presize(e, nodes);
+    st = presize(e, nodes, t->root != NULL ? 0 : nodes * 2);
     if (st)
         return st;
     if (t->root != NULL) {
