@@ -252,6 +252,15 @@ cp_status cp_doc__graft(cp_doc *doc, cp_node *parent, const cp_node *src);
 cp_status cp_doc__clone(cp_ctx *ctx, const cp_doc *src, cp_doc **out);
 
 /*
+ * The WBXML that cp_doc_encode_wbxml (flags 0) writes for a document whose
+ * root has no attributes and holds copies of the subtrees items[0..n) (of
+ * any documents, in that order), without building that document
+ * (wbxml_enc.c; not in a build without the encoder, CP_NO_ENC).
+ */
+cp_status cp_doc__encode_items(cp_ctx *ctx, const cp_node *const *items,
+                               size_t n, uint8_t **out, size_t *out_len);
+
+/*
  * The element path of n, "/wap-provisioningdoc/characteristic[NAPDEF]/...",
  * written into buf (always NUL-terminated; cut with "..." if too long).
  */

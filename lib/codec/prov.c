@@ -468,6 +468,50 @@ static size_t rev_slot(unsigned key, const unsigned char *s, size_t n)
     return (size_t)(x >> 23);        /* the top 9 bits: 0..511 */
 }
 
+/*
+ * The first and the last octet of every non-empty string under each key,
+ * one bit per octet 0x20..0x5F: most strings an encoder meets (lower-case
+ * words, URLs, numbers) fail this test and need no hashing. Written from
+ * rev_tab; test_prov_tables finds every entry through it.
+ */
+#define O_(c) ((uint64_t)1 << ((c) - 0x20))
+static const uint64_t rev_first[VALUE_KEY + 1] = {
+    /* CP_ATTR_VERSION */
+    O_('1'),
+    /* CP_ATTR_TYPE */
+    O_('A') | O_('B') | O_('C') | O_('D') | O_('N') | O_('P') | O_('R') |
+        O_('V'),
+    /* CP_ATTR_NAME */
+    O_('A') | O_('B') | O_('C') | O_('D') | O_('F') | O_('G') | O_('I') |
+        O_('L') | O_('M') | O_('N') | O_('P') | O_('R') | O_('S') | O_('T') |
+        O_('U') | O_('V') | O_('W'),
+    0, /* CP_ATTR_VALUE */
+    /* VALUE_KEY */
+    O_(',') | O_('3') | O_('A') | O_('B') | O_('C') | O_('D') | O_('E') |
+        O_('F') | O_('G') | O_('H') | O_('I') | O_('M') | O_('O') | O_('P') |
+        O_('S') | O_('T') | O_('V') | O_('W') | O_('X'),
+};
+
+static const uint64_t rev_last[VALUE_KEY + 1] = {
+    /* CP_ATTR_VERSION */
+    O_('0'),
+    /* CP_ATTR_TYPE */
+    O_('E') | O_('F') | O_('G') | O_('H') | O_('L') | O_('N') | O_('O') |
+        O_('P') | O_('R') | O_('S') | O_('T') | O_('Y'),
+    /* CP_ATTR_NAME */
+    O_('A') | O_('C') | O_('D') | O_('E') | O_('F') | O_('I') | O_('K') |
+        O_('L') | O_('N') | O_('O') | O_('R') | O_('S') | O_('T') | O_('U') |
+        O_('W') | O_('Y'),
+    0, /* CP_ATTR_VALUE */
+    /* VALUE_KEY */
+    O_(',') | O_('-') | O_('0') | O_('1') | O_('4') | O_('5') | O_('6') |
+        O_('A') | O_('C') | O_('D') | O_('E') | O_('G') | O_('I') | O_('K') |
+        O_('M') | O_('N') | O_('O') | O_('P') | O_('S') | O_('T') | O_('V') |
+        O_('X'),
+};
+
+#undef O_
+
 static int rev_probe(unsigned key, const char *s, size_t n, uint8_t tok[2])
 {
     size_t i = rev_slot(key, (const unsigned char *)s, n);
@@ -485,11 +529,32 @@ static int rev_probe(unsigned key, const char *s, size_t n, uint8_t tok[2])
 unsigned cp_prov__lookup(cp_attr attr, const char *s, uint8_t stok[2],
                          uint8_t vtok[2])
 {
-    size_t n = strlen(s);
+    return cp_prov__lookup_n(attr, s, strlen(s), stok, vtok);
+}
+
+/*
+ * Whether key may hold s[0..n), from the length and the first and last
+ * octets (f, l: minus 0x20, below 64); the empty string always may.
+ */
+static inline int rev_maybe(unsigned key, size_t n, unsigned f, unsigned l)
+{
+    return n == 0 ||
+           (n <= rev_max_len[key] &&
+            ((rev_first[key] >> f) & (rev_last[key] >> l) & 1u) != 0);
+}
+
+unsigned cp_prov__lookup_n(cp_attr attr, const char *s, size_t n,
+                           uint8_t stok[2], uint8_t vtok[2])
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned f = n ? u[0] - 0x20u : 0, l = n ? u[n - 1] - 0x20u : 0;
+    if (f >= 64u || l >= 64u)
+        return 0; /* no token string has such an octet */
     if (stok != NULL && (unsigned)attr < VALUE_KEY &&
-        n <= rev_max_len[attr] && rev_probe((unsigned)attr, s, n, stok))
+        rev_maybe((unsigned)attr, n, f, l) &&
+        rev_probe((unsigned)attr, s, n, stok))
         return CP_PROV_HIT_START;
-    if (vtok != NULL && n <= rev_max_len[VALUE_KEY] &&
+    if (vtok != NULL && rev_maybe(VALUE_KEY, n, f, l) &&
         rev_probe(VALUE_KEY, s, n, vtok))
         return CP_PROV_HIT_VALUE;
     return 0;

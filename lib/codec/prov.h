@@ -124,6 +124,10 @@ static inline void cp_prov__bare_start(cp_attr attr, uint8_t tok[2])
 unsigned cp_prov__lookup(cp_attr attr, const char *s, uint8_t stok[2],
                          uint8_t vtok[2]);
 
+/** cp_prov__lookup of the n octets at s (the caller knows the length). */
+unsigned cp_prov__lookup_n(cp_attr attr, const char *s, size_t n,
+                           uint8_t stok[2], uint8_t vtok[2]);
+
 /** Start token of attr whose prefix equals s ("" finds the bare token). */
 int cp_prov__find_start(cp_attr attr, const char *s, uint8_t tok[2]);
 

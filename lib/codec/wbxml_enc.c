@@ -7,6 +7,8 @@
  * the string table; the second writes the header, the table and the body.
  * The attribute code page is tracked exactly as the decoder tracks it, so a
  * SWITCH_PAGE is written only where the next token lives on the other page.
+ * cp_doc__encode_items writes a list of subtrees as the children of a bare
+ * root (a settings page: no document is built for it).
  */
 #include <string.h>
 
@@ -28,12 +30,27 @@ typedef struct sent {
     int lit;                   /* a LITERAL name: always in the table */
 } sent;
 
+/*
+ * How the first walk decided to write one attribute, for the second walk
+ * (one record per attribute in document order, so every lookup is made
+ * once): how (W_* below), the token on page 0 and page 1 (W_START,
+ * W_VALUE), and for W_STRING the value's entry in the string set, so the
+ * second walk neither measures nor hashes it again (NO_ENT: no table).
+ */
+typedef struct aplan {
+    uint8_t how;
+    uint8_t tok[2];
+    uint32_t ent;
+} aplan;
+#define NO_ENT UINT32_MAX
+
 typedef struct enc {
     cp_ctx *ctx;
     unsigned flags;
     unsigned page; /* current attribute page */
     cp_buf out;
-    cp_buf plans;     /* per attribute in document order: how, tok0, tok1 */
+    aplan *plans;     /* per attribute in document order */
+    size_t nplans, pcap;
     size_t next_plan; /* the second walk's position in plans */
     sent *ents;
     size_t n, cap;
@@ -45,16 +62,20 @@ typedef struct enc {
 
 /* ---- the string set ---------------------------------------------------- */
 
-static uint32_t hash_str(const char *s, size_t n)
+/* FNV-1a of s and its length, in one pass over it. */
+static uint32_t hash_len(const char *s, size_t *len)
 {
+    const unsigned char *p = (const unsigned char *)s;
     uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    while (*p != 0)
+        h = (h ^ *p++) * 16777619u;
+    *len = (size_t)(p - (const unsigned char *)s);
     return h;
 }
 
-static size_t slot_of(const enc *e, const char *s, size_t n, uint32_t h)
+/* Inline, as set_add below: they run for every string of the document. */
+static inline size_t slot_of(const enc *e, const char *s, size_t n,
+                             uint32_t h)
 {
     size_t mask = e->nslots - 1, i = h & mask;
     while (e->slots[i] != 0) {
@@ -66,9 +87,10 @@ static size_t slot_of(const enc *e, const char *s, size_t n, uint32_t h)
     return i;
 }
 
-static cp_status set_grow(enc *e)
+/* Room for ns / 2 strings in ns slots (a power of 2 above the count). */
+static cp_status set_resize(enc *e, size_t ns)
 {
-    size_t ns = e->nslots ? e->nslots * 2 : 64, i;
+    size_t i;
     uint32_t *sl;
     sent *ne;
     if (ns > ((size_t)-1) / sizeof *sl / 2 || ns / 2 > UINT32_MAX)
@@ -90,11 +112,42 @@ static cp_status set_grow(enc *e)
     return CP_OK;
 }
 
-/* Count one use of s; lit marks a LITERAL name. */
-static cp_status set_add(enc *e, const char *s, int lit)
+static cp_status set_grow(enc *e)
 {
-    size_t n = strlen(s), i;
-    uint32_t h = hash_str(s, n);
+    return set_resize(e, e->nslots ? e->nslots * 2 : 64);
+}
+
+/*
+ * Size the plans for about nodes elements (a parm has two attributes)
+ * and the set for strings strings before the walk, so they seldom grow
+ * (and rehash) during it. A page of stored items asks for two strings an
+ * element (mostly each attribute is one); a whole document asks for none,
+ * so a large one that is mostly tokens does not take memory it never uses.
+ */
+static cp_status presize(enc *e, size_t nodes, size_t strings)
+{
+    size_t ns = 64;
+    if (nodes > ((size_t)-1) / 8 / sizeof(aplan))
+        return CP_OK; /* absurd: let them grow */
+    e->plans = cp_mem__alloc(&e->ctx->alloc, nodes * 2 * sizeof *e->plans);
+    if (e->plans == NULL)
+        return CP_E_NOMEM;
+    e->pcap = nodes * 2;
+    if (strings == 0)
+        return CP_OK;
+    while (ns / 2 < strings)
+        ns *= 2;
+    return set_resize(e, ns);
+}
+
+/*
+ * Count one use of s (n octets, hash h); lit marks a LITERAL name. Its
+ * entry's index goes to *idx.
+ */
+static inline cp_status set_add(enc *e, const char *s, size_t n, uint32_t h,
+                                int lit, uint32_t *idx)
+{
+    size_t i;
     sent *x;
     if (e->n >= e->cap) {
         cp_status st = set_grow(e);
@@ -112,21 +165,30 @@ static cp_status set_add(enc *e, const char *s, int lit)
         x->lit = 0;
         e->slots[i] = (uint32_t)++e->n;
     }
-    x = &e->ents[e->slots[i] - 1];
+    *idx = e->slots[i] - 1;
+    x = &e->ents[*idx];
     if (x->count < UINT32_MAX)
         x->count++;
     x->lit |= lit;
     return CP_OK;
 }
 
-/* Table offset of s, or NO_OFF when s is written inline. */
-static uint32_t set_off(const enc *e, const char *s)
+/* A name without a token: a LITERAL, so always in the table. */
+static cp_status set_add_name(enc *e, const char *s)
 {
-    size_t n = strlen(s);
-    size_t i;
+    size_t n;
+    uint32_t h = hash_len(s, &n), idx;
+    return set_add(e, s, n, h, 1, &idx);
+}
+
+/* Table offset of a LITERAL name (set_add_name put it in the set). */
+static uint32_t name_off(const enc *e, const char *s)
+{
+    size_t n, i;
+    uint32_t h = hash_len(s, &n);
     if (e->nslots == 0)
         return NO_OFF;
-    i = slot_of(e, s, n, hash_str(s, n));
+    i = slot_of(e, s, n, h);
     return e->slots[i] ? e->ents[e->slots[i] - 1].off : NO_OFF;
 }
 
@@ -148,110 +210,137 @@ static int kind_has_token(cp_node_kind k)
 }
 
 /*
- * The attributes of n in cp_attr order: the primary one (version, type or
- * name), value, then the others, which the model keeps sorted by id.
+ * The attributes of n are written in cp_attr order: the primary one
+ * (version, type or name, kept in n->key), value, then the others, which
+ * the model keeps sorted by id. The walks read them in place (no
+ * iterator: this runs for every node, twice).
  */
-typedef struct aiter {
-    const cp_node *n;
-    int step;
-    int primary; /* the attribute kept in n->key */
-    const cp_xattr *x;
-} aiter;
-
-static void attr_first(aiter *it, const cp_node *n)
+static cp_attr primary_attr(const cp_node *n)
 {
-    it->n = n;
-    it->step = 0;
-    it->primary = cp_doc__required_attr((cp_node_kind)n->kind);
-    if (it->primary < 0)
-        it->primary = CP_ATTR_VERSION; /* the root */
-    it->x = NULL;
+    int a = cp_doc__required_attr((cp_node_kind)n->kind);
+    return a < 0 ? CP_ATTR_VERSION : (cp_attr)a; /* the root: version */
 }
 
-static int attr_next(aiter *it, cp_attr *a, const char **v)
+/* The value of n, which the root never carries (NULL: none). */
+static const char *value_of(const cp_node *n)
 {
-    for (;;) {
-        switch (it->step) {
-        case 0:
-            it->step = 1;
-            if (it->n->key) {
-                *a = (cp_attr)it->primary;
-                *v = it->n->key;
-                return 1;
-            }
-            break;
-        case 1:
-            it->step = 2;
-            it->x = cp_node__xattrs(it->n);
-            if (it->n->value && it->n->kind != CP_NODE_DOC) {
-                *a = CP_ATTR_VALUE;
-                *v = it->n->value;
-                return 1;
-            }
-            break;
-        default:
-            if (it->x == NULL)
-                return 0;
-            *a = (cp_attr)it->x->id;
-            *v = it->x->str;
-            it->x = it->x->next;
-            return 1;
-        }
-    }
+    return n->kind != CP_NODE_DOC ? n->value : NULL;
+}
+
+/* n's attributes beyond key and value; the flag spares most nodes a call. */
+static const cp_xattr *xattrs_of(const cp_node *n)
+{
+    return (n->flags & CP_NF_XATTR) ? cp_node__xattrs(n) : NULL;
 }
 
 /*
  * How value v of attribute a is written: a start token whose prefix is the
  * whole value (W_START), or the bare start token (or a LITERAL name)
- * followed by nothing, a value token or a string. The first walk keeps
- * one record per attribute, {W_*, token on page 0, token on page 1}, for
- * the second, so every lookup is made once.
+ * followed by nothing, a value token or a string.
  */
 enum { W_START, W_EMPTY, W_VALUE, W_STRING };
 
-static void plan(cp_attr a, const char *v, uint8_t rec[3])
+/* A new plan record, or NULL when out of memory. */
+static aplan *plan_new(enc *e)
+{
+    if (e->nplans == e->pcap) {
+        size_t nc = e->pcap ? e->pcap * 2 : 64;
+        aplan *t = nc <= (size_t)-1 / sizeof *t
+                       ? cp_mem__realloc(&e->ctx->alloc, e->plans,
+                                         nc * sizeof *t)
+                       : NULL;
+        if (t == NULL)
+            return NULL;
+        e->plans = t;
+        e->pcap = nc;
+    }
+    return &e->plans[e->nplans++];
+}
+
+/* Decide how value v of attribute a is written; a string joins the set. */
+static cp_status plan(enc *e, cp_attr a, const char *v)
 {
     uint8_t stok[2] = {0, 0}, vtok[2] = {0, 0};
     unsigned hits = 0;
-    if (v[0] != '\0')
-        hits = cp_prov__lookup(a, v, cp_prov__attr_has_tokens(a) ? stok : NULL,
-                               vtok);
-    rec[0] = (uint8_t)(v[0] == '\0'                     ? W_EMPTY
+    size_t len;
+    uint32_t h = hash_len(v, &len); /* one pass: the lookups need the length */
+    aplan *p = plan_new(e);
+    if (p == NULL)
+        return CP_E_NOMEM;
+    e->estimate += 8;
+    p->ent = NO_ENT;
+    if (len != 0)
+        hits = cp_prov__lookup_n(
+            a, v, len, cp_prov__attr_has_tokens(a) ? stok : NULL, vtok);
+    p->how = (uint8_t)(len == 0                         ? W_EMPTY
                        : (hits & CP_PROV_HIT_START) ? W_START
                        : (hits & CP_PROV_HIT_VALUE) ? W_VALUE
                                                     : W_STRING);
-    rec[1] = hits & CP_PROV_HIT_START ? stok[0] : vtok[0];
-    rec[2] = hits & CP_PROV_HIT_START ? stok[1] : vtok[1];
+    p->tok[0] = hits & CP_PROV_HIT_START ? stok[0] : vtok[0];
+    p->tok[1] = hits & CP_PROV_HIT_START ? stok[1] : vtok[1];
+    if (p->how != W_STRING)
+        return CP_OK;
+    e->estimate += len;
+    if (e->flags & CP_WBXML_NO_STRING_TABLE)
+        return CP_OK;
+    return set_add(e, v, len, h, 0, &p->ent);
+}
+
+/* One attribute: its name when it has no token, and its plan. */
+static cp_status collect_attr(enc *e, cp_attr a, const char *v)
+{
+    if (!cp_prov__attr_has_tokens(a)) {
+        cp_status st = set_add_name(e, cp_attr_name(a));
+        if (st)
+            return st;
+    }
+    return plan(e, a, v);
 }
 
 static cp_status collect_node(enc *e, const cp_node *n)
 {
-    aiter it;
-    cp_attr a;
-    const char *v;
-    uint8_t rec[3];
+    const cp_xattr *x;
     cp_status st = CP_OK;
 
-    attr_first(&it, n);
     if (n->kind != CP_NODE_DOC && n->key == NULL)
         return CP_E_GRAMMAR; /* the required attribute is missing */
     if (!kind_has_token((cp_node_kind)n->kind))
-        st = set_add(e, cp_node_kind_name((cp_node_kind)n->kind), 1);
+        st = set_add_name(e, cp_node_kind_name((cp_node_kind)n->kind));
     e->estimate += 4;
-    while (st == CP_OK && attr_next(&it, &a, &v)) {
-        if (!cp_prov__attr_has_tokens(a))
-            st = set_add(e, cp_attr_name(a), 1);
-        plan(a, v, rec);
-        if (st == CP_OK)
-            st = cp_buf__put(&e->plans, rec, sizeof rec);
-        e->estimate += 8;
-        if (rec[0] != W_STRING)
-            continue;
-        e->estimate += strlen(v);
-        if (st == CP_OK && !(e->flags & CP_WBXML_NO_STRING_TABLE))
-            st = set_add(e, v, 0);
-    }
+    if (st == CP_OK && n->key != NULL)
+        st = collect_attr(e, primary_attr(n), n->key);
+    if (st == CP_OK && value_of(n) != NULL)
+        st = collect_attr(e, CP_ATTR_VALUE, n->value);
+    for (x = xattrs_of(n); x != NULL && st == CP_OK; x = x->next)
+        st = collect_attr(e, (cp_attr)x->id, x->str);
     return st;
+}
+
+/* CP_E_GRAMMAR, saying which node lacks its required attribute. */
+static cp_status missing_key(enc *e, const cp_node *n)
+{
+    char path[CP_ERRPATH_MAX];
+    cp_node_kind k = (cp_node_kind)n->kind;
+    cp_err__set(e->ctx, CP_E_GRAMMAR, CP_NO_OFFSET,
+                "%s without its %s attribute", cp_node_kind_name(k),
+                cp_attr_name((cp_attr)cp_doc__required_attr(k)));
+    cp_doc__path(n, path, sizeof path);
+    cp_err__set_path(e->ctx, path);
+    return CP_E_GRAMMAR;
+}
+
+/* The first walk over top and the tree under it. */
+static cp_status collect_tree(enc *e, const cp_node *top)
+{
+    const cp_node *n;
+    for (n = top; n != NULL; n = next_node(n, top)) {
+        cp_status st = collect_node(e, n);
+        if (st == CP_E_GRAMMAR)
+            return missing_key(e, n);
+        if (st)
+            return st;
+    }
+    return CP_OK;
 }
 
 /* Give table offsets to the LITERAL names and the repeated strings. */
@@ -305,7 +394,8 @@ static cp_status put2(cp_buf *b, uint8_t x, uint8_t y)
 }
 
 /* Write token tok[p] of a page that has it, switching pages if needed. */
-static cp_status put_paged(enc *e, const uint8_t tok[2], int page0_first)
+static inline cp_status put_paged(enc *e, const uint8_t tok[2],
+                                  int page0_first)
 {
     unsigned p = e->page;
     cp_status st;
@@ -328,66 +418,80 @@ static cp_status put_ref(enc *e, uint8_t tok, uint32_t off)
     return st ? st : put_mbu32(&e->out, off);
 }
 
-static cp_status put_string(enc *e, const char *v)
+/* n octets: the room is usually reserved already. */
+static cp_status put_bytes(cp_buf *b, const void *p, size_t n)
 {
-    uint32_t off = NO_OFF;
+    if (n < b->cap - b->len) {
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        return CP_OK;
+    }
+    return cp_buf__put(b, p, n);
+}
+
+/* A string value: a table reference when it is in the table, else inline. */
+static cp_status put_string(enc *e, const char *v, const aplan *p)
+{
+    const char *s = v;
+    size_t n;
     cp_status st;
-    if (!(e->flags & CP_WBXML_NO_STRING_TABLE))
-        off = set_off(e, v);
-    if (off != NO_OFF)
-        return put_ref(e, T_STR_T, off);
+    if (p->ent != NO_ENT) {
+        const sent *x = &e->ents[p->ent];
+        if (x->off != NO_OFF)
+            return put_ref(e, T_STR_T, x->off);
+        s = x->s;
+        n = x->len;
+    } else {
+        n = strlen(v); /* CP_WBXML_NO_STRING_TABLE */
+    }
     st = putc_(&e->out, T_STR_I);
-    if (st == CP_OK)
-        st = cp_buf__put(&e->out, v, strlen(v) + 1);
-    return st;
+    return st ? st : put_bytes(&e->out, s, n + 1);
 }
 
 static cp_status put_attr(enc *e, cp_attr a, const char *v)
 {
-    const uint8_t *rec = e->plans.p + e->next_plan; /* made by collect_node */
+    const aplan *p = &e->plans[e->next_plan++]; /* made by plan() */
     uint8_t stok[2];
     cp_status st;
 
-    e->next_plan += 3;
-    if (rec[0] == W_START)
-        return put_paged(e, rec + 1, 0);
+    if (p->how == W_START)
+        return put_paged(e, p->tok, 0);
     if (!cp_prov__attr_has_tokens(a)) {
-        st = put_ref(e, T_LITERAL, set_off(e, cp_attr_name(a)));
+        st = put_ref(e, T_LITERAL, name_off(e, cp_attr_name(a)));
     } else {
         cp_prov__bare_start(a, stok);
         st = put_paged(e, stok, 0);
     }
-    if (st || rec[0] == W_EMPTY)
+    if (st || p->how == W_EMPTY)
         return st;
-    if (rec[0] == W_VALUE)
-        return put_paged(e, rec + 1, 1);
-    return put_string(e, v);
+    if (p->how == W_VALUE)
+        return put_paged(e, p->tok, 1);
+    return put_string(e, v, p);
 }
 
 static cp_status put_start_tag(enc *e, const cp_node *n)
 {
-    aiter it;
-    cp_attr a;
-    const char *v;
+    const cp_xattr *x = xattrs_of(n);
+    const char *value = value_of(n);
     cp_node_kind k = (cp_node_kind)n->kind;
-    int attrs = n->key || cp_node__xattrs(n) || (n->value && k != CP_NODE_DOC);
-    unsigned bits = (cp_node__child(n) ? TAG_C : 0) | (attrs ? TAG_A : 0);
+    int attrs = n->key || x || value;
+    unsigned bits = (n->child != 0 ? TAG_C : 0) | (attrs ? TAG_A : 0);
     cp_status st;
 
     if (kind_has_token(k))
         st = putc_(&e->out, (uint8_t)(cp_prov__tag_token(k) | bits));
     else
         st = put_ref(e, (uint8_t)(T_LITERAL | bits),
-                     set_off(e, cp_node_kind_name(k)));
+                     name_off(e, cp_node_kind_name(k)));
     if (st || !(bits & TAG_A))
         return st;
-    attr_first(&it, n);
-    while (attr_next(&it, &a, &v)) {
-        st = put_attr(e, a, v);
-        if (st)
-            return st;
-    }
-    return putc_(&e->out, T_END);
+    if (n->key != NULL)
+        st = put_attr(e, primary_attr(n), n->key);
+    if (st == CP_OK && value != NULL)
+        st = put_attr(e, CP_ATTR_VALUE, value);
+    for (; x != NULL && st == CP_OK; x = x->next)
+        st = put_attr(e, (cp_attr)x->id, x->str);
+    return st ? st : putc_(&e->out, T_END);
 }
 
 static cp_status put_body(enc *e, const cp_node *root)
@@ -417,7 +521,8 @@ static cp_status put_body(enc *e, const cp_node *root)
     }
 }
 
-static cp_status put_doc(enc *e, const cp_node *root)
+/* The header and the string table, with room reserved for the body. */
+static cp_status put_head(enc *e)
 {
     static const uint8_t head[3] = {0x03, CP_PROV_PUBLIC_ID, 0x6A};
     size_t i, need;
@@ -433,38 +538,81 @@ static cp_status put_doc(enc *e, const cp_node *root)
         st = put_mbu32(&e->out, (uint32_t)e->tbl_len);
     for (i = 0; st == CP_OK && i < e->n; i++)
         if (e->ents[i].off != NO_OFF)
-            st = cp_buf__put(&e->out, e->ents[i].s, e->ents[i].len + 1);
-    return st ? st : put_body(e, root);
+            st = put_bytes(&e->out, e->ents[i].s, e->ents[i].len + 1);
+    return st;
 }
 
-static cp_status encode(enc *e, const cp_doc *doc)
+/*
+ * What is written: the tree under root, or (root NULL) a root without
+ * attributes whose children are copies of items[0..n).
+ */
+typedef struct tree {
+    const cp_node *root;
+    const cp_node *const *items;
+    size_t n;
+} tree;
+
+/* Elements in the subtree under n, n included. */
+static size_t tree_count(const cp_node *n)
 {
-    const cp_node *n;
-    size_t guess;
-    cp_status st = CP_OK;
-    /* about two attributes per element */
-    if (doc->count < (size_t)-1 / 8) {
-        guess = doc->count * 6;
-        st = cp_buf__reserve(&e->plans, guess);
-    }
-    for (n = doc->root; n != NULL && st == CP_OK;
-         n = next_node(n, doc->root)) {
-        st = collect_node(e, n);
-        if (st == CP_E_GRAMMAR) {
-            char path[CP_ERRPATH_MAX];
-            cp_err__set(e->ctx, st, CP_NO_OFFSET, "%s without its %s attribute",
-                        cp_node_kind_name((cp_node_kind)n->kind),
-                        cp_attr_name((cp_attr)cp_doc__required_attr(
-                            (cp_node_kind)n->kind)));
-            cp_doc__path(n, path, sizeof path);
-            cp_err__set_path(e->ctx, path);
-            return st;
-        }
+    const cp_node *c;
+    size_t k = 0;
+    for (c = n; c != NULL; c = next_node(c, n))
+        k++;
+    return k;
+}
+
+static cp_status encode(enc *e, const tree *t)
+{
+    size_t i, nodes = 1;
+    cp_status st;
+    if (t->root != NULL)
+        nodes = cp_node__doc(t->root)->count;
+    for (i = 0; i < t->n; i++)
+        nodes += tree_count(t->items[i]);
+    st = presize(e, nodes, t->root != NULL ? 0 : nodes * 2);
+    if (st)
+        return st;
+    if (t->root != NULL) {
+        st = collect_tree(e, t->root);
+    } else {
+        e->estimate += 4; /* the root: a bare tag token */
+        for (i = 0; i < t->n && st == CP_OK; i++)
+            st = collect_tree(e, t->items[i]);
     }
     if (st == CP_OK)
         st = layout_table(e);
     if (st == CP_OK)
-        st = put_doc(e, doc->root);
+        st = put_head(e);
+    if (st || t->root != NULL)
+        return st ? st : put_body(e, t->root);
+    st = putc_(&e->out,
+               (uint8_t)(CP_PROV_TAG_DOC | (t->n != 0 ? TAG_C : 0)));
+    for (i = 0; i < t->n && st == CP_OK; i++)
+        st = put_body(e, t->items[i]);
+    return st || t->n == 0 ? st : putc_(&e->out, T_END);
+}
+
+/* Both entry points after their argument checks. */
+static cp_status encode_tree(cp_ctx *ctx, const tree *t, unsigned flags,
+                             uint8_t **out, size_t *out_len)
+{
+    enc e;
+    cp_status st;
+    memset(&e, 0, sizeof e);
+    e.ctx = ctx;
+    e.flags = flags;
+    cp_buf__init(&e.out, &ctx->alloc);
+    st = encode(&e, t);
+    if (st == CP_OK)
+        st = cp_buf__take(&e.out, out, out_len);
+    cp_buf__free(&e.out);
+    cp_mem__free(&ctx->alloc, e.plans);
+    cp_mem__free(&ctx->alloc, e.ents);
+    cp_mem__free(&ctx->alloc, e.slots);
+    if (st != CP_OK && st != CP_E_GRAMMAR)
+        cp_err__set(ctx, st, CP_NO_OFFSET, "WBXML encoding failed: %s",
+                    cp_strerror(st));
     return st;
 }
 
@@ -472,9 +620,7 @@ CP_EXPORT cp_status cp_doc_encode_wbxml(cp_ctx *ctx, const cp_doc *doc,
                                         unsigned int flags, uint8_t **out,
                                         size_t *out_len)
 {
-    enc e;
-    cp_status st;
-
+    tree t;
     if (out != NULL)
         *out = NULL;
     if (out_len != NULL)
@@ -483,20 +629,20 @@ CP_EXPORT cp_status cp_doc_encode_wbxml(cp_ctx *ctx, const cp_doc *doc,
         out_len == NULL)
         return cp_err__set(ctx, CP_E_INVALID_ARG, CP_NO_OFFSET,
                            "cp_doc_encode_wbxml: NULL argument");
-    memset(&e, 0, sizeof e);
-    e.ctx = ctx;
-    e.flags = flags;
-    cp_buf__init(&e.out, &ctx->alloc);
-    cp_buf__init(&e.plans, &ctx->alloc);
-    st = encode(&e, doc);
-    if (st == CP_OK)
-        st = cp_buf__take(&e.out, out, out_len);
-    cp_buf__free(&e.out);
-    cp_buf__free(&e.plans);
-    cp_mem__free(&ctx->alloc, e.ents);
-    cp_mem__free(&ctx->alloc, e.slots);
-    if (st != CP_OK && st != CP_E_GRAMMAR)
-        cp_err__set(ctx, st, CP_NO_OFFSET, "WBXML encoding failed: %s",
-                    cp_strerror(st));
-    return st;
+    t.root = doc->root;
+    t.items = NULL;
+    t.n = 0;
+    return encode_tree(ctx, &t, flags, out, out_len);
+}
+
+cp_status cp_doc__encode_items(cp_ctx *ctx, const cp_node *const *items,
+                               size_t n, uint8_t **out, size_t *out_len)
+{
+    tree t;
+    *out = NULL;
+    *out_len = 0;
+    t.root = NULL;
+    t.items = items;
+    t.n = n;
+    return encode_tree(ctx, &t, 0, out, out_len);
 }

@@ -249,30 +249,38 @@ static void page_name(const settings *st, size_t k, char *buf, size_t cap)
     snprintf(buf, cap, "%s.%lu", st->blob, (unsigned long)k);
 }
 
+/*
+ * The WBXML of page pg: what encoding a document holding copies of its
+ * items gives, made from the items themselves (no copy). A build without
+ * the encoder has only cp_doc_encode_wbxml, which says so.
+ */
+static cp_status page_encode(settings *st, const page *pg, uint8_t **wb,
+                             size_t *len)
+{
+#ifdef CP_NO_ENC
+    (void)pg;
+    return cp_doc_encode_wbxml(st->ctx, st->doc, 0, wb, len);
+#else
+    return cp_doc__encode_items(st->ctx, (const cp_node *const *)pg->it,
+                                pg->n, wb, len);
+#endif
+}
+
 /* Write one page: its items as a WBXML document, or nothing when empty. */
 static cp_status page_save(settings *st, size_t k)
 {
     char name[CP_TYPE_MAX + 3 + 24]; /* blob, '.', digits of a size_t */
     const page *pg = &st->pages[k];
-    cp_doc *d = NULL;
     uint8_t *wb = NULL;
     size_t len = 0;
-    unsigned i;
     cp_status e;
     page_name(st, k, name, sizeof name);
     if (pg->n == 0)
         return cp_store__save(st->ctx, name, NULL, 0);
-    e = cp_doc__create(st->ctx, &d);
-    if (!e)
-        d->max_elements = (size_t)-1;
-    for (i = 0; i < pg->n && !e; i++) /* d lives shorter than st->doc */
-        e = cp_doc__graft(d, d->root, pg->it[i]);
-    if (!e)
-        e = cp_doc_encode_wbxml(st->ctx, d, 0, &wb, &len);
+    e = page_encode(st, pg, &wb, &len);
     if (!e)
         e = cp_store__save(st->ctx, name, wb, len);
     cp_free(st->ctx, wb);
-    cp_doc_free(d);
     return e;
 }
 
