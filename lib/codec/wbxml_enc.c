@@ -199,9 +199,11 @@ static const cp_node *next_node(const cp_node *n, const cp_node *root)
 {
     if (cp_node__child(n))
         return cp_node__child(n);
-    while (n != root && cp_node__next(n) == NULL)
+    /* n is under root, so the climb meets root before running out of
+       parents (n != NULL said for the analyzers) */
+    while (n != NULL && n != root && cp_node__next(n) == NULL)
         n = cp_node__parent(n);
-    return n == root ? NULL : cp_node__next(n);
+    return n == NULL || n == root ? NULL : cp_node__next(n);
 }
 
 static int kind_has_token(cp_node_kind k)
