@@ -167,6 +167,22 @@ static char *canonical(cp_ctx *ctx, const cp_doc *doc, size_t *len)
     return copy;
 }
 
+/* Decode in n times, each giving want elements (what names the workload). */
+static int decode_times(cp_ctx *ctx, const bytes *in, size_t want, int n,
+                        const char *what)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        cp_doc *doc = NULL;
+        cp_status st = cp_doc_decode_wbxml(ctx, in->p, in->n, &doc);
+        if (st != CP_OK)
+            die_ctx(ctx, what, st);
+        check(cp_doc_element_count(doc) == want, what);
+        cp_doc_free(doc);
+    }
+    return i;
+}
+
 /* ---- decode-small: a 501-octet operator document ---------------------------- */
 
 int perf_run_decode_small(cp_ctx *ctx, const bytes *in, size_t want);
@@ -174,16 +190,7 @@ int perf_run_decode_small(cp_ctx *ctx, const bytes *in, size_t want);
 PERF_MEASURED int perf_run_decode_small(cp_ctx *ctx, const bytes *in,
                                         size_t want)
 {
-    int i;
-    for (i = 0; i < PERF_N_DECODE_SMALL; i++) {
-        cp_doc *doc = NULL;
-        cp_status st = cp_doc_decode_wbxml(ctx, in->p, in->n, &doc);
-        if (st != CP_OK)
-            die_ctx(ctx, "cp_doc_decode_wbxml", st);
-        check(cp_doc_element_count(doc) == want, "decode-small element count");
-        cp_doc_free(doc);
-    }
-    return i;
+    return decode_times(ctx, in, want, PERF_N_DECODE_SMALL, "decode-small");
 }
 
 static void wl_decode_small(void)
@@ -264,12 +271,30 @@ static void gen_nap(gen *g, const cp_node *root, unsigned k)
 }
 
 /* The document as WBXML (string table on), and its element count. */
+/* The built document as WBXML in host memory; frees the document. */
+static bytes gen_wbxml(cp_ctx *ctx, gen *g, const char *what, size_t *elements)
+{
+    uint8_t *out = NULL;
+    bytes b = {NULL, 0};
+    if (g->st != CP_OK)
+        die_ctx(ctx, what, g->st);
+    check(cp_doc_element_count(g->doc) == g->elements, "builder element count");
+    g->st = cp_doc_encode_wbxml(ctx, g->doc, 0, &out, &b.n);
+    if (g->st != CP_OK)
+        die_ctx(ctx, "cp_doc_encode_wbxml", g->st);
+    b.p = malloc(b.n);
+    check(b.p != NULL, "malloc");
+    memcpy(b.p, out, b.n);
+    cp_free(ctx, out);
+    cp_doc_free(g->doc);
+    *elements = g->elements;
+    return b;
+}
+
 static bytes gen_large(cp_ctx *ctx, size_t *elements)
 {
     gen g;
     unsigned k;
-    uint8_t *out = NULL;
-    bytes b = {NULL, 0};
     memset(&g, 0, sizeof g);
     g.st = cp_doc_new(ctx, &g.doc);
     if (g.st != CP_OK)
@@ -277,19 +302,7 @@ static bytes gen_large(cp_ctx *ctx, size_t *elements)
     g.elements = 1;
     for (k = 0; k < LARGE_ITEMS; k++)
         gen_nap(&g, cp_doc_root(g.doc), k);
-    if (g.st != CP_OK)
-        die_ctx(ctx, "building the large document", g.st);
-    check(cp_doc_element_count(g.doc) == g.elements, "builder element count");
-    g.st = cp_doc_encode_wbxml(ctx, g.doc, 0, &out, &b.n);
-    if (g.st != CP_OK)
-        die_ctx(ctx, "cp_doc_encode_wbxml", g.st);
-    b.p = malloc(b.n);
-    check(b.p != NULL, "malloc");
-    memcpy(b.p, out, b.n);
-    cp_free(ctx, out);
-    cp_doc_free(g.doc);
-    *elements = g.elements;
-    return b;
+    return gen_wbxml(ctx, &g, "building the large document", elements);
 }
 
 int perf_run_decode_large(cp_ctx *ctx, const bytes *in, size_t want);
@@ -297,16 +310,7 @@ int perf_run_decode_large(cp_ctx *ctx, const bytes *in, size_t want);
 PERF_MEASURED int perf_run_decode_large(cp_ctx *ctx, const bytes *in,
                                         size_t want)
 {
-    int i;
-    for (i = 0; i < PERF_N_DECODE_LARGE; i++) {
-        cp_doc *doc = NULL;
-        cp_status st = cp_doc_decode_wbxml(ctx, in->p, in->n, &doc);
-        if (st != CP_OK)
-            die_ctx(ctx, "cp_doc_decode_wbxml (large)", st);
-        check(cp_doc_element_count(doc) == want, "decode-large element count");
-        cp_doc_free(doc);
-    }
-    return i;
+    return decode_times(ctx, in, want, PERF_N_DECODE_LARGE, "decode-large");
 }
 
 static void wl_decode_large(void)
@@ -861,8 +865,6 @@ static bytes gen_dense(cp_ctx *ctx, size_t *elements)
     static const char *const bearers[] = {"GSM-GPRS", "GSM-CSD", "GSM-SMS"};
     gen g;
     unsigned k;
-    uint8_t *out = NULL;
-    bytes b = {NULL, 0};
     memset(&g, 0, sizeof g);
     g.st = cp_doc_new(ctx, &g.doc);
     if (g.st != CP_OK)
@@ -879,19 +881,7 @@ static bytes gen_dense(cp_ctx *ctx, size_t *elements)
         auth = gen_char(&g, nap, "NAPAUTHINFO");
         gen_parm(&g, auth, "AUTHTYPE", k % 2 ? "CHAP" : "PAP");
     }
-    if (g.st != CP_OK)
-        die_ctx(ctx, "building the dense document", g.st);
-    check(cp_doc_element_count(g.doc) == g.elements, "builder element count");
-    g.st = cp_doc_encode_wbxml(ctx, g.doc, 0, &out, &b.n);
-    if (g.st != CP_OK)
-        die_ctx(ctx, "cp_doc_encode_wbxml (dense)", g.st);
-    b.p = malloc(b.n);
-    check(b.p != NULL, "malloc");
-    memcpy(b.p, out, b.n);
-    cp_free(ctx, out);
-    cp_doc_free(g.doc);
-    *elements = g.elements;
-    return b;
+    return gen_wbxml(ctx, &g, "building the dense document", elements);
 }
 
 int perf_run_decode_dense(cp_ctx *ctx, const bytes *in, size_t want);
@@ -899,16 +889,7 @@ int perf_run_decode_dense(cp_ctx *ctx, const bytes *in, size_t want);
 PERF_MEASURED int perf_run_decode_dense(cp_ctx *ctx, const bytes *in,
                                         size_t want)
 {
-    int i;
-    for (i = 0; i < PERF_N_DECODE_DENSE; i++) {
-        cp_doc *doc = NULL;
-        cp_status st = cp_doc_decode_wbxml(ctx, in->p, in->n, &doc);
-        if (st != CP_OK)
-            die_ctx(ctx, "cp_doc_decode_wbxml (dense)", st);
-        check(cp_doc_element_count(doc) == want, "decode-dense element count");
-        cp_doc_free(doc);
-    }
-    return i;
+    return decode_times(ctx, in, want, PERF_N_DECODE_DENSE, "decode-dense");
 }
 
 /* A context whose element limit takes the dense document. */
