@@ -340,6 +340,145 @@ static void test_doc_builder(void **state)
  * appends both hit and miss the last-child cache) across many blocks, and
  * check every link through the public traversal.
  */
+/* A pooled arena's chunks go back to the pool and the next arena reuses them. */
+static void test_arena_pool(void **state)
+{
+    cp_config cfg;
+    tu_alloc t;
+    cp_allocator a;
+    cp_arena ar;
+    cp_pool *pool;
+    long calls, live;
+    size_t i;
+    (void)state;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, &t, 0);
+    a = cfg.allocator;
+    pool = cp_pool__new(&a, (size_t)1 << 20);
+    assert_non_null(pool);
+    cp_arena__init_pooled(&ar, &a, 0, pool);
+    for (i = 1; i < 3000; i++)
+        assert_non_null(cp_arena__alloc(&ar, i % 61 + 1));
+    assert_non_null(cp_arena__alloc(&ar, 40000)); /* a chunk of its own */
+    cp_arena__free(&ar);
+    live = t.live;
+    assert_int_equal(live, 2); /* the pool and the one chunk it keeps */
+    calls = t.calls;
+    /* the same work again: no new allocation, nothing more held */
+    cp_arena__init_pooled(&ar, &a, 0, pool);
+    for (i = 1; i < 3000; i++) {
+        char *p = cp_arena__alloc(&ar, i % 61 + 1);
+        assert_non_null(p);
+        memset(p, 0xA5, i % 61 + 1);
+    }
+    assert_non_null(cp_arena__alloc(&ar, 40000));
+    assert_string_equal(cp_arena__strndup(&ar, "kept", 4), "kept");
+    assert_int_equal(t.calls, calls);
+    cp_arena__free(&ar);
+    assert_int_equal(t.live, live);
+    /* more than before: a larger chunk replaces the kept one */
+    cp_arena__init_pooled(&ar, &a, 0, pool);
+    for (i = 0; i < 25; i++) /* 750 000 bytes, under the cap */
+        assert_non_null(cp_arena__alloc(&ar, 30000));
+    cp_arena__free(&ar);
+    assert_int_equal(t.live, 2);
+    calls = t.calls;
+    cp_arena__init_pooled(&ar, &a, 0, pool);
+    for (i = 0; i < 25; i++) /* 750 000 bytes, under the cap */
+        assert_non_null(cp_arena__alloc(&ar, 30000));
+    assert_int_equal(t.calls, calls);
+    cp_arena__free(&ar);
+    cp_pool__trim(pool);
+    assert_int_equal(t.live, 1);
+    cp_pool__release(pool);
+    assert_int_equal(t.live, 0);
+}
+
+/* A pool keeps no arena over its cap, and lives as long as an arena does. */
+static void test_arena_pool_cap_and_life(void **state)
+{
+    cp_config cfg;
+    tu_alloc t;
+    cp_allocator a;
+    cp_arena ar, small;
+    cp_pool *pool;
+    (void)state;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, &t, 0);
+    a = cfg.allocator;
+    pool = cp_pool__new(&a, 4096);
+    assert_non_null(pool);
+    cp_arena__init_pooled(&ar, &a, 0, pool);
+    assert_non_null(cp_arena__alloc(&ar, 5000));
+    cp_arena__free(&ar);
+    assert_int_equal(t.live, 1); /* over the cap: freed */
+    cp_arena__init_pooled(&small, &a, 0, pool);
+    assert_non_null(cp_arena__alloc(&small, 100));
+    cp_pool__release(pool); /* the owner goes; the arena holds it */
+    assert_int_equal(t.live, 2);
+    cp_arena__free(&small);
+    assert_int_equal(t.live, 0);
+}
+
+/* On the default allocator documents outlive their context; trim is safe. */
+static void test_ctx_pool_documents(void **state)
+{
+    cp_ctx *ctx;
+    cp_doc *doc, *other;
+    const cp_node *ch;
+    int round;
+    (void)state;
+    cp_ctx_trim(NULL);
+    assert_int_equal(cp_ctx_new(NULL, &ctx), CP_OK);
+    for (round = 0; round < 3; round++) {
+        int i;
+        assert_int_equal(cp_doc_new(ctx, &doc), CP_OK);
+        for (i = 0; i < 500 * (round + 1); i++)
+            assert_int_equal(cp_node_add(doc, cp_doc_root(doc),
+                                         CP_NODE_CHARACTERISTIC, &ch), CP_OK);
+        assert_int_equal(cp_node_set_attr(doc, ch, CP_ATTR_TYPE, "LAST"), CP_OK);
+        assert_int_equal(cp_doc_element_count(doc), 1 + 500 * (round + 1));
+        if (round == 1)
+            cp_ctx_trim(ctx);
+        cp_doc_free(doc);
+    }
+    assert_int_equal(cp_doc_new(ctx, &doc), CP_OK);
+    assert_int_equal(cp_doc_new(ctx, &other), CP_OK); /* no pool left: fresh */
+    assert_int_equal(cp_node_add(doc, cp_doc_root(doc), CP_NODE_CHARACTERISTIC,
+                                 &ch), CP_OK);
+    assert_int_equal(cp_node_set_attr(doc, ch, CP_ATTR_TYPE, "AFTER"), CP_OK);
+    cp_ctx_free(ctx);
+    cp_doc_free(other);
+    assert_string_equal(cp_node_attr(cp_node_first_child(cp_doc_root(doc)),
+                                     CP_ATTR_TYPE), "AFTER");
+    cp_doc_free(doc); /* the last one frees the pool (valgrind, ASan) */
+}
+
+/* With allocator hooks the context keeps nothing once a document is freed. */
+static void test_ctx_hooks_keep_nothing(void **state)
+{
+    cp_config cfg;
+    tu_alloc t;
+    cp_ctx *ctx;
+    cp_doc *doc;
+    const cp_node *ch;
+    long live;
+    int i;
+    (void)state;
+    cp_config_init(&cfg);
+    tu_alloc_setup(&cfg, &t, 0);
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    live = t.live;
+    assert_int_equal(cp_doc_new(ctx, &doc), CP_OK);
+    for (i = 0; i < 2000; i++)
+        assert_int_equal(cp_node_add(doc, cp_doc_root(doc),
+                                     CP_NODE_CHARACTERISTIC, &ch), CP_OK);
+    cp_doc_free(doc);
+    assert_int_equal(t.live, live);
+    cp_ctx_free(ctx);
+    assert_int_equal(t.live, 0);
+}
+
 static void test_doc_many_nodes(void **state)
 {
     enum { CHARS = 700, PARMS = 5 };
@@ -496,6 +635,10 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_arena_pool),
+        cmocka_unit_test(test_arena_pool_cap_and_life),
+        cmocka_unit_test(test_ctx_pool_documents),
+        cmocka_unit_test(test_ctx_hooks_keep_nothing),
         cmocka_unit_test(test_doc_builder),
         cmocka_unit_test(test_doc_many_nodes),
         cmocka_unit_test(test_doc_names),

@@ -269,6 +269,22 @@ CP_EXPORT cp_status cp_ctx_new_version(const cp_config *cfg, cp_ctx **out,
 CP_EXPORT void cp_ctx_free(cp_ctx *ctx);
 
 /**
+ * Give back the memory the context keeps for its next document.
+ *
+ * A context on the C library's allocator (cp_config.allocator all NULL)
+ * keeps the memory of the document freed last, when it is at most what
+ * the largest document its limits admit may take (max_doc_bytes + 32 B x
+ * max_elements + 8 KiB), and the next document decoded, parsed or copied
+ * with the context uses it first: repeated calls then fault in no fresh
+ * pages. It is freed with the context (or, when documents made with the
+ * context outlive it, with the last of them) or by this call. A context
+ * with allocator hooks keeps nothing: every block goes back to the host's
+ * allocator when its document is freed. Like cp_doc_free(), it may be
+ * called from any thread; NULL is a no-op. (Since 0.2.0.)
+ */
+CP_EXPORT void cp_ctx_trim(cp_ctx *ctx);
+
+/**
  * The limits in force for ctx (defaults filled in), laid out as the
  * release the context's caller was compiled against knows them (see
  * cp_ctx_new_version(): a 0.1.0 program gets the 0.1.0 layout, without

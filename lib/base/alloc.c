@@ -63,6 +63,7 @@ typedef union {
 struct cp_arena_chunk {
     cp_arena_chunk *next;
     size_t lo, hi;
+    size_t cap; /* payload bytes, so that a pooled chunk can be reused */
 };
 
 #define ALIGN_UP(n, a) (((n) + ((a)-1)) / (a) * (a))
@@ -75,6 +76,8 @@ void cp_arena__init(cp_arena *ar, const cp_allocator *a, size_t first)
     ar->a = *a;
     ar->head = NULL;
     ar->next_size = first < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : first;
+    ar->pool = NULL;
+    ar->held = 0;
 }
 
 static unsigned char *payload(cp_arena_chunk *c)
@@ -90,8 +93,12 @@ static cp_arena_chunk *new_chunk(cp_arena *ar, size_t cap)
     c = cp_mem__alloc(&ar->a, HDR + cap);
     if (c == NULL)
         return NULL;
+    c->cap = cap;
     c->lo = 0;
     c->hi = cap;
+    /* saturates: an arena past (size_t)-1 bytes is never kept */
+    if (cp_add__ovf(ar->held, HDR + cap, &ar->held))
+        ar->held = (size_t)-1;
     return c;
 }
 
@@ -170,13 +177,130 @@ char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n)
     return d;
 }
 
-void cp_arena__free(cp_arena *ar)
+static void free_chunks(const cp_allocator *a, cp_arena_chunk *c)
 {
-    cp_arena_chunk *c = ar->head;
-    cp_allocator a = ar->a;
     while (c != NULL) {
         cp_arena_chunk *next = c->next;
-        cp_mem__free(&a, c);
+        cp_mem__free(a, c);
         c = next;
     }
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+struct cp_pool {
+    cp_allocator a;
+    cp_arena_chunk *kept; /* a freed arena's memory, one chunk (atomic) */
+    size_t cap;           /* the most bytes kept */
+    unsigned refs;        /* the context and its live documents (atomic) */
+};
+
+#if defined(__GNUC__) || defined(__clang__)
+#define POOL_SWAP(pool, v) __atomic_exchange_n(&(pool)->kept, (v), __ATOMIC_ACQ_REL)
+#define POOL_REF(pool) __atomic_add_fetch(&(pool)->refs, 1u, __ATOMIC_RELAXED)
+#define POOL_UNREF(pool) __atomic_sub_fetch(&(pool)->refs, 1u, __ATOMIC_ACQ_REL)
+#define POOL_ATOMIC 1
+#else
+#define POOL_ATOMIC 0 /* no atomics: no pool, every chunk is freed */
+#endif
+
+cp_pool *cp_pool__new(const cp_allocator *a, size_t cap)
+{
+    cp_pool *pool;
+    if (!POOL_ATOMIC || a->alloc == NULL)
+        return NULL;
+    pool = cp_mem__alloc(a, sizeof *pool);
+    if (pool != NULL) {
+        pool->a = *a;
+        pool->kept = NULL;
+        pool->cap = cap;
+        pool->refs = 1;
+    }
+    return pool;
+}
+
+void cp_pool__trim(cp_pool *pool)
+{
+#if POOL_ATOMIC
+    if (pool != NULL)
+        free_chunks(&pool->a, POOL_SWAP(pool, NULL));
+#else
+    (void)pool;
+#endif
+}
+
+void cp_pool__release(cp_pool *pool)
+{
+#if POOL_ATOMIC
+    cp_allocator a;
+    if (pool == NULL || POOL_UNREF(pool) != 0)
+        return;
+    a = pool->a;
+    cp_pool__trim(pool);
+    cp_mem__free(&a, pool);
+#else
+    (void)pool;
+#endif
+}
+
+void cp_arena__init_pooled(cp_arena *ar, const cp_allocator *a, size_t first,
+                           cp_pool *pool)
+{
+    cp_arena__init(ar, a, first);
+#if POOL_ATOMIC
+    if (pool != NULL) {
+        cp_arena_chunk *c = POOL_SWAP(pool, NULL);
+        POOL_REF(pool);
+        ar->pool = pool;
+        if (c != NULL) { /* the kept chunk becomes the first one */
+            c->next = NULL;
+            c->lo = 0;
+            c->hi = c->cap;
+            ar->head = c;
+            ar->held = HDR + c->cap;
+        }
+    }
+#endif
+}
+
+/*
+ * Give the arena's memory to its pool as one chunk, when it comes to at
+ * most the pool's cap: its only chunk as it is, or else one new chunk as
+ * large as all of them together (allocated now, faulted in by the next
+ * document once), so that the next arena of the same size needs no chunk
+ * at all and a small one after a large one walks no list. The chunk the
+ * pool held before is freed: the latest size is the likeliest next one.
+ */
+static void give_back(cp_arena *ar)
+{
+    cp_arena_chunk *keep = NULL;
+    if (ar->head != NULL && ar->held <= ar->pool->cap) {
+        if (ar->head->next == NULL) {
+            keep = ar->head;
+            ar->head = NULL;
+        } else {
+            keep = cp_mem__alloc(&ar->a, ar->held);
+            if (keep != NULL) {
+                keep->next = NULL;
+                keep->cap = ar->held - HDR;
+            }
+        }
+    }
+    free_chunks(&ar->a, ar->head);
+#if POOL_ATOMIC
+    if (keep != NULL)
+        keep = POOL_SWAP(ar->pool, keep);
+#endif
+    if (keep != NULL)
+        cp_mem__free(&ar->a, keep);
+    cp_pool__release(ar->pool);
+}
+
+void cp_arena__free(cp_arena *ar)
+{
+    if (ar->pool != NULL) {
+        give_back(ar);
+        return;
+    }
+    free_chunks(&ar->a, ar->head);
 }

@@ -214,6 +214,9 @@ struct cp_ctx {
        this call could not take it, so storage access fails. */
     cp_storage_ext storage_ext;
     int lock_held, lock_failed;
+    /* The chunks of the last freed document, for the next one (alloc.c);
+       NULL with allocator hooks. */
+    struct cp_pool *pool;
 };
 
 /* The state kept in ctx's slot of kind, or NULL. */
@@ -322,18 +325,41 @@ cp_status cp_rd__mbu32(cp_rd *r, uint32_t *out);
 /* ---- arena ------------------------------------------------------------- */
 
 typedef struct cp_arena_chunk cp_arena_chunk;
+typedef struct cp_pool cp_pool;
 typedef struct cp_arena {
     cp_allocator a;
     cp_arena_chunk *head;
     size_t next_size; /* size of the next chunk to get */
+    cp_pool *pool; /* where the memory goes back to, or NULL */
+    size_t held;   /* bytes of every chunk, headers included */
 } cp_arena;
 
 void cp_arena__init(cp_arena *ar, const cp_allocator *a, size_t first);
+/*
+ * The same, starting with the chunk pool keeps from a freed arena (when
+ * it has one); cp_arena__free gives the memory back to the pool. pool may
+ * be NULL (cp_arena__init).
+ */
+void cp_arena__init_pooled(cp_arena *ar, const cp_allocator *a, size_t first,
+                           cp_pool *pool);
 void *cp_arena__alloc(cp_arena *ar, size_t n); /* aligned for any object */
 /* The largest object cp_arena__alloc can place without a new chunk. */
 size_t cp_arena__room(const cp_arena *ar);
 char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n);
 void cp_arena__free(cp_arena *ar);
+
+/*
+ * A context's pool: the memory of the most recently freed document arena,
+ * as one chunk of at most cap bytes, kept so that the next document reuses
+ * memory the process has already faulted in instead of getting fresh pages
+ * from the C library. Only contexts on the default allocator have one (with hooks
+ * the host's allocator decides). A document holds a reference, so the pool
+ * outlives its context while documents made with it live; the slot and the
+ * count are atomic, so documents may be freed on any thread.
+ */
+cp_pool *cp_pool__new(const cp_allocator *a, size_t cap);
+void cp_pool__release(cp_pool *pool); /* drop a reference */
+void cp_pool__trim(cp_pool *pool);    /* free the chunk kept */
 
 /* ---- text -------------------------------------------------------------- */
 

@@ -42,6 +42,29 @@ static void fill_limits(cp_limits *l)
         l->max_attr_bytes = CP_DEFAULT_MAX_ATTR_BYTES;
 }
 
+/*
+ * On the C library's allocator, keep the memory of the last freed
+ * document for the next one: glibc gives the pages of a large freed
+ * arena back to the kernel, and the next decode of the same size spends
+ * a third of its time faulting them in again. The most kept is what the
+ * largest document the limits admit may take (input + 32 B an element +
+ * 8 KiB, the decoders' bound); cp_ctx_trim() frees it. Where the
+ * compiler has no atomics there is no pool.
+ */
+static cp_status pool_for(cp_ctx *ctx)
+{
+    const cp_limits *l = &ctx->limits;
+    size_t cap = (size_t)-1;
+    if (l->max_elements <= ((size_t)-1 - 8192) / 32)
+        (void)cp_add__ovf(l->max_doc_bytes, 32 * l->max_elements + 8192, &cap);
+    ctx->pool = cp_pool__new(&ctx->alloc, cap);
+#if defined(__GNUC__) || defined(__clang__)
+    if (ctx->pool == NULL)
+        return CP_E_NOMEM;
+#endif
+    return CP_OK;
+}
+
 CP_EXPORT cp_status cp_ctx_new_version(const cp_config *cfg, cp_ctx **out,
                                        unsigned long header_version)
 {
@@ -91,6 +114,10 @@ CP_EXPORT cp_status cp_ctx_new_version(const cp_config *cfg, cp_ctx **out,
     ctx->auth_compat = c.auth_compat;
     ctx->strict_validation = c.strict_validation != 0;
     ctx->abi = abi;
+    if (nset == 0 && pool_for(ctx) != CP_OK) {
+        cp_mem__free(&a, ctx);
+        return CP_E_NOMEM;
+    }
     (void)cp_limits__for_abi(&ctx->limits, abi, ctx->limits_010,
                              sizeof ctx->limits_010);
     *out = ctx;
@@ -105,8 +132,15 @@ CP_EXPORT void cp_ctx_free(cp_ctx *ctx)
     cp_store__invalidate(ctx);
     cp_ctx__free_slots(ctx);
     cp_store__free(ctx);
+    cp_pool__release(ctx->pool); /* documents still alive keep it */
     a = ctx->alloc;
     cp_mem__free(&a, ctx);
+}
+
+CP_EXPORT void cp_ctx_trim(cp_ctx *ctx)
+{
+    if (ctx != NULL)
+        cp_pool__trim(ctx->pool);
 }
 
 CP_EXPORT const cp_limits *cp_ctx_limits(const cp_ctx *ctx)

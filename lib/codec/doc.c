@@ -214,7 +214,7 @@ cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
     uint32_t ref;
 
     *out = NULL;
-    cp_arena__init(&ar, &ctx->alloc, first);
+    cp_arena__init_pooled(&ar, &ctx->alloc, first, ctx->pool);
     doc = cp_arena__alloc(&ar, sizeof *doc);
     if (doc == NULL) {
         cp_arena__free(&ar);

@@ -475,6 +475,7 @@ def _ctx_new(cfg, out):
 
 
 _ctx_free = _proto("cp_ctx_free", None, _vp)
+_ctx_trim = _proto("cp_ctx_trim", None, _vp)
 _ctx_limits = _proto("cp_ctx_limits", _P(CpLimits), _vp)
 _free = _proto("cp_free", None, _vp, _vp)
 _err_code = _proto("cp_ctx_error_code", _c_status, _vp)

@@ -294,6 +294,12 @@ class Context:
     def closed(self) -> bool:
         return self._ctx is None
 
+    def trim(self) -> None:
+        """Give back the memory the context keeps from the document freed
+        last for the next one (cp_ctx_trim). A no-op on a closed context."""
+        if self._ctx is not None:
+            N._ctx_trim(self._ctx)
+
     def _handle(self) -> Any:
         if self._ctx is None:
             raise ValueError("operation on a closed omacp.Context")

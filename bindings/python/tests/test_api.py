@@ -103,6 +103,18 @@ def test_decode_error_offset():
     assert ei.value.status == Status.TRUNCATED and ei.value.offset == 2
 
 
+def test_trim_keeps_documents_working():
+    c = omacp.Context()
+    first = c.decode(NETWPIN_BODY)
+    node = c.parse(NETWPIN_BODY)
+    c.trim()
+    assert c.decode(NETWPIN_BODY) == first
+    c.trim()
+    assert c.parse(NETWPIN_BODY) == node
+    c.close()
+    c.trim()  # closed: nothing to do
+
+
 # ---- argument types -----------------------------------------------------------
 
 
