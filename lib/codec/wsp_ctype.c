@@ -19,6 +19,10 @@
 
 static const char NAME_WBXML[] = "application/vnd.wap.connectivity-wbxml";
 static const char NAME_XML[] = "text/vnd.wap.connectivity-xml";
+/* media_by_code copies NAME_WBXML whole: it must fit (else no compile). */
+typedef char cp_wsp__wbxml_name_fits[sizeof NAME_WBXML <= CP_PUSH_MEDIA_MAX
+                                         ? 1
+                                         : -1];
 
 /* Well-known media codes (WAP-230 table 40 and the OMNA registry). */
 static const char *const media_names[] = {
