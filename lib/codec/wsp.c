@@ -228,7 +228,8 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
     w.p = &p;
     w.area = "headers";
     w.page = DEFAULT_PAGE;
-    cp_rd__init(&w.r, pdu, len);
+    w.r.start = w.r.p = pdu; /* cp_rd__init: pdu is not NULL here */
+    w.r.end = pdu + len;
     st = parse_pdu(&w, pdu, len);
     if (st != CP_OK)
         cp_wsp__push_defaults(&p); /* nothing half-parsed reaches out */

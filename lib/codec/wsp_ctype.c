@@ -299,6 +299,7 @@ static cp_status typed_sec(wsp *w, size_t off)
 static cp_status mac_value(wsp *w, size_t off)
 {
     const char *s;
+    const uint8_t *nul;
     size_t n;
     uint8_t c;
     cp_status st = mac_once(w, off);
@@ -308,10 +309,16 @@ static cp_status mac_value(wsp *w, size_t off)
         return cp_wsp__over(w, cp_wsp__here(w));
     if (cp_wsp__value_class(c) != VC_TEXT && c != 0x00)
         return cp_wsp__bad(w, cp_wsp__here(w), "MAC value is not text");
-    st = cp_wsp__read_text_string(w, &s);
-    if (st != CP_OK)
-        return st;
-    n = (size_t)((const char *)w->r.p - 1 - s); /* up to its NUL: no strlen */
+    /* cp_wsp__read_text_string inline (every signed push has a MAC), and
+     * the length from where its NUL was found: no strlen */
+    nul = memchr(w->r.p, 0, cp_wsp__left(w)); /* one octet at least: peeked */
+    if (nul == NULL)
+        return cp_wsp__over(w, cp_wsp__here(w));
+    s = (const char *)w->r.p;
+    w->r.p = nul + 1;
+    if ((unsigned char)*s == TEXT_QUOTE)
+        s++;
+    n = (size_t)((const char *)nul - s);
     if (n > 0 && s[0] == QUOTED_STRING) {
         s++;
         n--;
