@@ -212,7 +212,7 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
 {
     static const uint8_t empty[1] = {0};
     wsp w;
-    cp_push p;
+    cp_push local, *p;
     cp_status st;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
@@ -223,16 +223,20 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
         return CP_E_VERSION;
     if (pdu == NULL)
         pdu = empty;
-    cp_wsp__push_defaults(&p);
+    /* A caller built with this layout (the usual case) is parsed into
+     * straight, without the copy an older or newer layout needs. */
+    p = out->struct_size == sizeof *out ? out : &local;
+    cp_wsp__push_defaults(p);
     w.ctx = ctx;
-    w.p = &p;
+    w.p = p;
     w.area = "headers";
     w.page = DEFAULT_PAGE;
     w.r.start = w.r.p = pdu; /* cp_rd__init: pdu is not NULL here */
     w.r.end = pdu + len;
     st = parse_pdu(&w, pdu, len);
     if (st != CP_OK)
-        cp_wsp__push_defaults(&p); /* nothing half-parsed reaches out */
-    (void)cp_struct__give(out, &p, sizeof p, CP_PUSH__MIN_SIZE);
+        cp_wsp__push_defaults(p); /* nothing half-parsed reaches out */
+    if (p != out)
+        (void)cp_struct__give(out, p, sizeof *p, CP_PUSH__MIN_SIZE);
     return st;
 }

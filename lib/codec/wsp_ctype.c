@@ -430,17 +430,21 @@ static cp_status param(wsp *w)
     switch (cp_wsp__value_class(c)) {
     case VC_SHORT: /* the usual token (SEC, MAC): read_integer inline */
         w->r.p++;
-        return typed_param(w, c & 0x7Fu, off);
+        token = c & 0x7Fu;
+        break;
     case VC_LEN:
         st = cp_wsp__read_integer(w, &token, &big);
-        if (st == CP_OK) /* a token past 32 bits is unknown: skipped */
-            st = typed_param(w, big ? UINT32_MAX : token, off);
-        return st;
+        if (st != CP_OK)
+            return st;
+        if (big) /* a token past 32 bits is unknown: skipped */
+            token = UINT32_MAX;
+        break;
     case VC_TEXT:
         return untyped_param(w, off);
     default:
         return cp_wsp__bad(w, off, "bad parameter");
     }
+    return typed_param(w, token, off); /* one call: inlined */
 }
 
 /* Value-length + media + parameters, within exactly that length. */
