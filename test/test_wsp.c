@@ -1289,6 +1289,23 @@ static void eq_parse(const eq_case *c, int long_form, eq_result *r)
     }
 }
 
+/* The fields the content type and the headers set, equal in a and b. */
+static void same_content(const cp_push *a, const cp_push *b)
+{
+    assert_int_equal(a->content, b->content);
+    assert_int_equal(a->content_code, b->content_code);
+    assert_string_equal(a->media_type, b->media_type);
+    assert_int_equal(a->charset, b->charset);
+    assert_int_equal(a->sec, b->sec);
+    assert_int_equal(a->sec_raw, b->sec_raw);
+    assert_int_equal(a->has_mac, b->has_mac);
+    assert_int_equal(a->mac_len, b->mac_len);
+    assert_string_equal(a->mac, b->mac);
+    assert_int_equal(a->push_flag, b->push_flag);
+    assert_int_equal(a->has_app_id, b->has_app_id);
+    assert_int_equal(a->app_id_code, b->app_id_code);
+}
+
 static void test_short_and_long_forms_agree(void **state)
 {
     uint32_t seed = 18;
@@ -1303,22 +1320,48 @@ static void test_short_and_long_forms_agree(void **state)
         eq_parse(&c, 1, b);
         assert_int_equal(a->st, b->st);
         assert_string_equal(a->msg, b->msg);
-        assert_int_equal(a->p.content, b->p.content);
-        assert_int_equal(a->p.content_code, b->p.content_code);
-        assert_string_equal(a->p.media_type, b->p.media_type);
-        assert_int_equal(a->p.charset, b->p.charset);
-        assert_int_equal(a->p.sec, b->p.sec);
-        assert_int_equal(a->p.sec_raw, b->p.sec_raw);
-        assert_int_equal(a->p.has_mac, b->p.has_mac);
-        assert_int_equal(a->p.mac_len, b->p.mac_len);
-        assert_string_equal(a->p.mac, b->p.mac);
-        assert_int_equal(a->p.push_flag, b->p.push_flag);
+        same_content(&a->p, &b->p);
         ok += a->st == CP_OK;
         free(a);
         free(b);
     }
     /* both outcomes were tried, and plenty of each */
     assert_true(ok > 300 && ok < 2700);
+}
+
+/*
+ * A caller's struct of this layout is parsed into straight; a newer
+ * caller's larger one through a copy of the part this library knows, its
+ * tail untouched. Both get the same, after a success and after a failure.
+ */
+static void test_larger_struct_parses_alike(void **state)
+{
+    union {
+        cp_push p;
+        unsigned char b[sizeof(cp_push) + 32];
+    } big;
+    cp_push cur;
+    size_t i;
+    (void)state;
+    memset(&big, 0xA5, sizeof big);
+    cp_push_init_size(&big.p, sizeof big);
+    memset(big.b + sizeof(cp_push), 0x5A, sizeof big - sizeof(cp_push));
+    parse_ok("{B6 91 81 92 '" MAC_A "' 00} B4 81 AF 80", &cur);
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, g_len, &big.p), CP_OK);
+    assert_int_equal(big.p.struct_size, sizeof big);
+    same_content(&big.p, &cur);
+    assert_ptr_equal(big.p.body, cur.body);
+    assert_int_equal(big.p.body_len, cur.body_len);
+    assert_int_equal(big.p.body_offset, cur.body_offset);
+    /* a failed parse: both back to the defaults */
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, 3, &big.p), CP_E_TRUNCATED);
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, 3, &cur), CP_E_TRUNCATED);
+    assert_int_equal(big.p.struct_size, sizeof big);
+    same_content(&big.p, &cur);
+    assert_int_equal(big.p.sec, CP_SEC_NONE);
+    assert_null(big.p.body);
+    for (i = sizeof(cp_push); i < sizeof big; i++)
+        assert_int_equal(big.b[i], 0x5A);
 }
 
 int main(void)
@@ -1348,6 +1391,7 @@ int main(void)
         cmocka_unit_test(test_text_content_type_errors),
         cmocka_unit_test(test_sec_names),
         cmocka_unit_test(test_short_and_long_forms_agree),
+        cmocka_unit_test(test_larger_struct_parses_alike),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
