@@ -1,8 +1,9 @@
 /*
  * wsp_value.c - the WSP value readers (WAP-230 8.4.1) that the content
  * type and the headers share: text, lengths, integers, skipping a value
- * by its class. Everything goes through the bounds-checked cp_rd reader,
- * whose end the callers narrow to the area being parsed.
+ * by its class. Every read is checked against the cp_rd reader's end
+ * (through cp_wsp__peek, __u8 and __left of wspint.h: cp_rd's checks
+ * inline), which the callers narrow to the area being parsed.
  */
 #include <string.h>
 
