@@ -1145,6 +1145,225 @@ static void test_sec_names(void **state)
     assert_int_equal(CP_SEC_INVALID, -2);
 }
 
+/* ---- short and long forms agree ------------------------------------------ */
+
+/*
+ * The parser takes the common shapes on short paths: a Short-integer media
+ * code or parameter token, a one-octet uintvar. The same content type
+ * written with the long forms (Long-integer media and tokens, Value-length
+ * and HeadersLen as uintvars padded with a leading 0x80) goes the general
+ * way; both must give the same result, field by field, error code and
+ * message, over generated content types, malformed ones included.
+ */
+
+/* Parameter values: the octets after the token; text gets a NUL. */
+static const char *const eq_values[] = {
+    "\x80", "\x81", "\x84", "\xFF",              /* Short-integer */
+    "", "USERPIN", "1", "\"3", "x", "utf-8",     /* text; "" = No-value */
+    "AA2DC41FC48AEEF3FED7351B1EE704461A8894D4",  /* a 40-char MAC */
+    "\"AA2DC41FC48AEEF3FED7351B1EE704461A8894D4\"", "AA2D", "\x7F\x80q"};
+#define EQ_TEXT_FROM 4
+#define EQ_VALUES (sizeof eq_values / sizeof eq_values[0])
+
+/*
+ * Tokens: charset, level, secure, SEC, MAC, creation-date, size, name,
+ * one past table 38. Not Q: its uintvar value runs on into the next
+ * octet when it has bit 7 set, so the token after it changes its meaning.
+ */
+static const uint8_t eq_tokens[] = {0x01, 0x02, 0x10, 0x11, 0x12,
+                                    0x13, 0x16, 0x17, 0x40};
+
+typedef struct eq_case {
+    uint8_t media;
+    int nparams;
+    uint8_t tok[4];
+    size_t val[4];
+    size_t cut; /* octets cut off the end of the last value */
+} eq_case;
+
+static uint32_t eq_rand(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+static size_t eq_value_len(size_t v)
+{
+    return strlen(eq_values[v]) + (v >= EQ_TEXT_FROM ? 1 : 0);
+}
+
+static void eq_draw(uint32_t *seed, eq_case *c)
+{
+    static const uint8_t media[] = {0x36, 0x35, 0x00, 0x7F, 0x2A};
+    int i;
+    c->media = media[eq_rand(seed) % sizeof media];
+    c->nparams = (int)(eq_rand(seed) % 4);
+    for (i = 0; i < c->nparams; i++) {
+        c->tok[i] = eq_tokens[eq_rand(seed) % sizeof eq_tokens];
+        c->val[i] = eq_rand(seed) % EQ_VALUES;
+    }
+    c->cut = 0;
+    if (c->nparams > 0 && eq_rand(seed) % 4 == 0) /* never into a token */
+        c->cut = 1 + eq_rand(seed) % eq_value_len(c->val[c->nparams - 1]);
+}
+
+/* Integer-value v: Short-integer, or a one-octet Long-integer. */
+static void eq_put_int(bld *b, uint8_t v, int long_form)
+{
+    if (long_form)
+        put(b, 0x01);
+    put(b, long_form ? v : (uint8_t)(0x80 | v));
+}
+
+/* A uintvar, padded with a leading 0x80 in the long form. */
+static void eq_put_uintvar(bld *b, size_t v, int long_form)
+{
+    if (long_form)
+        put(b, 0x80);
+    put_uintvar(b, (uint32_t)v);
+}
+
+/* The PDU of c in the short or the long form, into g_pdu. */
+static void eq_build(const eq_case *c, int long_form)
+{
+    bld *ct = calloc(1, sizeof *ct), *h = calloc(1, sizeof *h),
+        *p = calloc(1, sizeof *p);
+    size_t i, n;
+    assert_true(ct && h && p);
+    eq_put_int(ct, c->media, long_form);
+    for (i = 0; i < (size_t)c->nparams; i++) {
+        eq_put_int(ct, c->tok[i], long_form);
+        for (n = 0; n < eq_value_len(c->val[i]); n++)
+            put(ct, (uint8_t)eq_values[c->val[i]][n]);
+    }
+    ct->n -= c->cut;
+    if (!long_form && c->nparams == 0) {
+        put(h, ct->b[0]); /* the bare Short-integer content type */
+    } else {
+        if (long_form) {
+            put(h, 0x1F);
+            eq_put_uintvar(h, ct->n, 1);
+        } else {
+            put_value_length(h, ct->n);
+        }
+        for (i = 0; i < ct->n; i++)
+            put(h, ct->b[i]);
+    }
+    put(h, 0xB4); /* Push-Flag 1: a header after the content type */
+    put(h, 0x81);
+    put(p, 0x01);
+    put(p, 0x06);
+    eq_put_uintvar(p, h->n, long_form);
+    for (i = 0; i < h->n; i++)
+        put(p, h->b[i]);
+    put_fmt(p, BODY_HEX);
+    free(g_pdu);
+    g_len = p->n;
+    g_pdu = malloc(g_len);
+    assert_non_null(g_pdu);
+    memcpy(g_pdu, p->b, g_len);
+    free(ct);
+    free(h);
+    free(p);
+}
+
+typedef struct eq_result {
+    cp_status st;
+    char msg[160];
+    cp_push p;
+} eq_result;
+
+static void eq_parse(const eq_case *c, int long_form, eq_result *r)
+{
+    eq_build(c, long_form);
+    cp_ctx_clear_error(ctx);
+    cp_push_init(&r->p);
+    r->st = cp_wsp_parse_push(ctx, g_pdu, g_len, &r->p);
+    snprintf(r->msg, sizeof r->msg, "%s",
+             r->st == CP_OK ? "" : cp_ctx_error_message(ctx));
+    if (r->st == CP_OK) { /* the body: the same octets, not the same place */
+        assert_int_equal(r->p.body_len, 6);
+        assert_memory_equal(r->p.body, "\x03\x0B\x6A\x00\x45\x01", 6);
+    } else {
+        assert_null(r->p.body);
+    }
+}
+
+/* The fields the content type and the headers set, equal in a and b. */
+static void same_content(const cp_push *a, const cp_push *b)
+{
+    assert_int_equal(a->content, b->content);
+    assert_int_equal(a->content_code, b->content_code);
+    assert_string_equal(a->media_type, b->media_type);
+    assert_int_equal(a->charset, b->charset);
+    assert_int_equal(a->sec, b->sec);
+    assert_int_equal(a->sec_raw, b->sec_raw);
+    assert_int_equal(a->has_mac, b->has_mac);
+    assert_int_equal(a->mac_len, b->mac_len);
+    assert_string_equal(a->mac, b->mac);
+    assert_int_equal(a->push_flag, b->push_flag);
+    assert_int_equal(a->has_app_id, b->has_app_id);
+    assert_int_equal(a->app_id_code, b->app_id_code);
+}
+
+static void test_short_and_long_forms_agree(void **state)
+{
+    uint32_t seed = 18;
+    int i, ok = 0;
+    (void)state;
+    for (i = 0; i < 3000; i++) {
+        eq_case c;
+        eq_result *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+        assert_true(a && b);
+        eq_draw(&seed, &c);
+        eq_parse(&c, 0, a);
+        eq_parse(&c, 1, b);
+        assert_int_equal(a->st, b->st);
+        assert_string_equal(a->msg, b->msg);
+        same_content(&a->p, &b->p);
+        ok += a->st == CP_OK;
+        free(a);
+        free(b);
+    }
+    /* both outcomes were tried, and plenty of each */
+    assert_true(ok > 300 && ok < 2700);
+}
+
+/*
+ * A caller's struct of this layout is parsed into straight; a newer
+ * caller's larger one through a copy of the part this library knows, its
+ * tail untouched. Both get the same, after a success and after a failure.
+ */
+static void test_larger_struct_parses_alike(void **state)
+{
+    union {
+        cp_push p;
+        unsigned char b[sizeof(cp_push) + 32];
+    } big;
+    cp_push cur;
+    size_t i;
+    (void)state;
+    memset(&big, 0xA5, sizeof big);
+    cp_push_init_size(&big.p, sizeof big);
+    memset(big.b + sizeof(cp_push), 0x5A, sizeof big - sizeof(cp_push));
+    parse_ok("{B6 91 81 92 '" MAC_A "' 00} B4 81 AF 80", &cur);
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, g_len, &big.p), CP_OK);
+    assert_int_equal(big.p.struct_size, sizeof big);
+    same_content(&big.p, &cur);
+    assert_ptr_equal(big.p.body, cur.body);
+    assert_int_equal(big.p.body_len, cur.body_len);
+    assert_int_equal(big.p.body_offset, cur.body_offset);
+    /* a failed parse: both back to the defaults */
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, 3, &big.p), CP_E_TRUNCATED);
+    assert_int_equal(cp_wsp_parse_push(ctx, g_pdu, 3, &cur), CP_E_TRUNCATED);
+    assert_int_equal(big.p.struct_size, sizeof big);
+    same_content(&big.p, &cur);
+    assert_int_equal(big.p.sec, CP_SEC_NONE);
+    assert_null(big.p.body);
+    for (i = sizeof(cp_push); i < sizeof big; i++)
+        assert_int_equal(big.b[i], 0x5A);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1171,6 +1390,8 @@ int main(void)
         cmocka_unit_test(test_text_content_type),
         cmocka_unit_test(test_text_content_type_errors),
         cmocka_unit_test(test_sec_names),
+        cmocka_unit_test(test_short_and_long_forms_agree),
+        cmocka_unit_test(test_larger_struct_parses_alike),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

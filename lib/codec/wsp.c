@@ -50,7 +50,7 @@ static cp_status app_id_value(wsp *w, size_t off)
     cp_status st;
     if (w->p->has_app_id)
         return cp_wsp__bad(w, off, "X-Wap-Application-Id given twice");
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (cp_wsp__value_class(c) == VC_TEXT) {
         st = cp_wsp__read_text_string(w, &s);
@@ -68,7 +68,7 @@ static cp_status initiator_value(wsp *w, size_t off)
     uint8_t c;
     if (w->p->initiator_uri != NULL)
         return cp_wsp__bad(w, off, "X-Wap-Initiator-URI given twice");
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (cp_wsp__value_class(c) != VC_TEXT)
         return cp_wsp__bad(w, cp_wsp__here(w),
@@ -84,7 +84,7 @@ static cp_status push_flag_value(wsp *w, size_t off, int textual)
     cp_status st;
     if (w->p->push_flag != -1)
         return cp_wsp__bad(w, off, "Push-Flag given twice");
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (!textual) {
         if (c < 0x80)
@@ -136,7 +136,7 @@ static cp_status header(wsp *w)
 {
     size_t off = cp_wsp__here(w);
     uint8_t c;
-    (void)cp_rd__peek(&w->r, &c); /* the caller saw octets left */
+    c = *w->r.p; /* the caller saw octets left */
     if (c >= 0x20 && c < SHIFT_DELIMITER)
         return textual_header(w, off); /* the octet starts the name */
     if (c == 0x00)
@@ -144,7 +144,7 @@ static cp_status header(wsp *w)
     w->r.p++;
     if (c >= 0x80)
         return well_known_header(w, (uint8_t)(c & 0x7F), off);
-    if (c == SHIFT_DELIMITER && cp_rd__u8(&w->r, &c) != CP_OK)
+    if (c == SHIFT_DELIMITER && !cp_wsp__u8(w, &c))
         return cp_wsp__over(w, off);
     w->page = c; /* Shift-delimiter + page, or Short-cut-shift 0x01-0x1F */
     return CP_OK;
@@ -158,9 +158,9 @@ static cp_status pdu_start(wsp *w)
     uint32_t hl;
     size_t off;
     cp_status st;
-    if (cp_rd__u8(&w->r, &w->p->tid) != CP_OK)
+    if (!cp_wsp__u8(w, &w->p->tid))
         return cp_err__set(w->ctx, CP_E_TRUNCATED, 0, "empty PDU");
-    if (cp_rd__u8(&w->r, &type) != CP_OK)
+    if (!cp_wsp__u8(w, &type))
         return cp_err__set(w->ctx, CP_E_TRUNCATED, 1,
                            "PDU ends before its type");
     w->p->pdu_type = type;
@@ -171,18 +171,18 @@ static cp_status pdu_start(wsp *w)
         return cp_err__set(w->ctx, CP_E_MALFORMED, 1,
                            "PDU type 0x%02X is not Push (0x06)", type);
     off = cp_wsp__here(w);
-    st = cp_rd__mbu32(&w->r, &hl);
+    st = cp_wsp__uintvar(w, &hl);
     if (st == CP_E_TRUNCATED)
         return cp_err__set(w->ctx, st, off, "PDU ends inside HeadersLen");
     if (st == CP_E_OVERFLOW)
         return cp_err__set(w->ctx, st, off, "HeadersLen does not fit 32 bits");
     if (st != CP_OK)
         return cp_err__set(w->ctx, st, off, "HeadersLen longer than 5 octets");
-    if (hl > cp_rd__left(&w->r))
+    if (hl > cp_wsp__left(w))
         return cp_err__set(w->ctx, CP_E_TRUNCATED, off,
                            "HeadersLen %lu but %lu octets left in the PDU",
                            (unsigned long)hl,
-                           (unsigned long)cp_rd__left(&w->r));
+                           (unsigned long)cp_wsp__left(w));
     if (hl == 0)
         return cp_err__set(w->ctx, CP_E_MALFORMED, off,
                            "no content type (HeadersLen 0)");
@@ -196,7 +196,7 @@ static cp_status parse_pdu(wsp *w, const uint8_t *pdu, size_t len)
     if (st != CP_OK)
         return st;
     st = cp_wsp__content_type(w);
-    while (st == CP_OK && cp_rd__left(&w->r) > 0)
+    while (st == CP_OK && cp_wsp__left(w) > 0)
         st = header(w);
     if (st != CP_OK)
         return st;
@@ -212,7 +212,7 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
 {
     static const uint8_t empty[1] = {0};
     wsp w;
-    cp_push p;
+    cp_push local, *p;
     cp_status st;
     if (ctx == NULL)
         return CP_E_INVALID_ARG;
@@ -223,15 +223,20 @@ CP_EXPORT cp_status cp_wsp_parse_push(cp_ctx *ctx, const uint8_t *pdu,
         return CP_E_VERSION;
     if (pdu == NULL)
         pdu = empty;
-    cp_wsp__push_defaults(&p);
+    /* A caller built with this layout (the usual case) is parsed into
+     * straight, without the copy an older or newer layout needs. */
+    p = out->struct_size == sizeof *out ? out : &local;
+    cp_wsp__push_defaults(p);
     w.ctx = ctx;
-    w.p = &p;
+    w.p = p;
     w.area = "headers";
     w.page = DEFAULT_PAGE;
-    cp_rd__init(&w.r, pdu, len);
+    w.r.start = w.r.p = pdu; /* cp_rd__init: pdu is not NULL here */
+    w.r.end = pdu + len;
     st = parse_pdu(&w, pdu, len);
     if (st != CP_OK)
-        cp_wsp__push_defaults(&p); /* nothing half-parsed reaches out */
-    (void)cp_struct__give(out, &p, sizeof p, CP_PUSH__MIN_SIZE);
+        cp_wsp__push_defaults(p); /* nothing half-parsed reaches out */
+    if (p != out)
+        (void)cp_struct__give(out, p, sizeof *p, CP_PUSH__MIN_SIZE);
     return st;
 }

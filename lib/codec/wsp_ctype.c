@@ -19,6 +19,10 @@
 
 static const char NAME_WBXML[] = "application/vnd.wap.connectivity-wbxml";
 static const char NAME_XML[] = "text/vnd.wap.connectivity-xml";
+/* media_by_code copies NAME_WBXML whole: it must fit (else no compile). */
+typedef char cp_wsp__wbxml_name_fits[sizeof NAME_WBXML <= CP_PUSH_MEDIA_MAX
+                                         ? 1
+                                         : -1];
 
 /* Well-known media codes (WAP-230 table 40 and the OMNA registry). */
 static const char *const media_names[] = {
@@ -162,7 +166,10 @@ static void mac_store(cp_push *p, const char *s, size_t n)
     size_t keep = n < CP_PUSH_MAC_CHARS ? n : CP_PUSH_MAC_CHARS;
     p->has_mac = 1;
     p->mac_len = n;
-    memcpy(p->mac, s, keep);
+    if (keep == CP_PUSH_MAC_CHARS) /* the usual: a constant-size copy */
+        memcpy(p->mac, s, CP_PUSH_MAC_CHARS);
+    else
+        memcpy(p->mac, s, keep);
     p->mac[keep] = '\0';
 }
 
@@ -183,20 +190,28 @@ static uint32_t charset_by_name(const char *s)
 
 /* ---- content type and its parameters (binary) --------------------------- */
 
+/* A registered name into media_type: every one fits; checked, not assumed. */
+static void media_name_copy(cp_push *p, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < sizeof p->media_type)
+        memcpy(p->media_type, name, n + 1);
+    else
+        p->media_type[0] = '\0';
+}
+
 static void media_by_code(cp_push *p, uint32_t code)
 {
     p->content_code = code;
     p->content = code == MEDIA_WBXML ? CP_CONTENT_WBXML
                : code == MEDIA_XML   ? CP_CONTENT_XML
                                      : CP_CONTENT_OTHER;
-    if (code < MEDIA_NAME_COUNT &&
-        strlen(media_names[code]) < sizeof p->media_type) {
-        /* every name is shorter than the field; checked, not assumed */
-        memcpy(p->media_type, media_names[code],
-               strlen(media_names[code]) + 1);
-    } else {
+    if (code == MEDIA_WBXML) /* the push this library is for: no strlen */
+        memcpy(p->media_type, NAME_WBXML, sizeof NAME_WBXML);
+    else if (code < MEDIA_NAME_COUNT)
+        media_name_copy(p, media_names[code]);
+    else
         p->media_type[0] = '\0';
-    }
 }
 
 /* Store a textual media type; fails when it does not fit. */
@@ -233,10 +248,15 @@ static cp_status media(wsp *w)
     uint8_t c;
     uint32_t code;
     cp_status st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__bad(w, cp_wsp__here(w), "no media type");
     if (cp_wsp__value_class(c) == VC_TEXT)
         return media_text(w);
+    if (c >= 0x80) { /* Short-integer, the usual: read_integer inline */
+        w->r.p++;
+        media_by_code(w->p, c & 0x7Fu);
+        return CP_OK;
+    }
     st = cp_wsp__read_integer(w, &code, NULL);
     if (st == CP_OK)
         media_by_code(w->p, code);
@@ -264,7 +284,7 @@ static cp_status typed_sec(wsp *w, size_t off)
     cp_status st = sec_once(w, off);
     if (st != CP_OK)
         return st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (c >= 0x80) {
         w->r.p++;
@@ -279,19 +299,26 @@ static cp_status typed_sec(wsp *w, size_t off)
 static cp_status mac_value(wsp *w, size_t off)
 {
     const char *s;
+    const uint8_t *nul;
     size_t n;
     uint8_t c;
     cp_status st = mac_once(w, off);
     if (st != CP_OK)
         return st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (cp_wsp__value_class(c) != VC_TEXT && c != 0x00)
         return cp_wsp__bad(w, cp_wsp__here(w), "MAC value is not text");
-    st = cp_wsp__read_text_string(w, &s);
-    if (st != CP_OK)
-        return st;
-    n = strlen(s);
+    /* cp_wsp__read_text_string inline (every signed push has a MAC), and
+     * the length from where its NUL was found: no strlen */
+    nul = memchr(w->r.p, 0, cp_wsp__left(w)); /* one octet at least: peeked */
+    if (nul == NULL)
+        return cp_wsp__over(w, cp_wsp__here(w));
+    s = (const char *)w->r.p;
+    w->r.p = nul + 1;
+    if ((unsigned char)*s == TEXT_QUOTE)
+        s++;
+    n = (size_t)((const char *)nul - s);
     if (n > 0 && s[0] == QUOTED_STRING) {
         s++;
         n--;
@@ -307,7 +334,7 @@ static cp_status charset_value(wsp *w)
     uint8_t c;
     const char *s;
     cp_status st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (cp_wsp__value_class(c) != VC_TEXT)
         return cp_wsp__read_integer(w, &w->p->charset, NULL);
@@ -322,11 +349,11 @@ static cp_status skip_q_value(wsp *w)
 {
     size_t off = cp_wsp__here(w);
     uint8_t c;
-    if (cp_rd__u8(&w->r, &c) != CP_OK)
+    if (!cp_wsp__u8(w, &c))
         return cp_wsp__over(w, off);
     if (!(c & 0x80))
         return CP_OK;
-    if (cp_rd__u8(&w->r, &c) != CP_OK)
+    if (!cp_wsp__u8(w, &c))
         return cp_wsp__over(w, off);
     if (c & 0x80)
         return cp_wsp__bad(w, off, "Q-value longer than 2 octets");
@@ -357,7 +384,7 @@ static cp_status untyped_sec(wsp *w, size_t off)
     cp_status st = sec_once(w, off);
     if (st != CP_OK)
         return st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     switch (cp_wsp__value_class(c)) {
     case VC_SHORT:
@@ -399,19 +426,25 @@ static cp_status param(wsp *w)
     uint32_t token;
     int big;
     cp_status st;
-    (void)cp_rd__peek(&w->r, &c); /* the caller saw octets left */
+    c = *w->r.p; /* the caller saw octets left */
     switch (cp_wsp__value_class(c)) {
-    case VC_SHORT:
+    case VC_SHORT: /* the usual token (SEC, MAC): read_integer inline */
+        w->r.p++;
+        token = c & 0x7Fu;
+        break;
     case VC_LEN:
         st = cp_wsp__read_integer(w, &token, &big);
-        if (st == CP_OK) /* a token past 32 bits is unknown: skipped */
-            st = typed_param(w, big ? UINT32_MAX : token, off);
-        return st;
+        if (st != CP_OK)
+            return st;
+        if (big) /* a token past 32 bits is unknown: skipped */
+            token = UINT32_MAX;
+        break;
     case VC_TEXT:
         return untyped_param(w, off);
     default:
         return cp_wsp__bad(w, off, "bad parameter");
     }
+    return typed_param(w, token, off); /* one call: inlined */
 }
 
 /* Value-length + media + parameters, within exactly that length. */
@@ -426,7 +459,7 @@ static cp_status content_type_general(wsp *w)
     w->r.end = w->r.p + len;
     w->area = "content type";
     st = media(w);
-    while (st == CP_OK && cp_rd__left(&w->r) > 0)
+    while (st == CP_OK && cp_wsp__left(w) > 0)
         st = param(w);
     w->r.end = end;
     w->area = area;
@@ -436,7 +469,7 @@ static cp_status content_type_general(wsp *w)
 cp_status cp_wsp__content_type(wsp *w)
 {
     uint8_t c;
-    (void)cp_rd__peek(&w->r, &c); /* HeadersLen > 0 was checked */
+    c = *w->r.p; /* HeadersLen > 0 was checked */
     switch (cp_wsp__value_class(c)) {
     case VC_SHORT:
         w->r.p++;

@@ -1,8 +1,9 @@
 /*
  * wsp_value.c - the WSP value readers (WAP-230 8.4.1) that the content
  * type and the headers share: text, lengths, integers, skipping a value
- * by its class. Everything goes through the bounds-checked cp_rd reader,
- * whose end the callers narrow to the area being parsed.
+ * by its class. Every read is checked against the cp_rd reader's end
+ * (through cp_wsp__peek, __u8 and __left of wspint.h: cp_rd's checks
+ * inline), which the callers narrow to the area being parsed.
  */
 #include <string.h>
 
@@ -24,7 +25,7 @@ cp_status cp_wsp__bad(wsp *w, size_t off, const char *what)
 cp_status cp_wsp__read_text(wsp *w, const char **s)
 {
     const uint8_t *nul;
-    size_t left = cp_rd__left(&w->r);
+    size_t left = cp_wsp__left(w);
     nul = left ? memchr(w->r.p, 0, left) : NULL;
     if (nul == NULL)
         return cp_wsp__over(w, cp_wsp__here(w));
@@ -49,12 +50,12 @@ cp_status cp_wsp__read_value_length(wsp *w, size_t *len)
     uint8_t c;
     uint32_t v;
     cp_status st;
-    if (cp_rd__u8(&w->r, &c) != CP_OK)
+    if (!cp_wsp__u8(w, &c))
         return cp_wsp__over(w, off);
     if (c <= SHORT_LENGTH_MAX) {
         v = c;
     } else if (c == LENGTH_QUOTE) {
-        st = cp_rd__mbu32(&w->r, &v);
+        st = cp_wsp__uintvar(w, &v);
         if (st == CP_E_TRUNCATED)
             return cp_wsp__over(w, off);
         if (st == CP_E_OVERFLOW)
@@ -66,7 +67,7 @@ cp_status cp_wsp__read_value_length(wsp *w, size_t *len)
     } else {
         return cp_wsp__bad(w, off, "expected a value length");
     }
-    if (v > cp_rd__left(&w->r))
+    if (v > cp_wsp__left(w))
         return cp_wsp__over(w, off);
     *len = v;
     return CP_OK;
@@ -82,14 +83,14 @@ static cp_status read_long(wsp *w, uint32_t *v, int *ovf)
     uint8_t n, b;
     uint32_t x = 0;
     int big = 0;
-    if (cp_rd__u8(&w->r, &n) != CP_OK)
+    if (!cp_wsp__u8(w, &n))
         return cp_wsp__over(w, off);
     if (n < 1 || n > SHORT_LENGTH_MAX)
         return cp_wsp__bad(w, off, "bad Long-integer length");
-    if (n > cp_rd__left(&w->r))
+    if (n > cp_wsp__left(w))
         return cp_wsp__over(w, off);
     for (; n > 0; n--) {
-        (void)cp_rd__u8(&w->r, &b); /* present: checked above */
+        b = *w->r.p++; /* present: checked above */
         if (x > (UINT32_MAX >> 8))
             big = 1;
         x = ((x & 0x00FFFFFFu) << 8) | b;
@@ -107,7 +108,7 @@ static cp_status read_long(wsp *w, uint32_t *v, int *ovf)
 cp_status cp_wsp__read_integer(wsp *w, uint32_t *v, int *ovf)
 {
     uint8_t c;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, cp_wsp__here(w));
     if (c >= 0x80) {
         w->r.p++;
@@ -129,20 +130,21 @@ cp_status cp_wsp__skip_value(wsp *w, int classes)
     uint8_t c;
     int cls;
     cp_status st;
-    if (cp_rd__peek(&w->r, &c) != CP_OK)
+    if (!cp_wsp__peek(w, &c))
         return cp_wsp__over(w, off);
     cls = cp_wsp__value_class(c);
     if (!(cls & classes))
         return cp_wsp__bad(w, off, "value of the wrong type");
     switch (cls) {
     case VC_SHORT:
-        return cp_rd__skip(&w->r, 1);
+        w->r.p++; /* peeked above */
+        return CP_OK;
     case VC_TEXT:
         return cp_wsp__read_text(w, &s);
     default: /* VC_ZERO, VC_LEN, VC_QUOTE: a length and that many octets */
         st = cp_wsp__read_value_length(w, &len);
         if (st == CP_OK)
-            st = cp_rd__skip(&w->r, len); /* fits: checked */
+            w->r.p += len; /* fits: read_value_length checked */
         return st;
     }
 }

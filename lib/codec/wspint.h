@@ -50,10 +50,37 @@ typedef struct wsp {
 cp_status cp_wsp__over(wsp *w, size_t off);
 /* CP_E_MALFORMED with what went wrong in the area. */
 cp_status cp_wsp__bad(wsp *w, size_t off, const char *what);
-/* The reader's offset in the PDU. */
+/*
+ * The reader's offset in the PDU, the octets left in the area, and the
+ * next octet (peeked, or taken): cp_rd__off, __left, __peek and __u8
+ * inline. The parse asks for nearly every octet and a call each cost more
+ * than the check; the bound is the same (nothing at or past r.end).
+ * peek and u8 return 0 at the end.
+ */
 static inline size_t cp_wsp__here(const wsp *w)
 {
-    return cp_rd__off(&w->r);
+    return (size_t)(w->r.p - w->r.start);
+}
+
+static inline size_t cp_wsp__left(const wsp *w)
+{
+    return (size_t)(w->r.end - w->r.p);
+}
+
+static inline int cp_wsp__peek(const wsp *w, uint8_t *c)
+{
+    if (w->r.p >= w->r.end)
+        return 0;
+    *c = *w->r.p;
+    return 1;
+}
+
+static inline int cp_wsp__u8(wsp *w, uint8_t *c)
+{
+    if (!cp_wsp__peek(w, c))
+        return 0;
+    w->r.p++;
+    return 1;
 }
 
 /* The VC_* class of a value by its first octet. */
@@ -68,6 +95,19 @@ static inline int cp_wsp__value_class(uint8_t c)
     if (c < 0x80)
         return VC_TEXT;
     return VC_SHORT;
+}
+
+/*
+ * A uintvar (cp_rd__mbu32, same results): nearly every one in a push is a
+ * single octet under 0x80, taken here without the call.
+ */
+static inline cp_status cp_wsp__uintvar(wsp *w, uint32_t *v)
+{
+    if (w->r.p < w->r.end && *w->r.p < 0x80) {
+        *v = *w->r.p++;
+        return CP_OK;
+    }
+    return cp_rd__mbu32(&w->r, v);
 }
 
 /* Text up to its End-of-string: *s points at it, NUL-terminated. */
