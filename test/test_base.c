@@ -388,6 +388,28 @@ static void test_arena_pool(void **state)
         assert_non_null(cp_arena__alloc(&ar, 30000));
     assert_int_equal(t.calls, calls);
     cp_arena__free(&ar);
+    /* two arenas at once: whichever is freed first, the larger is kept */
+    for (i = 0; i < 2; i++) {
+        cp_arena big, small;
+        size_t j;
+        cp_arena__init_pooled(&big, &a, 0, pool); /* takes the kept chunk */
+        cp_arena__init_pooled(&small, &a, 0, pool);
+        assert_non_null(cp_arena__alloc(&small, 100));
+        if (i == 0) {
+            cp_arena__free(&small);
+            cp_arena__free(&big);
+        } else {
+            cp_arena__free(&big);
+            cp_arena__free(&small);
+        }
+        assert_int_equal(t.live, 2);
+        calls = t.calls;
+        cp_arena__init_pooled(&big, &a, 0, pool);
+        for (j = 0; j < 25; j++)
+            assert_non_null(cp_arena__alloc(&big, 30000));
+        assert_int_equal(t.calls, calls);
+        cp_arena__free(&big);
+    }
     cp_pool__trim(pool);
     assert_int_equal(t.live, 1);
     cp_pool__release(pool);

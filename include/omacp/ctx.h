@@ -272,11 +272,11 @@ CP_EXPORT void cp_ctx_free(cp_ctx *ctx);
  * Give back the memory the context keeps for its next document.
  *
  * A context on the C library's allocator (cp_config.allocator all NULL)
- * keeps the memory of the document freed last, when it is at most what
- * the largest document its limits admit may take (max_doc_bytes + 32 B x
- * max_elements + 8 KiB), and the next document decoded, parsed or copied
- * with the context uses it first: repeated calls then fault in no fresh
- * pages. It is freed with the context (or, when documents made with the
+ * keeps, as one block, the memory of the largest document freed since
+ * the last trim that is at most what the largest document its limits
+ * admit may take (max_doc_bytes + 32 B x max_elements + 8 KiB), and the
+ * next document decoded, parsed or copied with the context starts in it:
+ * repeated calls then fault in no fresh pages. It is freed with the context (or, when documents made with the
  * context outlive it, with the last of them) or by this call. A context
  * with allocator hooks keeps nothing: every block goes back to the host's
  * allocator when its document is freed. Like cp_doc_free(), it may be

@@ -191,12 +191,16 @@ static void free_chunks(const cp_allocator *a, cp_arena_chunk *c)
 struct cp_pool {
     cp_allocator a;
     cp_arena_chunk *kept; /* a freed arena's memory, one chunk (atomic) */
+    size_t kept_bytes;    /* its size, 0: none (a hint, read relaxed) */
     size_t cap;           /* the most bytes kept */
     unsigned refs;        /* the context and its live documents (atomic) */
 };
 
 #if defined(__GNUC__) || defined(__clang__)
 #define POOL_SWAP(pool, v) __atomic_exchange_n(&(pool)->kept, (v), __ATOMIC_ACQ_REL)
+#define POOL_HINT(pool) __atomic_load_n(&(pool)->kept_bytes, __ATOMIC_RELAXED)
+#define POOL_SET_HINT(pool, n) \
+    __atomic_store_n(&(pool)->kept_bytes, (n), __ATOMIC_RELAXED)
 #define POOL_REF(pool) __atomic_add_fetch(&(pool)->refs, 1u, __ATOMIC_RELAXED)
 #define POOL_UNREF(pool) __atomic_sub_fetch(&(pool)->refs, 1u, __ATOMIC_ACQ_REL)
 #define POOL_ATOMIC 1
@@ -213,6 +217,7 @@ cp_pool *cp_pool__new(const cp_allocator *a, size_t cap)
     if (pool != NULL) {
         pool->a = *a;
         pool->kept = NULL;
+        pool->kept_bytes = 0;
         pool->cap = cap;
         pool->refs = 1;
     }
@@ -222,8 +227,10 @@ cp_pool *cp_pool__new(const cp_allocator *a, size_t cap)
 void cp_pool__trim(cp_pool *pool)
 {
 #if POOL_ATOMIC
-    if (pool != NULL)
+    if (pool != NULL) {
         free_chunks(&pool->a, POOL_SWAP(pool, NULL));
+        POOL_SET_HINT(pool, 0);
+    }
 #else
     (void)pool;
 #endif
@@ -250,6 +257,7 @@ void cp_arena__init_pooled(cp_arena *ar, const cp_allocator *a, size_t first,
 #if POOL_ATOMIC
     if (pool != NULL) {
         cp_arena_chunk *c = POOL_SWAP(pool, NULL);
+        POOL_SET_HINT(pool, 0);
         POOL_REF(pool);
         ar->pool = pool;
         if (c != NULL) { /* the kept chunk becomes the first one */
@@ -263,18 +271,35 @@ void cp_arena__init_pooled(cp_arena *ar, const cp_allocator *a, size_t first,
 #endif
 }
 
+#if POOL_ATOMIC
+/* Put c in the pool; what is to be freed: the smaller of it and the old. */
+static cp_arena_chunk *swap_in(cp_pool *pool, cp_arena_chunk *c)
+{
+    size_t n = HDR + c->cap, m;
+    cp_arena_chunk *old = POOL_SWAP(pool, c);
+    POOL_SET_HINT(pool, n);
+    if (old == NULL || (m = HDR + old->cap) <= n)
+        return old;
+    old = POOL_SWAP(pool, old); /* the old one was larger: back it goes */
+    POOL_SET_HINT(pool, m);
+    return old;
+}
+
 /*
  * Give the arena's memory to its pool as one chunk, when it comes to at
- * most the pool's cap: its only chunk as it is, or else one new chunk as
- * large as all of them together (allocated now, faulted in by the next
- * document once), so that the next arena of the same size needs no chunk
- * at all and a small one after a large one walks no list. The chunk the
- * pool held before is freed: the latest size is the likeliest next one.
+ * most the pool's cap and to more than the pool keeps already: its only
+ * chunk as it is, or else one new chunk as large as all of them together
+ * (allocated now, faulted in by the next document once), so that the
+ * next arena of that size needs no chunk at all and a small one after a
+ * large one walks no list. The pool keeps the larger chunk; the size it
+ * keeps is only a hint here (another thread may be swapping), so the
+ * swap decides and the loser is freed.
  */
 static void give_back(cp_arena *ar)
 {
     cp_arena_chunk *keep = NULL;
-    if (ar->head != NULL && ar->held <= ar->pool->cap) {
+    if (ar->head != NULL && ar->held <= ar->pool->cap &&
+        ar->held > POOL_HINT(ar->pool)) {
         if (ar->head->next == NULL) {
             keep = ar->head;
             ar->head = NULL;
@@ -287,20 +312,22 @@ static void give_back(cp_arena *ar)
         }
     }
     free_chunks(&ar->a, ar->head);
-#if POOL_ATOMIC
     if (keep != NULL)
-        keep = POOL_SWAP(ar->pool, keep);
-#endif
+        keep = swap_in(ar->pool, keep);
     if (keep != NULL)
         cp_mem__free(&ar->a, keep);
     cp_pool__release(ar->pool);
 }
 
+#endif
+
 void cp_arena__free(cp_arena *ar)
 {
+#if POOL_ATOMIC
     if (ar->pool != NULL) {
         give_back(ar);
         return;
     }
+#endif
     free_chunks(&ar->a, ar->head);
 }

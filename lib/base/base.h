@@ -349,7 +349,7 @@ char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n);
 void cp_arena__free(cp_arena *ar);
 
 /*
- * A context's pool: the memory of the most recently freed document arena,
+ * A context's pool: the memory of the largest freed document arena,
  * as one chunk of at most cap bytes, kept so that the next document reuses
  * memory the process has already faulted in instead of getting fresh pages
  * from the C library. Only contexts on the default allocator have one (with hooks

@@ -43,7 +43,7 @@ static void fill_limits(cp_limits *l)
 }
 
 /*
- * On the C library's allocator, keep the memory of the last freed
+ * On the C library's allocator, keep the memory of the largest freed
  * document for the next one: glibc gives the pages of a large freed
  * arena back to the kernel, and the next decode of the same size spends
  * a third of its time faulting them in again. The most kept is what the

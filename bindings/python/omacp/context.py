@@ -295,8 +295,8 @@ class Context:
         return self._ctx is None
 
     def trim(self) -> None:
-        """Give back the memory the context keeps from the document freed
-        last for the next one (cp_ctx_trim). A no-op on a closed context."""
+        """Give back the memory the context keeps from freed documents for
+        the next one (cp_ctx_trim). A no-op on a closed context."""
         if self._ctx is not None:
             N._ctx_trim(self._ctx)
 
