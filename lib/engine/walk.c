@@ -292,9 +292,11 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
         st = cp_walk__authorize(w, n, n->key, 1, wr, 0);
         break;
     case CP_NODE_PARM_QUERY:
+        w->has_query = 1; /* answered in place: out must be copied */
         st = cp_walk__authorize(w, n, n->key, 1, CP_RW_READ, 0);
         break;
     case CP_NODE_CHARACTERISTIC_QUERY:
+        w->has_query = 1;
         st = cp_walk__authorize(w, n, cp_walk__type_of(w, n), 0, CP_RW_READ, 0);
         break;
     case CP_NODE_NOCHARACTERISTIC:
@@ -318,4 +320,49 @@ cp_status cp_walk__prepass(cp_walker *w)
         st = pre_node(w, n);
     }
     return st;
+}
+
+/* ---- the call's own copy ------------------------------------------------- */
+
+/* The node after n in document order (the whole document), or NULL. */
+static cp_node *doc_next(const cp_node *n)
+{
+    if (cp_node__child(n) != NULL)
+        return cp_node__child(n);
+    while (n != NULL && cp_node__next(n) == NULL)
+        n = cp_node__parent(n);
+    return n != NULL ? cp_node__next(n) : NULL;
+}
+
+/*
+ * The copy has the source's shape node for node in document order, so
+ * the failing element is found again by its position (counted once, on a
+ * failure only).
+ */
+static cp_node *same_place(const cp_doc *src, const cp_doc *copy,
+                           const cp_node *n)
+{
+    const cp_node *s = src->root;
+    cp_node *c = copy->root;
+    while (s != NULL && c != NULL && s != n) {
+        s = doc_next(s);
+        c = doc_next(c);
+    }
+    return s == n ? c : NULL;
+}
+
+cp_status cp_walk__own(cp_walker *w)
+{
+    cp_doc *copy = NULL;
+    cp_status st;
+    if (!w->borrowed)
+        return CP_OK;
+    st = cp_doc__clone(w->ctx, w->out, &copy);
+    if (st)
+        return st;
+    if (w->fail_node != NULL && cp_node__doc(w->fail_node) == w->out)
+        w->fail_node = same_place(w->out, copy, w->fail_node);
+    w->out = copy;
+    w->borrowed = 0;
+    return CP_OK;
 }
