@@ -150,11 +150,13 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
         (e = addressed_ok(st, s, path, name, CP_RW_WRITE)) != CP_OK)
         return e;
     if (f->mode == MODE_PENDING) {
+        /* pend borrows the call's strings (PEND_BORROWS); a parm keeps
+           its name and value in place, as cp_doc__set_attr_static would */
         e = cp_doc__add(st->pend, f->node, CP_NODE_PARM, &n);
-        if (!e)
-            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_NAME, name);
-        if (!e && value)
-            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_VALUE, value);
+        if (!e) {
+            n->key = name;
+            n->value = value;
+        }
         return e;
     }
     cp_set__identity_touch(st, f, name);
