@@ -114,6 +114,11 @@ cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
  */
 cp_status cp_meta__check(cp_ctx *ctx, uint32_t roles, const char *path,
                          unsigned need, cp_meta *m, char *why, size_t cap);
+/* The same for path[0..n) with the context's engine e in hand (NULL:
+   fetched): the engine's pre-pass, once a setting. */
+cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
+                            const char *path, size_t n, unsigned need,
+                            cp_meta *m, char *why, size_t cap);
 
 /*
  * The same for every stored setting below the characteristic n, whose

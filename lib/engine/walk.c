@@ -111,11 +111,11 @@ static cp_status check_value(cp_walker *w, cp_node *n, const cp_meta *m,
  * left in *m (for the value rules). Failures are recorded on element n.
  */
 static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
-                         unsigned need, cp_meta *m)
+                         size_t len, unsigned need, cp_meta *m)
 {
     char why[sizeof w->fail_desc];
-    cp_status st = cp_meta__check(w->ctx, w->s.roles, spath, need, m, why,
-                                  sizeof why);
+    cp_status st = cp_meta__check_in(w->ctx, w->e, w->s.roles, spath, len,
+                                     need, m, why, sizeof why);
     if (st == CP_E_ACCESS_DENIED || st == CP_E_CORRUPT)
         return cp_walk__fail(w, n, st, "%s", why);
     return st ? cp_walk__fail(w, n, st, "metabase lookup failed") : CP_OK;
@@ -146,23 +146,27 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
                              int is_parm, unsigned need, int check_val)
 {
     char *spath = w->spath;
-    size_t base = w->plen;
+    size_t sl = strlen(leaf), sep = w->plen ? 1 : 0, len;
     cp_meta m;
-    cp_status st = cp_walk__path_push(w, n, leaf);
+    cp_status st;
     int c;
-    if (st)
-        return st;
-    memcpy(spath, w->path, w->plen + 1);
-    cp_walk__path_pop(w, base);
+    /* spath = w->path + '/' + leaf, as cp_walk__path_push would make it */
+    if (w->plen + sep + sl > CP_PATH_MAX)
+        return cp_walk__fail(w, n, CP_E_LIMIT,
+                             "setting path longer than %d octets", CP_PATH_MAX);
+    memcpy(spath, w->path, w->plen);
+    spath[w->plen] = '/';
+    memcpy(spath + w->plen + sep, leaf, sl + 1);
+    len = w->plen + sep + sl;
     c = is_parm ? cp_walk__canonical(w, w->path, leaf, 1)
                 : cp_walk__canonical(w, spath, NULL, 1);
     if (c == CP_CANON_ALIAS)
         return cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
     if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
-    st = allowed(w, n, spath, need, &m);
+    st = allowed(w, n, spath, len, need, &m);
     if (!st && c == CP_CANON_MAPPED) /* the value rules of the canonical one */
-        st = allowed(w, n, spath = w->cpath, need, &m);
+        st = allowed(w, n, spath = w->cpath, strlen(w->cpath), need, &m);
     return st || !check_val ? st : check_value(w, n, &m, spath);
 }
 
