@@ -37,10 +37,12 @@ static cp_status copy_one(cp_doc *d, cp_node *parent, const cp_node *src,
                           cp_node **out)
 {
     const cp_xattr *x;
-    cp_node *n;
-    cp_status e = cp_doc__add(d, parent, (cp_node_kind)src->kind, &n);
-    if (e)
-        return e;
+    cp_status e = CP_OK;
+    /* cp_doc__add without its checks: the stored document has no element
+       limit (settings_page.c) and the copy repeats a grammatical tree */
+    cp_node *n = cp_doc__append(d, parent, (cp_node_kind)src->kind);
+    if (n == NULL)
+        return CP_E_NOMEM;
     *out = n;
     if (src->key != NULL && (n->key = cp_arena__strndup(
                                  &d->arena, src->key, strlen(src->key))) == NULL)

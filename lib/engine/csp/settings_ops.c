@@ -152,12 +152,13 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
     if (f->mode == MODE_PENDING) {
         /* pend borrows the call's strings (PEND_BORROWS); a parm keeps
            its name and value in place, as cp_doc__set_attr_static would */
-        e = cp_doc__add(st->pend, f->node, CP_NODE_PARM, &n);
-        if (!e) {
-            n->key = name;
-            n->value = value;
-        }
-        return e;
+        n = cp_doc__append(st->pend, f->node, CP_NODE_PARM); /* no limit:
+                                                 pend is unbounded (enter) */
+        if (n == NULL)
+            return CP_E_NOMEM;
+        n->key = name;
+        n->value = value;
+        return CP_OK;
     }
     cp_set__identity_touch(st, f, name);
     for (c = cp_node__child(f->node); c != NULL; c = next) { /* replace */
