@@ -255,17 +255,18 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
     unsigned wr = w->apply ? CP_RW_WRITE : CP_RW_READ;
     cp_node *c;
     cp_status st = CP_OK;
+    int top = cp_node__at_top(n); /* once: it follows the parent link */
     if (++w->depth > w->ctx->limits.max_depth) {
         w->depth--;
         return cp_walk__fail(w, n, CP_E_LIMIT, "nesting deeper than %lu",
                              (unsigned long)w->ctx->limits.max_depth);
     }
-    if (cp_node__at_top(n))
+    if (top)
         w->reg = cp_engine__find(w->e, n->key);
     if (n->kind >= CP_NODE_CHARACTERISTIC_ERROR)
         st = cp_walk__fail(w, n, CP_E_BAD_DOC, "%s is an answer, not a request",
                            cp_node_kind_name((cp_node_kind)n->kind));
-    else if (cp_node__at_top(n) && w->reg == NULL)
+    else if (top && w->reg == NULL)
         st = cp_walk__fail(w, n, CP_E_NOT_FOUND,
                            "no configuration service provider for %s", n->key);
     if (st) {
@@ -274,9 +275,9 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
     }
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
-        if (cp_node__at_top(n) || cp_node__child(n) != NULL || !w->apply) {
+        if (top || cp_node__child(n) != NULL || !w->apply) {
             st = cp_walk__path_push(w, n, cp_walk__type_of(w, n));
-            if (!st && !cp_node__at_top(n) &&
+            if (!st && !top &&
                 cp_walk__canonical(w, w->path, NULL, 1) == CP_CANON_ALIAS)
                 st = cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
         } else { /* an empty characteristic writes the node itself */
