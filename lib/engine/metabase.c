@@ -346,20 +346,14 @@ cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
     return CP_OK;
 }
 
-cp_status cp_meta__check(cp_ctx *ctx, uint32_t roles, const char *path,
-                         unsigned need, cp_meta *m, char *why, size_t cap)
-{
-    return cp_meta__check_in(ctx, NULL, roles, path, strlen(path), need, m,
-                             why, cap);
-}
-
 cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
                            unsigned need, char *why, size_t cap)
 {
     cp_meta m;
     if (roles & CP_ROLE_EXEMPT)
         return CP_OK;
-    return cp_meta__check(ctx, roles, path, need, &m, why, cap);
+    return cp_meta__check_in(ctx, NULL, roles, path, strlen(path), need, &m,
+                             why, cap);
 }
 
 cp_status cp_meta__tree_allowed(cp_ctx *ctx, uint32_t roles, char *path,
