@@ -2851,6 +2851,71 @@ static void test_depth_bounds(void **state)
     cp_ctx_free(ctx);
 }
 
+/*
+ * cp_process_config_doc reads the caller's document and never changes it:
+ * queries answered, metadata added, the failing element marked, all land
+ * in the output only, which is the one cp_process_config_xml gives.
+ */
+static void test_caller_doc_untouched(void **state)
+{
+    NEED_XML();
+    fx *f = *state;
+    static const char *const docs[] = {
+        /* queries: answered in place */
+        "<wap-provisioningdoc version=\"1.1\">"
+        "<characteristic type=\"HOST\"><characteristic type=\"net\">"
+        "<parm name=\"port\" value=\"81\"/><parm-query name=\"name\"/>"
+        "</characteristic><characteristic-query type=\"old\"/>"
+        "</characteristic></wap-provisioningdoc>",
+        /* a failure after work was done: rolled back, the element marked */
+        "<wap-provisioningdoc version=\"1.1\">"
+        "<characteristic type=\"HOST\"><parm name=\"a\" value=\"1\"/>"
+        "</characteristic><characteristic type=\"NOSUCH\"/>"
+        "</wap-provisioningdoc>",
+        /* a plain write */
+        "<wap-provisioningdoc version=\"1.1\">"
+        "<characteristic type=\"HOST\"><parm name=\"b\" value=\"2\"/>"
+        "</characteristic></wap-provisioningdoc>",
+    };
+    static const unsigned flags[] = {0, CP_METADATA};
+    size_t i, k;
+    for (i = 0; i < ARRAY_LEN(docs); i++) {
+        for (k = 0; k < ARRAY_LEN(flags); k++) {
+            cp_doc *d;
+            char *before, *after, *via_doc, *via_xml;
+            cp_status st_doc, st_xml;
+            assert_int_equal(
+                cp_doc_parse_xml(f->ctx, docs[i], strlen(docs[i]), &d), CP_OK);
+            assert_int_equal(cp_doc_write_xml(f->ctx, d, 0, &before, NULL),
+                             CP_OK);
+            seed_all(f);
+            st_doc = cp_process_config_doc(f->ctx, d, CP_ROLE_MANAGER,
+                                           flags[k], &via_doc, NULL);
+            assert_int_equal(cp_doc_write_xml(f->ctx, d, 0, &after, NULL),
+                             CP_OK);
+            assert_string_equal(after, before);
+            seed_all(f);
+            st_xml = run(f, docs[i], CP_ROLE_MANAGER, flags[k], &via_xml);
+            assert_int_equal(st_doc, st_xml);
+            assert_non_null(via_doc);
+            assert_non_null(via_xml);
+            assert_string_equal(via_doc, via_xml);
+            if (i == 0 && flags[k] == 0) /* the query was answered */
+                assert_non_null(strstr(via_doc, "value=\"alpha\""));
+            if (i == 1) { /* refused, the element marked in the answer */
+                assert_int_not_equal(st_doc, CP_OK);
+                assert_non_null(strstr(via_doc, "characteristic-error"));
+            }
+            cp_free(f->ctx, before);
+            cp_free(f->ctx, after);
+            cp_free(f->ctx, via_doc);
+            cp_free(f->ctx, via_xml);
+            cp_doc_free(d);
+        }
+    }
+    no_bad_cookies(f);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -2885,6 +2950,7 @@ int main(void)
         T(test_wbxml_twin),
         T(test_input_rules),
         cmocka_unit_test(test_depth_bounds),
+        T(test_caller_doc_untouched),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

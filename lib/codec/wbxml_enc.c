@@ -40,6 +40,7 @@ typedef struct sent {
 typedef struct aplan {
     uint8_t how;
     uint8_t tok[2];
+    uint8_t attr; /* the cp_attr: the second walk need not work it out */
     uint32_t ent;
 } aplan;
 #define NO_ENT UINT32_MAX
@@ -271,6 +272,7 @@ static cp_status plan(enc *e, cp_attr a, const char *v)
         return CP_E_NOMEM;
     e->estimate += 8;
     p->ent = NO_ENT;
+    p->attr = (uint8_t)a;
     if (len != 0)
         hits = cp_prov__lookup_n(
             a, v, len, cp_prov__attr_has_tokens(a) ? stok : NULL, vtok);
@@ -450,14 +452,31 @@ static cp_status put_string(enc *e, const char *v, const aplan *p)
     return st ? st : put_bytes(&e->out, s, n + 1);
 }
 
-static cp_status put_attr(enc *e, cp_attr a, const char *v)
+static cp_status put_attr(enc *e, const char *v)
 {
     const aplan *p = &e->plans[e->next_plan++]; /* made by plan() */
+    cp_attr a = (cp_attr)p->attr;
     uint8_t stok[2];
     cp_status st;
 
     if (p->how == W_START)
         return put_paged(e, p->tok, 0);
+    if (p->how == W_STRING && p->ent != NO_ENT && e->page == 0 &&
+        cp_prov__attr_has_tokens(a)) {
+        /* the common string (a stored setting's name or value): its bare
+           start token (page 0 has it) and the inline string, in one go
+           when the room reserved holds them; else the steps below */
+        const sent *x = &e->ents[p->ent];
+        if (x->off == NO_OFF && x->len + 3 < e->out.cap - e->out.len) {
+            uint8_t *o = e->out.p + e->out.len;
+            cp_prov__bare_start(a, stok);
+            o[0] = stok[0];
+            o[1] = T_STR_I;
+            memcpy(o + 2, x->s, x->len + 1);
+            e->out.len += x->len + 3;
+            return CP_OK;
+        }
+    }
     if (!cp_prov__attr_has_tokens(a)) {
         st = put_ref(e, T_LITERAL, name_off(e, cp_attr_name(a)));
     } else {
@@ -487,12 +506,12 @@ static cp_status put_start_tag(enc *e, const cp_node *n)
                      name_off(e, cp_node_kind_name(k)));
     if (st || !(bits & TAG_A))
         return st;
-    if (n->key != NULL)
-        st = put_attr(e, primary_attr(n), n->key);
+    if (n->key != NULL) /* the attributes in the first walk's order */
+        st = put_attr(e, n->key);
     if (st == CP_OK && value != NULL)
-        st = put_attr(e, CP_ATTR_VALUE, value);
+        st = put_attr(e, value);
     for (; x != NULL && st == CP_OK; x = x->next)
-        st = put_attr(e, (cp_attr)x->id, x->str);
+        st = put_attr(e, x->str);
     return st ? st : putc_(&e->out, T_END);
 }
 
@@ -538,8 +557,8 @@ static cp_status put_head(enc *e)
         st = cp_buf__put(&e->out, head, sizeof head);
     if (st == CP_OK)
         st = put_mbu32(&e->out, (uint32_t)e->tbl_len);
-    for (i = 0; st == CP_OK && i < e->n; i++)
-        if (e->ents[i].off != NO_OFF)
+    for (i = 0; st == CP_OK && e->tbl_len != 0 && i < e->n; i++)
+        if (e->ents[i].off != NO_OFF) /* tbl_len 0: none is */
             st = put_bytes(&e->out, e->ents[i].s, e->ents[i].len + 1);
     return st;
 }

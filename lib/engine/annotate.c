@@ -114,6 +114,8 @@ static void mark_failure(cp_walker *w)
         return;
     cp_doc__path(n, path, sizeof path);
     cp_err__set_path(w->ctx, path);
+    if (w->borrowed) /* no answer asked: the caller's document stays */
+        return;
     cp_doc__retype(n, error_of[n->kind]);
     (void)cp_doc__set_attr(w->out, n, CP_ATTR_DESC, w->fail_desc,
                            strlen(w->fail_desc));
@@ -132,6 +134,13 @@ cp_status cp_annotate__finish(cp_walker *w, cp_status st, char **out,
     }
     cp_mem__free(&w->ctx->alloc, w->text);
     w->text = NULL;
+    if (st && out != NULL && cp_walk__own(w) != CP_OK) {
+        /* the failure cannot be marked on a copy: no answer */
+        cp_err__set(w->ctx, st = st == CP_E_ROLLBACK ? st : CP_E_NOMEM,
+                    CP_NO_OFFSET, "out of memory");
+        *out = NULL;
+        return st;
+    }
     if (st)
         mark_failure(w);
     if (out == NULL)

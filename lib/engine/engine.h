@@ -108,12 +108,15 @@ cp_status cp_engine__set_canon(cp_ctx *ctx, const char *type, cp_canon_fn fn);
 cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
                            unsigned need, char *why, size_t cap);
 /*
- * The same, leaving the entry in force in *m (for the value rules). For
+ * The same for path[0..n), leaving the entry in force in *m (for the value
+ * rules); e: the context's engine when the caller holds it (NULL:
+ * fetched), so the pre-pass, once a setting, does not look it up. For
  * CP_ROLE_EXEMPT the entry is still looked up (a damaged metabase reads as
  * MANAGER read/write then: the UI may repair the device).
  */
-cp_status cp_meta__check(cp_ctx *ctx, uint32_t roles, const char *path,
-                         unsigned need, cp_meta *m, char *why, size_t cap);
+cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
+                            const char *path, size_t n, unsigned need,
+                            cp_meta *m, char *why, size_t cap);
 
 /*
  * The same for every stored setting below the characteristic n, whose

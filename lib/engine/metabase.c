@@ -147,7 +147,7 @@ static void lookup_n(const cp_engine *e, const char *path,
             while (dl > 0 && !cp_meta__is_sep(path[dl - 1]))
                 dl--;
             if (dl == 0) {
-                cp_meta_init(m);
+                cp_meta__defaults(m);
                 break;
             }
             n = dl - 1;
@@ -160,7 +160,7 @@ static void lookup_n(const cp_engine *e, const char *path,
             if (rw == (CP_RW_READ | CP_RW_WRITE))
                 *plen = pl;
         } else {
-            cp_meta_init(m);
+            cp_meta__defaults(m); /* as cp_meta_init, without its layout work: a lookup per setting */
         }
         break;
     }
@@ -284,17 +284,22 @@ static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
     return p;
 }
 
-cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
-                          int *exact)
+/*
+ * cp_meta__lookup of path[0..n); e: the context's engine when the caller
+ * holds it (NULL: fetched), so a check per setting does not look it up.
+ */
+static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
+                            size_t n, cp_meta *m, int *exact)
 {
-    cp_engine *e;
-    size_t n = strlen(path), plen = 0;
+    size_t plen = 0;
     cp_meta_pfxs local;
     const cp_meta_pfxs *p;
     struct cp_meta_pcache *c;
-    cp_status st = cp_meta__load(ctx, &e);
-    if (st)
-        return st;
+    if (e == NULL || !e->meta_loaded) {
+        cp_status st = cp_meta__load(ctx, &e);
+        if (st)
+            return st;
+    }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
     p = prefixes(ctx, e, path, n, &local);
@@ -307,12 +312,19 @@ cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
     return CP_OK;
 }
 
+cp_status cp_meta__lookup(cp_ctx *ctx, const char *path, cp_meta *m,
+                          int *exact)
+{
+    return lookup_len(ctx, NULL, path, strlen(path), m, exact);
+}
+
 /* ---- access checks ------------------------------------------------------ */
 
-cp_status cp_meta__check(cp_ctx *ctx, uint32_t roles, const char *path,
-                         unsigned need, cp_meta *m, char *why, size_t cap)
+cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
+                            const char *path, size_t n, unsigned need,
+                            cp_meta *m, char *why, size_t cap)
 {
-    cp_status st = cp_meta__lookup(ctx, path, m, NULL);
+    cp_status st = lookup_len(ctx, e, path, n, m, NULL);
     if (st == CP_E_CORRUPT && (roles & CP_ROLE_EXEMPT)) {
         cp_meta_init(m); /* the UI may still repair the device */
         st = CP_OK;
@@ -340,7 +352,8 @@ cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
     cp_meta m;
     if (roles & CP_ROLE_EXEMPT)
         return CP_OK;
-    return cp_meta__check(ctx, roles, path, need, &m, why, cap);
+    return cp_meta__check_in(ctx, NULL, roles, path, strlen(path), need, &m,
+                             why, cap);
 }
 
 cp_status cp_meta__tree_allowed(cp_ctx *ctx, uint32_t roles, char *path,

@@ -28,6 +28,8 @@ static cp_status run(cp_walker *w)
     w->meta_gen = w->e->meta_gen;
     if (!w->apply)
         return w->flags & CP_METADATA ? cp_annotate__metadata(w) : CP_OK;
+    if (w->has_query && (st = cp_walk__own(w)) != CP_OK) /* answered in place */
+        return cp_walk__fail(w, NULL, st, "out of memory");
     st = cp_store__begin(w->ctx);
     if (st)
         return cp_walk__fail(w, NULL, st, "cannot start a transaction: %s",
@@ -109,8 +111,12 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
     }
     if (!st)
         w->s.roles = cp_roles__effective(ctx, roles);
-    if (!st)
-        st = cp_doc__clone(ctx, doc, &w->out);
+    /* the caller's document, read only until the call must change it;
+       metadata is written into every parm: copy at once */
+    w->out = (cp_doc *)(uintptr_t)doc;
+    w->borrowed = 1;
+    if (!st && (flags & CP_METADATA))
+        st = cp_walk__own(w);
     if (st) {
         if (st == CP_E_NOMEM)
             cp_err__set(ctx, st, CP_NO_OFFSET, "out of memory");
@@ -120,7 +126,8 @@ static cp_status process_entered(cp_ctx *ctx, const cp_doc *doc,
     }
     cp_journal__free(w);
     cp_buf__free(&w->s.answer);
-    cp_doc_free(w->out);
+    if (!w->borrowed)
+        cp_doc_free(w->out);
     ar = w->ar;
     cp_arena__free(&ar);
     return st;

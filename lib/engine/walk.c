@@ -111,11 +111,11 @@ static cp_status check_value(cp_walker *w, cp_node *n, const cp_meta *m,
  * left in *m (for the value rules). Failures are recorded on element n.
  */
 static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
-                         unsigned need, cp_meta *m)
+                         size_t len, unsigned need, cp_meta *m)
 {
     char why[sizeof w->fail_desc];
-    cp_status st = cp_meta__check(w->ctx, w->s.roles, spath, need, m, why,
-                                  sizeof why);
+    cp_status st = cp_meta__check_in(w->ctx, w->e, w->s.roles, spath, len,
+                                     need, m, why, sizeof why);
     if (st == CP_E_ACCESS_DENIED || st == CP_E_CORRUPT)
         return cp_walk__fail(w, n, st, "%s", why);
     return st ? cp_walk__fail(w, n, st, "metabase lookup failed") : CP_OK;
@@ -146,23 +146,27 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
                              int is_parm, unsigned need, int check_val)
 {
     char *spath = w->spath;
-    size_t base = w->plen;
+    size_t sl = strlen(leaf), sep = w->plen ? 1 : 0, len;
     cp_meta m;
-    cp_status st = cp_walk__path_push(w, n, leaf);
+    cp_status st;
     int c;
-    if (st)
-        return st;
-    memcpy(spath, w->path, w->plen + 1);
-    cp_walk__path_pop(w, base);
+    /* spath = w->path + '/' + leaf, as cp_walk__path_push would make it */
+    if (w->plen + sep + sl > CP_PATH_MAX)
+        return cp_walk__fail(w, n, CP_E_LIMIT,
+                             "setting path longer than %d octets", CP_PATH_MAX);
+    memcpy(spath, w->path, w->plen);
+    spath[w->plen] = '/';
+    memcpy(spath + w->plen + sep, leaf, sl + 1);
+    len = w->plen + sep + sl;
     c = is_parm ? cp_walk__canonical(w, w->path, leaf, 1)
                 : cp_walk__canonical(w, spath, NULL, 1);
     if (c == CP_CANON_ALIAS)
         return cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
     if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
-    st = allowed(w, n, spath, need, &m);
+    st = allowed(w, n, spath, len, need, &m);
     if (!st && c == CP_CANON_MAPPED) /* the value rules of the canonical one */
-        st = allowed(w, n, spath = w->cpath, need, &m);
+        st = allowed(w, n, spath = w->cpath, strlen(w->cpath), need, &m);
     return st || !check_val ? st : check_value(w, n, &m, spath);
 }
 
@@ -251,17 +255,18 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
     unsigned wr = w->apply ? CP_RW_WRITE : CP_RW_READ;
     cp_node *c;
     cp_status st = CP_OK;
+    int top = cp_node__at_top(n); /* once: it follows the parent link */
     if (++w->depth > w->ctx->limits.max_depth) {
         w->depth--;
         return cp_walk__fail(w, n, CP_E_LIMIT, "nesting deeper than %lu",
                              (unsigned long)w->ctx->limits.max_depth);
     }
-    if (cp_node__at_top(n))
+    if (top)
         w->reg = cp_engine__find(w->e, n->key);
     if (n->kind >= CP_NODE_CHARACTERISTIC_ERROR)
         st = cp_walk__fail(w, n, CP_E_BAD_DOC, "%s is an answer, not a request",
                            cp_node_kind_name((cp_node_kind)n->kind));
-    else if (cp_node__at_top(n) && w->reg == NULL)
+    else if (top && w->reg == NULL)
         st = cp_walk__fail(w, n, CP_E_NOT_FOUND,
                            "no configuration service provider for %s", n->key);
     if (st) {
@@ -270,9 +275,9 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
     }
     switch (n->kind) {
     case CP_NODE_CHARACTERISTIC:
-        if (cp_node__at_top(n) || cp_node__child(n) != NULL || !w->apply) {
+        if (top || cp_node__child(n) != NULL || !w->apply) {
             st = cp_walk__path_push(w, n, cp_walk__type_of(w, n));
-            if (!st && !cp_node__at_top(n) &&
+            if (!st && !top &&
                 cp_walk__canonical(w, w->path, NULL, 1) == CP_CANON_ALIAS)
                 st = cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
         } else { /* an empty characteristic writes the node itself */
@@ -292,9 +297,11 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
         st = cp_walk__authorize(w, n, n->key, 1, wr, 0);
         break;
     case CP_NODE_PARM_QUERY:
+        w->has_query = 1; /* answered in place: out must be copied */
         st = cp_walk__authorize(w, n, n->key, 1, CP_RW_READ, 0);
         break;
     case CP_NODE_CHARACTERISTIC_QUERY:
+        w->has_query = 1;
         st = cp_walk__authorize(w, n, cp_walk__type_of(w, n), 0, CP_RW_READ, 0);
         break;
     case CP_NODE_NOCHARACTERISTIC:
@@ -318,4 +325,49 @@ cp_status cp_walk__prepass(cp_walker *w)
         st = pre_node(w, n);
     }
     return st;
+}
+
+/* ---- the call's own copy ------------------------------------------------- */
+
+/* The node after n in document order (the whole document), or NULL. */
+static cp_node *doc_next(const cp_node *n)
+{
+    if (cp_node__child(n) != NULL)
+        return cp_node__child(n);
+    while (n != NULL && cp_node__next(n) == NULL)
+        n = cp_node__parent(n);
+    return n != NULL ? cp_node__next(n) : NULL;
+}
+
+/*
+ * The copy has the source's shape node for node in document order, so
+ * the failing element is found again by its position (counted once, on a
+ * failure only).
+ */
+static cp_node *same_place(const cp_doc *src, const cp_doc *copy,
+                           const cp_node *n)
+{
+    const cp_node *s = src->root;
+    cp_node *c = copy->root;
+    while (s != NULL && c != NULL && s != n) {
+        s = doc_next(s);
+        c = doc_next(c);
+    }
+    return s == n ? c : NULL;
+}
+
+cp_status cp_walk__own(cp_walker *w)
+{
+    cp_doc *copy = NULL;
+    cp_status st;
+    if (!w->borrowed)
+        return CP_OK;
+    st = cp_doc__clone(w->ctx, w->out, &copy);
+    if (st)
+        return st;
+    if (w->fail_node != NULL && cp_node__doc(w->fail_node) == w->out)
+        w->fail_node = same_place(w->out, copy, w->fail_node);
+    w->out = copy;
+    w->borrowed = 0;
+    return CP_OK;
 }

@@ -46,7 +46,15 @@ typedef struct cp_walker {
     cp_csp_session s;
     cp_use *uses[CP_WALK_MAX_USES]; /* each in ar, made at first use */
     size_t n_uses;
+    /*
+     * The document the call answers in. While borrowed it is the caller's
+     * own (const) document, read only: the engine copies it (cp_walk__own)
+     * only before it changes it (a query answered in place, metadata, the
+     * failing element marked), so the common call copies nothing.
+     */
     cp_doc *out;
+    int borrowed;           /* out is the caller's: never written, not freed */
+    int has_query;          /* the pre-pass met a query: apply writes out */
     unsigned flags;
     int apply;              /* PROCESS without METADATA */
     char path[CP_PATH_MAX + 1];
@@ -98,6 +106,11 @@ cp_status cp_walk__tree_check(cp_walker *w, cp_node *req, cp_doc *tree,
                               const char *qpath, unsigned need);
 /* The pre-pass: every element of w->out checked before any CSP runs. */
 cp_status cp_walk__prepass(cp_walker *w);
+/*
+ * Make w->out the call's own copy before it is changed (no-op when it is
+ * already); w->fail_node follows to the copy. CP_E_NOMEM: still borrowed.
+ */
+cp_status cp_walk__own(cp_walker *w);
 
 /* ---- apply.c ------------------------------------------------------------- */
 

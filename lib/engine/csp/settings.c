@@ -61,6 +61,16 @@ static int case_alias(cp_attr attr, const char *s, size_t n)
     return cp_prov__find_start(attr, up, tok);
 }
 
+/* 1 when s has a lower-case letter: most names have none (one test an
+   octet, no strlen first). */
+static int has_lower(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned)(*s - 'a') < 26u)
+            return 1;
+    return 0;
+}
+
 /*
  * Canonical paths of the settings CSP (see cp_canon_fn). Names are
  * case-sensitive; under a PROV type (NAPDEF, PXLOGICAL, APPLICATION, ...)
@@ -75,7 +85,7 @@ static int set_canon(void *user, const char *path, const char *name,
 {
     settings *st = user;
     const char *slash = strchr(path, '/'), *rest = NULL, *p;
-    size_t tl = slash ? (size_t)(slash - path) : strlen(path), sl;
+    size_t tl, sl;
     int ident = 0;
     if (slash != NULL && st->key != NULL && !st->is_client) {
         rest = strchr(slash + 1, '/');
@@ -101,7 +111,8 @@ static int set_canon(void *user, const char *path, const char *name,
             }
             p = q;
         }
-        if (name != NULL && case_alias(CP_ATTR_NAME, name, strlen(name))) {
+        if (name != NULL && has_lower(name) &&
+            case_alias(CP_ATTR_NAME, name, strlen(name))) {
             snprintf(out, cap,
                      "parm %.60s is not the canonical spelling: PROV names "
                      "are case-sensitive",
@@ -111,6 +122,7 @@ static int set_canon(void *user, const char *path, const char *name,
     }
     if (!ident)
         return CP_CANON_SAME;
+    tl = (size_t)(slash - path); /* ident: the path has a slash */
     {
         size_t rl = rest ? strlen(rest) : 0, nl = name ? strlen(name) + 1 : 0;
         if (tl + rl + nl >= cap)

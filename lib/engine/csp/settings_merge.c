@@ -26,6 +26,69 @@ static int known_appid(const char *appid)
     return 0;
 }
 
+/*
+ * One element's copy as parent's last child in d, its strings copied into
+ * d's arena (the pending item borrows the call's): what
+ * cp_doc__clone_into does, with key and value stored in place as the model
+ * keeps them (a pending element passed the grammar already, so its copy
+ * may carry what it carries). The xattrs, rare, go the long way.
+ */
+static cp_status copy_one(cp_doc *d, cp_node *parent, const cp_node *src,
+                          cp_node **out)
+{
+    const cp_xattr *x;
+    cp_status e = CP_OK;
+    /* cp_doc__add without its checks: the stored document has no element
+       limit (settings_page.c) and the copy repeats a grammatical tree */
+    cp_node *n = cp_doc__append(d, parent, (cp_node_kind)src->kind);
+    if (n == NULL)
+        return CP_E_NOMEM;
+    *out = n;
+    if (src->key != NULL && (n->key = cp_arena__strndup(
+                                 &d->arena, src->key, strlen(src->key))) == NULL)
+        return CP_E_NOMEM;
+    if (src->value != NULL &&
+        (n->value = cp_arena__strndup(&d->arena, src->value,
+                                      strlen(src->value))) == NULL)
+        return CP_E_NOMEM;
+    x = (src->flags & CP_NF_XATTR) ? cp_node__xattrs(src) : NULL;
+    for (; x != NULL && !e; x = x->next)
+        e = cp_doc__set_attr(d, n, (cp_attr)x->id, x->str, strlen(x->str));
+    return e;
+}
+
+/* A copy of src and everything under it as parent's last child in d
+   (iterative: the walk climbs back by the parents). */
+static cp_status copy_tree(cp_doc *d, cp_node *parent, const cp_node *src,
+                           cp_node **out)
+{
+    const cp_node *s = src;
+    cp_node *n = NULL, *top = NULL;
+    cp_status e = CP_OK;
+    while (!e) {
+        e = copy_one(d, parent, s, &n);
+        if (top == NULL)
+            top = n;
+        if (e)
+            break;
+        if (cp_node__child(s) != NULL) { /* descend */
+            s = cp_node__child(s);
+            parent = n;
+            continue;
+        }
+        while (s != src && cp_node__next(s) == NULL) { /* climb */
+            s = cp_node__parent(s);
+            parent = cp_node__parent(parent);
+        }
+        if (s == src)
+            break;
+        s = cp_node__next(s);
+    }
+    if (out != NULL)
+        *out = top;
+    return e;
+}
+
 /* Parm forms replace parms by name, characteristic forms by type. */
 static int rclass(int kind)
 {
@@ -151,14 +214,14 @@ static cp_status merge_deep(settings *st, cp_csp_session *ss, cp_node *dst,
                     cp_doc__unlink(c);
             }
             if (s->kind == CP_NODE_PARM)
-                e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
+                e = copy_tree(st->doc, dst, s, NULL);
         } else if (s->kind == CP_NODE_NOCHARACTERISTIC) {
             while ((d = cp_set__child_char(dst, s->key)) != NULL)
                 cp_doc__unlink(d); /* the engine checked what it deletes */
         } else if (s->kind == CP_NODE_CHARACTERISTIC) {
             d = cp_set__child_char(dst, s->key);
             if (d == NULL)
-                e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
+                e = copy_tree(st->doc, dst, s, NULL);
             else
                 e = merge_deep(st, ss, d, s, depth + 1);
         }
@@ -189,7 +252,7 @@ static cp_status merge(settings *st, cp_csp_session *ss, cp_node *dst,
         return e;
     for (s = cp_node__child(src); s != NULL && !e; s = cp_node__next(s))
         if (s->kind == CP_NODE_PARM || s->kind == CP_NODE_CHARACTERISTIC)
-            e = cp_doc__clone_into(st->doc, dst, NULL, s, NULL);
+            e = copy_tree(st->doc, dst, s, NULL);
     return e;
 }
 
@@ -213,7 +276,7 @@ cp_status cp_set__commit_item(settings *st, cp_csp_session *s, cp_node *p)
         cp_set__touch(st, c);
         return st->tree ? merge_deep(st, s, c, p, 1) : merge(st, s, c, p);
     }
-    e = cp_doc__clone_into(st->doc, st->doc->root, NULL, p, &c);
+    e = copy_tree(st->doc, st->doc->root, p, &c);
     if (!e)
         e = cp_set__page_add(st, c, 1);
     return e ? e : cp_set__ix_add(st, c);

@@ -150,12 +150,15 @@ static cp_status parm(void *user, cp_csp_session *s, const char *path,
         (e = addressed_ok(st, s, path, name, CP_RW_WRITE)) != CP_OK)
         return e;
     if (f->mode == MODE_PENDING) {
-        e = cp_doc__add(st->pend, f->node, CP_NODE_PARM, &n);
-        if (!e)
-            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_NAME, name);
-        if (!e && value)
-            e = cp_doc__set_attr_static(st->pend, n, CP_ATTR_VALUE, value);
-        return e;
+        /* pend borrows the call's strings (PEND_BORROWS); a parm keeps
+           its name and value in place, as cp_doc__set_attr_static would */
+        n = cp_doc__append(st->pend, f->node, CP_NODE_PARM); /* no limit:
+                                                 pend is unbounded (enter) */
+        if (n == NULL)
+            return CP_E_NOMEM;
+        n->key = name;
+        n->value = value;
+        return CP_OK;
     }
     cp_set__identity_touch(st, f, name);
     for (c = cp_node__child(f->node); c != NULL; c = next) { /* replace */
