@@ -2,7 +2,7 @@
  * test_threads.c - the context's threading contract (omacp/ctx.h):
  * independent contexts may be used from different threads at the same time,
  * and a context entered by two threads at once turns the second call away
- * with CP_E_BUSY instead of racing.
+ * with CP_E_BUSY instead of racing; documents may be freed on any thread.
  *
  * .ci/analyze also builds this file with -fsanitize=thread, where any data
  * race inside the library is a ThreadSanitizer report and fails the run.
@@ -830,6 +830,84 @@ static void contexts_share_a_directory(void **state)
     }
 }
 
+/*
+ * The context's memory pool (cp_ctx_trim, omacp/ctx.h): documents made on
+ * one thread and freed on another while the first keeps decoding and
+ * trimming, and the context freed before the last documents.
+ */
+#define HANDOFF 64
+typedef struct handoff {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    cp_doc *q[HANDOFF];
+    int head, tail, done;
+} handoff;
+
+static void *free_docs(void *arg)
+{
+    handoff *h = arg;
+    for (;;) {
+        cp_doc *doc;
+        pthread_mutex_lock(&h->mu);
+        while (h->head == h->tail && !h->done)
+            pthread_cond_wait(&h->cv, &h->mu);
+        if (h->head == h->tail) {
+            pthread_mutex_unlock(&h->mu);
+            return NULL;
+        }
+        doc = h->q[h->head++ % HANDOFF];
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+        cp_doc_free(doc);
+    }
+}
+
+static void documents_freed_on_another_thread(void **state)
+{
+    handoff h;
+    pthread_t th;
+    cp_ctx *ctx;
+    cp_doc *kept[3];
+    size_t want = 0;
+    int i;
+    (void)state;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    assert_int_equal(cp_ctx_new(NULL, &ctx), CP_OK);
+    assert_int_equal(pthread_create(&th, NULL, free_docs, &h), 0);
+    for (i = 0; i < SHARED_ROUNDS * 4; i++) {
+        cp_doc *doc = NULL;
+        assert_int_equal(cp_doc_decode_wbxml(ctx, in.body, in.body_len, &doc),
+                         CP_OK);
+        if (i == 0)
+            want = cp_doc_element_count(doc);
+        assert_true(want >= 1);
+        assert_int_equal(cp_doc_element_count(doc), want);
+        if (i % 50 == 0)
+            cp_ctx_trim(ctx);
+        pthread_mutex_lock(&h.mu);
+        while (h.tail - h.head == HANDOFF)
+            pthread_cond_wait(&h.cv, &h.mu);
+        h.q[h.tail++ % HANDOFF] = doc;
+        pthread_cond_broadcast(&h.cv);
+        pthread_mutex_unlock(&h.mu);
+    }
+    for (i = 0; i < 3; i++)
+        assert_int_equal(cp_doc_decode_wbxml(ctx, in.body, in.body_len,
+                                             &kept[i]), CP_OK);
+    cp_ctx_free(ctx); /* while the other thread may still free documents */
+    pthread_mutex_lock(&h.mu);
+    for (i = 0; i < 3; i++)
+        h.q[h.tail++ % HANDOFF] = kept[i];
+    h.done = 1;
+    pthread_cond_broadcast(&h.cv);
+    pthread_mutex_unlock(&h.mu);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    pthread_cond_destroy(&h.cv);
+    pthread_mutex_destroy(&h.mu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -838,6 +916,7 @@ int main(void)
         cmocka_unit_test(entry_points_busy_inside_callback),
         cmocka_unit_test(entry_points_race_processing),
         cmocka_unit_test(contexts_share_a_directory),
+        cmocka_unit_test(documents_freed_on_another_thread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
