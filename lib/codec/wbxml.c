@@ -297,7 +297,13 @@ static inline int ascii(const uint8_t *s, size_t n)
 {
     size_t i;
     uint64_t acc = 0, w;
+    uint32_t h, t;
     if (n < sizeof w) {
+        if (n >= sizeof h) { /* two 4-octet words, overlapping */
+            memcpy(&h, s, sizeof h);
+            memcpy(&t, s + n - sizeof t, sizeof t);
+            return ((h | t) & 0x80808080u) == 0;
+        }
         for (i = 0; i < n; i++)
             acc |= s[i];
         return (acc & 0x80u) == 0;
@@ -527,9 +533,10 @@ static cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
                              int mode)
 {
     const char *v;
-    if (n > d->max_attr || !text_ok(s, n) ||
-        (d->charset != CS_UTF8 && !ascii(s, n)))
+    if (n > d->max_attr)
         return NOT_FAST;
+    if (!ascii(s, n) && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
+        return NOT_FAST; /* invalid, or needs a conversion */
     v = mode == V_TABLE ? table_str(d, (const char *)s)
                         : copy_str(d, (const char *)s, n);
     if (v == NULL)
@@ -633,8 +640,9 @@ static cp_status attrs_fast(dec *d, uint32_t *seen)
 
 /*
  * The attribute list of n up to its END, or (n == NULL) the body of a
- * processing instruction, whose items are checked and dropped. *seen gets
- * the set of attributes given. The token state machine of the decoder.
+ * processing instruction, whose items are checked and dropped. *seen holds
+ * the attributes given before (by attrs_fast) and gets the rest. The token
+ * state machine of the decoder.
  */
 static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
 {
@@ -644,12 +652,6 @@ static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
     uint8_t b = 0;
     cp_status st;
 
-    *seen = 0;
-    if (n != NULL) { /* the usual attributes first, then the rest here */
-        st = attrs_fast(d, seen);
-        if (st != NOT_FAST)
-            return st;
-    }
     for (;;) {
         d->tok = d->r.p;
         if (d->r.p == d->r.end)
@@ -704,6 +706,12 @@ static cp_status elem_kind(dec *d, uint8_t b, int *kind)
         if (*kind < 0)
             return fail(d, CP_E_GRAMMAR, "unknown element name '%s'",
                         show(txt, s, n));
+        return CP_OK;
+    }
+    /* characteristic and parm: the same on both pages (tpage is one) */
+    if ((b & 0x3Eu) == CP_PROV_TAG_CHARACTERISTIC) {
+        *kind = (b & 0x3F) == CP_PROV_TAG_PARM ? (int)CP_NODE_PARM
+                                               : (int)CP_NODE_CHARACTERISTIC;
         return CP_OK;
     }
     *kind = cp_prov__tag_kind(d->tpage, b & 0x3Fu);
@@ -813,8 +821,10 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = n;
     d->allowed = d->kinds[kind].attrs;
     d->key = d->kinds[kind].key;
-    if (b & TAG_A) {
-        st = attr_list(d, n, &seen);
+    if (b & TAG_A) { /* the usual attributes first, then the rest */
+        st = attrs_fast(d, &seen);
+        if (st == NOT_FAST)
+            st = attr_list(d, n, &seen);
         if (st)
             return st;
     }
@@ -847,7 +857,7 @@ static cp_status elem_end(dec *d)
 /* The body: *pi element, with nothing after the root's end. */
 static cp_status body(dec *d)
 {
-    uint32_t seen;
+    uint32_t seen = 0;
     uint8_t b = 0;
     cp_status st;
 
