@@ -48,7 +48,9 @@ typedef struct dec {
     cp_node *node; /* element whose start tag is being read */
     uint32_t allowed; /* the attributes node may carry */
     int key;          /* the attribute node keeps in its key field */
-    const char *tcopy; /* the document's copy of the string table, or NULL */
+    const char *tcopy; /* the document's copy of the string table (of the
+                          whole input when small, see WHOLE_MAX), or NULL */
+    int whole;         /* the input is small: strings point into its copy */
     size_t copied;     /* bytes of inline strings copied into the document */
     const uint8_t *body; /* where the body starts, after the string table */
     size_t rate;         /* arena bytes per input byte, in sixteenths */
@@ -323,11 +325,37 @@ static inline int text_ok(const uint8_t *s, size_t n)
 }
 
 /*
+ * An input of up to WHOLE_MAX octets is copied into the document whole
+ * when a string first needs a copy: then its strings (inline ones and the
+ * string table) cost one copy together, instead of one each, and the copy
+ * is small. A larger input has its string table and its inline strings
+ * copied (then the copy holds only strings).
+ */
+#define WHOLE_MAX 2048u
+
+/* Where the input octet s lives in the document's copy of a small input. */
+static const char *whole_str(dec *d, const uint8_t *s)
+{
+    size_t n = (size_t)(d->r.end - d->r.start);
+    if (d->tcopy == NULL) {
+        d->tcopy = cp_arena__strndup(&d->doc->arena,
+                                     (const char *)d->r.start, n);
+        if (d->tcopy == NULL)
+            return NULL;
+        d->copied += n + 1;
+    }
+    return d->tcopy + (s - d->r.start);
+}
+
+/*
  * Where string s (a span of the input's string table) lives in the
- * document: in the document's copy of the table, made on first use.
+ * document: in the document's copy of the table (or of a small input),
+ * made on first use.
  */
 static const char *table_str(dec *d, const char *s)
 {
+    if (d->whole)
+        return whole_str(d, (const uint8_t *)s);
     if (d->tcopy == NULL) {
         d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->tbl,
                                      d->tbl_len);
@@ -537,8 +565,12 @@ static cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
         return NOT_FAST;
     if (!ascii(s, n) && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
         return NOT_FAST; /* invalid, or needs a conversion */
-    v = mode == V_TABLE ? table_str(d, (const char *)s)
-                        : copy_str(d, (const char *)s, n);
+    if (mode == V_TABLE)
+        v = table_str(d, (const char *)s);
+    else if (d->whole)
+        v = whole_str(d, s); /* an inline string: its NUL follows it */
+    else
+        v = copy_str(d, (const char *)s, n);
     if (v == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
     return store(d, a, v);
@@ -1005,6 +1037,7 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
     d.kinds = cp_doc__kinds();
     d.max_attr = ctx->limits.max_attr_bytes;
     d.vmode = V_EMPTY;
+    d.whole = in_len <= WHOLE_MAX;
     cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);
     d.tok = d.r.p;
     cp_buf__init(&d.buf, &ctx->alloc);
