@@ -45,6 +45,7 @@ typedef struct dec {
     cp_doc *doc;
     const cp_kind_info *kinds;
     cp_node *cur;  /* innermost open element (one with content) */
+    cp_node *last; /* cur's last child, NULL: none yet */
     cp_node *node; /* element whose start tag is being read */
     uint32_t allowed; /* the attributes node may carry */
     int key;          /* the attribute node keeps in its key field */
@@ -333,17 +334,20 @@ static inline int text_ok(const uint8_t *s, size_t n)
  */
 #define WHOLE_MAX 2048u
 
-/* Where the input octet s lives in the document's copy of a small input. */
-static const char *whole_str(dec *d, const uint8_t *s)
+/* Copy a small input into the document; 0 when out of memory. */
+static int copy_whole(dec *d)
 {
     size_t n = (size_t)(d->r.end - d->r.start);
-    if (d->tcopy == NULL) {
-        d->tcopy = cp_arena__strndup(&d->doc->arena,
-                                     (const char *)d->r.start, n);
-        if (d->tcopy == NULL)
-            return NULL;
-        d->copied += n + 1;
-    }
+    d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->r.start, n);
+    d->copied += n + 1;
+    return d->tcopy != NULL;
+}
+
+/* Where the input octet s lives in the document's copy of a small input. */
+static inline const char *whole_str(dec *d, const uint8_t *s)
+{
+    if (d->tcopy == NULL && !copy_whole(d))
+        return NULL;
     return d->tcopy + (s - d->r.start);
 }
 
@@ -557,7 +561,7 @@ static inline int ends_value(const uint8_t *p, const uint8_t *end)
  * NOT_FAST, with nothing stored, when the string needs a conversion or
  * breaks a rule (attr_list then reads it item by item and says why).
  */
-static cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
+static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
                              int mode)
 {
     const char *v;
@@ -832,9 +836,10 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
     if (d->doc->count >= d->doc->max_elements)
         return fail(d, CP_E_LIMIT, "more than %lu elements",
                     (unsigned long)d->ctx->limits.max_elements);
-    *out = cp_doc__append(d->doc, d->cur, (cp_node_kind)kind);
+    *out = cp_doc__append_after(d->doc, d->cur, d->last, (cp_node_kind)kind);
     if (*out == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
+    d->last = *out;
     if (d->doc->count % STEER_EVERY == 0)
         steer_arena(d);
     return CP_OK;
@@ -868,6 +873,7 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = NULL;
     if (b & TAG_C) {
         d->cur = n;
+        d->last = NULL;
         d->depth++;
     } else if (n == d->doc->root) {
         d->done = 1;
@@ -881,6 +887,7 @@ static cp_status elem_end(dec *d)
         return fail(d, CP_E_MALFORMED, "END outside any element");
     if (d->cur == d->doc->root)
         d->done = 1;
+    d->last = d->cur; /* the element closed is its parent's last child */
     d->cur = cp_node__parent(d->cur);
     d->depth--;
     return CP_OK;
