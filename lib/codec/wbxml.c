@@ -334,39 +334,31 @@ static inline int text_ok(const uint8_t *s, size_t n)
  */
 #define WHOLE_MAX 2048u
 
-/* Copy a small input into the document; 0 when out of memory. */
-static int copy_whole(dec *d)
+/* Where the copy table_str points into is copied from: table or input. */
+static inline const char *copy_from(const dec *d)
 {
-    size_t n = (size_t)(d->r.end - d->r.start);
-    d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->r.start, n);
-    d->copied += n + 1;
+    return (const char *)(d->whole ? d->r.start : d->tbl);
+}
+
+/* Make the document's copy of the string table or small input; 0: NOMEM. */
+static int copy_table(dec *d)
+{
+    d->tcopy = cp_arena__strndup(
+        &d->doc->arena, copy_from(d),
+        d->whole ? (size_t)(d->r.end - d->r.start) : d->tbl_len);
     return d->tcopy != NULL;
 }
 
-/* Where the input octet s lives in the document's copy of a small input. */
-static inline const char *whole_str(dec *d, const uint8_t *s)
-{
-    if (d->tcopy == NULL && !copy_whole(d))
-        return NULL;
-    return d->tcopy + (s - d->r.start);
-}
-
 /*
- * Where string s (a span of the input's string table) lives in the
- * document: in the document's copy of the table (or of a small input),
- * made on first use.
+ * Where string s (in the input's string table, or anywhere in a small
+ * input, see WHOLE_MAX: an inline string) lives in the document: in the
+ * document's copy of the table or of the whole input, made on first use.
  */
-static const char *table_str(dec *d, const char *s)
+static inline const char *table_str(dec *d, const char *s)
 {
-    if (d->whole)
-        return whole_str(d, (const uint8_t *)s);
-    if (d->tcopy == NULL) {
-        d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->tbl,
-                                     d->tbl_len);
-        if (d->tcopy == NULL)
-            return NULL;
-    }
-    return d->tcopy + (s - (const char *)d->tbl);
+    if (d->tcopy == NULL && !copy_table(d))
+        return NULL;
+    return d->tcopy + (s - copy_from(d));
 }
 
 /* The document's copy of s[0..n). */
@@ -569,10 +561,8 @@ static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t 
         return NOT_FAST;
     if (!ascii(s, n) && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
         return NOT_FAST; /* invalid, or needs a conversion */
-    if (mode == V_TABLE)
+    if (mode == V_TABLE || d->whole) /* an inline string ends with NUL */
         v = table_str(d, (const char *)s);
-    else if (d->whole)
-        v = whole_str(d, s); /* an inline string: its NUL follows it */
     else
         v = copy_str(d, (const char *)s, n);
     if (v == NULL)
