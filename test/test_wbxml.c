@@ -1274,6 +1274,70 @@ static void nested(bytes *b, int n, int parm)
     add(b, "01");
 }
 
+/*
+ * Siblings at every depth, below the last-child cache's 16 levels too: 20
+ * nested characteristics, each but the last holding a parm a, the next
+ * characteristic and a parm b; leaves parms z in the last (leaves > 256
+ * crosses a node block, and > 2 KB of input takes the copying path of
+ * large inputs).
+ */
+static void deep_siblings(bytes *b, int leaves)
+{
+    int i;
+    set(b, H0 "45 C6 50 03 'c' 00 01");
+    for (i = 0; i < 19; i++)
+        add(b, "87 05 03 'a' 00 01 C6 50 03 'c' 00 01");
+    for (i = 0; i < leaves; i++)
+        add(b, "87 05 03 'z' 00 01");
+    for (i = 0; i < 19; i++)
+        add(b, "01 87 05 03 'b' 00 01");
+    add(b, "01 01");
+}
+
+/* The names of n's children, one letter each ("-" for a characteristic). */
+static void child_names(const cp_node *n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (n = cp_node_first_child(n); n != NULL; n = cp_node_next(n)) {
+        const char *v = cp_node_attr(n, CP_ATTR_NAME);
+        assert_true(k + 1 < cap);
+        out[k++] = v ? v[0] : '-';
+    }
+    out[k] = '\0';
+}
+
+static void test_deep_siblings(void **state)
+{
+    static const int leaves[] = {100, 300};
+    size_t i, d;
+    char got[400];
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        tu_alloc t;
+        bytes b;
+        cp_ctx *ctx = mkctx(&t, NULL);
+        const cp_node *n;
+        cp_doc *doc = NULL;
+        deep_siblings(&b, leaves[i]);
+        assert_int_equal(cp_doc_decode_wbxml(ctx, b.b, b.n, &doc), CP_OK);
+        assert_int_equal(cp_doc_element_count(doc), 1 + 20 + 19 * 2 + leaves[i]);
+        n = cp_doc_root(doc);
+        child_names(n, got, sizeof got);
+        assert_string_equal(got, "-");
+        n = cp_node_first_child(n);
+        for (d = 0; d < 19; d++) {
+            child_names(n, got, sizeof got);
+            assert_string_equal(got, "a-b");
+            n = cp_node_next(cp_node_first_child(n));
+        }
+        child_names(n, got, sizeof got);
+        assert_int_equal(strlen(got), (size_t)leaves[i]);
+        assert_int_equal(strspn(got, "z"), (size_t)leaves[i]);
+        cp_doc_free(doc);
+        endctx(ctx, &t);
+    }
+}
+
 static void test_depth_limit(void **state)
 {
     cp_limits lim;
@@ -1791,6 +1855,7 @@ int main(void)
         cmocka_unit_test(test_charsets),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_deep_siblings),
         cmocka_unit_test(test_element_limit),
         cmocka_unit_test(test_attr_limit),
         cmocka_unit_test(test_size_limits),

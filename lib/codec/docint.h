@@ -212,6 +212,40 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
     doc->count++;
     return n;
 }
+/*
+ * cp_doc__append for a caller that tracks parent's last child itself: last
+ * (NULL when parent has none). A decoder knows it, so it needs no cache
+ * look-up; the cache is kept up to date all the same.
+ */
+static inline cp_node *cp_doc__append_after(cp_doc *doc, cp_node *parent,
+                                            cp_node *last, cp_node_kind kind)
+{
+    unsigned d = parent->depth;
+    cp_node *n;
+    uint32_t ref, pref;
+    if (doc->used == doc->cap)
+        return cp_doc__append_slow(doc, parent, kind);
+    pref = cp_node__ref(parent);
+    n = &doc->cur->nodes[doc->used];
+    ref = (doc->cur_base | doc->used) + 1u;
+    n->key = n->value = NULL;
+    n->parent = pref;
+    n->next = n->child = 0;
+    n->slot = (uint8_t)doc->used++;
+    n->kind = (uint8_t)kind;
+    n->flags = 0;
+    n->depth = (uint8_t)(d < 255 ? d + 1 : 255);
+    if (last != NULL)
+        last->next = ref;
+    else
+        parent->child = ref;
+    if (d < CP_TAILS) {
+        doc->tail[d].pref = pref;
+        doc->tail[d].lref = ref;
+    }
+    doc->count++;
+    return n;
+}
 /* Set an attribute to a copy of s[0..n) (no UTF-8 check here). */
 cp_status cp_doc__set_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s,
                            size_t len);

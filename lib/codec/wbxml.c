@@ -45,10 +45,13 @@ typedef struct dec {
     cp_doc *doc;
     const cp_kind_info *kinds;
     cp_node *cur;  /* innermost open element (one with content) */
+    cp_node *last; /* cur's last child, NULL: none yet */
     cp_node *node; /* element whose start tag is being read */
     uint32_t allowed; /* the attributes node may carry */
     int key;          /* the attribute node keeps in its key field */
-    const char *tcopy; /* the document's copy of the string table, or NULL */
+    const char *tcopy; /* the document's copy of the string table (of the
+                          whole input when small, see WHOLE_MAX), or NULL */
+    int whole;         /* the input is small: strings point into its copy */
     size_t copied;     /* bytes of inline strings copied into the document */
     const uint8_t *body; /* where the body starts, after the string table */
     size_t rate;         /* arena bytes per input byte, in sixteenths */
@@ -297,7 +300,13 @@ static inline int ascii(const uint8_t *s, size_t n)
 {
     size_t i;
     uint64_t acc = 0, w;
+    uint32_t h, t;
     if (n < sizeof w) {
+        if (n >= sizeof h) { /* two 4-octet words, overlapping */
+            memcpy(&h, s, sizeof h);
+            memcpy(&t, s + n - sizeof t, sizeof t);
+            return ((h | t) & 0x80808080u) == 0;
+        }
         for (i = 0; i < n; i++)
             acc |= s[i];
         return (acc & 0x80u) == 0;
@@ -317,18 +326,39 @@ static inline int text_ok(const uint8_t *s, size_t n)
 }
 
 /*
- * Where string s (a span of the input's string table) lives in the
- * document: in the document's copy of the table, made on first use.
+ * An input of up to WHOLE_MAX octets is copied into the document whole
+ * when a string first needs a copy: then its strings (inline ones and the
+ * string table) cost one copy together, instead of one each, and the copy
+ * is small. A larger input has its string table and its inline strings
+ * copied (then the copy holds only strings).
  */
-static const char *table_str(dec *d, const char *s)
+#define WHOLE_MAX 2048u
+
+/* Where the copy table_str points into is copied from: table or input. */
+static inline const char *copy_from(const dec *d)
 {
-    if (d->tcopy == NULL) {
-        d->tcopy = cp_arena__strndup(&d->doc->arena, (const char *)d->tbl,
-                                     d->tbl_len);
-        if (d->tcopy == NULL)
-            return NULL;
-    }
-    return d->tcopy + (s - (const char *)d->tbl);
+    return (const char *)(d->whole ? d->r.start : d->tbl);
+}
+
+/* Make the document's copy of the string table or small input; 0: NOMEM. */
+static int copy_table(dec *d)
+{
+    d->tcopy = cp_arena__strndup(
+        &d->doc->arena, copy_from(d),
+        d->whole ? (size_t)(d->r.end - d->r.start) : d->tbl_len);
+    return d->tcopy != NULL;
+}
+
+/*
+ * Where string s (in the input's string table, or anywhere in a small
+ * input, see WHOLE_MAX: an inline string) lives in the document: in the
+ * document's copy of the table or of the whole input, made on first use.
+ */
+static inline const char *table_str(dec *d, const char *s)
+{
+    if (d->tcopy == NULL && !copy_table(d))
+        return NULL;
+    return d->tcopy + (s - copy_from(d));
 }
 
 /* The document's copy of s[0..n). */
@@ -523,15 +553,18 @@ static inline int ends_value(const uint8_t *p, const uint8_t *end)
  * NOT_FAST, with nothing stored, when the string needs a conversion or
  * breaks a rule (attr_list then reads it item by item and says why).
  */
-static cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
+static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
                              int mode)
 {
     const char *v;
-    if (n > d->max_attr || !text_ok(s, n) ||
-        (d->charset != CS_UTF8 && !ascii(s, n)))
+    if (n > d->max_attr)
         return NOT_FAST;
-    v = mode == V_TABLE ? table_str(d, (const char *)s)
-                        : copy_str(d, (const char *)s, n);
+    if (!ascii(s, n) && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
+        return NOT_FAST; /* invalid, or needs a conversion */
+    if (mode == V_TABLE || d->whole) /* an inline string ends with NUL */
+        v = table_str(d, (const char *)s);
+    else
+        v = copy_str(d, (const char *)s, n);
     if (v == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
     return store(d, a, v);
@@ -633,8 +666,9 @@ static cp_status attrs_fast(dec *d, uint32_t *seen)
 
 /*
  * The attribute list of n up to its END, or (n == NULL) the body of a
- * processing instruction, whose items are checked and dropped. *seen gets
- * the set of attributes given. The token state machine of the decoder.
+ * processing instruction, whose items are checked and dropped. *seen holds
+ * the attributes given before (by attrs_fast) and gets the rest. The token
+ * state machine of the decoder.
  */
 static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
 {
@@ -644,12 +678,6 @@ static cp_status attr_list(dec *d, cp_node *n, uint32_t *seen)
     uint8_t b = 0;
     cp_status st;
 
-    *seen = 0;
-    if (n != NULL) { /* the usual attributes first, then the rest here */
-        st = attrs_fast(d, seen);
-        if (st != NOT_FAST)
-            return st;
-    }
     for (;;) {
         d->tok = d->r.p;
         if (d->r.p == d->r.end)
@@ -704,6 +732,12 @@ static cp_status elem_kind(dec *d, uint8_t b, int *kind)
         if (*kind < 0)
             return fail(d, CP_E_GRAMMAR, "unknown element name '%s'",
                         show(txt, s, n));
+        return CP_OK;
+    }
+    /* characteristic and parm: the same on both pages (tpage is one) */
+    if ((b & 0x3Eu) == CP_PROV_TAG_CHARACTERISTIC) {
+        *kind = (b & 0x3F) == CP_PROV_TAG_PARM ? (int)CP_NODE_PARM
+                                               : (int)CP_NODE_CHARACTERISTIC;
         return CP_OK;
     }
     *kind = cp_prov__tag_kind(d->tpage, b & 0x3Fu);
@@ -792,9 +826,10 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
     if (d->doc->count >= d->doc->max_elements)
         return fail(d, CP_E_LIMIT, "more than %lu elements",
                     (unsigned long)d->ctx->limits.max_elements);
-    *out = cp_doc__append(d->doc, d->cur, (cp_node_kind)kind);
+    *out = cp_doc__append_after(d->doc, d->cur, d->last, (cp_node_kind)kind);
     if (*out == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
+    d->last = *out;
     if (d->doc->count % STEER_EVERY == 0)
         steer_arena(d);
     return CP_OK;
@@ -813,8 +848,10 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = n;
     d->allowed = d->kinds[kind].attrs;
     d->key = d->kinds[kind].key;
-    if (b & TAG_A) {
-        st = attr_list(d, n, &seen);
+    if (b & TAG_A) { /* the usual attributes first, then the rest */
+        st = attrs_fast(d, &seen);
+        if (st == NOT_FAST)
+            st = attr_list(d, n, &seen);
         if (st)
             return st;
     }
@@ -826,6 +863,7 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = NULL;
     if (b & TAG_C) {
         d->cur = n;
+        d->last = NULL;
         d->depth++;
     } else if (n == d->doc->root) {
         d->done = 1;
@@ -839,6 +877,7 @@ static cp_status elem_end(dec *d)
         return fail(d, CP_E_MALFORMED, "END outside any element");
     if (d->cur == d->doc->root)
         d->done = 1;
+    d->last = d->cur; /* the element closed is its parent's last child */
     d->cur = cp_node__parent(d->cur);
     d->depth--;
     return CP_OK;
@@ -847,7 +886,7 @@ static cp_status elem_end(dec *d)
 /* The body: *pi element, with nothing after the root's end. */
 static cp_status body(dec *d)
 {
-    uint32_t seen;
+    uint32_t seen = 0;
     uint8_t b = 0;
     cp_status st;
 
@@ -995,6 +1034,7 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
     d.kinds = cp_doc__kinds();
     d.max_attr = ctx->limits.max_attr_bytes;
     d.vmode = V_EMPTY;
+    d.whole = in_len <= WHOLE_MAX;
     cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);
     d.tok = d.r.p;
     cp_buf__init(&d.buf, &ctx->alloc);
