@@ -403,6 +403,136 @@ static void expect_policy(const cp_verdict *v, const char *policy)
 
 /* ---- signer cross-check against the vectors ----------------------------- */
 
+/* ---- cp_doc_validate: the ProvCont rules (validate.c) ------------------ */
+
+static const cp_node *v_char(cp_doc *d, const cp_node *parent,
+                             const char *type)
+{
+    const cp_node *n = NULL;
+    assert_int_equal(cp_node_add(d, parent, CP_NODE_CHARACTERISTIC, &n), CP_OK);
+    assert_int_equal(cp_node_set_attr(d, n, CP_ATTR_TYPE, type), CP_OK);
+    return n;
+}
+
+static void v_parm(cp_doc *d, const cp_node *parent, const char *name,
+                   const char *value)
+{
+    const cp_node *n = NULL;
+    assert_int_equal(cp_node_add(d, parent, CP_NODE_PARM, &n), CP_OK);
+    assert_int_equal(cp_node_set_attr(d, n, CP_ATTR_NAME, name), CP_OK);
+    if (value)
+        assert_int_equal(cp_node_set_attr(d, n, CP_ATTR_VALUE, value), CP_OK);
+}
+
+/* A NAPDEF that keeps every rule; bearer and retry are its two values. */
+static const cp_node *v_napdef(cp_doc *d, const char *bearer, const char *retry)
+{
+    const cp_node *n = v_char(d, cp_doc_root(d), "NAPDEF"), *a;
+    v_parm(d, n, "NAPID", "NAP1");
+    v_parm(d, n, "NAME", "Internet");
+    v_parm(d, n, "NAP-ADDRESS", "internet.example");
+    v_parm(d, n, "BEARER", bearer);
+    v_parm(d, n, "MAX-NUM-RETRY", retry);
+    v_parm(d, n, "INTERNET", NULL);
+    a = v_char(d, n, "NAPAUTHINFO");
+    v_parm(d, a, "AUTHTYPE", "CHAP");
+    v_parm(d, a, "AUTH-ENTITY", "HA");
+    return n;
+}
+
+/* A PXLOGICAL with its PXPHYSICAL and PORT, unless bare. */
+static const cp_node *v_proxy(cp_doc *d, int bare)
+{
+    const cp_node *n = v_char(d, cp_doc_root(d), "PXLOGICAL"), *p, *port;
+    v_parm(d, n, "PROXY-ID", "PX1");
+    v_parm(d, n, "NAME", "Proxy");
+    v_parm(d, n, "PPGAUTH-TYPE", "WTLS-SS");
+    if (bare)
+        return n;
+    p = v_char(d, n, "PXPHYSICAL");
+    v_parm(d, p, "PHYSICAL-PROXY-ID", "PHY1");
+    v_parm(d, p, "PXADDR", "10.0.0.1");
+    v_parm(d, p, "PXADDRTYPE", "IPV4");
+    v_parm(d, p, "TO-NAPID", "NAP1");
+    port = v_char(d, p, "PORT");
+    v_parm(d, port, "PORTNBR", "9201");
+    v_parm(d, port, "SERVICE", "CO-WSP");
+    v_parm(d, port, "SERVICE", "OTA-HTTP-TLS-PO");
+    return n;
+}
+
+static void v_expect(cp_ctx *ctx, cp_doc *d, cp_status st, const char *msg)
+{
+    assert_int_equal(cp_doc_validate(ctx, d), st);
+    if (msg != NULL)
+        assert_string_equal(cp_ctx_error_message(ctx), msg);
+    cp_doc_free(d);
+}
+
+static void test_validate_rules(void **state)
+{
+    cp_ctx *ctx = dev(CP_PROFILE_BRANDED);
+    cp_doc *d;
+    const cp_node *n;
+    (void)state;
+    /* every rule kept; APPLICATION is open, an unknown type unchecked */
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    v_napdef(d, "GSM-GPRS", "0x1F");
+    v_proxy(d, 0);
+    n = v_char(d, cp_doc_root(d), "APPLICATION");
+    v_parm(d, n, "APPID", "w2");
+    v_parm(d, n, "X-VENDOR", "1");
+    n = v_char(d, cp_doc_root(d), "BOOTSTRAP");
+    v_parm(d, n, "CONTEXT-ALLOW", "4294967295");
+    n = v_char(d, cp_doc_root(d), "w7");
+    v_parm(d, n, "ANYTHING", NULL);
+    v_expect(ctx, d, CP_OK, NULL);
+    /* values: an enumeration, hex, a flag with a value, a long number */
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    v_napdef(d, "GSM-GPRSX", "3");
+    v_expect(ctx, d, CP_E_BAD_DOC, "invalid value for NAPDEF BEARER");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    v_napdef(d, "WLAN", "0x1G");
+    v_expect(ctx, d, CP_E_BAD_DOC, "invalid value for NAPDEF MAX-NUM-RETRY");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_napdef(d, "3G-GSM", "12");
+    v_parm(d, n, "T-BIT", "1");
+    v_expect(ctx, d, CP_E_BAD_DOC, "invalid value for NAPDEF T-BIT");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_char(d, cp_doc_root(d), "BOOTSTRAP");
+    v_parm(d, n, "CONTEXT-ALLOW", "12345678901");
+    v_expect(ctx, d, CP_E_BAD_DOC, "invalid value for BOOTSTRAP CONTEXT-ALLOW");
+    /* occurrences of parms and children */
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    v_proxy(d, 1);
+    v_expect(ctx, d, CP_E_BAD_DOC, "PXLOGICAL needs PXPHYSICAL at least once");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_proxy(d, 0);
+    v_parm(d, n, "NAME", "again");
+    v_expect(ctx, d, CP_E_BAD_DOC, "PXLOGICAL needs NAME exactly once");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_char(d, cp_doc_root(d), "CLIENTIDENTITY");
+    v_expect(ctx, d, CP_E_BAD_DOC, "CLIENTIDENTITY needs CLIENT-ID exactly once");
+    /* what may stand where */
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_napdef(d, "GSM-CSD", "1");
+    v_parm(d, n, "PORTNBR", "80");
+    v_expect(ctx, d, CP_E_BAD_DOC, "NAPDEF takes no parm PORTNBR");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_napdef(d, "GSM-CSD", "1");
+    v_char(d, n, "PORT");
+    v_expect(ctx, d, CP_E_BAD_DOC, "NAPDEF may not contain PORT");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    n = v_char(d, cp_doc_root(d), "PORT");
+    v_parm(d, n, "PORTNBR", "80");
+    v_expect(ctx, d, CP_E_BAD_DOC, "PORT may not stand at the top level");
+    assert_int_equal(cp_doc_new(ctx, &d), CP_OK);
+    v_parm(d, v_char(d, cp_doc_root(d), "CLIENTIDENTITY"), "CLIENT-ID", "a");
+    v_parm(d, v_char(d, cp_doc_root(d), "CLIENTIDENTITY"), "CLIENT-ID", "b");
+    v_expect(ctx, d, CP_E_BAD_DOC, "CLIENTIDENTITY at most once");
+    cp_ctx_free(ctx);
+}
+
 static void test_signer_matches_vectors(void **state)
 {
     char mac[CP_MAC_TEXT_SIZE], typed[41];
@@ -1946,6 +2076,7 @@ int main(void)
         cmocka_unit_test(test_truncate_every_length),
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_alloc_failure_keeps_policy),
+        cmocka_unit_test(test_validate_rules),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -178,6 +178,101 @@ static void test_policy_defaults(void **state)
     cp_ctx_free(u);
 }
 
+/* One described policy against the values the table should give. */
+static void expect_desc(cp_ctx *ctx, uint32_t id, const char *name,
+                        const char *meaning, const char *source, int is_mask,
+                        uint32_t def, uint32_t min, uint32_t max)
+{
+    cp_policy_desc d;
+    size_t i, n = cp_policy_count();
+    for (i = 0; i < n; i++) {
+        assert_int_equal(cp_policy_list(ctx, i, &d), CP_OK);
+        if (d.id == id)
+            break;
+    }
+    assert_true(i < n);
+    assert_string_equal(d.name, name);
+    assert_string_equal(d.meaning, meaning);
+    assert_string_equal(d.source, source);
+    assert_int_equal(d.is_mask, is_mask);
+    assert_int_equal(d.default_value, def);
+    assert_int_equal(d.min, min);
+    assert_int_equal(d.max, max);
+    assert_int_equal(d.set_roles, CP_ROLE_MANAGER);
+}
+
+/*
+ * The packed policy table (ptab.c) read back: the first, a middle and the
+ * last row, each range kind, both profiles; names unique and ids rising.
+ */
+static void test_policy_table_rows(void **state)
+{
+    cp_ctx *b = make(CP_PROFILE_BRANDED, CP_TIER_TWO, NULL);
+    cp_ctx *u = make(CP_PROFILE_UNBRANDED, CP_TIER_ONE, NULL);
+    cp_policy_desc d, e;
+    size_t i, j, n = cp_policy_count();
+    (void)state;
+    expect_desc(b, 2, "AutoRun",
+                "0 storage-card applications may auto-run, 1 blocked", "P4", 0,
+                0, 0, 1);
+    expect_desc(b, 4105, "MaxAuthRetry",
+                "PIN attempts allowed per PIN-signed message", "P4, P7", 0, 3, 1,
+                256);
+    expect_desc(b, 4097, "RAPI",
+                "0 desktop RAPI refused, 1 RAPI runs as MANAGER, 2 as USER_AUTH",
+                "P4", 0, 2, 0, 2);
+    expect_desc(b, 4111, "OTAProvisioning",
+                "role mask: OTA provisioning messages accepted when (roles AND "
+                "mask) != 0",
+                "P7; unbranded adds ANY_PUSH_SOURCE to cover 4143 (P7 rule)", 1,
+                CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG, 0, CP_ROLES_ALL);
+    expect_desc(u, 4111, "OTAProvisioning",
+                "role mask: OTA provisioning messages accepted when (roles AND "
+                "mask) != 0",
+                "P7; unbranded adds ANY_PUSH_SOURCE to cover 4143 (P7 rule)", 1,
+                CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG |
+                    CP_ROLE_ANY_PUSH_SOURCE,
+                0, CP_ROLES_ALL);
+    expect_desc(u, 4107, "WAPSignedMessage",
+                "role mask for PIN-signed messages (WM 6.0; superseded by "
+                "4141-4143, stored only)",
+                "P4; unbranded O3", 1, 0xC84u, 0, CP_ROLES_ALL);
+    expect_desc(b, 4123, "PrivilegedApps", "1 one-tier, 0 two-tier",
+                "the device's tier (cp_config.tier)", 0, 0, 0, 1);
+    expect_desc(u, 4123, "PrivilegedApps", "1 one-tier, 0 two-tier",
+                "the device's tier (cp_config.tier)", 0, 1, 0, 1);
+    expect_desc(b, 4152, "WidgetExecute", "stored only", "ours (silent)", 0, 0,
+                0, 0xFFFFFFFFu);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(cp_policy_list(b, i, &d), CP_OK);
+        assert_true(d.name[0] != '\0' && d.meaning[0] != '\0' &&
+                    d.source[0] != '\0');
+        for (j = i + 1; j < n; j++) {
+            assert_int_equal(cp_policy_list(b, j, &e), CP_OK);
+            assert_true(d.id < e.id);
+            assert_string_not_equal(d.name, e.name);
+        }
+    }
+    cp_ctx_free(b);
+    cp_ctx_free(u);
+}
+
+/* cp_strerror's pool (status.c) at its ends and just past them. */
+static void test_strerror_ends(void **state)
+{
+    (void)state;
+    assert_string_equal(cp_strerror(CP_OK), "success");
+    assert_string_equal(cp_strerror(CP_E_NOMEM), "out of memory");
+    assert_string_equal(cp_strerror(CP_E_REFUSED), "refused by security policy");
+    assert_string_equal(cp_strerror(CP_E_BAD_DOC), "invalid provisioning request");
+    assert_string_equal(cp_strerror(CP_E_STORAGE), "storage failed");
+    assert_string_equal(cp_strerror((cp_status)(CP_E_STORAGE - 1)),
+                        "unknown error");
+    assert_string_equal(cp_strerror((cp_status)1), "unknown error");
+    assert_string_equal(cp_strerror((cp_status)(-2147483647 - 1)),
+                        "unknown error");
+}
+
 static void test_policy_list(void **state)
 {
     cp_ctx *ctx = make(CP_PROFILE_UNBRANDED, CP_TIER_TWO, NULL);
@@ -494,6 +589,8 @@ int main(void)
         cmocka_unit_test(test_provurl),
         cmocka_unit_test(test_tps_match),
         cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_policy_table_rows),
+        cmocka_unit_test(test_strerror_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,9 +79,12 @@ static void give_verdict(const cp_ctx *ctx, cp_verdict *out,
                     CP_FIRST_SIZE(cp_verdict, pin_failures));
 }
 
-void cp_boot__refuse(cp_verdict *v, cp_status st, const char *text)
+void(cp_boot__refuse)(cp_verdict *v, cp_status st, const char *text)
 {
-    size_t n = strlen(text);
+    size_t n;
+    if (text == NULL)
+        text = cp_strerror(st);
+    n = strlen(text);
     if (n >= sizeof v->reason_text)
         n = sizeof v->reason_text - 1;
     memcpy(v->reason_text, text, n);
@@ -111,6 +114,14 @@ static cp_status refuse_inner(cp_ctx *ctx, cp_verdict *v, cp_status st,
         cp_err__set(ctx, st, CP_NO_OFFSET, "%s", v->reason_text);
     return st;
 }
+
+#if defined(CP_TERSE) && CP_TERSE
+/* TERSE (device.h): the reason is the status's short text. */
+#define refuse(ctx, v, st, text) \
+    ((void)sizeof(text), (refuse)((ctx), (v), (st), NULL))
+#define refuse_inner(ctx, v, st, text) \
+    ((void)sizeof(text), (refuse_inner)((ctx), (v), (st), NULL))
+#endif
 
 /* A MAC parameter that can verify at all: exactly 40 hex digits. */
 static int mac_form_ok(const cp_push *push)
@@ -187,7 +198,7 @@ static cp_status check_policies(cp_ctx *ctx, cp_verdict *v)
         id = CP_POLICY_UNAUTH_MESSAGES;
         mask = cp_policy__value(ctx, id);
         if ((v->roles & mask) == 0) {
-            snprintf(text, sizeof text,
+            cp_boot__say(text, sizeof text,
                     "unsigned message refused by policy 4110 (roles 0x%lx, "
                     "policy 0x%lx)",
                     (unsigned long)v->roles, (unsigned long)mask);
@@ -197,7 +208,7 @@ static cp_status check_policies(cp_ctx *ctx, cp_verdict *v)
         id = by_sec[v->sec];
         mask = cp_policy__value(ctx, id);
         if ((v->origin_roles & mask) == 0) {
-            snprintf(text, sizeof text,
+            cp_boot__say(text, sizeof text,
                     "%s-signed message refused by policy %lu (origin roles "
                     "0x%lx, policy 0x%lx)",
                     cp_sec_name(v->sec), (unsigned long)id,
@@ -207,7 +218,7 @@ static cp_status check_policies(cp_ctx *ctx, cp_verdict *v)
     }
     mask = cp_policy__value(ctx, CP_POLICY_OTA_PROVISIONING);
     if ((v->roles & mask) == 0) {
-        snprintf(text, sizeof text,
+        cp_boot__say(text, sizeof text,
                 "OTA provisioning refused by policy 4111 (roles 0x%lx, policy "
                 "0x%lx)",
                 (unsigned long)v->roles, (unsigned long)mask);
@@ -405,7 +416,7 @@ static cp_status bootstrap_rules(cp_ctx *ctx, cp_verdict *v)
         return refuse(ctx, v, CP_E_REFUSED,
                       "OTA bootstrap is disabled on this operator-branded device");
     if (v->sec != CP_SEC_USERNETWPIN) {
-        snprintf(text, sizeof text,
+        cp_boot__say(text, sizeof text,
                  "%s bootstrap refused: an OTA bootstrap must be signed "
                  "USERNETWPIN (network and user PIN)",
                  v->sec == CP_SEC_NONE ? "an unauthenticated"
@@ -563,9 +574,13 @@ CP_EXPORT cp_status cp_verify_bootstrap_pdu(cp_ctx *ctx, const uint8_t *pdu,
         cp_push_init(&in.push);
         st = cp_wsp_parse_push(ctx, pdu, len, &in.push);
         if (st) {
+#if defined(CP_TERSE) && CP_TERSE
+            cp_boot__refuse(&v, st, NULL); /* device.h */
+#else
             v.reason = st;
             snprintf(v.reason_text, sizeof v.reason_text,
                      "malformed push: %s", cp_ctx_error_message(ctx));
+#endif
         } else {
             st = cp_boot__verify(ctx, &in.push, in.gwp, prompt, user, &v,
                                  NULL);

@@ -212,7 +212,7 @@ static cp_status push_one(cp_ctx *ctx, const uint8_t *pdu, size_t len,
         char text[sizeof r->verdict.reason_text];
         r->outcome = st == CP_E_UNSUPPORTED ? CP_OUTCOME_REFUSED
                                             : CP_OUTCOME_MALFORMED;
-        snprintf(text, sizeof text, "malformed push: %s",
+        cp_boot__say(text, sizeof text, "malformed push: %s",
                  cp_ctx_error_message(ctx));
         cp_boot__refuse(&r->verdict, st, text);
         why = cp_ctx_error_message(ctx);
@@ -266,7 +266,7 @@ static cp_status sms_one(cp_ctx *ctx, cp_sms *sms, const char *origin,
                              st == CP_E_TRUNCATED
                          ? CP_OUTCOME_MALFORMED
                          : CP_OUTCOME_REFUSED;
-        snprintf(text, sizeof text, "SMS segment not taken: %s",
+        cp_boot__say(text, sizeof text, "SMS segment not taken: %s",
                  cp_ctx_error_message(ctx));
         cp_boot__refuse(&r->verdict, st, text);
         cp_ctx__leave(ctx);

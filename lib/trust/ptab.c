@@ -10,126 +10,166 @@
  * devices), P2/P3 = WM5 / WM2003 policy pages. "ours" marks a value chosen
  * by libomacp where the sources are silent; the README explains each.
  */
+#include <string.h>
+
 #include "state.h"
 
-enum { VAL = 0, MASK = 1 };
+/*
+ * The table is packed for firmware: no pointers (a pointer costs 4 or 8
+ * bytes and a relocation in a position-independent build), small
+ * integers instead. A row's name is the row's string in names[]; its
+ * meaning and source are indexes into pools of the distinct texts, each a
+ * run of NUL-separated strings. Finding a string walks its pool, which
+ * only cp_policy_describe / cp_policy_list pay; the lookups by id and the
+ * value checks never touch a string.
+ */
 
-typedef struct policy_row {
-    uint32_t id;
-    uint8_t kind;
-    const char *name;
-    const char *meaning;
-    uint32_t def_branded, def_unbranded;
-    uint32_t min, max;
-    uint32_t set_roles;
-    const char *source;
-} policy_row;
+/* The accepted ranges; RG_MASK is also the kind "role mask". */
+enum { RG_01, RG_02, RG_AUTHRETRY, RG_ANY, RG_MASK };
+static const uint32_t range_min[] = {0, 0, 1, 0, 0};
+static const uint32_t range_max[] = {1, 2, 256, 0xFFFFFFFFu, CP_ROLES_ALL};
+
+#define MEANINGS(X)                                                          \
+    X(M_AUTORUN, "0 storage-card applications may auto-run, 1 blocked")     \
+    X(M_UNDOC, "stored only (meaning undocumented)")                         \
+    X(M_RAPI, "0 desktop RAPI refused, 1 RAPI runs as MANAGER, 2 as USER_AUTH") \
+    X(M_CABS, "role mask of unsigned or unknown-signer .cab/.cpf")           \
+    X(M_APPS, "0 unsigned applications disallowed, 1 allowed")               \
+    X(M_THEMES, "role mask of unsigned themes")                              \
+    X(M_TPS, "1 OPERATOR_TPS may be assigned, 0 never")                      \
+    X(M_RETRY, "PIN attempts allowed per PIN-signed message")                \
+    X(M_WAPSIGNED, "role mask for PIN-signed messages (WM 6.0; superseded by 4141-4143, stored only)") \
+    X(M_SL, "role mask of accepted SL messages")                             \
+    X(M_SI, "role mask of accepted SI messages")                             \
+    X(M_UNAUTH, "role mask: unsigned messages accepted when (roles AND mask) != 0") \
+    X(M_OTA, "role mask: OTA provisioning messages accepted when (roles AND mask) != 0") \
+    X(M_WSPPUSH, "1 WSP push notifications routed, 0 not")                   \
+    X(M_GRANTMGR, "roles that also get MANAGER")                             \
+    X(M_GRANTUA, "roles that also get USER_AUTH")                            \
+    X(M_PROXY, "roles that may create, change or delete a trusted PPG")     \
+    X(M_PROMPT, "0 ask before unsigned code, 1 never ask")                   \
+    X(M_TIER, "1 one-tier, 0 two-tier")                                      \
+    X(M_SLSECURE, "0 SL must use https/wsps, 1 http/wsp allowed")            \
+    X(M_STORED, "stored only")                                               \
+    X(M_DRM, "role mask of DRM rights messages")                             \
+    X(M_NETWPROMPT, "0 ask the user before a pure-NETWPIN message, 1 no prompt") \
+    X(M_NETWPIN, "role mask: NETWPIN-signed messages accepted when (origin roles AND mask) != 0") \
+    X(M_USERPIN, "role mask: USERPIN/USERPINMAC messages accepted when (origin roles AND mask) != 0") \
+    X(M_USERNETWPIN, "role mask: USERNETWPIN messages accepted when (origin roles AND mask) != 0")
+
+#define SOURCES(X)                                                           \
+    X(S_P4, "P4")                                                            \
+    X(S_SILENT, "ours (silent)")                                             \
+    X(S_P4P7, "P4, P7")                                                      \
+    X(S_WAPSIGNED, "P4; unbranded O3")                                       \
+    X(S_P7, "P7")                                                            \
+    X(S_UNAUTH, "ours: only the TPS through a trusted PPG (WM silent)")      \
+    X(S_OTA, "P7; unbranded adds ANY_PUSH_SOURCE to cover 4143 (P7 rule)")   \
+    X(S_GRANTMGR, "P4 (phone SKU); unbranded O3")                            \
+    X(S_GRANTUA, "P4; set by MANAGER only (SecurityPolicy CSP, 6.5 bb737380; WM2003 P3 also let USER_AUTH)") \
+    X(S_PROXY, "ours: MANAGER (WM silent)")                                  \
+    X(S_TIER, "the device's tier (cp_config.tier)")                          \
+    X(S_SECURE, "ours (silent): secure")                                     \
+    X(S_P2, "P2")                                                            \
+    X(S_NETWPIN, "P7 (NETWPIN-only refused)")                                \
+    X(S_USERNETWPIN, "P7; unbranded: any push source (O3, O14)")
+
+#define ENUM_OF(id, text) id,
+#define POOL_OF(id, text) text "\0"
+enum { MEANINGS(ENUM_OF) M_COUNT };
+enum { SOURCES(ENUM_OF) S_COUNT };
+static const char meanings[] = MEANINGS(POOL_OF);
+static const char sources[] = SOURCES(POOL_OF);
 
 #define R_M CP_ROLE_MANAGER
-#define ANYV 0u, 0xFFFFFFFFu
-#define MASKV 0u, CP_ROLES_ALL
+#define TPS CP_ROLE_OPERATOR_TPS
+#define PPG CP_ROLE_KNOWN_PPG
+/* Every policy is set by MANAGER only (cp_policy__set_roles). */
 
-static const policy_row rows[] = {
-    {2, VAL, "AutoRun", "0 storage-card applications may auto-run, 1 blocked",
-     0, 0, 0, 1, R_M, "P4"},
-    {10, VAL, "PerimeterSecurity", "stored only (meaning undocumented)", 0, 0,
-     ANYV, R_M, "ours (silent)"},
-    {4097, VAL, "RAPI",
-     "0 desktop RAPI refused, 1 RAPI runs as MANAGER, 2 as USER_AUTH", 2, 2, 0,
-     2, R_M, "P4"},
-    {4101, MASK, "UnsignedCABs", "role mask of unsigned or unknown-signer .cab/.cpf",
-     CP_ROLE_USER_AUTH, CP_ROLE_USER_AUTH, MASKV, R_M, "P4"},
-    {4102, VAL, "UnsignedApps", "0 unsigned applications disallowed, 1 allowed",
-     1, 1, 0, 1, R_M, "P4"},
-    {4103, MASK, "UnsignedThemes", "role mask of unsigned themes",
-     CP_ROLE_USER_UNAUTH, CP_ROLE_USER_UNAUTH, MASKV, R_M, "P4"},
-    {4104, VAL, "TPS", "1 OPERATOR_TPS may be assigned, 0 never", 1, 1, 0, 1,
-     R_M, "P4, P7"},
-    {4105, VAL, "MaxAuthRetry", "PIN attempts allowed per PIN-signed message",
-     3, 3, 1, 256, R_M, "P4, P7"},
-    {4107, MASK, "WAPSignedMessage",
-     "role mask for PIN-signed messages (WM 6.0; superseded by 4141-4143, stored only)",
-     0xC80u, 0xC84u, MASKV, R_M, "P4; unbranded O3"},
-    {4108, MASK, "ServiceLoading", "role mask of accepted SL messages",
-     CP_ROLE_KNOWN_PPG, CP_ROLE_KNOWN_PPG, MASKV, R_M, "P7"},
-    {4109, MASK, "ServiceIndication", "role mask of accepted SI messages",
-     CP_ROLE_KNOWN_PPG, CP_ROLE_KNOWN_PPG, MASKV, R_M, "P7"},
-    {4110, MASK, "UnauthenticatedMessages",
-     "role mask: unsigned messages accepted when (roles AND mask) != 0",
-     CP_ROLE_OPERATOR_TPS, CP_ROLE_OPERATOR_TPS, MASKV, R_M,
-     "ours: only the TPS through a trusted PPG (WM silent)"},
-    {4111, MASK, "OTAProvisioning",
-     "role mask: OTA provisioning messages accepted when (roles AND mask) != 0",
-     CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG,
-     CP_ROLE_OPERATOR_TPS | CP_ROLE_KNOWN_PPG | CP_ROLE_ANY_PUSH_SOURCE,
-     MASKV, R_M, "P7; unbranded adds ANY_PUSH_SOURCE to cover 4143 (P7 rule)"},
-    {4112, VAL, "WDPPush", "stored only (meaning undocumented)", 0, 0, ANYV,
-     R_M, "ours (silent)"},
-    {4113, VAL, "WSPPush", "1 WSP push notifications routed, 0 not", 1, 1, 0,
-     1, R_M, "P7"},
-    {4119, MASK, "GrantManager", "roles that also get MANAGER",
-     CP_ROLE_OPERATOR_TPS, CP_ROLE_OPERATOR_TPS | CP_ROLE_OPERATOR, MASKV,
-     R_M, "P4 (phone SKU); unbranded O3"},
-    {4120, MASK, "GrantUserAuth", "roles that also get USER_AUTH",
-     CP_ROLE_USER_AUTH, CP_ROLE_USER_AUTH, MASKV, R_M,
-     "P4; set by MANAGER only (SecurityPolicy CSP, 6.5 bb737380; WM2003 P3 also let USER_AUTH)"},
-    {4121, MASK, "TrustedWAPProxy",
-     "roles that may create, change or delete a trusted PPG", R_M, R_M,
-     MASKV, R_M, "ours: MANAGER (WM silent)"},
-    {4122, VAL, "UnsignedPrompt", "0 ask before unsigned code, 1 never ask", 0,
-     0, 0, 1, R_M, "P4"},
-    {4123, VAL, "PrivilegedApps", "1 one-tier, 0 two-tier", 0, 0, 0, 1, R_M,
-     "the device's tier (cp_config.tier)"},
-    {4124, VAL, "SLSecureDownload", "0 SL must use https/wsps, 1 http/wsp allowed",
-     0, 0, 0, 1, R_M, "ours (silent): secure"},
-    {4125, VAL, "SMIMESign", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4126, VAL, "SMIMEEncrypt", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4127, VAL, "SoftCerts", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4129, MASK, "DRMWAPRights", "role mask of DRM rights messages",
-     CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED, CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED,
-     MASKV, R_M, "P2"},
-    {4130, VAL, "OMADMSSL", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4131, VAL, "PasswordRequired", "stored only", 0, 0, ANYV, R_M,
-     "ours (silent)"},
-    {4132, VAL, "NetworkPINPrompt",
-     "0 ask the user before a pure-NETWPIN message, 1 no prompt", 0, 0, 0, 1,
-     R_M, "P4, P7"},
-    {4133, VAL, "LASSDesktop", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4134, VAL, "EncryptRemovable", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4135, VAL, "Bluetooth", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4136, VAL, "HTMLMessage", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4137, VAL, "SMIMESigning", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4138, VAL, "SMIMEEncryption", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4139, VAL, "SMIMESigningAlgorithm", "stored only", 0, 0, ANYV, R_M,
-     "ours (silent)"},
-    {4140, VAL, "SMIMEEncryptionAlgorithm", "stored only", 0, 0, ANYV, R_M,
-     "ours (silent)"},
-    {4141, MASK, "OMACPNetworkPIN",
-     "role mask: NETWPIN-signed messages accepted when (origin roles AND mask) != 0",
-     0, 0, MASKV, R_M, "P7 (NETWPIN-only refused)"},
-    {4142, MASK, "OMACPUserPIN",
-     "role mask: USERPIN/USERPINMAC messages accepted when (origin roles AND mask) != 0",
-     CP_ROLE_KNOWN_PPG, CP_ROLE_KNOWN_PPG, MASKV, R_M, "P7"},
-    {4143, MASK, "OMACPUserNetworkPIN",
-     "role mask: USERNETWPIN messages accepted when (origin roles AND mask) != 0",
-     CP_ROLE_KNOWN_PPG, CP_ROLE_ANY_PUSH_SOURCE, MASKV, R_M,
-     "P7; unbranded: any push source (O3, O14)"},
-    {4144, VAL, "SMIMEEncryptionNegotiation", "stored only", 0, 0, ANYV, R_M,
-     "ours (silent)"},
-    {4145, VAL, "SharePointUNC", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4146, VAL, "LASSQuickConnect", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4147, VAL, "SMSMMSDisable", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4148, VAL, "InternetEmailDisable", "stored only", 0, 0, ANYV, R_M,
-     "ours (silent)"},
-    {4149, VAL, "FIPSSelfTests", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4150, VAL, "CertExpiryCheck", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4151, VAL, "WidgetInstall", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-    {4152, VAL, "WidgetExecute", "stored only", 0, 0, ANYV, R_M, "ours (silent)"},
-};
+/* id, name, range, default branded, unbranded, meaning, source */
+#define POLICIES(X)                                                          \
+    X(2, "AutoRun", RG_01, 0, 0, M_AUTORUN, S_P4)                            \
+    X(10, "PerimeterSecurity", RG_ANY, 0, 0, M_UNDOC, S_SILENT)              \
+    X(4097, "RAPI", RG_02, 2, 2, M_RAPI, S_P4)                               \
+    X(4101, "UnsignedCABs", RG_MASK, CP_ROLE_USER_AUTH, CP_ROLE_USER_AUTH,   \
+      M_CABS, S_P4)                                                          \
+    X(4102, "UnsignedApps", RG_01, 1, 1, M_APPS, S_P4)                       \
+    X(4103, "UnsignedThemes", RG_MASK, CP_ROLE_USER_UNAUTH,                  \
+      CP_ROLE_USER_UNAUTH, M_THEMES, S_P4)                                   \
+    X(4104, "TPS", RG_01, 1, 1, M_TPS, S_P4P7)                               \
+    X(4105, "MaxAuthRetry", RG_AUTHRETRY, 3, 3, M_RETRY, S_P4P7)             \
+    X(4107, "WAPSignedMessage", RG_MASK, 0xC80u, 0xC84u, M_WAPSIGNED,        \
+      S_WAPSIGNED)                                                           \
+    X(4108, "ServiceLoading", RG_MASK, PPG, PPG, M_SL, S_P7)                 \
+    X(4109, "ServiceIndication", RG_MASK, PPG, PPG, M_SI, S_P7)              \
+    X(4110, "UnauthenticatedMessages", RG_MASK, TPS, TPS, M_UNAUTH, S_UNAUTH) \
+    X(4111, "OTAProvisioning", RG_MASK, TPS | PPG,                           \
+      TPS | PPG | CP_ROLE_ANY_PUSH_SOURCE, M_OTA, S_OTA)                     \
+    X(4112, "WDPPush", RG_ANY, 0, 0, M_UNDOC, S_SILENT)                      \
+    X(4113, "WSPPush", RG_01, 1, 1, M_WSPPUSH, S_P7)                         \
+    X(4119, "GrantManager", RG_MASK, TPS, TPS | CP_ROLE_OPERATOR,            \
+      M_GRANTMGR, S_GRANTMGR)                                                \
+    X(4120, "GrantUserAuth", RG_MASK, CP_ROLE_USER_AUTH, CP_ROLE_USER_AUTH,  \
+      M_GRANTUA, S_GRANTUA)                                                  \
+    X(4121, "TrustedWAPProxy", RG_MASK, R_M, R_M, M_PROXY, S_PROXY)          \
+    X(4122, "UnsignedPrompt", RG_01, 0, 0, M_PROMPT, S_P4)                   \
+    X(4123, "PrivilegedApps", RG_01, 0, 0, M_TIER, S_TIER)                   \
+    X(4124, "SLSecureDownload", RG_01, 0, 0, M_SLSECURE, S_SECURE)           \
+    X(4125, "SMIMESign", RG_ANY, 0, 0, M_STORED, S_SILENT)                   \
+    X(4126, "SMIMEEncrypt", RG_ANY, 0, 0, M_STORED, S_SILENT)                \
+    X(4127, "SoftCerts", RG_ANY, 0, 0, M_STORED, S_SILENT)                   \
+    X(4129, "DRMWAPRights", RG_MASK, CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED, \
+      CP_ROLE_PPG_AUTH | CP_ROLE_PPG_TRUSTED, M_DRM, S_P2)                   \
+    X(4130, "OMADMSSL", RG_ANY, 0, 0, M_STORED, S_SILENT)                    \
+    X(4131, "PasswordRequired", RG_ANY, 0, 0, M_STORED, S_SILENT)            \
+    X(4132, "NetworkPINPrompt", RG_01, 0, 0, M_NETWPROMPT, S_P4P7)           \
+    X(4133, "LASSDesktop", RG_ANY, 0, 0, M_STORED, S_SILENT)                 \
+    X(4134, "EncryptRemovable", RG_ANY, 0, 0, M_STORED, S_SILENT)            \
+    X(4135, "Bluetooth", RG_ANY, 0, 0, M_STORED, S_SILENT)                   \
+    X(4136, "HTMLMessage", RG_ANY, 0, 0, M_STORED, S_SILENT)                 \
+    X(4137, "SMIMESigning", RG_ANY, 0, 0, M_STORED, S_SILENT)                \
+    X(4138, "SMIMEEncryption", RG_ANY, 0, 0, M_STORED, S_SILENT)             \
+    X(4139, "SMIMESigningAlgorithm", RG_ANY, 0, 0, M_STORED, S_SILENT)       \
+    X(4140, "SMIMEEncryptionAlgorithm", RG_ANY, 0, 0, M_STORED, S_SILENT)    \
+    X(4141, "OMACPNetworkPIN", RG_MASK, 0, 0, M_NETWPIN, S_NETWPIN)          \
+    X(4142, "OMACPUserPIN", RG_MASK, PPG, PPG, M_USERPIN, S_P7)              \
+    X(4143, "OMACPUserNetworkPIN", RG_MASK, PPG, CP_ROLE_ANY_PUSH_SOURCE,    \
+      M_USERNETWPIN, S_USERNETWPIN)                                          \
+    X(4144, "SMIMEEncryptionNegotiation", RG_ANY, 0, 0, M_STORED, S_SILENT)  \
+    X(4145, "SharePointUNC", RG_ANY, 0, 0, M_STORED, S_SILENT)               \
+    X(4146, "LASSQuickConnect", RG_ANY, 0, 0, M_STORED, S_SILENT)            \
+    X(4147, "SMSMMSDisable", RG_ANY, 0, 0, M_STORED, S_SILENT)               \
+    X(4148, "InternetEmailDisable", RG_ANY, 0, 0, M_STORED, S_SILENT)        \
+    X(4149, "FIPSSelfTests", RG_ANY, 0, 0, M_STORED, S_SILENT)               \
+    X(4150, "CertExpiryCheck", RG_ANY, 0, 0, M_STORED, S_SILENT)             \
+    X(4151, "WidgetInstall", RG_ANY, 0, 0, M_STORED, S_SILENT)               \
+    X(4152, "WidgetExecute", RG_ANY, 0, 0, M_STORED, S_SILENT)
+
+/* Ids and default role masks fit 16 bits (ids < 4153, CP_ROLES_ALL). */
+typedef struct policy_row {
+    uint16_t id;
+    uint16_t def_branded, def_unbranded;
+    uint8_t range, meaning, source;
+} policy_row;
+
+#define ROW_OF(id, name, range, defb, defu, meaning, source)                 \
+    {id, defb, defu, range, meaning, source},
+#define NAME_OF(id, name, range, defb, defu, meaning, source) name "\0"
+static const policy_row rows[] = {POLICIES(ROW_OF)};
+static const char names[] = POLICIES(NAME_OF);
 
 #define NROWS (sizeof rows / sizeof rows[0])
 
 typedef char static_assert_slots[(NROWS <= CP_POLICY_SLOTS) ? 1 : -1];
+typedef char static_assert_pools[(M_COUNT <= 256 && S_COUNT <= 256) ? 1 : -1];
+
+/* The i-th string of a pool of NUL-separated strings. */
+static const char *nth(const char *pool, size_t i)
+{
+    while (i-- > 0)
+        pool += strlen(pool) + 1;
+    return pool;
+}
 
 size_t cp_policy__count(void)
 {
@@ -141,13 +181,19 @@ uint32_t cp_policy__id(size_t index)
     return rows[index].id;
 }
 
+/* Binary search: the rows are in rising id order (test_trust checks it),
+   and every push and policy read looks an id up. */
 int cp_policy__index(uint32_t id)
 {
-    size_t i;
-    for (i = 0; i < NROWS; i++)
-        if (rows[i].id == id)
-            return (int)i;
-    return -1;
+    size_t lo = 0, hi = NROWS;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rows[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < NROWS && rows[lo].id == id ? (int)lo : -1;
 }
 
 uint32_t cp_policy__default(const cp_ctx *ctx, size_t index)
@@ -170,7 +216,7 @@ uint32_t cp_policy__default(const cp_ctx *ctx, size_t index)
 uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index)
 {
     const policy_row *r = &rows[index];
-    if (r->kind == MASK)
+    if (r->range == RG_MASK)
         return 0;
     switch (r->id) {
     case 2: /* AutoRun: blocked */
@@ -193,9 +239,9 @@ uint32_t cp_policy__strict(const cp_ctx *ctx, size_t index)
 int cp_policy__in_range(size_t index, uint32_t value)
 {
     const policy_row *r = &rows[index];
-    if (value < r->min || value > r->max)
+    if (value < range_min[r->range] || value > range_max[r->range])
         return 0;
-    return r->kind != MASK || (value & ~(uint32_t)CP_ROLES_ALL) == 0;
+    return r->range != RG_MASK || (value & ~(uint32_t)CP_ROLES_ALL) == 0;
 }
 
 /* The static half of a cp_policy_desc; the caller fills in value. */
@@ -203,19 +249,20 @@ void cp_policy__describe(const cp_ctx *ctx, size_t index, cp_policy_desc *out)
 {
     const policy_row *r = &rows[index];
     out->id = r->id;
-    out->name = r->name;
-    out->meaning = r->meaning;
-    out->is_mask = r->kind == MASK;
+    out->name = nth(names, index);
+    out->meaning = nth(meanings, r->meaning);
+    out->is_mask = r->range == RG_MASK;
     out->default_value = cp_policy__default(ctx, index);
-    out->min = r->min;
-    out->max = r->max;
-    out->set_roles = r->set_roles;
-    out->source = r->source;
+    out->min = range_min[r->range];
+    out->max = range_max[r->range];
+    out->set_roles = R_M;
+    out->source = nth(sources, r->source);
 }
 
 uint32_t cp_policy__set_roles(size_t index)
 {
-    return rows[index].set_roles;
+    (void)index;
+    return R_M;
 }
 
 CP_EXPORT size_t cp_policy_count(void)
