@@ -2,10 +2,15 @@
 # footprint.sh - the library's size per build profile, host and cross, each
 # against its target from issue 18; run by `make footprint`.
 #
-# Every profile is built -Os (FOOTPRINT_CFLAGS) with the library's default
-# flags (no unwind tables unless UNWIND=1) into build-footprint/<triplet>-
-# <profile>, and measured as size(1) reports libomacp.a: the library's own
-# code and constants; expat, libtomcrypt and the C library are not in it.
+# Every profile is built -Os -fno-pie (FOOTPRINT_CFLAGS) with the library's
+# default flags (no unwind tables unless UNWIND=1) into build-footprint/
+# <triplet>-<profile>, and measured as size(1) reports libomacp.a: the
+# library's own code and constants; expat, libtomcrypt and the C library
+# are not in it. -fno-pie because firmware is linked at a fixed address:
+# Debian's compilers make PIE code by default, which puts constant tables
+# of pointers in .data.rel.ro, counted as data, so that packing such a
+# table into small integers seemed to grow "text"; without PIE every
+# constant is text, as in a firmware image.
 #   full      the whole library without the optional .cpf module (NO_CPF=1)
 #   noxml     the same without the expat front end (NO_XML=1)
 #   firmware  make FIRMWARE=1: WBXML only, no encoder, no XML writer, no
@@ -16,7 +21,7 @@
 #
 # Environment (the Makefile passes it): MAKE, CC (host compiler),
 # FOOTPRINT_CROSS (tool prefixes, default arm-linux-gnueabihf-; a missing
-# compiler is reported and skipped), FOOTPRINT_CFLAGS (default -Os),
+# compiler is reported and skipped), FOOTPRINT_CFLAGS (default -Os -fno-pie),
 # FOOTPRINT_ENFORCE=1 (exit 1 on a MISS in a gated row), FOOTPRINT_GATE
 # (the gated rows as arch-profile words, e.g. "armhf-firmware"; default:
 # every row with a target), FOOTPRINT_CEILING (row=bytes words: a row
@@ -28,7 +33,7 @@ set -eu
 MAKE=${MAKE:-make}
 HOST_CC=${CC:-cc}
 CROSSES=${FOOTPRINT_CROSS-arm-linux-gnueabihf-}
-CFLAGS_OS=${FOOTPRINT_CFLAGS:--Os}
+CFLAGS_OS=${FOOTPRINT_CFLAGS:--Os -fno-pie}
 ENFORCE=${FOOTPRINT_ENFORCE:-0}
 GATE=${FOOTPRINT_GATE:-x86_64-full armhf-full armhf-firmware}
 CEILING=${FOOTPRINT_CEILING:-}
@@ -93,6 +98,14 @@ for cross in "" $CROSSES; do
   case $a in armhf) extra=-mthumb ;; esac # Thumb-2, Debian's default too
   for p in $PROFILES; do
     d=build-footprint/$t-$p
+    # make does not see a change of flags: a directory built with other
+    # flags is built again from nothing (else old objects would be mixed in)
+    stamp="$CFLAGS_OS $extra $(flags_of "$p")"
+    if [ -d "$d" ] && [ "$(cat "$d/.footprint-flags" 2>/dev/null)" != "$stamp" ]; then
+      rm -rf "$d"
+    fi
+    mkdir -p "$d"
+    printf '%s\n' "$stamp" > "$d/.footprint-flags"
     # shellcheck disable=SC2046 # flags_of gives several words on purpose
     $MAKE --no-print-directory -s CROSS="$cross" CC="$cc" BUILD="$d" \
       CFLAGS="$CFLAGS_OS $extra" SANITIZE= COVERAGE= UNWIND= \
