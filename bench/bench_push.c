@@ -398,7 +398,7 @@ void bench_sec_push(const bench_settings *s)
     phase_row("  authorize: the engine's pre-pass", authz, total,
               "cp_process_config_doc of the document + a last element no "
               "CSP takes, refused after authorizing all the rest (includes "
-              "the engine's set-up: working copy, state)", 0);
+              "the engine's set-up and state)", 0);
     phase_row("  apply: cp_process_config_doc - authorize", apply - authz,
               total, "the CSPs, the journalled commit, the output document",
               1);

@@ -298,20 +298,24 @@ static cp_arena_chunk *swap_in(cp_pool *pool, cp_arena_chunk *c)
 static void give_back(cp_arena *ar)
 {
     cp_arena_chunk *keep = NULL;
+    int combine = 0;
     if (ar->head != NULL && ar->held <= ar->pool->cap &&
         ar->held > POOL_HINT(ar->pool)) {
         if (ar->head->next == NULL) {
             keep = ar->head;
             ar->head = NULL;
         } else {
-            keep = cp_mem__alloc(&ar->a, ar->held);
-            if (keep != NULL) {
-                keep->next = NULL;
-                keep->cap = ar->held - HDR;
-            }
+            combine = 1;
         }
     }
-    free_chunks(&ar->a, ar->head);
+    free_chunks(&ar->a, ar->head); /* first, so the peak does not double */
+    if (combine) {
+        keep = cp_mem__alloc(&ar->a, ar->held);
+        if (keep != NULL) {
+            keep->next = NULL;
+            keep->cap = ar->held - HDR;
+        }
+    }
     if (keep != NULL)
         keep = swap_in(ar->pool, keep);
     if (keep != NULL)
