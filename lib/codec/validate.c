@@ -138,7 +138,7 @@
         P(SOME, VS, "RULE") P(ANY, VS, "APPID") P(ANY, VU, "PORTNBR")        \
         P(ANY, VS, "DOMAIN") P(ANY, VS, "TO-NAPID") P(ANY, VS, "TO-PROXY"), ))
 
-#define MEMBER_OF(id, text) char id[sizeof text];
+#define MEMBER_OF(id, text) char id[sizeof(text)];
 #define TEXT_OF(id, text) text,
 #define OFFSET_OF(id, text) (uint16_t)offsetof(struct rules, id),
 struct rules {

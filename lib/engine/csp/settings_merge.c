@@ -78,9 +78,11 @@ static cp_status copy_tree(cp_doc *d, cp_node *parent, const cp_node *src,
         }
         while (s != src && cp_node__next(s) == NULL) { /* climb */
             s = cp_node__parent(s);
-            parent = cp_node__parent(parent);
+            /* parent climbs with s from the copy's top, as deep as s
+               below src: it cannot run out first (said for the analyzers) */
+            parent = parent != NULL ? cp_node__parent(parent) : NULL;
         }
-        if (s == src)
+        if (s == src || parent == NULL)
             break;
         s = cp_node__next(s);
     }
