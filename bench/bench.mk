@@ -59,7 +59,7 @@ OS_SRCS  := $(sort $(LIB_SRCS_ALL))
 OS_OBJS   = $(OS_SRCS:%.c=$(OS_DIR)/%.o)
 SIZE_FILE = $(OS_DIR)/size.txt
 
-.PHONY: run footprint wbxml-dep
+.PHONY: run footprint wbxml-dep FORCE
 
 # The tool of section 9, as the Makefile builds it.
 BENCH_TOOL = $(BUILD)/omacp
@@ -116,7 +116,16 @@ $(SIZE_FILE): $(OS_OBJS)
 	    arm-linux-gnueabihf-size -A $(ARM_DIR)/*.o | awk -v tag=armhf -f $(SECT_AWK) >> $(SECT_FILE); \
 	  else echo "bench: the armhf objects did not build: armhf not measured"; fi; fi
 
-$(OS_DIR)/%.o: %.c
+# The objects depend on the flags they were built with (make sees only
+# file times): the stamp changes, and every object is rebuilt, when the
+# compiler or OS_CFLAGS do.
+OS_STAMP = $(OS_DIR)/cflags.txt
+$(OS_STAMP): FORCE
+	@mkdir -p $(OS_DIR)
+	@echo '$(CC) $(OS_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(OS_CFLAGS)' > $@
+FORCE:
+
+$(OS_DIR)/%.o: %.c $(OS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(CC) $(OS_CFLAGS) -MMD -MP -c $< -o $@
 
