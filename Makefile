@@ -556,7 +556,9 @@ stack-check: $(STACK_OBJS) $(STACK_AWK)
 # FOOTPRINT_ENFORCE=1 fails on a MISS in the rows of FOOTPRINT_GATE
 # (default: every row with a target; CI runs it so), except that a row
 # with a FOOTPRINT_CEILING fails only above that. Each profile builds
-# in build-footprint/<triplet>-<profile>. -fno-pie: firmware is linked at a
+# in build-footprint/<triplet>-<profile>. An informative row per arch,
+# fw-linked, is what a modem's receive path (test/footprint_rx.c) links of
+# the firmware profile with --gc-sections. -fno-pie: firmware is linked at a
 # fixed address, so every constant (tables of pointers included) is text,
 # as in its image; Debian's default PIE code would put tables of pointers
 # in .data.rel.ro, counted as data by size (-Os alone shows that split).

@@ -15,6 +15,9 @@
 #   noxml     the same without the expat front end (NO_XML=1)
 #   firmware  make FIRMWARE=1: WBXML only, no encoder, no XML writer, no
 #             .cpf, terse messages
+#   fw-linked (informative, no target) the part of the firmware profile
+#             that a modem's receive path (test/footprint_rx.c) links
+#             with --gc-sections: what its image really carries
 # Targets (bytes, KB = 1024): x86-64 full text+data <= 80 KB; armhf full
 # text <= 64 KB (Thumb-2); armhf firmware text <= 40 KB. A row without a
 # target prints "-".
@@ -81,6 +84,39 @@ gated() {
   return 1
 }
 
+# Build libomacp.a of profile $3 into directory $1 with CFLAGS $2 (cc and
+# cross are the loop's). make does not see a change of flags: a directory
+# built with other flags is built again from nothing (else old objects
+# would be mixed in).
+build_lib() {
+  stamp="$2 $(flags_of "$3")"
+  if [ -d "$1" ] && [ "$(cat "$1/.footprint-flags" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$1"
+  fi
+  mkdir -p "$1"
+  printf '%s\n' "$stamp" > "$1/.footprint-flags"
+  # shellcheck disable=SC2046 # flags_of gives several words on purpose
+  $MAKE --no-print-directory -s CROSS="$cross" CC="$cc" BUILD="$1" \
+    CFLAGS="$2" SANITIZE= COVERAGE= UNWIND= \
+    $(flags_of "$3") "$1/libomacp.a" >/dev/null
+}
+
+# "text data" of what test/footprint_rx.c (a modem firmware's receive
+# path) links from the firmware profile built with function and data
+# sections, in directory $1 with CFLAGS $2: the linker keeps only what is
+# reached (--gc-sections); the C library and libtomcrypt are left out
+# (unresolved symbols allowed: it is linked to be measured, never run);
+# tools/map-sizes.awk sums the library's input sections in the link map.
+linked_rx() {
+  build_lib "$1" "$2 -ffunction-sections -fdata-sections" firmware
+  # shellcheck disable=SC2086 # CFLAGS are several words on purpose
+  "$cc" $2 -ffunction-sections -fdata-sections -no-pie -Iinclude \
+    test/footprint_rx.c "$1/libomacp.a" -nostdlib -nostartfiles \
+    -Wl,-e,main -Wl,--gc-sections -Wl,--unresolved-symbols=ignore-all \
+    -Wl,-Map="$1/rx.map" -o "$1/rx.elf" &&
+    awk -v lib=libomacp.a -f tools/map-sizes.awk "$1/rx.map"
+}
+
 printf '%-8s %-9s %8s %8s %8s  %-22s %s\n' arch profile text data total \
   target result
 miss=0
@@ -98,18 +134,7 @@ for cross in "" $CROSSES; do
   case $a in armhf) extra=-mthumb ;; esac # Thumb-2, Debian's default too
   for p in $PROFILES; do
     d=build-footprint/$t-$p
-    # make does not see a change of flags: a directory built with other
-    # flags is built again from nothing (else old objects would be mixed in)
-    stamp="$CFLAGS_OS $extra $(flags_of "$p")"
-    if [ -d "$d" ] && [ "$(cat "$d/.footprint-flags" 2>/dev/null)" != "$stamp" ]; then
-      rm -rf "$d"
-    fi
-    mkdir -p "$d"
-    printf '%s\n' "$stamp" > "$d/.footprint-flags"
-    # shellcheck disable=SC2046 # flags_of gives several words on purpose
-    $MAKE --no-print-directory -s CROSS="$cross" CC="$cc" BUILD="$d" \
-      CFLAGS="$CFLAGS_OS $extra" SANITIZE= COVERAGE= UNWIND= \
-      $(flags_of "$p") "$d/libomacp.a" >/dev/null
+    build_lib "$d" "$CFLAGS_OS $extra" "$p"
     # size -t: the last line sums every member: text data bss dec hex
     # shellcheck disable=SC2046 # split into those words on purpose
     set -- $("${cross}size" -t "$d/libomacp.a" | tail -1)
@@ -140,6 +165,15 @@ for cross in "" $CROSSES; do
     printf '%-8s %-9s %8d %8d %8d  %-22s %s\n' "$a" "$p" "$text" "$data" \
       $((text + data)) "$target" "$result"
   done
+  # informative, no target: what a firmware image really carries
+  # shellcheck disable=SC2046 # "text data", or nothing
+  set -- $(linked_rx "build-footprint/$t-fw-linked" "$CFLAGS_OS $extra" 2>/dev/null)
+  if [ $# = 2 ]; then
+    printf '%-8s %-9s %8d %8d %8d  %-22s %s\n' "$a" fw-linked "$1" "$2" \
+      $(($1 + $2)) "-" "receive path linked (test/footprint_rx.c)"
+  else
+    echo "footprint: $a fw-linked: the receive path could not be linked; skipped"
+  fi
 done
 # Enforced, a gated row must have been measured (a missing cross
 # compiler is no pass).
