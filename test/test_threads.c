@@ -908,6 +908,132 @@ static void documents_freed_on_another_thread(void **state)
     pthread_mutex_destroy(&h.mu);
 }
 
+/* ---- a multi-part SMS message against a busy context ------------------- */
+
+#define SMS_MESSAGES 200
+
+typedef struct sms_feeder {
+    cp_ctx *ctx;
+    cp_status alone; /* what the push gives when processed alone */
+    long done, lost, wrong, busy;
+    int reads; /* the reader's calls, up to 1000: the feeder waits for one */
+    int stop;
+} sms_feeder;
+
+/* The user data of segment seq (1 or 2) of message ref: concatenation and
+   WDP port headers, then that half of the push PDU. */
+static size_t sms_segment(uint8_t *ud, size_t cap, unsigned ref, unsigned seq)
+{
+    size_t half = in.push_netwpin_len / 2;
+    size_t off = seq == 1 ? 0 : half;
+    size_t n = seq == 1 ? half : in.push_netwpin_len - half;
+    const uint8_t head[] = {11,   0x00, 3,    (uint8_t)ref, 2,   (uint8_t)seq,
+                            0x05, 4,    0x0B, 0x84,         0x23, 0xF0};
+    if (sizeof head + n > cap)
+        return 0;
+    memcpy(ud, head, sizeof head);
+    memcpy(ud + sizeof head, in.push_netwpin + off, n);
+    return sizeof head + n;
+}
+
+/* Give a segment until the context takes it: CP_E_BUSY means not taken. */
+static cp_status sms_give(sms_feeder *f, cp_sms *sms, const uint8_t *ud,
+                          size_t n, uint64_t now, int *pending)
+{
+    cp_push_result r;
+    cp_status st;
+    for (;;) {
+        cp_push_result_init(&r);
+        st = cp_push_process_sms(f->ctx, sms, "+4917012345678", ud, n, 1, now,
+                                 NULL, NULL, &r);
+        cp_free(f->ctx, r.output);
+        if (st != CP_E_BUSY)
+            break;
+        f->busy++;
+        sched_yield();
+    }
+    *pending = r.pending;
+    return st;
+}
+
+static void *run_sms_feeder(void *arg)
+{
+    sms_feeder *f = arg;
+    uint8_t ud[160];
+    cp_sms *sms = NULL;
+    unsigned i;
+    while (__atomic_load_n(&f->reads, __ATOMIC_ACQUIRE) == 0)
+        sched_yield(); /* the reader is at work: the race is on */
+    if (cp_sms_new(f->ctx, NULL, &sms) != CP_OK) {
+        f->wrong = -1;
+        __atomic_store_n(&f->stop, 1, __ATOMIC_RELEASE);
+        return NULL;
+    }
+    for (i = 0; i < SMS_MESSAGES; i++) {
+        int pending = 0;
+        size_t n = sms_segment(ud, sizeof ud, i, 1);
+        cp_status st = sms_give(f, sms, ud, n, 1000u + i, &pending);
+        if (st != CP_OK || !pending) {
+            f->wrong++;
+            continue;
+        }
+        n = sms_segment(ud, sizeof ud, i, 2);
+        st = sms_give(f, sms, ud, n, 1000u + i, &pending);
+        if (st == CP_OK && pending)
+            f->lost++; /* the first half was taken by a lost message */
+        else if (st != f->alone)
+            f->wrong++;
+        else
+            f->done++;
+    }
+    cp_sms_free(sms);
+    __atomic_store_n(&f->stop, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void *run_policy_reader(void *arg)
+{
+    sms_feeder *f = arg;
+    uint32_t v;
+    while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+        (void)cp_policy_get(f->ctx, 4113, &v); /* enters the context */
+        if (__atomic_load_n(&f->reads, __ATOMIC_RELAXED) < 1000)
+            __atomic_add_fetch(&f->reads, 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+/*
+ * Two-part SMS messages fed while another thread keeps entering the same
+ * context: a segment is either refused before it is taken (CP_E_BUSY,
+ * given again) or taken, and the call that completes a message processes
+ * it. The context used to be left between reassembly and processing, so a
+ * call slipping in there lost the completed message (CP_E_BUSY after its
+ * parts were taken; giving the last part again began a new message).
+ */
+static void sms_message_not_lost_to_a_busy_context(void **state)
+{
+    static sms_feeder f;
+    pthread_t th[2];
+    cp_ctx *ctx = new_device(CP_PROFILE_BRANDED);
+    (void)state;
+    memset(&f, 0, sizeof f);
+    f.ctx = ctx;
+    f.alone = push(ctx, in.push_netwpin, in.push_netwpin_len);
+    assert_int_not_equal(f.alone, CP_E_BUSY);
+    assert_int_equal(pthread_create(&th[1], NULL, run_policy_reader, &f), 0);
+    assert_int_equal(pthread_create(&th[0], NULL, run_sms_feeder, &f), 0);
+    assert_int_equal(pthread_join(th[0], NULL), 0);
+    assert_int_equal(pthread_join(th[1], NULL), 0);
+    print_message("SMS messages: %ld processed, %ld lost, %ld wrong; %ld "
+                  "segments turned away busy\n",
+                  f.done, f.lost, f.wrong, f.busy);
+    assert_int_equal(f.lost, 0);
+    assert_int_equal(f.wrong, 0);
+    assert_int_equal(f.done, SMS_MESSAGES);
+    cp_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -917,6 +1043,7 @@ int main(void)
         cmocka_unit_test(entry_points_race_processing),
         cmocka_unit_test(contexts_share_a_directory),
         cmocka_unit_test(documents_freed_on_another_thread),
+        cmocka_unit_test(sms_message_not_lost_to_a_busy_context),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -195,17 +195,13 @@ static void refuse_busy(cp_ctx *ctx, const push_in *in, cp_push_result *r)
     audit(ctx, &in->h, in->gw, NULL, r, CP_E_BUSY, r->verdict.reason_text);
 }
 
-/* One PDU, the structs taken in, the ctx not entered yet. */
-static cp_status push_one(cp_ctx *ctx, const uint8_t *pdu, size_t len,
-                          const push_in *in, cp_push_result *r)
+/* One PDU, the structs taken in, the ctx entered by the caller. */
+static cp_status push_entered(cp_ctx *ctx, const uint8_t *pdu, size_t len,
+                              const push_in *in, cp_push_result *r)
 {
     cp_push push;
     const char *why = "";
     cp_status st;
-    if (cp_ctx__enter(ctx) != CP_OK) {
-        refuse_busy(ctx, in, r);
-        return CP_E_BUSY;
-    }
     cp_push_init(&push);
     st = cp_wsp_parse_push(ctx, pdu, len, &push);
     if (st) {
@@ -217,11 +213,23 @@ static cp_status push_one(cp_ctx *ctx, const uint8_t *pdu, size_t len,
         cp_boot__refuse(&r->verdict, st, text);
         why = cp_ctx_error_message(ctx);
         audit(ctx, &in->h, in->gw, NULL, r, st, why);
-        cp_ctx__leave(ctx);
         return st;
     }
     st = pipeline(ctx, &push, in->gw, &in->h, r, &why);
     audit(ctx, &in->h, in->gw, &push, r, st, why);
+    return st;
+}
+
+/* One PDU, the structs taken in, the ctx not entered yet. */
+static cp_status push_one(cp_ctx *ctx, const uint8_t *pdu, size_t len,
+                          const push_in *in, cp_push_result *r)
+{
+    cp_status st;
+    if (cp_ctx__enter(ctx) != CP_OK) {
+        refuse_busy(ctx, in, r);
+        return CP_E_BUSY;
+    }
+    st = push_entered(ctx, pdu, len, in, r);
     cp_ctx__leave(ctx);
     return st;
 }
@@ -252,7 +260,11 @@ static cp_status sms_one(cp_ctx *ctx, cp_sms *sms, const char *origin,
     uint8_t *pdu = NULL;
     size_t pdu_len = 0;
     cp_status st;
-    /* the segment's error detail goes to ctx: enter it for that */
+    /* The ctx is held from the segment to the end of its message: a
+       completed message has left the reassembly buffer, and another
+       call entering the ctx in between would make it lost (CP_E_BUSY
+       after the parts were taken). A busy ctx refuses the segment
+       before it is taken, so the caller can give it again. */
     if ((st = cp_ctx__enter(ctx)) != CP_OK) {
         refuse_busy(ctx, in, r);
         return st;
@@ -272,12 +284,13 @@ static cp_status sms_one(cp_ctx *ctx, cp_sms *sms, const char *origin,
         cp_ctx__leave(ctx);
         return st;
     }
-    cp_ctx__leave(ctx);
     if (pdu == NULL) {
+        cp_ctx__leave(ctx);
         r->pending = 1;
         return CP_OK;
     }
-    st = push_one(ctx, pdu, pdu_len, in, r);
+    st = push_entered(ctx, pdu, pdu_len, in, r);
+    cp_ctx__leave(ctx);
     cp_free(ctx, pdu);
     return st;
 }
