@@ -387,12 +387,14 @@ static void test_damaged_spc_store(void **state)
     dev d;
     cp_cpf_verdict v;
     size_t n;
-    uint8_t *blob;
+    uint8_t *blob, sha1[20];
+    uint32_t roles;
     const uint8_t *b;
     (void)state;
     NEED_FIXTURES();
     dev_open(&d, 0);
     trust_root(&d, CP_ROLE_MANAGER);
+    assert_int_equal(cp_spc_get(d.ctx, 0, sha1, &roles), CP_OK);
     b = ms_get(&d.m, "spc", &n);
     assert_non_null(b);
     assert_int_equal(b[5], 2); /* format 2: with certificates */
@@ -413,6 +415,11 @@ static void test_damaged_spc_store(void **state)
     assert_int_equal(run_file(&d, "signed.cab", &v), CP_E_CORRUPT);
     assert_int_equal(v.outcome, CP_OUTCOME_REFUSED);
     assert_int_equal(run_file(&d, "unsigned.cab", &v), CP_E_ACCESS_DENIED);
+    /* the damaged store reads as empty: there is no signer to remove, and
+       trying does not recover it; the message says what does */
+    assert_int_equal(cp_spc_remove(d.ctx, sha1), CP_E_NOT_FOUND);
+    assert_int_equal(run_file(&d, "signed.cab", &v), CP_E_CORRUPT);
+    assert_non_null(strstr(cp_ctx_error_message(d.ctx), "adds a signer"));
     trust_root(&d, CP_ROLE_MANAGER); /* rewrites the store */
     assert_int_equal(run_file(&d, "signed.cab", &v), CP_OK);
     dev_close(&d);

@@ -60,7 +60,8 @@ static const char *const damage_text[] = {
     "",
     "every policy takes its most restrictive value until a MANAGER sets or "
     "resets it",
-    "signed .cpf files get no roles until a signer is added or removed",
+    "signed .cpf files get no roles until a signer is added (the damaged "
+    "store reads as empty)",
     "the device counts as bootstrapped with an unknown TPS (see cp_tps_get)",
     "PIN-signed messages are refused until the stored \"pin\" blob is "
     "removed",
@@ -319,8 +320,8 @@ cp_status cp_trust__check_damage(cp_ctx *ctx, uint32_t mask)
     static const char *const why[] = {
         "the stored policies are damaged",
         "the stored SPC store is damaged: signed .cpf files get no roles "
-        "until a MANAGER adds or removes a signer (cp_spc_add, "
-        "cp_spc_remove), which rewrites it",
+        "until a MANAGER adds a signer (cp_spc_add or cp_spc_add_cert), "
+        "which rewrites it; it reads as empty, so there is none to remove",
         "the stored TPS is damaged: the device counts as bootstrapped with "
         "an unknown TPS; recover by processing a BOOTSTRAP with the PROVURL "
         "from a local MANAGER source (cp_process_config_xml with the roles "

@@ -196,7 +196,8 @@ uint32_t cp_policy__value(cp_ctx *ctx, uint32_t id);
  *           cp_tps_get reports CP_E_CORRUPT; a local MANAGER BOOTSTRAP
  *           replaces it (cp_trust__tps_may_set);
  *   SPC:    the store is empty and signed .cpf files get no roles until a
- *           signer is added or removed again;
+ *           signer is added (which saves the store again; there is
+ *           nothing to remove);
  *   PIN:    the counts are unknown: PIN-signed messages are refused;
  *   gateways: no gateway is known or trusted.
  */
