@@ -68,6 +68,13 @@ typedef struct cp_meta_pfxs {
 
 void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p);
 
+/* May t hold an entry directly below the parent path whose hash is ph?
+   (cp_meta_tab.kids; 0 is certain, 1 may be a collision) */
+static inline int cp_meta__kids_maybe(const cp_meta_tab *t, uint32_t ph)
+{
+    return t->live != 0 && ((t->kids[(ph >> 5) & 7u] >> (ph & 31u)) & 1u);
+}
+
 /*
  * The prefixes of the parent of the path looked up last (the parms of one
  * characteristic share it), so a lookup hashes only its leaf.
@@ -84,6 +91,11 @@ struct cp_meta_pcache {
     size_t near_len[2];
     unsigned long gen[2];
     int near_ok;
+    /* leaf_ok: neither table holds an entry directly below the parent,
+       so every leaf of it (one level, this exact spelling) has the entry
+       in force leaf_m; kept with near[] (same gens, same parent) */
+    int leaf_ok;
+    cp_meta leaf_m;
 };
 
 /* ---- the hash table --------------------------------------------------------- */

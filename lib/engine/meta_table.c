@@ -130,8 +130,21 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
     }
     cp_mem__free(&ctx->alloc, t->slots);
     nt.gen = t->gen;
+    memcpy(nt.kids, t->kids, sizeof nt.kids);
     *t = nt;
     return CP_OK;
+}
+
+/* Note in t->kids that path[0..n) has an entry below its parent. */
+static void kids_mark(cp_meta_tab *t, const char *path, size_t n)
+{
+    uint32_t ph;
+    while (n > 0 && !cp_meta__is_sep(path[n - 1]))
+        n--;
+    if (n-- == 0)
+        return; /* top level: lookups of it have no parent to skip */
+    ph = cp_meta__hash(path, n);
+    t->kids[(ph >> 5) & 7u] |= 1u << (ph & 31u);
 }
 
 cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
@@ -171,6 +184,7 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     e->ui_len = 0;
     e->m = *m;
     t->live++;
+    kids_mark(t, path, n);
     return CP_OK;
 }
 

@@ -115,6 +115,7 @@ static void near_ready(const cp_engine *e, struct cp_meta_pcache *c,
     c->gen[0] = e->meta.gen;
     c->gen[1] = e->defaults.gen;
     c->near_ok = 1;
+    c->leaf_ok = 0;
 }
 
 /*
@@ -253,13 +254,14 @@ static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
         if (c == NULL)
             return NULL;
         c->len = (size_t)-1;
+        c->leaf_ok = 0;
     }
     if (c->len != pl || memcmp(c->path, path, pl) != 0) {
         cp_meta__prefixes(path, pl, &c->p);
         memcpy(c->path, path, pl);
         c->len = pl;
         c->count = c->p.count;
-        c->near_ok = 0;
+        c->near_ok = c->leaf_ok = 0;
     }
     if (c->count > CP_META__PFX_MAX)
         return NULL;
@@ -285,6 +287,42 @@ static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
 }
 
 /*
+ * The entry in force for path[0..n) when it is a leaf of c's parent (one
+ * level below, the parent spelled as c holds it) and c->leaf_m serves
+ * every such leaf: no hash, no probe (most parms of a characteristic).
+ */
+static int leaf_cached(const cp_engine *e, const struct cp_meta_pcache *c,
+                       const char *path, size_t n, cp_meta *m)
+{
+    size_t i;
+    if (c == NULL || !c->leaf_ok || c->gen[0] != e->meta.gen ||
+        c->gen[1] != e->defaults.gen || c->len >= n ||
+        !cp_meta__is_sep(path[c->len]) || memcmp(c->path, path, c->len) != 0)
+        return 0;
+    for (i = c->len + 1; i < n; i++)
+        if (cp_meta__is_sep(path[i]))
+            return 0;
+    *m = c->leaf_m;
+    return 1;
+}
+
+/*
+ * After a lookup c served (near[] current): when neither table may hold
+ * an entry directly below c's parent, the leaf just looked up had none
+ * either, and its entry in force *m is every such leaf's.
+ */
+static void leaf_learn(const cp_engine *e, struct cp_meta_pcache *c,
+                       const cp_meta *m)
+{
+    uint32_t ph = c->p.h[c->count - 1];
+    if (cp_meta__kids_maybe(&e->meta, ph) ||
+        cp_meta__kids_maybe(&e->defaults, ph))
+        return;
+    c->leaf_m = *m;
+    c->leaf_ok = 1;
+}
+
+/*
  * cp_meta__lookup of path[0..n); e: the context's engine when the caller
  * holds it (NULL: fetched), so a check per setting does not look it up.
  */
@@ -302,11 +340,18 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
+    if (leaf_cached(e, e->pcache, path, n, m)) {
+        if (exact)
+            *exact = 0; /* the entry in force lies above the leaf */
+        return CP_OK;
+    }
     p = prefixes(ctx, e, path, n, &local);
     c = e->pcache != NULL && p == &e->pcache->p ? e->pcache : NULL;
     if (c != NULL)
         near_ready(e, c, path);
     lookup_n(e, path, p, n, m, &plen, c);
+    if (c != NULL)
+        leaf_learn(e, c, m);
     if (exact)
         *exact = plen == n;
     return CP_OK;
