@@ -50,6 +50,7 @@ cp_status cp_walk__path_push(cp_walker *w, cp_node *n, const char *seg)
         w->path[w->plen++] = '/';
     memcpy(w->path + w->plen, seg, sl + 1);
     w->plen += sl;
+    w->spath_at = 0;
     return CP_OK;
 }
 
@@ -57,6 +58,7 @@ void cp_walk__path_pop(cp_walker *w, size_t to)
 {
     w->plen = to;
     w->path[to] = '\0';
+    w->spath_at = 0;
 }
 
 /* ---- authorization ------------------------------------------------------- */
@@ -154,8 +156,11 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
     if (w->plen + sep + sl > CP_PATH_MAX)
         return cp_walk__fail(w, n, CP_E_LIMIT,
                              "setting path longer than %d octets", CP_PATH_MAX);
-    memcpy(spath, w->path, w->plen);
-    spath[w->plen] = '/';
+    if (w->spath_at != w->plen + 1) { /* else the last parm's prefix */
+        memcpy(spath, w->path, w->plen);
+        spath[w->plen] = '/';
+        w->spath_at = w->plen + 1;
+    }
     memcpy(spath + w->plen + sep, leaf, sl + 1);
     len = w->plen + sep + sl;
     c = is_parm ? cp_walk__canonical(w, w->path, leaf, 1)
@@ -248,6 +253,16 @@ cp_status cp_walk__tree_check(cp_walker *w, cp_node *req, cp_doc *tree,
     return st;
 }
 
+/*
+ * Pre-pass over a parm below a characteristic within the depth limit:
+ * what pre_node does for it, without the checks that cannot fail there
+ * (most elements of a document are such parms).
+ */
+static cp_status pre_parm(cp_walker *w, cp_node *n, unsigned wr)
+{
+    return cp_walk__authorize(w, n, n->key, 1, wr, w->apply);
+}
+
 /* Pre-pass over one element and its subtree (depth bounded by max_depth). */
 static cp_status pre_node(cp_walker *w, cp_node *n)
 {
@@ -287,7 +302,9 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
                 st = cp_walk__path_push(w, n, cp_walk__type_of(w, n));
         }
         for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
-            st = pre_node(w, c);
+            st = c->kind == CP_NODE_PARM && w->depth < w->ctx->limits.max_depth
+                     ? pre_parm(w, c, wr)
+                     : pre_node(w, c);
         cp_walk__path_pop(w, base);
         break;
     case CP_NODE_PARM:
