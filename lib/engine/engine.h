@@ -124,6 +124,15 @@ cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
                             cp_meta *m, char *why, size_t cap);
 
 /*
+ * The entry in force for path[0..n) when the metabase already knows it
+ * without a lookup: path is one level below the parent it looked up last
+ * (spelled alike), and no entry lies directly below that parent. NULL:
+ * use cp_meta__check_in. Valid until the next metabase call.
+ */
+const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
+                                  size_t n);
+
+/*
  * The same for every stored setting below the characteristic n, whose
  * setting path is path[0..plen) (path has room for CP_PATH_MAX + 1
  * octets; it is restored before returning): its parms and child

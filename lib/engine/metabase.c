@@ -320,17 +320,25 @@ static int has_sep(const char *s, size_t k)
  * level below, the parent spelled as c holds it) and c->leaf_m serves
  * every such leaf: no hash, no probe (most parms of a characteristic).
  */
-static int leaf_cached(const cp_engine *e, const struct cp_meta_pcache *c,
-                       const char *path, size_t n, cp_meta *m)
+static const cp_meta *leaf_cached(const cp_engine *e,
+                                  const struct cp_meta_pcache *c,
+                                  const char *path, size_t n)
 {
     if (c == NULL || !c->leaf_ok || c->gen[0] != e->meta.gen ||
         c->gen[1] != e->defaults.gen || c->len >= n ||
         !cp_meta__is_sep(path[c->len]) ||
         memcmp(c->path, path, c->len) != 0 ||
         has_sep(path + c->len + 1, n - c->len - 1))
-        return 0;
-    *m = c->leaf_m;
-    return 1;
+        return NULL;
+    return &c->leaf_m;
+}
+
+const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
+                                  size_t n)
+{
+    if (e == NULL || !e->meta_loaded || e->meta_damaged)
+        return NULL;
+    return leaf_cached(e, e->pcache, path, n);
 }
 
 /*
@@ -360,6 +368,7 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     cp_meta_pfxs local;
     const cp_meta_pfxs *p;
     struct cp_meta_pcache *c;
+    const cp_meta *hit;
     if (e == NULL || !e->meta_loaded) {
         cp_status st = cp_meta__load(ctx, &e);
         if (st)
@@ -367,7 +376,8 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    if (leaf_cached(e, e->pcache, path, n, m)) {
+    if ((hit = leaf_cached(e, e->pcache, path, n)) != NULL) {
+        *m = *hit;
         if (exact)
             *exact = 0; /* the entry in force lies above the leaf */
         return CP_OK;
