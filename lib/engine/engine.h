@@ -58,10 +58,10 @@ typedef struct cp_meta_tab {
     /* changes whenever an entry is set, removed or freed (and slots
        move): metabase.c keeps lookup results while it stays */
     unsigned long gen;
-    /* a bit per hash of an entry's parent path (CP_META__KIDS_BITS),
-       set when the entry is put, kept when it is removed: a clear bit
-       means no entry lies directly below that parent, so a lookup of a
-       leaf there need not hash or probe it */
+    /* a bit per hash of an entry's parent path, set when the entry is
+       put, made again when one is removed: a clear bit means no entry
+       lies directly below that parent, so a lookup of a leaf there need
+       not hash or probe it (metabase.c) */
     uint32_t kids[8];
 } cp_meta_tab;
 

@@ -147,6 +147,16 @@ static void kids_mark(cp_meta_tab *t, const char *path, size_t n)
     t->kids[(ph >> 5) & 7u] |= 1u << (ph & 31u);
 }
 
+/* t->kids again from the entries t holds (one was removed). */
+static void kids_rebuild(cp_meta_tab *t)
+{
+    size_t i;
+    memset(t->kids, 0, sizeof t->kids);
+    for (i = 0; i < t->cap; i++)
+        if (t->slots[i].path != NULL)
+            kids_mark(t, t->slots[i].path, t->slots[i].len);
+}
+
 cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
                            const cp_meta *m)
 {
@@ -279,6 +289,7 @@ int cp_meta__tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
     e->ui_len = 0;
     e->tomb = 1;
     t->live--;
+    kids_rebuild(t); /* rare (the host's call): lookups below stay fast */
     return 1;
 }
 
