@@ -11,6 +11,8 @@
 #ifndef CP_META_INT_H
 #define CP_META_INT_H
 
+#include <string.h>
+
 #include "engine.h"
 
 /* The longest path of an entry, whether set by the host or stored. */
@@ -34,6 +36,39 @@ static inline uint8_t cp_meta__fold(uint8_t c)
 static inline int cp_meta__is_sep(char c)
 {
     return c == '/' || c == '\\';
+}
+
+/*
+ * The octets of v that are separators, as their high bits: v XOR a
+ * separator repeated has a zero octet where the separator was, and
+ * (x - 0x01..) & ~x & 0x80.. is nonzero exactly when x has one.
+ */
+static inline uint32_t cp_meta__sep_bits(uint32_t v)
+{
+    const uint32_t ones = 0x01010101u;
+    uint32_t a = v ^ 0x2F2F2F2Fu, b = v ^ 0x5C5C5C5Cu; /* '/', '\\' */
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & 0x80808080u;
+}
+
+/* 1 when s[0..k) holds a separator: four octets a step, the last step
+   overlapping the one before (k need not be a multiple of 4). */
+static inline int cp_meta__has_sep(const char *s, size_t k)
+{
+    uint32_t v, last;
+    if (k < 4) {
+        for (; k > 0; k--, s++)
+            if (cp_meta__is_sep(*s))
+                return 1;
+        return 0;
+    }
+    for (; k > 8; s += 4, k -= 4) {
+        memcpy(&v, s, 4);
+        if (cp_meta__sep_bits(v))
+            return 1;
+    }
+    memcpy(&v, s, 4); /* 4 <= k <= 8: the first and the last four */
+    memcpy(&last, s + k - 4, 4);
+    return (cp_meta__sep_bits(v) | cp_meta__sep_bits(last)) != 0;
 }
 
 /*

@@ -287,35 +287,6 @@ static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
 }
 
 /*
- * 1 when s[0..k) holds a separator. Four octets a step: a word XOR a
- * separator repeated has a zero octet where the separator was, and
- * (v - 0x01..) & ~v & 0x80.. is nonzero exactly when v has one; the last
- * step overlaps the one before (k need not be a multiple of 4).
- */
-static int has_sep(const char *s, size_t k)
-{
-    const uint32_t ones = 0x01010101u, highs = 0x80808080u;
-    uint32_t v, a, b;
-    if (k < 4) {
-        for (; k > 0; k--, s++)
-            if (cp_meta__is_sep(*s))
-                return 1;
-        return 0;
-    }
-    for (;;) {
-        memcpy(&v, s, 4);
-        a = v ^ 0x2F2F2F2Fu; /* '/' */
-        b = v ^ 0x5C5C5C5Cu; /* '\\' */
-        if ((((a - ones) & ~a) | ((b - ones) & ~b)) & highs)
-            return 1;
-        if (k <= 4)
-            return 0;
-        s += k < 8 ? k - 4 : 4;
-        k = k < 8 ? 4 : k - 4;
-    }
-}
-
-/*
  * The entry in force for path[0..n) when it is a leaf of c's parent (one
  * level below, the parent spelled as c holds it) and c->leaf_m serves
  * every such leaf: no hash, no probe (most parms of a characteristic).
@@ -328,7 +299,7 @@ static const cp_meta *leaf_cached(const cp_engine *e,
         c->gen[1] != e->defaults.gen || c->len >= n ||
         !cp_meta__is_sep(path[c->len]) ||
         memcmp(c->path, path, c->len) != 0 ||
-        has_sep(path + c->len + 1, n - c->len - 1))
+        cp_meta__has_sep(path + c->len + 1, n - c->len - 1))
         return NULL;
     return &c->leaf_m;
 }
