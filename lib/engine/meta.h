@@ -131,6 +131,9 @@ struct cp_meta_pcache {
        in force leaf_m; kept with near[] (same gens, same parent) */
     int leaf_ok;
     cp_meta leaf_m;
+    /* changes with path[] and len (never 0 once a parent is held): a
+       caller that kept it knows its parent is still this one */
+    unsigned long serial;
 };
 
 /* ---- the hash table --------------------------------------------------------- */

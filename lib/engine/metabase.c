@@ -255,6 +255,7 @@ static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
             return NULL;
         c->len = (size_t)-1;
         c->leaf_ok = 0;
+        c->serial = 0;
     }
     if (c->len != pl || memcmp(c->path, path, pl) != 0) {
         cp_meta__prefixes(path, pl, &c->p);
@@ -262,6 +263,8 @@ static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
         c->len = pl;
         c->count = c->p.count;
         c->near_ok = c->leaf_ok = 0;
+        if (++c->serial == 0) /* another parent: earlier marks are void */
+            c->serial = 1;    /* (0 is nobody's mark) */
     }
     if (c->count > CP_META__PFX_MAX)
         return NULL;
@@ -293,23 +296,31 @@ static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
  */
 static const cp_meta *leaf_cached(const cp_engine *e,
                                   const struct cp_meta_pcache *c,
-                                  const char *path, size_t n)
+                                  const char *path, size_t n,
+                                  unsigned long seen)
 {
     if (c == NULL || !c->leaf_ok || c->gen[0] != e->meta.gen ||
-        c->gen[1] != e->defaults.gen || c->len >= n ||
-        !cp_meta__is_sep(path[c->len]) ||
-        memcmp(c->path, path, c->len) != 0 ||
-        cp_meta__has_sep(path + c->len + 1, n - c->len - 1))
+        c->gen[1] != e->defaults.gen || c->len >= n)
         return NULL;
-    return &c->leaf_m;
+    /* seen: the caller's parent is the one a hit under c->serial
+       compared, and c's has not changed since */
+    if (seen != c->serial && (!cp_meta__is_sep(path[c->len]) ||
+                              memcmp(c->path, path, c->len) != 0))
+        return NULL;
+    return cp_meta__has_sep(path + c->len + 1, n - c->len - 1) ? NULL
+                                                               : &c->leaf_m;
 }
 
 const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
-                                  size_t n)
+                                  size_t n, unsigned long *seen)
 {
+    const cp_meta *m;
     if (e == NULL || !e->meta_loaded || e->meta_damaged)
         return NULL;
-    return leaf_cached(e, e->pcache, path, n);
+    m = leaf_cached(e, e->pcache, path, n, *seen);
+    if (m != NULL)
+        *seen = e->pcache->serial;
+    return m;
 }
 
 /*
@@ -347,7 +358,7 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    if ((hit = leaf_cached(e, e->pcache, path, n)) != NULL) {
+    if ((hit = leaf_cached(e, e->pcache, path, n, 0)) != NULL) {
         *m = *hit;
         if (exact)
             *exact = 0; /* the entry in force lies above the leaf */

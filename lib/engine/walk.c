@@ -129,16 +129,15 @@ static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
  * the entry in *m; 0 for the long way (a refusal's reason is made
  * there). The test is cp_meta__check_in's.
  */
-static int fast_allowed(cp_walker *w, const char *spath, size_t len,
-                        unsigned need, cp_meta *m)
+static const cp_meta *fast_allowed(cp_walker *w, const char *spath,
+                                   size_t len, unsigned need)
 {
-    const cp_meta *f = cp_meta__leaf_fast(w->e, spath, len);
+    const cp_meta *f = cp_meta__leaf_fast(w->e, spath, len, &w->leaf_seen);
     uint32_t roles = w->s.roles;
     if (f == NULL || (!(roles & CP_ROLE_EXEMPT) &&
                       ((f->rw & need) != need || (roles & f->access_roles) == 0)))
-        return 0;
-    *m = *f;
-    return 1;
+        return NULL;
+    return f;
 }
 
 /*
@@ -168,7 +167,8 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
     char *spath = w->spath;
     size_t sl = strlen(leaf), sep = w->plen ? 1 : 0, len;
     cp_meta m;
-    cp_status st;
+    const cp_meta *mp;
+    cp_status st = CP_OK;
     int c;
     /* spath = w->path + '/' + leaf, as cp_walk__path_push would make it */
     if (w->plen + sep + sl > CP_PATH_MAX)
@@ -178,6 +178,7 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
         memcpy(spath, w->path, w->plen);
         spath[w->plen] = '/';
         w->spath_at = w->plen + 1;
+        w->leaf_seen = 0; /* the metabase compares the prefix again */
     }
     memcpy(spath + w->plen + sep, leaf, sl + 1);
     len = w->plen + sep + sl;
@@ -187,11 +188,16 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
         return cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
     if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
-    st = fast_allowed(w, spath, len, need, &m) ? CP_OK
-                                                : allowed(w, n, spath, len, need, &m);
-    if (!st && c == CP_CANON_MAPPED) /* the value rules of the canonical one */
+    mp = fast_allowed(w, spath, len, need); /* the entry itself: no copy */
+    if (mp == NULL) {
+        st = allowed(w, n, spath, len, need, &m);
+        mp = &m;
+    }
+    if (!st && c == CP_CANON_MAPPED) { /* the value rules of the canonical one */
         st = allowed(w, n, spath = w->cpath, strlen(w->cpath), need, &m);
-    return st || !check_val ? st : check_value(w, n, &m, spath);
+        mp = &m;
+    }
+    return st || !check_val ? st : check_value(w, n, mp, spath);
 }
 
 /* ---- subtrees ------------------------------------------------------------ */
