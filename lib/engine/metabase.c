@@ -351,6 +351,7 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     const cp_meta_pfxs *p;
     struct cp_meta_pcache *c;
     const cp_meta *hit;
+    unsigned long none = 0; /* no mark: the parent is compared */
     if (e == NULL || !e->meta_loaded) {
         cp_status st = cp_meta__load(ctx, &e);
         if (st)
@@ -358,7 +359,7 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    if ((hit = leaf_cached(e, e->pcache, path, n, 0)) != NULL) {
+    if ((hit = cp_meta__leaf_fast(e, path, n, &none)) != NULL) {
         *m = *hit;
         if (exact)
             *exact = 0; /* the entry in force lies above the leaf */
