@@ -491,8 +491,10 @@ cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
     m.rw = rw & (CP_RW_READ | CP_RW_WRITE);
     st = cp_meta__tab_put(ctx, &e->defaults, path, &m);
     ent = st ? NULL : cp_meta__tab_find(&e->defaults, path, strlen(path));
-    if (ent != NULL)
+    if (ent != NULL) {
         ent->rw_only = (rw & CP_META__RW_ONLY) != 0;
+        e->defaults.gen++; /* lookups keep what they found: again */
+    }
     return st;
 }
 
@@ -508,5 +510,6 @@ cp_status cp_meta__set_default_type(cp_ctx *ctx, const char *path,
     if (ent == NULL)
         return CP_E_NOT_FOUND;
     ent->m.datatype = dt;
+    e->defaults.gen++; /* the leaf cache holds copies of entries */
     return CP_OK;
 }
