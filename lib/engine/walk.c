@@ -125,9 +125,9 @@ static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
 
 /*
  * allowed() for the next parm of a characteristic whose entry in force
- * the metabase holds (cp_meta__leaf_fast): 1 when the caller may, with
- * the entry in *m; 0 for the long way (a refusal's reason is made
- * there). The test is cp_meta__check_in's.
+ * the metabase holds (cp_meta__leaf_fast): that entry when the caller
+ * may, NULL for the long way (a refusal's reason is made there). The
+ * test is cp_meta__check_in's.
  */
 static const cp_meta *fast_allowed(cp_walker *w, const char *spath,
                                    size_t len, unsigned need)
