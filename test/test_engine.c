@@ -1572,6 +1572,69 @@ static void test_access_check(void **state)
     assert_int_equal(cp_ctx_error_code(f->ctx), CP_E_ACCESS_DENIED);
 }
 
+/* Run xml as MANAGER: CP_OK, or the refusal whose reason has why. */
+static void leaf_run(fx *f, const char *xml, const char *why)
+{
+    char *out;
+    cp_status st = run(f, xml, CP_ROLE_MANAGER, 0, &out);
+    if ((st == CP_OK) != (why == NULL))
+        print_message("status %d, out %s\n", st, out ? out : "(null)");
+    assert_int_equal(st, why == NULL ? CP_OK : CP_E_ACCESS_DENIED);
+    assert_non_null(out);
+    if (why != NULL)
+        assert_non_null(strstr(out, why));
+    cp_free(f->ctx, out);
+}
+
+/*
+ * The pre-pass takes a parm's entry in force from the metabase's cache
+ * when no entry lies directly below its characteristic. An entry set
+ * later, one spelled in other capitals, and a parm name that is itself
+ * a path (a separator anywhere in a short or a long name) must still be
+ * found.
+ */
+static void test_access_leaf_cache(void **state)
+{
+    NEED_XML();
+    fx *f = *state;
+    static const char *const deep[] = {"x/y",         "x\\y",
+                                       "abcdefgh/z",  "abc/defghij",
+                                       "abcdefghijk\\l", "a/bcd",
+                                       "abcd/"};
+    static const char abc[] =
+        DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
+            "<parm name=\"a\" value=\"1\"/><parm name=\"b\" value=\"2\"/>"
+            "<parm name=\"c\" value=\"3\"/></characteristic>"
+            "</characteristic>");
+    char doc[512], entry[64], why[96];
+    size_t i;
+    leaf_run(f, abc, NULL); /* learned: nothing below HOST/net */
+    set_meta(f, "HOST/net/b", CP_ROLE_MANAGER, CP_RW_READ);
+    leaf_run(f, abc, "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    leaf_run(f, abc, NULL);
+    set_meta(f, "host/NET/C", CP_ROLE_MANAGER, CP_RW_READ);
+    leaf_run(f, abc, "HOST/net/c is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "host/NET/C"), CP_OK);
+    for (i = 0; i < ARRAY_LEN(deep); i++) {
+        size_t n = strlen(deep[i]);
+        /* the entry of a trailing separator is its parent's */
+        snprintf(entry, sizeof entry, "HOST/net/%.*s", (int)n -
+                 (deep[i][n - 1] == '/'), deep[i]);
+        set_meta(f, entry, CP_ROLE_MANAGER, CP_RW_READ);
+        leaf_run(f, abc, NULL); /* the entry is not directly below */
+        snprintf(doc, sizeof doc,
+                 DOC("<characteristic type=\"HOST\"><characteristic "
+                     "type=\"net\"><parm name=\"a\" value=\"1\"/>"
+                     "<parm name=\"b\" value=\"2\"/><parm name=\"%s\" "
+                     "value=\"3\"/></characteristic></characteristic>"),
+                 deep[i]);
+        snprintf(why, sizeof why, "HOST/net/%s is not writable", deep[i]);
+        leaf_run(f, doc, why);
+        assert_int_equal(cp_meta_remove(f->ctx, entry), CP_OK);
+    }
+}
+
 /* Grant policies 4119 / 4120 widen the caller's roles. */
 static void test_grant_policies(void **state)
 {
@@ -2931,6 +2994,7 @@ int main(void)
         T(test_metadata),
         T(test_meta_api),
         T(test_access_check),
+        T(test_access_leaf_cache),
         T(test_grant_policies),
         T(test_value_rules),
         T(test_all_or_nothing_prepass),

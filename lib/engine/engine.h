@@ -58,6 +58,11 @@ typedef struct cp_meta_tab {
     /* changes whenever an entry is set, removed or freed (and slots
        move): metabase.c keeps lookup results while it stays */
     unsigned long gen;
+    /* a bit per hash of an entry's parent path, set when the entry is
+       put, made again when one is removed: a clear bit means no entry
+       lies directly below that parent, so a lookup of a leaf there need
+       not hash or probe it (metabase.c) */
+    uint32_t kids[8];
 } cp_meta_tab;
 
 typedef struct cp_engine {
@@ -117,6 +122,18 @@ cp_status cp_meta__allowed(cp_ctx *ctx, uint32_t roles, const char *path,
 cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
                             const char *path, size_t n, unsigned need,
                             cp_meta *m, char *why, size_t cap);
+
+/*
+ * The entry in force for path[0..n) when the metabase already knows it
+ * without a lookup: path is one level below the parent it looked up last
+ * (spelled alike), and no entry lies directly below that parent. NULL:
+ * use cp_meta__check_in. Valid until the next metabase call. *seen: 0,
+ * or what the last call left there when path's parent and separator are
+ * the same octets in the same place since (the parent is not compared
+ * again); a hit leaves its mark there.
+ */
+const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
+                                  size_t n, unsigned long *seen);
 
 /*
  * The same for every stored setting below the characteristic n, whose

@@ -11,6 +11,8 @@
 #ifndef CP_META_INT_H
 #define CP_META_INT_H
 
+#include <string.h>
+
 #include "engine.h"
 
 /* The longest path of an entry, whether set by the host or stored. */
@@ -34,6 +36,39 @@ static inline uint8_t cp_meta__fold(uint8_t c)
 static inline int cp_meta__is_sep(char c)
 {
     return c == '/' || c == '\\';
+}
+
+/*
+ * The octets of v that are separators, as their high bits: v XOR a
+ * separator repeated has a zero octet where the separator was, and
+ * (x - 0x01..) & ~x & 0x80.. is nonzero exactly when x has one.
+ */
+static inline uint32_t cp_meta__sep_bits(uint32_t v)
+{
+    const uint32_t ones = 0x01010101u;
+    uint32_t a = v ^ 0x2F2F2F2Fu, b = v ^ 0x5C5C5C5Cu; /* '/', '\\' */
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & 0x80808080u;
+}
+
+/* 1 when s[0..k) holds a separator: four octets a step, the last step
+   overlapping the one before (k need not be a multiple of 4). */
+static inline int cp_meta__has_sep(const char *s, size_t k)
+{
+    uint32_t v, last;
+    if (k < 4) {
+        for (; k > 0; k--, s++)
+            if (cp_meta__is_sep(*s))
+                return 1;
+        return 0;
+    }
+    for (; k > 8; s += 4, k -= 4) {
+        memcpy(&v, s, 4);
+        if (cp_meta__sep_bits(v))
+            return 1;
+    }
+    memcpy(&v, s, 4); /* 4 <= k <= 8: the first and the last four */
+    memcpy(&last, s + k - 4, 4);
+    return (cp_meta__sep_bits(v) | cp_meta__sep_bits(last)) != 0;
 }
 
 /*
@@ -68,6 +103,13 @@ typedef struct cp_meta_pfxs {
 
 void cp_meta__prefixes(const char *path, size_t len, cp_meta_pfxs *p);
 
+/* May t hold an entry directly below the parent path whose hash is ph?
+   (cp_meta_tab.kids; 0 is certain, 1 may be a collision) */
+static inline int cp_meta__kids_maybe(const cp_meta_tab *t, uint32_t ph)
+{
+    return t->live != 0 && ((t->kids[(ph >> 5) & 7u] >> (ph & 31u)) & 1u);
+}
+
 /*
  * The prefixes of the parent of the path looked up last (the parms of one
  * characteristic share it), so a lookup hashes only its leaf.
@@ -84,6 +126,14 @@ struct cp_meta_pcache {
     size_t near_len[2];
     unsigned long gen[2];
     int near_ok;
+    /* leaf_ok: neither table holds an entry directly below the parent,
+       so every leaf of it (one level, this exact spelling) has the entry
+       in force leaf_m; kept with near[] (same gens, same parent) */
+    int leaf_ok;
+    cp_meta leaf_m;
+    /* changes with path[] and len (never 0 once a parent is held): a
+       caller that kept it knows its parent is still this one */
+    unsigned long serial;
 };
 
 /* ---- the hash table --------------------------------------------------------- */

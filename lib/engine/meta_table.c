@@ -130,8 +130,31 @@ static cp_status tab_grow(cp_ctx *ctx, cp_meta_tab *t)
     }
     cp_mem__free(&ctx->alloc, t->slots);
     nt.gen = t->gen;
+    memcpy(nt.kids, t->kids, sizeof nt.kids);
     *t = nt;
     return CP_OK;
+}
+
+/* Note in t->kids that path[0..n) has an entry below its parent. */
+static void kids_mark(cp_meta_tab *t, const char *path, size_t n)
+{
+    uint32_t ph;
+    while (n > 0 && !cp_meta__is_sep(path[n - 1]))
+        n--;
+    if (n-- == 0)
+        return; /* top level: lookups of it have no parent to skip */
+    ph = cp_meta__hash(path, n);
+    t->kids[(ph >> 5) & 7u] |= 1u << (ph & 31u);
+}
+
+/* t->kids again from the entries t holds (one was removed). */
+static void kids_rebuild(cp_meta_tab *t)
+{
+    size_t i;
+    memset(t->kids, 0, sizeof t->kids);
+    for (i = 0; i < t->cap; i++)
+        if (t->slots[i].path != NULL)
+            kids_mark(t, t->slots[i].path, t->slots[i].len);
 }
 
 cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
@@ -171,6 +194,7 @@ cp_status cp_meta__tab_put(cp_ctx *ctx, cp_meta_tab *t, const char *path,
     e->ui_len = 0;
     e->m = *m;
     t->live++;
+    kids_mark(t, path, n);
     return CP_OK;
 }
 
@@ -265,6 +289,7 @@ int cp_meta__tab_del(cp_ctx *ctx, cp_meta_tab *t, const char *path)
     e->ui_len = 0;
     e->tomb = 1;
     t->live--;
+    kids_rebuild(t); /* rare (the host's call): lookups below stay fast */
     return 1;
 }
 
@@ -466,8 +491,10 @@ cp_status cp_meta__set_default(cp_ctx *ctx, const char *path, uint32_t roles,
     m.rw = rw & (CP_RW_READ | CP_RW_WRITE);
     st = cp_meta__tab_put(ctx, &e->defaults, path, &m);
     ent = st ? NULL : cp_meta__tab_find(&e->defaults, path, strlen(path));
-    if (ent != NULL)
+    if (ent != NULL) {
         ent->rw_only = (rw & CP_META__RW_ONLY) != 0;
+        e->defaults.gen++; /* lookups keep what they found: again */
+    }
     return st;
 }
 
@@ -483,5 +510,6 @@ cp_status cp_meta__set_default_type(cp_ctx *ctx, const char *path,
     if (ent == NULL)
         return CP_E_NOT_FOUND;
     ent->m.datatype = dt;
+    e->defaults.gen++; /* the leaf cache holds copies of entries */
     return CP_OK;
 }

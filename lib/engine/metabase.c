@@ -115,6 +115,7 @@ static void near_ready(const cp_engine *e, struct cp_meta_pcache *c,
     c->gen[0] = e->meta.gen;
     c->gen[1] = e->defaults.gen;
     c->near_ok = 1;
+    c->leaf_ok = 0;
 }
 
 /*
@@ -253,13 +254,17 @@ static const cp_meta_pfxs *cached_prefixes(cp_ctx *ctx, cp_engine *e,
         if (c == NULL)
             return NULL;
         c->len = (size_t)-1;
+        c->leaf_ok = 0;
+        c->serial = 0;
     }
     if (c->len != pl || memcmp(c->path, path, pl) != 0) {
         cp_meta__prefixes(path, pl, &c->p);
         memcpy(c->path, path, pl);
         c->len = pl;
         c->count = c->p.count;
-        c->near_ok = 0;
+        c->near_ok = c->leaf_ok = 0;
+        if (++c->serial == 0) /* another parent: earlier marks are void */
+            c->serial = 1;    /* (0 is nobody's mark) */
     }
     if (c->count > CP_META__PFX_MAX)
         return NULL;
@@ -285,6 +290,56 @@ static const cp_meta_pfxs *prefixes(cp_ctx *ctx, cp_engine *e,
 }
 
 /*
+ * The entry in force for path[0..n) when it is a leaf of c's parent (one
+ * level below, the parent spelled as c holds it) and c->leaf_m serves
+ * every such leaf: no hash, no probe (most parms of a characteristic).
+ */
+static const cp_meta *leaf_cached(const cp_engine *e,
+                                  const struct cp_meta_pcache *c,
+                                  const char *path, size_t n,
+                                  unsigned long seen)
+{
+    if (c == NULL || !c->leaf_ok || c->gen[0] != e->meta.gen ||
+        c->gen[1] != e->defaults.gen || c->len >= n)
+        return NULL;
+    /* seen: the caller's parent is the one a hit under c->serial
+       compared, and c's has not changed since */
+    if (seen != c->serial && (!cp_meta__is_sep(path[c->len]) ||
+                              memcmp(c->path, path, c->len) != 0))
+        return NULL;
+    return cp_meta__has_sep(path + c->len + 1, n - c->len - 1) ? NULL
+                                                               : &c->leaf_m;
+}
+
+const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
+                                  size_t n, unsigned long *seen)
+{
+    const cp_meta *m;
+    if (e == NULL || !e->meta_loaded || e->meta_damaged)
+        return NULL;
+    m = leaf_cached(e, e->pcache, path, n, *seen);
+    if (m != NULL)
+        *seen = e->pcache->serial;
+    return m;
+}
+
+/*
+ * After a lookup c served (near[] current): when neither table may hold
+ * an entry directly below c's parent, the leaf just looked up had none
+ * either, and its entry in force *m is every such leaf's.
+ */
+static void leaf_learn(const cp_engine *e, struct cp_meta_pcache *c,
+                       const cp_meta *m)
+{
+    uint32_t ph = c->p.h[c->count - 1];
+    if (cp_meta__kids_maybe(&e->meta, ph) ||
+        cp_meta__kids_maybe(&e->defaults, ph))
+        return;
+    c->leaf_m = *m;
+    c->leaf_ok = 1;
+}
+
+/*
  * cp_meta__lookup of path[0..n); e: the context's engine when the caller
  * holds it (NULL: fetched), so a check per setting does not look it up.
  */
@@ -295,6 +350,8 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     cp_meta_pfxs local;
     const cp_meta_pfxs *p;
     struct cp_meta_pcache *c;
+    const cp_meta *hit;
+    unsigned long none = 0; /* no mark: the parent is compared */
     if (e == NULL || !e->meta_loaded) {
         cp_status st = cp_meta__load(ctx, &e);
         if (st)
@@ -302,11 +359,19 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
+    if ((hit = cp_meta__leaf_fast(e, path, n, &none)) != NULL) {
+        *m = *hit;
+        if (exact)
+            *exact = 0; /* the entry in force lies above the leaf */
+        return CP_OK;
+    }
     p = prefixes(ctx, e, path, n, &local);
     c = e->pcache != NULL && p == &e->pcache->p ? e->pcache : NULL;
     if (c != NULL)
         near_ready(e, c, path);
     lookup_n(e, path, p, n, m, &plen, c);
+    if (c != NULL)
+        leaf_learn(e, c, m);
     if (exact)
         *exact = plen == n;
     return CP_OK;

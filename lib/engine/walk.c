@@ -50,6 +50,7 @@ cp_status cp_walk__path_push(cp_walker *w, cp_node *n, const char *seg)
         w->path[w->plen++] = '/';
     memcpy(w->path + w->plen, seg, sl + 1);
     w->plen += sl;
+    w->spath_at = 0;
     return CP_OK;
 }
 
@@ -57,6 +58,7 @@ void cp_walk__path_pop(cp_walker *w, size_t to)
 {
     w->plen = to;
     w->path[to] = '\0';
+    w->spath_at = 0;
 }
 
 /* ---- authorization ------------------------------------------------------- */
@@ -122,6 +124,23 @@ static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
 }
 
 /*
+ * allowed() for the next parm of a characteristic whose entry in force
+ * the metabase holds (cp_meta__leaf_fast): that entry when the caller
+ * may, NULL for the long way (a refusal's reason is made there). The
+ * test is cp_meta__check_in's.
+ */
+static const cp_meta *fast_allowed(cp_walker *w, const char *spath,
+                                   size_t len, unsigned need)
+{
+    const cp_meta *f = cp_meta__leaf_fast(w->e, spath, len, &w->leaf_seen);
+    uint32_t roles = w->s.roles;
+    if (f == NULL || (!(roles & CP_ROLE_EXEMPT) &&
+                      ((f->rw & need) != need || (roles & f->access_roles) == 0)))
+        return NULL;
+    return f;
+}
+
+/*
  * The canonical path of a setting: path is a characteristic path, name a
  * parm of it or NULL. CP_CANON_MAPPED leaves the canonical path in
  * w->cpath. A CSP without the hook keeps every path as it is.
@@ -148,14 +167,19 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
     char *spath = w->spath;
     size_t sl = strlen(leaf), sep = w->plen ? 1 : 0, len;
     cp_meta m;
-    cp_status st;
+    const cp_meta *mp;
+    cp_status st = CP_OK;
     int c;
     /* spath = w->path + '/' + leaf, as cp_walk__path_push would make it */
     if (w->plen + sep + sl > CP_PATH_MAX)
         return cp_walk__fail(w, n, CP_E_LIMIT,
                              "setting path longer than %d octets", CP_PATH_MAX);
-    memcpy(spath, w->path, w->plen);
-    spath[w->plen] = '/';
+    if (w->spath_at != w->plen + 1) { /* else the last parm's prefix */
+        memcpy(spath, w->path, w->plen);
+        spath[w->plen] = '/';
+        w->spath_at = w->plen + 1;
+        w->leaf_seen = 0; /* the metabase compares the prefix again */
+    }
     memcpy(spath + w->plen + sep, leaf, sl + 1);
     len = w->plen + sep + sl;
     c = is_parm ? cp_walk__canonical(w, w->path, leaf, 1)
@@ -164,10 +188,16 @@ cp_status cp_walk__authorize(cp_walker *w, cp_node *n, const char *leaf,
         return cp_walk__fail(w, n, CP_E_BAD_DOC, "%s", w->cpath);
     if ((w->s.roles & CP_ROLE_EXEMPT) && !check_val)
         return CP_OK;
-    st = allowed(w, n, spath, len, need, &m);
-    if (!st && c == CP_CANON_MAPPED) /* the value rules of the canonical one */
+    mp = fast_allowed(w, spath, len, need); /* the entry itself: no copy */
+    if (mp == NULL) {
+        st = allowed(w, n, spath, len, need, &m);
+        mp = &m;
+    }
+    if (!st && c == CP_CANON_MAPPED) { /* the value rules of the canonical one */
         st = allowed(w, n, spath = w->cpath, strlen(w->cpath), need, &m);
-    return st || !check_val ? st : check_value(w, n, &m, spath);
+        mp = &m;
+    }
+    return st || !check_val ? st : check_value(w, n, mp, spath);
 }
 
 /* ---- subtrees ------------------------------------------------------------ */
@@ -248,6 +278,16 @@ cp_status cp_walk__tree_check(cp_walker *w, cp_node *req, cp_doc *tree,
     return st;
 }
 
+/*
+ * Pre-pass over a parm below a characteristic within the depth limit:
+ * what pre_node does for it, without the checks that cannot fail there
+ * (most elements of a document are such parms).
+ */
+static cp_status pre_parm(cp_walker *w, cp_node *n, unsigned wr)
+{
+    return cp_walk__authorize(w, n, n->key, 1, wr, w->apply);
+}
+
 /* Pre-pass over one element and its subtree (depth bounded by max_depth). */
 static cp_status pre_node(cp_walker *w, cp_node *n)
 {
@@ -287,7 +327,9 @@ static cp_status pre_node(cp_walker *w, cp_node *n)
                 st = cp_walk__path_push(w, n, cp_walk__type_of(w, n));
         }
         for (c = cp_node__child(n); c != NULL && !st; c = cp_node__next(c))
-            st = pre_node(w, c);
+            st = c->kind == CP_NODE_PARM && w->depth < w->ctx->limits.max_depth
+                     ? pre_parm(w, c, wr)
+                     : pre_node(w, c);
         cp_walk__path_pop(w, base);
         break;
     case CP_NODE_PARM:

@@ -69,6 +69,13 @@ typedef struct cp_walker {
     /* Path-sized scratch, kept here (heap) so that no frame needs 1 KB of
        stack: cp_walk__authorize's copy of the setting path. */
     char spath[CP_PATH_MAX + 1];
+    /* plen + 1 when spath already begins with path[0..plen) and its
+       separator (the next parm of the same characteristic copies only its
+       name); 0: not. cp_walk__path_push and _pop clear it. */
+    size_t spath_at;
+    /* cp_meta__leaf_fast's mark of the last parm it served under this
+       prefix (0: none); cleared whenever the prefix is written again */
+    unsigned long leaf_seen;
     char cpath[CP_PATH_MAX + 1]; /* a canonical path (cp_walk__canonical) */
     char tpath[CP_PATH_MAX + 1]; /* tree_walk's path */
     cp_csp_reg *reg;        /* the CSP of the current top-level element */

@@ -61,14 +61,38 @@ static int case_alias(cp_attr attr, const char *s, size_t n)
     return cp_prov__find_start(attr, up, tok);
 }
 
-/* 1 when s has a lower-case letter: most names have none (one test an
-   octet, no strlen first). */
+/*
+ * The octets of v in 'a'..'z' as their high bits: for an octet x below
+ * 0x80, 0xFA - x keeps its high bit while x <= 'z' and x + 0x1F gains it
+ * once x >= 'a', neither borrowing nor carrying into the next octet;
+ * octets from 0x80 up are masked out by ~v.
+ */
+static uint32_t lower_bits(uint32_t v)
+{
+    uint32_t t = v & 0x7F7F7F7Fu;
+    return (0xFAFAFAFAu - t) & (t + 0x1F1F1F1Fu) & ~v & 0x80808080u;
+}
+
+/* 1 when s has a lower-case letter (most names have none): four octets a
+   step, the last step overlapping the one before. */
 static int has_lower(const char *s)
 {
-    for (; *s != '\0'; s++)
-        if ((unsigned)(*s - 'a') < 26u)
+    size_t n = strlen(s);
+    uint32_t v, last;
+    if (n < 4) {
+        for (; *s != '\0'; s++)
+            if ((unsigned)(*s - 'a') < 26u)
+                return 1;
+        return 0;
+    }
+    for (; n > 8; s += 4, n -= 4) {
+        memcpy(&v, s, 4);
+        if (lower_bits(v))
             return 1;
-    return 0;
+    }
+    memcpy(&v, s, 4); /* 4 <= n <= 8: the first and the last four */
+    memcpy(&last, s + n - 4, 4);
+    return (lower_bits(v) | lower_bits(last)) != 0;
 }
 
 /*
