@@ -580,40 +580,50 @@ static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t 
 static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
                             const uint8_t *p, const uint8_t **next)
 {
-    const uint8_t *end = d->r.end, *z;
+    const uint8_t *end = d->r.end, *z, *q;
     const cp_prov_str *v;
     cp_rd r;
     uint32_t off;
 
     *next = p;
-    if (ends_value(p, end))
+    /* one item after a bare start token first: the usual value= case,
+       and none of these octets can end a value */
+    if (p != end && e->len == 0) {
+        if (*p == T_STR_I) {
+            z = memchr(p + 1, 0, (size_t)(end - p - 1));
+            if (z == NULL || !ends_value(z + 1, end))
+                return NOT_FAST;
+            *next = z + 1;
+            return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
+        }
+        if (*p == T_STR_T) {
+            if (end - p > 2 && p[1] < 0x80) { /* a one-octet offset */
+                off = p[1];
+                q = p + 2;
+            } else {
+                cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
+                if (cp_rd__mbu32(&r, &off) != CP_OK)
+                    return NOT_FAST;
+                q = r.p;
+            }
+            if (off >= d->tbl_len || !ends_value(q, end) ||
+                (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
+                return NOT_FAST;
+            *next = q;
+            return fast_string(d, a, d->tbl + off,
+                               (size_t)(z - d->tbl - off), V_TABLE);
+        }
+        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
+            v = cp_prov__value(d->apage, *p);
+            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
+                return NOT_FAST;
+            *next = p + 1;
+            return store(d, a, v->s);
+        }
+    }
+    if (ends_value(p, end)) /* the start token's prefix alone */
         return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s);
-    if (e->len != 0 || p == end)
-        return NOT_FAST;
-    if (*p == T_STR_I) {
-        z = memchr(p + 1, 0, (size_t)(end - p - 1));
-        if (z == NULL || !ends_value(z + 1, end))
-            return NOT_FAST;
-        *next = z + 1;
-        return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
-    }
-    if (*p == T_STR_T) {
-        cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
-        if (cp_rd__mbu32(&r, &off) != CP_OK || off >= d->tbl_len ||
-            !ends_value(r.p, end) ||
-            (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
-            return NOT_FAST;
-        *next = r.p;
-        return fast_string(d, a, d->tbl + off, (size_t)(z - d->tbl - off),
-                           V_TABLE);
-    }
-    if (*p < 0x80 || (*p & 0x3F) <= T_LITERAL || !ends_value(p + 1, end))
-        return NOT_FAST; /* not a value token, or not alone */
-    v = cp_prov__value(d->apage, *p);
-    if (v == NULL || v->len > d->max_attr)
-        return NOT_FAST;
-    *next = p + 1;
-    return store(d, a, v->s);
+    return NOT_FAST;
 }
 
 /*
