@@ -411,10 +411,12 @@ static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
         return CP_E_GRAMMAR;
     if (a == cp_doc__key_attr((cp_node_kind)n->kind)) {
         n->key = s;
+        n->flags &= (uint8_t)~CP_NF_KEYLEN; /* a string of unknown form */
         return CP_OK;
     }
     if (a == CP_ATTR_VALUE) {
         n->value = s;
+        n->flags &= (uint8_t)~CP_NF_VALLEN;
         return CP_OK;
     }
     if (s == NULL && !(n->flags & CP_NF_XATTR))
@@ -450,8 +452,10 @@ void cp_doc__retype(cp_node *n, cp_node_kind k)
     cp_xattr **pp;
     cp_xrec *r;
     n->kind = (uint8_t)k;
-    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE))
+    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE)) {
         n->value = NULL;
+        n->flags &= (uint8_t)~CP_NF_VALLEN;
+    }
     r = (n->flags & CP_NF_XATTR) ? xrec_find(cp_node__doc(n),
                                              cp_node__ref(n))
                                  : NULL;

@@ -28,6 +28,14 @@ typedef struct cp_xattr {
 #define CP_NBLOCK_MAX 256u
 #define CP_NBLOCK_COUNT_MAX 0xFFFFFFu /* references stay below 2^32 */
 #define CP_NF_XATTR 1u
+/*
+ * The key (the value) needs no escape in XML and its length is the byte
+ * before it, key[-1] (value[-1]): set by the decoder for the strings it
+ * knows so, the token tables' (prov.c), and cleared by every change of
+ * the key (the value), so that the XML writer may skip its scan.
+ */
+#define CP_NF_KEYLEN 2u
+#define CP_NF_VALLEN 4u
 #define CP_TAILS 16 /* last-child cache: one entry per depth */
 
 struct cp_node {

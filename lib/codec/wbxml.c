@@ -4,7 +4,8 @@
  * One pass over the input with the bounds-checked reader, no recursion: the
  * open elements are the chain of parent pointers of the tree being built.
  * An attribute value that is exactly one token-table string (a start-token
- * prefix or a value token) is stored without a copy. A value that is
+ * prefix or a value token) is stored without a copy, and as a key or value
+ * marked as one (CP_NF_KEYLEN: the XML writer need not scan it). A value that is
  * exactly one string-table reference points into the document's one copy
  * of the string table (made when first needed), so a string the table
  * shares is stored once. A value that is one inline string is copied once
@@ -368,14 +369,23 @@ static const char *copy_str(dec *d, const char *s, size_t n)
     return cp_arena__strndup(&d->doc->arena, s, n);
 }
 
-/* Set attribute a of the element being read to s (kept as it is). */
-static inline cp_status store(dec *d, cp_attr a, const char *s)
+/*
+ * Set attribute a of the element being read to s (kept as it is); tok: s
+ * is a token-table string (escape-free, its length before it, see
+ * CP_NF_KEYLEN). Each attribute is stored once, on a node whose flags
+ * start clear.
+ */
+static inline cp_status store(dec *d, cp_attr a, const char *s, int tok)
 {
-    if ((int)a == d->key)
+    if ((int)a == d->key) {
         d->node->key = s;
-    else if (a == CP_ATTR_VALUE)
+        if (tok)
+            d->node->flags |= CP_NF_KEYLEN;
+    } else if (a == CP_ATTR_VALUE) {
         d->node->value = s;
-    else if (cp_doc__set_attr_static(d->doc, d->node, a, s) != CP_OK)
+        if (tok)
+            d->node->flags |= CP_NF_VALLEN;
+    } else if (cp_doc__set_attr_static(d->doc, d->node, a, s) != CP_OK)
         return fail(d, CP_E_NOMEM, "out of memory");
     return CP_OK;
 }
@@ -402,7 +412,7 @@ static inline cp_status val_finish(dec *d, cp_attr a,
         if (s == NULL)
             return fail(d, CP_E_NOMEM, "out of memory");
     }
-    return store(d, a, s);
+    return store(d, a, s, mode == V_STATIC);
 }
 
 /* ---- attribute lists ---------------------------------------------------- */
@@ -567,7 +577,7 @@ static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t 
         v = copy_str(d, (const char *)s, n);
     if (v == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
-    return store(d, a, v);
+    return store(d, a, v, 0);
 }
 
 /*
@@ -618,11 +628,11 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
             if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
                 return NOT_FAST;
             *next = p + 1;
-            return store(d, a, v->s);
+            return store(d, a, v->s, 1);
         }
     }
     if (ends_value(p, end)) /* the start token's prefix alone */
-        return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s);
+        return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s, 1);
     return NOT_FAST;
 }
 

@@ -16,7 +16,10 @@
  * asked for includes that padding). A value is scanned once, through a
  * table, for its length up to the first byte that needs an escape; a value
  * without one goes out in one copy (put_bytes), and the usual element (key
- * and value, nothing to escape) is written in one step. When the guess was far
+ * and value, nothing to escape) is written in one step. A key or value the
+ * decoder took from the token tables is not scanned: its node says that
+ * it needs no escape and that its length is the byte before it
+ * (CP_NF_KEYLEN). When the guess was far
  * too large the buffer is cut to the text at the end. The walk has no
  * recursion, so a deep tree built through the API cannot exhaust the stack.
  */
@@ -59,6 +62,20 @@ static inline size_t plain_run(const char *s)
         p += 4;
     }
     return (size_t)(p - (const unsigned char *)s);
+}
+
+/*
+ * 1 when s needs no escape, with its length in *n: known (flag known, see
+ * CP_NF_KEYLEN: the byte before s) or scanned for.
+ */
+static inline int plain_len(const char *s, unsigned known, size_t *n)
+{
+    if (known) {
+        *n = ((const unsigned char *)s)[-1];
+        return 1;
+    }
+    *n = plain_run(s);
+    return s[*n] == '\0';
 }
 
 /* Writer state: the tables, the options, the output. */
@@ -303,8 +320,8 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     char *o;
 
     if (((n->flags & CP_NF_XATTR) && cp_node__xattrs(n) != NULL) ||
-        (key != NULL && key[kn = plain_run(key)] != '\0') ||
-        (val != NULL && val[vn = plain_run(val)] != '\0'))
+        (key != NULL && !plain_len(key, n->flags & CP_NF_KEYLEN, &kn)) ||
+        (val != NULL && !plain_len(val, n->flags & CP_NF_VALLEN, &vn)))
         return 0;
     if ((kn | vn | depth) > big) /* the general path says so */
         return 0;
