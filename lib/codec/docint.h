@@ -221,19 +221,19 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
     return n;
 }
 /*
- * cp_doc__append for a caller that tracks parent's last child itself: last
- * (NULL when parent has none). A decoder knows it, so it needs no cache
- * look-up; the cache is kept up to date all the same.
+ * cp_doc__append for a caller that tracks parent's reference (pref) and
+ * last child itself: last (NULL when parent has none). A decoder knows
+ * both, so it needs no look-up; the cache is kept up to date all the same.
  */
 static inline cp_node *cp_doc__append_after(cp_doc *doc, cp_node *parent,
-                                            cp_node *last, cp_node_kind kind)
+                                            uint32_t pref, cp_node *last,
+                                            cp_node_kind kind)
 {
     unsigned d = parent->depth;
     cp_node *n;
-    uint32_t ref, pref;
+    uint32_t ref;
     if (doc->used == doc->cap)
         return cp_doc__append_slow(doc, parent, kind);
-    pref = cp_node__ref(parent);
     n = &doc->cur->nodes[doc->used];
     ref = (doc->cur_base | doc->used) + 1u;
     n->key = n->value = NULL;

@@ -46,6 +46,8 @@ typedef struct dec {
     cp_doc *doc;
     const cp_kind_info *kinds;
     cp_node *cur;  /* innermost open element (one with content) */
+    uint32_t cur_ref;  /* its reference */
+    uint32_t cur_kids; /* the children its kind takes (cp_kind_info.kids) */
     cp_node *last; /* cur's last child, NULL: none yet */
     cp_node *node; /* element whose start tag is being read */
     uint32_t allowed; /* the attributes node may carry */
@@ -645,43 +647,48 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
  */
 static cp_status attrs_fast(dec *d, uint32_t *seen)
 {
-    const uint8_t *p, *next;
-    const cp_prov_str *e;
-    unsigned b, a;
-    cp_status st;
+    /* the loop's state in locals, written back on the way out: the
+       stores through d would otherwise stay in the loop */
+    const uint8_t *p = d->r.p, *end = d->r.end, *next;
+    const cp_prov_str *tab = cp_prov__start_tab[d->apage], *e;
+    uint32_t got = *seen, allowed = d->allowed, bit;
+    unsigned b;
+    cp_status st = NOT_FAST;
 
-    for (;;) {
-        p = d->r.p;
-        if (p == d->r.end)
-            return NOT_FAST;
+    while (p != end) {
         b = *p;
         if (b == T_END) {
-            d->tok = p;
-            d->r.p = p + 1;
-            return CP_OK;
+            d->tok = p++;
+            st = CP_OK;
+            break;
         }
         if (b == T_SWITCH_PAGE) {
-            if (d->r.end - p < 2 || p[1] >= CP_PROV_PAGES)
-                return NOT_FAST;
+            if (end - p < 2 || p[1] >= CP_PROV_PAGES)
+                break;
             d->apage = p[1];
-            d->r.p = p + 2;
+            tab = cp_prov__start_tab[p[1]];
+            p += 2;
             continue;
         }
         if (b >= 0x80 || (b & 0x3F) <= T_LITERAL)
-            return NOT_FAST; /* a global token, LITERAL or a value token */
-        e = cp_prov__start(d->apage, b);
-        if (e == NULL)
-            return NOT_FAST;
-        a = e->attr;
-        if (!(d->allowed & ((uint32_t)1 << a)) || (*seen & ((uint32_t)1 << a)))
-            return NOT_FAST;
+            break; /* a global token, LITERAL or a value token */
+        e = &tab[b];
+        if (e->s == NULL)
+            break; /* unassigned */
+        bit = (uint32_t)1 << e->attr;
+        if (!(allowed & bit) || (got & bit))
+            break;
         d->tok = p;
-        st = fast_value(d, e, (cp_attr)a, p + 1, &next);
+        st = fast_value(d, e, (cp_attr)e->attr, p + 1, &next);
         if (st != CP_OK)
-            return st;
-        *seen |= (uint32_t)1 << a;
-        d->r.p = next;
+            break;
+        got |= bit;
+        p = next;
+        st = NOT_FAST;
     }
+    d->r.p = p;
+    *seen = got;
+    return st;
 }
 
 /*
@@ -839,14 +846,15 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
         return fail(d, CP_E_LIMIT, "elements nested deeper than %lu",
                     (unsigned long)d->ctx->limits.max_depth);
     /* cp_doc__add's checks, in its order, then its work inline */
-    if (!(d->kinds[d->cur->kind].kids & (1u << kind)))
+    if (!(d->cur_kids & (1u << kind)))
         return fail(d, CP_E_GRAMMAR, "%s not allowed inside %s",
                     cp_node_kind_name((cp_node_kind)kind),
                     cp_node_kind_name((cp_node_kind)d->cur->kind));
     if (d->doc->count >= d->doc->max_elements)
         return fail(d, CP_E_LIMIT, "more than %lu elements",
                     (unsigned long)d->ctx->limits.max_elements);
-    *out = cp_doc__append_after(d->doc, d->cur, d->last, (cp_node_kind)kind);
+    *out = cp_doc__append_after(d->doc, d->cur, d->cur_ref, d->last,
+                                (cp_node_kind)kind);
     if (*out == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
     d->last = *out;
@@ -883,6 +891,8 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = NULL;
     if (b & TAG_C) {
         d->cur = n;
+        d->cur_ref = cp_node__ref(n);
+        d->cur_kids = d->kinds[kind].kids;
         d->last = NULL;
         d->depth++;
     } else if (n == d->doc->root) {
@@ -898,7 +908,10 @@ static cp_status elem_end(dec *d)
     if (d->cur == d->doc->root)
         d->done = 1;
     d->last = d->cur; /* the element closed is its parent's last child */
+    d->cur_ref = d->cur->parent;
     d->cur = cp_node__parent(d->cur);
+    if (d->cur != NULL)
+        d->cur_kids = d->kinds[d->cur->kind].kids;
     d->depth--;
     return CP_OK;
 }
