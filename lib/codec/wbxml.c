@@ -60,6 +60,7 @@ typedef struct dec {
     size_t rate;         /* arena bytes per input byte, in sixteenths */
     size_t rate_max;     /* SIZE_MAX / rate */
     size_t depth;  /* depth of cur, root = 1 */
+    size_t max_depth; /* the context's limit */
     int done;      /* the root is closed */
     size_t max_attr;
     /* the attribute value: a token string, an input span, or buf */
@@ -842,9 +843,9 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
         *out = d->doc->root;
         return CP_OK;
     }
-    if (d->depth >= d->ctx->limits.max_depth)
+    if (d->depth >= d->max_depth)
         return fail(d, CP_E_LIMIT, "elements nested deeper than %lu",
-                    (unsigned long)d->ctx->limits.max_depth);
+                    (unsigned long)d->max_depth);
     /* cp_doc__add's checks, in its order, then its work inline */
     if (!(d->cur_kids & (1u << kind)))
         return fail(d, CP_E_GRAMMAR, "%s not allowed inside %s",
@@ -867,15 +868,18 @@ static cp_status elem_start(dec *d, uint8_t b)
 {
     uint32_t seen = 0;
     cp_node *n = NULL;
+    const cp_kind_info *k;
     int kind, req;
     cp_status st = elem_kind(d, b, &kind);
     if (st == CP_OK)
         st = elem_node(d, kind, &n);
     if (st)
         return st;
+    k = &d->kinds[kind];
+    req = k->key;
     d->node = n;
-    d->allowed = d->kinds[kind].attrs;
-    d->key = d->kinds[kind].key;
+    d->allowed = k->attrs;
+    d->key = req;
     if (b & TAG_A) { /* the usual attributes first, then the rest */
         st = attrs_fast(d, &seen);
         if (st == NOT_FAST)
@@ -883,7 +887,6 @@ static cp_status elem_start(dec *d, uint8_t b)
         if (st)
             return st;
     }
-    req = d->kinds[kind].key;
     if (kind != CP_NODE_DOC && !(seen & ((uint32_t)1 << req)))
         return fail(d, CP_E_GRAMMAR, "%s without its %s attribute",
                     cp_node_kind_name((cp_node_kind)kind),
@@ -892,7 +895,7 @@ static cp_status elem_start(dec *d, uint8_t b)
     if (b & TAG_C) {
         d->cur = n;
         d->cur_ref = cp_node__ref(n);
-        d->cur_kids = d->kinds[kind].kids;
+        d->cur_kids = k->kids;
         d->last = NULL;
         d->depth++;
     } else if (n == d->doc->root) {
@@ -1066,6 +1069,7 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
     d.ctx = ctx;
     d.kinds = cp_doc__kinds();
     d.max_attr = ctx->limits.max_attr_bytes;
+    d.max_depth = ctx->limits.max_depth;
     d.vmode = V_EMPTY;
     d.whole = in_len <= WHOLE_MAX;
     cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);
