@@ -380,7 +380,11 @@ static int container_of(xw *w, const cp_node *n)
     return w->kinds[n->kind].kids != 0;
 }
 
-/* Depth-first, iterative: descend to the first child, else close and climb. */
+/*
+ * Depth-first, iterative: descend to the first child, else close and climb
+ * (every parent is a container) to the next sibling. End tags are written
+ * in one place, so that put_close is inlined.
+ */
 static void walk(xw *w, const cp_node *root)
 {
     const cp_node *n = root;
@@ -396,15 +400,17 @@ static void walk(xw *w, const cp_node *root)
             depth++;
             continue;
         }
-        if (container)
-            put_close(w, n, depth);
-        while (n != root && n->next == 0) {
+        for (;;) {
+            if (container)
+                put_close(w, n, depth);
+            if (n == root || w->st != CP_OK)
+                return;
+            if (n->next != 0)
+                break;
             n = cp_node__parent(n);
             depth--;
-            put_close(w, n, depth);
+            container = 1;
         }
-        if (n == root || w->st != CP_OK)
-            return;
         n = cp_node__next(n);
     }
 }
