@@ -908,7 +908,7 @@ static cp_status elem_end(dec *d)
 {
     if (d->cur == NULL)
         return fail(d, CP_E_MALFORMED, "END outside any element");
-    if (d->cur == d->doc->root)
+    if (d->depth == 1) /* the root closes */
         d->done = 1;
     d->last = d->cur; /* the element closed is its parent's last child */
     d->cur_ref = d->cur->parent;

@@ -423,12 +423,14 @@ static void walk(xw *w, const cp_node *root)
 /* Hand the text over, cut to its length when the guess left much over. */
 static cp_status finish(cp_ctx *ctx, xw *w, char **out, size_t *out_len)
 {
-    uint8_t *p = NULL, *q;
-    size_t len = 0, slack = w->b.cap - w->b.len;
-    cp_status st = cp_buf__take(&w->b, &p, &len);
+    uint8_t *p = w->b.p, *q;
+    size_t len = w->b.len, slack = w->b.cap - len;
 
-    if (st != CP_OK)
-        return st;
+    /* every piece left room for a NUL (room()): the buffer is handed
+       over without cp_buf__take's checks */
+    p[len] = 0;
+    w->b.p = NULL;
+    w->b.len = w->b.cap = 0;
     if (slack > 4096 && slack > len / 4) {
         q = cp_mem__realloc(&ctx->alloc, p, len + 1);
         if (q != NULL) /* else keep the larger block */
