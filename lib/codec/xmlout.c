@@ -381,6 +381,18 @@ static int container_of(xw *w, const cp_node *n)
 }
 
 /*
+ * The node of reference to (not 0), from n of reference ref: a document
+ * made in document order (decoded) has a node's first child or next
+ * sibling in the slot after it, found without a block look-up.
+ */
+static const cp_node *step(const cp_node *n, uint32_t ref, uint32_t to)
+{
+    if (to == ref + 1 && n->slot != 0xFFu) /* same block */
+        return n + 1;
+    return cp_node__at(n, to);
+}
+
+/*
  * Depth-first, iterative: descend to the first child, else close and climb
  * (every parent is a container) to the next sibling. End tags are written
  * in one place, so that put_close is inlined.
@@ -388,6 +400,7 @@ static int container_of(xw *w, const cp_node *n)
 static void walk(xw *w, const cp_node *root)
 {
     const cp_node *n = root;
+    uint32_t ref = cp_node__ref(root), to;
     size_t depth = 0;
 
     for (;;) {
@@ -396,7 +409,9 @@ static void walk(xw *w, const cp_node *root)
             return;
         put_open(w, n, container, depth);
         if (container && n->child != 0) {
-            n = cp_node__child(n);
+            to = n->child;
+            n = step(n, ref, to);
+            ref = to;
             depth++;
             continue;
         }
@@ -407,11 +422,14 @@ static void walk(xw *w, const cp_node *root)
                 return;
             if (n->next != 0)
                 break;
+            ref = n->parent;
             n = cp_node__parent(n);
             depth--;
             container = 1;
         }
-        n = cp_node__next(n);
+        to = n->next;
+        n = step(n, ref, to);
+        ref = to;
     }
 }
 
