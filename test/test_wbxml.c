@@ -1832,6 +1832,85 @@ static void test_peak_heap(void **state)
     }
 }
 
+/*
+ * Every token-table string is stored after a byte holding its length and
+ * holds nothing XML escapes: the decoder marks such keys and values
+ * (CP_NF_KEYLEN) and the XML writer then trusts both.
+ */
+static void test_prov_strings_known(void **state)
+{
+    unsigned page, tok, i;
+    (void)state;
+    for (page = 0; page < 2; page++) {
+        for (tok = 0; tok < 0x100; tok++) {
+            const cp_prov_str *e = tok < 0x80 ? cp_prov__start(page, tok)
+                                              : cp_prov__value(page, tok);
+            if (e == NULL)
+                continue;
+            assert_int_equal((unsigned char)e->s[-1], e->len);
+            for (i = 0; i < e->len; i++)
+                assert_true((unsigned char)e->s[i] >= 0x20 &&
+                            strchr("\"&<>", e->s[i]) == NULL);
+        }
+    }
+}
+
+/* The XML of doc, compared with want. */
+static void xml_is(cp_ctx *ctx, const cp_doc *doc, const char *want)
+{
+    char *x = NULL;
+    size_t n = 0;
+    assert_int_equal(cp_doc_write_xml(ctx, doc, 0, &x, &n), CP_OK);
+    assert_string_equal(x, want);
+    assert_int_equal(n, strlen(want));
+    cp_free(ctx, x);
+}
+
+/*
+ * A key and a value decoded from tokens are written from their known
+ * lengths; once changed through the API, the new strings are escaped.
+ */
+static void test_token_strings_changed(void **state)
+{
+    tu_alloc t;
+    cp_ctx *ctx = mkctx(&t, NULL);
+    const cp_node *c, *p;
+    cp_doc *doc;
+    bytes b;
+    (void)state;
+    /* characteristic type=BOOTSTRAP, parm name=NAME value=IPV4, then a
+       parm name=PROXY-ID value=IPV6 */
+    set(&b, "03 0B 6A 00 45 C6 56 01 87 07 06 85 01 87 15 06 86 01 01 01");
+    doc = decode_ok(ctx, b.b, b.n);
+    xml_is(ctx, doc,
+           "<wap-provisioningdoc><characteristic type=\"BOOTSTRAP\">"
+           "<parm name=\"NAME\" value=\"IPV4\"/>"
+           "<parm name=\"PROXY-ID\" value=\"IPV6\"/>"
+           "</characteristic></wap-provisioningdoc>");
+    c = cp_node_first_child(cp_doc_root(doc));
+    p = cp_node_first_child(c);
+    assert_int_equal(cp_node_set_attr(doc, c, CP_ATTR_TYPE, "A&B"), CP_OK);
+    assert_int_equal(cp_node_set_attr(doc, p, CP_ATTR_NAME, "<N>"), CP_OK);
+    assert_int_equal(cp_node_set_attr(doc, p, CP_ATTR_VALUE, "say \"hi\""),
+                     CP_OK);
+    p = cp_node_next(p);
+    assert_int_equal(cp_node_set_attr(doc, p, CP_ATTR_VALUE, "x\ty"), CP_OK);
+    xml_is(ctx, doc,
+           "<wap-provisioningdoc><characteristic type=\"A&amp;B\">"
+           "<parm name=\"&lt;N&gt;\" value=\"say &quot;hi&quot;\"/>"
+           "<parm name=\"PROXY-ID\" value=\"x&#9;y\"/>"
+           "</characteristic></wap-provisioningdoc>");
+    /* a plain string of another length than the token had */
+    assert_int_equal(cp_node_set_attr(doc, p, CP_ATTR_NAME, "P"), CP_OK);
+    assert_int_equal(cp_node_set_attr(doc, p, CP_ATTR_VALUE, NULL), CP_OK);
+    xml_is(ctx, doc,
+           "<wap-provisioningdoc><characteristic type=\"A&amp;B\">"
+           "<parm name=\"&lt;N&gt;\" value=\"say &quot;hi&quot;\"/>"
+           "<parm name=\"P\"/></characteristic></wap-provisioningdoc>");
+    cp_doc_free(doc);
+    endctx(ctx, &t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1866,6 +1945,8 @@ int main(void)
         cmocka_unit_test(test_encode_errors),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_peak_heap),
+        cmocka_unit_test(test_prov_strings_known),
+        cmocka_unit_test(test_token_strings_changed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,6 +153,8 @@ static int new_block(cp_doc *doc)
     size_t room;
     uint32_t cap = doc->nblocks < 6 ? FIRST_BLOCK << doc->nblocks
                                     : CP_NBLOCK_MAX;
+    if (cap < doc->cap) /* never smaller than a large first block */
+        cap = doc->cap;
     if (doc->nblocks >= CP_NBLOCK_COUNT_MAX)
         return 0;
     if (doc->nblocks == doc->bcap) { /* the old table stays in the arena */
@@ -207,27 +209,65 @@ static cp_node *new_node(cp_doc *doc, cp_node_kind kind, uint32_t *ref)
     return n;
 }
 
+/*
+ * A new document's first piece: the doc, its first block table and (right
+ * after, see first_cap) its first node block, taken from the arena at once.
+ */
+#define FIRST_TABLE 8u
+typedef struct doc_start {
+    cp_doc doc;
+    cp_nslot table[FIRST_TABLE];
+} doc_start;
+
+/*
+ * The first block's nodes: as many as fill half the first chunk with the
+ * doc (the other half is for strings and later blocks), so that a decoder,
+ * which sizes that chunk from its input, gets one block for a small
+ * document instead of 8, 16, 32 ... nodes; at least FIRST_BLOCK.
+ */
+static uint32_t first_cap(size_t first)
+{
+    size_t fixed = sizeof(doc_start) + offsetof(cp_nblock, nodes), n;
+    if (first / 2 <= fixed + FIRST_BLOCK * sizeof(cp_node))
+        return FIRST_BLOCK;
+    n = (first / 2 - fixed) / sizeof(cp_node);
+    return n > CP_NBLOCK_MAX ? CP_NBLOCK_MAX : (uint32_t)n;
+}
+
 cp_status cp_doc__create_sized(cp_ctx *ctx, size_t first, cp_doc **out)
 {
     cp_arena ar;
+    doc_start *ds;
     cp_doc *doc;
-    uint32_t ref;
+    cp_nblock *b;
+    cp_node *n;
+    uint32_t cap = first_cap(first);
 
     *out = NULL;
     cp_arena__init_pooled(&ar, &ctx->alloc, first, ctx->pool);
-    doc = cp_arena__alloc(&ar, sizeof *doc);
-    if (doc == NULL) {
+    ds = cp_arena__alloc(&ar, sizeof *ds + offsetof(cp_nblock, nodes) +
+                                  cap * sizeof(cp_node));
+    if (ds == NULL) {
         cp_arena__free(&ar);
         return CP_E_NOMEM;
     }
+    doc = &ds->doc;
     memset(doc, 0, sizeof *doc);
     doc->arena = ar; /* the arena now lives inside the doc it holds */
-    doc->root = new_node(doc, CP_NODE_DOC, &ref);
-    if (doc->root == NULL) {
-        ar = doc->arena;
-        cp_arena__free(&ar);
-        return CP_E_NOMEM;
-    }
+    b = (cp_nblock *)(void *)(ds + 1);
+    b->doc = doc;
+    b->num = 0;
+    ds->table[0].b = b;
+    doc->blocks = ds->table;
+    doc->bcap = FIRST_TABLE;
+    doc->nblocks = 1;
+    doc->cur = b;
+    doc->cap = cap;
+    doc->used = 1;
+    n = &b->nodes[0]; /* the root: reference 1 */
+    memset(n, 0, sizeof *n);
+    n->kind = CP_NODE_DOC;
+    doc->root = n;
     doc->count = 1;
     doc->max_elements = ctx->limits.max_elements;
     *out = doc;
@@ -371,10 +411,12 @@ static cp_status put_attr(cp_doc *doc, cp_node *n, cp_attr a, const char *s)
         return CP_E_GRAMMAR;
     if (a == cp_doc__key_attr((cp_node_kind)n->kind)) {
         n->key = s;
+        n->flags &= (uint8_t)~CP_NF_KEYLEN; /* a string of unknown form */
         return CP_OK;
     }
     if (a == CP_ATTR_VALUE) {
         n->value = s;
+        n->flags &= (uint8_t)~CP_NF_VALLEN;
         return CP_OK;
     }
     if (s == NULL && !(n->flags & CP_NF_XATTR))
@@ -410,8 +452,10 @@ void cp_doc__retype(cp_node *n, cp_node_kind k)
     cp_xattr **pp;
     cp_xrec *r;
     n->kind = (uint8_t)k;
-    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE))
+    if (!cp_doc__attr_allowed(k, CP_ATTR_VALUE)) {
         n->value = NULL;
+        n->flags &= (uint8_t)~CP_NF_VALLEN;
+    }
     r = (n->flags & CP_NF_XATTR) ? xrec_find(cp_node__doc(n),
                                              cp_node__ref(n))
                                  : NULL;

@@ -29,6 +29,11 @@ static cp_status copy_attrs(cp_doc *doc, cp_node *dst, const cp_node *src,
         st = set_from(doc, dst, CP_ATTR_VALUE, src->value, borrow);
     for (x = cp_node__xattrs(src); x != NULL && !st; x = x->next)
         st = set_from(doc, dst, (cp_attr)x->id, x->str, borrow);
+    if (!st && borrow) /* the same strings: what src knows of them holds */
+        dst->flags |= (uint8_t)(src->flags & (dst->key == src->key
+                                                  ? CP_NF_KEYLEN : 0u));
+    if (!st && borrow && dst->value == src->value)
+        dst->flags |= (uint8_t)(src->flags & CP_NF_VALLEN);
     return st;
 }
 

@@ -28,6 +28,14 @@ typedef struct cp_xattr {
 #define CP_NBLOCK_MAX 256u
 #define CP_NBLOCK_COUNT_MAX 0xFFFFFFu /* references stay below 2^32 */
 #define CP_NF_XATTR 1u
+/*
+ * The key (the value) needs no escape in XML and its length is the byte
+ * before it, key[-1] (value[-1]): set by the decoder for the strings it
+ * knows so, the token tables' (prov.c), and cleared by every change of
+ * the key (the value), so that the XML writer may skip its scan.
+ */
+#define CP_NF_KEYLEN 2u
+#define CP_NF_VALLEN 4u
 #define CP_TAILS 16 /* last-child cache: one entry per depth */
 
 struct cp_node {
@@ -213,19 +221,19 @@ static inline cp_node *cp_doc__append(cp_doc *doc, cp_node *parent,
     return n;
 }
 /*
- * cp_doc__append for a caller that tracks parent's last child itself: last
- * (NULL when parent has none). A decoder knows it, so it needs no cache
- * look-up; the cache is kept up to date all the same.
+ * cp_doc__append for a caller that tracks parent's reference (pref) and
+ * last child itself: last (NULL when parent has none). A decoder knows
+ * both, so it needs no look-up; the cache is kept up to date all the same.
  */
 static inline cp_node *cp_doc__append_after(cp_doc *doc, cp_node *parent,
-                                            cp_node *last, cp_node_kind kind)
+                                            uint32_t pref, cp_node *last,
+                                            cp_node_kind kind)
 {
     unsigned d = parent->depth;
     cp_node *n;
-    uint32_t ref, pref;
+    uint32_t ref;
     if (doc->used == doc->cap)
         return cp_doc__append_slow(doc, parent, kind);
-    pref = cp_node__ref(parent);
     n = &doc->cur->nodes[doc->used];
     ref = (doc->cur_base | doc->used) + 1u;
     n->key = n->value = NULL;

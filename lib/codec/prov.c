@@ -3,7 +3,16 @@
 
 #include "prov.h"
 
-#define S_(a, s) {s, (uint8_t)(sizeof(s) - 1), (uint8_t)(a)}
+/*
+ * Every table string is stored right after one byte holding its length (a
+ * static compound literal {length, "text"}), so that a reader holding only
+ * the string learns its length from s[-1] without a scan: the XML writer,
+ * for the strings the decoder marks so (CP_NF_KEYLEN in docint.h).
+ */
+#define LS_(s)                                                                \
+    (&(const struct { uint8_t n; char c[sizeof(s)]; }){                       \
+         (uint8_t)(sizeof(s) - 1), s}.c[0])
+#define S_(a, s) {LS_(s), (uint8_t)(sizeof(s) - 1), (uint8_t)(a)}
 #define NM(s) S_(CP_ATTR_NAME, s)
 #define TY(s) S_(CP_ATTR_TYPE, s)
 #define VE(s) S_(CP_ATTR_VERSION, s)
@@ -224,7 +233,9 @@ int cp_prov__tag_kind(unsigned page, unsigned id)
  * The reverse index for the encoder. rev_tab holds every distinct
  * (attribute, prefix) of the start tables and, under VALUE_KEY, every
  * string of the value tables, with its token on page 0 and on page 1
- * (0: none). rev_slots is an open-addressing hash table over rev_tab:
+ * (0: none), and its length; the string itself is the one the token's
+ * table entry holds (rev_str), so it is stored once, with its length byte
+ * before it. rev_slots is an open-addressing hash table over rev_tab:
  * a key starts at slot rev_slot(key, s, strlen(s)) and probes linearly;
  * a slot holds a rev_tab index + 1, or 0 when empty. rev_max_len bounds
  * the lengths per key. All three are derived from the tables above
@@ -236,180 +247,179 @@ int cp_prov__tag_kind(unsigned page, unsigned id)
 #define REV_SLOTS 512u
 
 typedef struct rev {
-    const char *s;
-    uint8_t len, key, tok0, tok1;
+    uint8_t len, key, tok0, tok1; /* the string: the table entry of a token */
 } rev;
 
 static const rev rev_tab[169] = {
-    {"", 0, CP_ATTR_NAME, 0x05, 0x05},
-    {"", 0, CP_ATTR_VALUE, 0x06, 0x06},
-    {"NAME", 4, CP_ATTR_NAME, 0x07, 0x07},
-    {"NAP-ADDRESS", 11, CP_ATTR_NAME, 0x08, 0},
-    {"NAP-ADDRTYPE", 12, CP_ATTR_NAME, 0x09, 0},
-    {"CALLTYPE", 8, CP_ATTR_NAME, 0x0A, 0},
-    {"VALIDUNTIL", 10, CP_ATTR_NAME, 0x0B, 0},
-    {"AUTHTYPE", 8, CP_ATTR_NAME, 0x0C, 0},
-    {"AUTHNAME", 8, CP_ATTR_NAME, 0x0D, 0},
-    {"AUTHSECRET", 10, CP_ATTR_NAME, 0x0E, 0},
-    {"LINGER", 6, CP_ATTR_NAME, 0x0F, 0},
-    {"BEARER", 6, CP_ATTR_NAME, 0x10, 0},
-    {"NAPID", 5, CP_ATTR_NAME, 0x11, 0},
-    {"COUNTRY", 7, CP_ATTR_NAME, 0x12, 0},
-    {"NETWORK", 7, CP_ATTR_NAME, 0x13, 0},
-    {"INTERNET", 8, CP_ATTR_NAME, 0x14, 0x14},
-    {"PROXY-ID", 8, CP_ATTR_NAME, 0x15, 0},
-    {"PROXY-PROVIDER-ID", 17, CP_ATTR_NAME, 0x16, 0},
-    {"DOMAIN", 6, CP_ATTR_NAME, 0x17, 0},
-    {"PROVURL", 7, CP_ATTR_NAME, 0x18, 0},
-    {"PXAUTH-TYPE", 11, CP_ATTR_NAME, 0x19, 0},
-    {"PXAUTH-ID", 9, CP_ATTR_NAME, 0x1A, 0},
-    {"PXAUTH-PW", 9, CP_ATTR_NAME, 0x1B, 0},
-    {"STARTPAGE", 9, CP_ATTR_NAME, 0x1C, 0x1C},
-    {"BASAUTH-ID", 10, CP_ATTR_NAME, 0x1D, 0},
-    {"BASAUTH-PW", 10, CP_ATTR_NAME, 0x1E, 0},
-    {"PUSHENABLED", 11, CP_ATTR_NAME, 0x1F, 0},
-    {"PXADDR", 6, CP_ATTR_NAME, 0x20, 0},
-    {"PXADDRTYPE", 10, CP_ATTR_NAME, 0x21, 0},
-    {"TO-NAPID", 8, CP_ATTR_NAME, 0x22, 0x22},
-    {"PORTNBR", 7, CP_ATTR_NAME, 0x23, 0x23},
-    {"SERVICE", 7, CP_ATTR_NAME, 0x24, 0x24},
-    {"LINKSPEED", 9, CP_ATTR_NAME, 0x25, 0},
-    {"DNLINKSPEED", 11, CP_ATTR_NAME, 0x26, 0},
-    {"LOCAL-ADDR", 10, CP_ATTR_NAME, 0x27, 0},
-    {"LOCAL-ADDRTYPE", 14, CP_ATTR_NAME, 0x28, 0},
-    {"CONTEXT-ALLOW", 13, CP_ATTR_NAME, 0x29, 0},
-    {"TRUST", 5, CP_ATTR_NAME, 0x2A, 0},
-    {"MASTER", 6, CP_ATTR_NAME, 0x2B, 0},
-    {"SID", 3, CP_ATTR_NAME, 0x2C, 0},
-    {"SOC", 3, CP_ATTR_NAME, 0x2D, 0},
-    {"WSP-VERSION", 11, CP_ATTR_NAME, 0x2E, 0},
-    {"PHYSICAL-PROXY-ID", 17, CP_ATTR_NAME, 0x2F, 0},
-    {"CLIENT-ID", 9, CP_ATTR_NAME, 0x30, 0},
-    {"DELIVERY-ERR-SDU", 16, CP_ATTR_NAME, 0x31, 0},
-    {"DELIVERY-ORDER", 14, CP_ATTR_NAME, 0x32, 0},
-    {"TRAFFIC-CLASS", 13, CP_ATTR_NAME, 0x33, 0},
-    {"MAX-SDU-SIZE", 12, CP_ATTR_NAME, 0x34, 0},
-    {"MAX-BITRATE-UPLINK", 18, CP_ATTR_NAME, 0x35, 0},
-    {"MAX-BITRATE-DNLINK", 18, CP_ATTR_NAME, 0x36, 0},
-    {"RESIDUAL-BER", 12, CP_ATTR_NAME, 0x37, 0},
-    {"SDU-ERROR-RATIO", 15, CP_ATTR_NAME, 0x38, 0},
-    {"TRAFFIC-HANDL-PRIO", 18, CP_ATTR_NAME, 0x39, 0},
-    {"TRANSFER-DELAY", 14, CP_ATTR_NAME, 0x3A, 0},
-    {"GUARANTEED-BITRATE-UPLINK", 25, CP_ATTR_NAME, 0x3B, 0},
-    {"GUARANTEED-BITRATE-DNLINK", 25, CP_ATTR_NAME, 0x3C, 0},
-    {"PXADDR-FQDN", 11, CP_ATTR_NAME, 0x3D, 0},
-    {"PROXY-PW", 8, CP_ATTR_NAME, 0x3E, 0},
-    {"PPGAUTH-TYPE", 12, CP_ATTR_NAME, 0x3F, 0},
-    {"", 0, CP_ATTR_VERSION, 0x45, 0},
-    {"1.0", 3, CP_ATTR_VERSION, 0x46, 0},
-    {"PULLENABLED", 11, CP_ATTR_NAME, 0x47, 0},
-    {"DNS-ADDR", 8, CP_ATTR_NAME, 0x48, 0},
-    {"MAX-NUM-RETRY", 13, CP_ATTR_NAME, 0x49, 0},
-    {"FIRST-RETRY-TIMEOUT", 19, CP_ATTR_NAME, 0x4A, 0},
-    {"REREG-THRESHOLD", 15, CP_ATTR_NAME, 0x4B, 0},
-    {"T-BIT", 5, CP_ATTR_NAME, 0x4C, 0},
-    {"AUTH-ENTITY", 11, CP_ATTR_NAME, 0x4E, 0},
-    {"SPI", 3, CP_ATTR_NAME, 0x4F, 0},
-    {"", 0, CP_ATTR_TYPE, 0x50, 0x50},
-    {"PXLOGICAL", 9, CP_ATTR_TYPE, 0x51, 0},
-    {"PXPHYSICAL", 10, CP_ATTR_TYPE, 0x52, 0},
-    {"PORT", 4, CP_ATTR_TYPE, 0x53, 0x53},
-    {"VALIDITY", 8, CP_ATTR_TYPE, 0x54, 0},
-    {"NAPDEF", 6, CP_ATTR_TYPE, 0x55, 0},
-    {"BOOTSTRAP", 9, CP_ATTR_TYPE, 0x56, 0},
-    {"VENDORCONFIG", 12, CP_ATTR_TYPE, 0x57, 0},
-    {"CLIENTIDENTITY", 14, CP_ATTR_TYPE, 0x58, 0x58},
-    {"PXAUTHINFO", 10, CP_ATTR_TYPE, 0x59, 0},
-    {"NAPAUTHINFO", 11, CP_ATTR_TYPE, 0x5A, 0},
-    {"ACCESS", 6, CP_ATTR_TYPE, 0x5B, 0},
-    {"BEARERINFO", 10, CP_ATTR_TYPE, 0x5C, 0},
-    {"DNS-ADDRINFO", 12, CP_ATTR_TYPE, 0x5D, 0},
-    {"AACCEPT", 7, CP_ATTR_NAME, 0, 0x2E},
-    {"AAUTHDATA", 9, CP_ATTR_NAME, 0, 0x2F},
-    {"AAUTHLEVEL", 10, CP_ATTR_NAME, 0, 0x30},
-    {"AAUTHNAME", 9, CP_ATTR_NAME, 0, 0x31},
-    {"AAUTHSECRET", 11, CP_ATTR_NAME, 0, 0x32},
-    {"AAUTHTYPE", 9, CP_ATTR_NAME, 0, 0x33},
-    {"ADDR", 4, CP_ATTR_NAME, 0, 0x34},
-    {"ADDRTYPE", 8, CP_ATTR_NAME, 0, 0x35},
-    {"APPID", 5, CP_ATTR_NAME, 0, 0x36},
-    {"APROTOCOL", 9, CP_ATTR_NAME, 0, 0x37},
-    {"PROVIDER-ID", 11, CP_ATTR_NAME, 0, 0x38},
-    {"TO-PROXY", 8, CP_ATTR_NAME, 0, 0x39},
-    {"URI", 3, CP_ATTR_NAME, 0, 0x3A},
-    {"RULE", 4, CP_ATTR_NAME, 0, 0x3B},
-    {"APPREF", 6, CP_ATTR_NAME, 0, 0x3C},
-    {"TO-APPREF", 9, CP_ATTR_NAME, 0, 0x3D},
-    {"APPLICATION", 11, CP_ATTR_TYPE, 0, 0x55},
-    {"APPADDR", 7, CP_ATTR_TYPE, 0, 0x56},
-    {"APPAUTH", 7, CP_ATTR_TYPE, 0, 0x57},
-    {"RESOURCE", 8, CP_ATTR_TYPE, 0, 0x59},
-    {"IPV4", 4, VALUE_KEY, 0x85, 0},
-    {"IPV6", 4, VALUE_KEY, 0x86, 0x86},
-    {"E164", 4, VALUE_KEY, 0x87, 0x87},
-    {"ALPHA", 5, VALUE_KEY, 0x88, 0x88},
-    {"APN", 3, VALUE_KEY, 0x89, 0},
-    {"SCODE", 5, VALUE_KEY, 0x8A, 0},
-    {"TETRA-ITSI", 10, VALUE_KEY, 0x8B, 0},
-    {"MAN", 3, VALUE_KEY, 0x8C, 0},
-    {"ANALOG-MODEM", 12, VALUE_KEY, 0x90, 0},
-    {"V.120", 5, VALUE_KEY, 0x91, 0},
-    {"V.110", 5, VALUE_KEY, 0x92, 0},
-    {"X.31", 4, VALUE_KEY, 0x93, 0},
-    {"BIT-TRANSPARENT", 15, VALUE_KEY, 0x94, 0},
-    {"DIRECT-ASYNCHRONOUS-DATA-SERVICE", 32, VALUE_KEY, 0x95, 0},
-    {"PAP", 3, VALUE_KEY, 0x9A, 0},
-    {"CHAP", 4, VALUE_KEY, 0x9B, 0},
-    {"HTTP-BASIC", 10, VALUE_KEY, 0x9C, 0},
-    {"HTTP-DIGEST", 11, VALUE_KEY, 0x9D, 0},
-    {"WTLS-SS", 7, VALUE_KEY, 0x9E, 0},
-    {"MD5", 3, VALUE_KEY, 0x9F, 0},
-    {"GSM-USSD", 8, VALUE_KEY, 0xA2, 0},
-    {"GSM-SMS", 7, VALUE_KEY, 0xA3, 0},
-    {"ANSI-136-GUTS", 13, VALUE_KEY, 0xA4, 0},
-    {"IS-95-CDMA-SMS", 14, VALUE_KEY, 0xA5, 0},
-    {"IS-95-CDMA-CSD", 14, VALUE_KEY, 0xA6, 0},
-    {"IS-95-CDMA-PACKET", 17, VALUE_KEY, 0xA7, 0},
-    {"ANSI-136-CSD", 12, VALUE_KEY, 0xA8, 0},
-    {"ANSI-136-GPRS", 13, VALUE_KEY, 0xA9, 0},
-    {"GSM-CSD", 7, VALUE_KEY, 0xAA, 0},
-    {"GSM-GPRS", 8, VALUE_KEY, 0xAB, 0},
-    {"AMPS-CDPD", 9, VALUE_KEY, 0xAC, 0},
-    {"PDC-CSD", 7, VALUE_KEY, 0xAD, 0},
-    {"PDC-PACKET", 10, VALUE_KEY, 0xAE, 0},
-    {"IDEN-SMS", 8, VALUE_KEY, 0xAF, 0},
-    {"IDEN-CSD", 8, VALUE_KEY, 0xB0, 0},
-    {"IDEN-PACKET", 11, VALUE_KEY, 0xB1, 0},
-    {"FLEX/REFLEX", 11, VALUE_KEY, 0xB2, 0},
-    {"PHS-SMS", 7, VALUE_KEY, 0xB3, 0},
-    {"PHS-CSD", 7, VALUE_KEY, 0xB4, 0},
-    {"TETRA-SDS", 9, VALUE_KEY, 0xB5, 0},
-    {"TETRA-PACKET", 12, VALUE_KEY, 0xB6, 0},
-    {"ANSI-136-GHOST", 14, VALUE_KEY, 0xB7, 0},
-    {"MOBITEX-MPAK", 12, VALUE_KEY, 0xB8, 0},
-    {"CDMA2000-1X-SIMPLE-IP", 21, VALUE_KEY, 0xB9, 0},
-    {"CDMA2000-1X-MOBILE-IP", 21, VALUE_KEY, 0xBA, 0},
-    {"3G-GSM", 6, VALUE_KEY, 0xBB, 0},
-    {"WLAN", 4, VALUE_KEY, 0xBC, 0},
-    {"AUTOBAUDING", 11, VALUE_KEY, 0xC5, 0},
-    {"CL-WSP", 6, VALUE_KEY, 0xCA, 0},
-    {"CO-WSP", 6, VALUE_KEY, 0xCB, 0},
-    {"CL-SEC-WSP", 10, VALUE_KEY, 0xCC, 0},
-    {"CO-SEC-WSP", 10, VALUE_KEY, 0xCD, 0},
-    {"CL-SEC-WTA", 10, VALUE_KEY, 0xCE, 0},
-    {"CO-SEC-WTA", 10, VALUE_KEY, 0xCF, 0},
-    {"OTA-HTTP-TO", 11, VALUE_KEY, 0xD0, 0},
-    {"OTA-HTTP-TLS-TO", 15, VALUE_KEY, 0xD1, 0},
-    {"OTA-HTTP-PO", 11, VALUE_KEY, 0xD2, 0},
-    {"OTA-HTTP-TLS-PO", 15, VALUE_KEY, 0xD3, 0},
-    {"AAA", 3, VALUE_KEY, 0xE0, 0},
-    {"HA", 2, VALUE_KEY, 0xE1, 0},
-    {"APPSRV", 6, VALUE_KEY, 0, 0x8D},
-    {"OBEX", 4, VALUE_KEY, 0, 0x8E},
-    {",", 1, VALUE_KEY, 0, 0x90},
-    {"HTTP-", 5, VALUE_KEY, 0, 0x91},
-    {"BASIC", 5, VALUE_KEY, 0, 0x92},
-    {"DIGEST", 6, VALUE_KEY, 0, 0x93},
+    {0, CP_ATTR_NAME, 0x05, 0x05}, /* "" */
+    {0, CP_ATTR_VALUE, 0x06, 0x06}, /* "" */
+    {4, CP_ATTR_NAME, 0x07, 0x07}, /* "NAME" */
+    {11, CP_ATTR_NAME, 0x08, 0}, /* "NAP-ADDRESS" */
+    {12, CP_ATTR_NAME, 0x09, 0}, /* "NAP-ADDRTYPE" */
+    {8, CP_ATTR_NAME, 0x0A, 0}, /* "CALLTYPE" */
+    {10, CP_ATTR_NAME, 0x0B, 0}, /* "VALIDUNTIL" */
+    {8, CP_ATTR_NAME, 0x0C, 0}, /* "AUTHTYPE" */
+    {8, CP_ATTR_NAME, 0x0D, 0}, /* "AUTHNAME" */
+    {10, CP_ATTR_NAME, 0x0E, 0}, /* "AUTHSECRET" */
+    {6, CP_ATTR_NAME, 0x0F, 0}, /* "LINGER" */
+    {6, CP_ATTR_NAME, 0x10, 0}, /* "BEARER" */
+    {5, CP_ATTR_NAME, 0x11, 0}, /* "NAPID" */
+    {7, CP_ATTR_NAME, 0x12, 0}, /* "COUNTRY" */
+    {7, CP_ATTR_NAME, 0x13, 0}, /* "NETWORK" */
+    {8, CP_ATTR_NAME, 0x14, 0x14}, /* "INTERNET" */
+    {8, CP_ATTR_NAME, 0x15, 0}, /* "PROXY-ID" */
+    {17, CP_ATTR_NAME, 0x16, 0}, /* "PROXY-PROVIDER-ID" */
+    {6, CP_ATTR_NAME, 0x17, 0}, /* "DOMAIN" */
+    {7, CP_ATTR_NAME, 0x18, 0}, /* "PROVURL" */
+    {11, CP_ATTR_NAME, 0x19, 0}, /* "PXAUTH-TYPE" */
+    {9, CP_ATTR_NAME, 0x1A, 0}, /* "PXAUTH-ID" */
+    {9, CP_ATTR_NAME, 0x1B, 0}, /* "PXAUTH-PW" */
+    {9, CP_ATTR_NAME, 0x1C, 0x1C}, /* "STARTPAGE" */
+    {10, CP_ATTR_NAME, 0x1D, 0}, /* "BASAUTH-ID" */
+    {10, CP_ATTR_NAME, 0x1E, 0}, /* "BASAUTH-PW" */
+    {11, CP_ATTR_NAME, 0x1F, 0}, /* "PUSHENABLED" */
+    {6, CP_ATTR_NAME, 0x20, 0}, /* "PXADDR" */
+    {10, CP_ATTR_NAME, 0x21, 0}, /* "PXADDRTYPE" */
+    {8, CP_ATTR_NAME, 0x22, 0x22}, /* "TO-NAPID" */
+    {7, CP_ATTR_NAME, 0x23, 0x23}, /* "PORTNBR" */
+    {7, CP_ATTR_NAME, 0x24, 0x24}, /* "SERVICE" */
+    {9, CP_ATTR_NAME, 0x25, 0}, /* "LINKSPEED" */
+    {11, CP_ATTR_NAME, 0x26, 0}, /* "DNLINKSPEED" */
+    {10, CP_ATTR_NAME, 0x27, 0}, /* "LOCAL-ADDR" */
+    {14, CP_ATTR_NAME, 0x28, 0}, /* "LOCAL-ADDRTYPE" */
+    {13, CP_ATTR_NAME, 0x29, 0}, /* "CONTEXT-ALLOW" */
+    {5, CP_ATTR_NAME, 0x2A, 0}, /* "TRUST" */
+    {6, CP_ATTR_NAME, 0x2B, 0}, /* "MASTER" */
+    {3, CP_ATTR_NAME, 0x2C, 0}, /* "SID" */
+    {3, CP_ATTR_NAME, 0x2D, 0}, /* "SOC" */
+    {11, CP_ATTR_NAME, 0x2E, 0}, /* "WSP-VERSION" */
+    {17, CP_ATTR_NAME, 0x2F, 0}, /* "PHYSICAL-PROXY-ID" */
+    {9, CP_ATTR_NAME, 0x30, 0}, /* "CLIENT-ID" */
+    {16, CP_ATTR_NAME, 0x31, 0}, /* "DELIVERY-ERR-SDU" */
+    {14, CP_ATTR_NAME, 0x32, 0}, /* "DELIVERY-ORDER" */
+    {13, CP_ATTR_NAME, 0x33, 0}, /* "TRAFFIC-CLASS" */
+    {12, CP_ATTR_NAME, 0x34, 0}, /* "MAX-SDU-SIZE" */
+    {18, CP_ATTR_NAME, 0x35, 0}, /* "MAX-BITRATE-UPLINK" */
+    {18, CP_ATTR_NAME, 0x36, 0}, /* "MAX-BITRATE-DNLINK" */
+    {12, CP_ATTR_NAME, 0x37, 0}, /* "RESIDUAL-BER" */
+    {15, CP_ATTR_NAME, 0x38, 0}, /* "SDU-ERROR-RATIO" */
+    {18, CP_ATTR_NAME, 0x39, 0}, /* "TRAFFIC-HANDL-PRIO" */
+    {14, CP_ATTR_NAME, 0x3A, 0}, /* "TRANSFER-DELAY" */
+    {25, CP_ATTR_NAME, 0x3B, 0}, /* "GUARANTEED-BITRATE-UPLINK" */
+    {25, CP_ATTR_NAME, 0x3C, 0}, /* "GUARANTEED-BITRATE-DNLINK" */
+    {11, CP_ATTR_NAME, 0x3D, 0}, /* "PXADDR-FQDN" */
+    {8, CP_ATTR_NAME, 0x3E, 0}, /* "PROXY-PW" */
+    {12, CP_ATTR_NAME, 0x3F, 0}, /* "PPGAUTH-TYPE" */
+    {0, CP_ATTR_VERSION, 0x45, 0}, /* "" */
+    {3, CP_ATTR_VERSION, 0x46, 0}, /* "1.0" */
+    {11, CP_ATTR_NAME, 0x47, 0}, /* "PULLENABLED" */
+    {8, CP_ATTR_NAME, 0x48, 0}, /* "DNS-ADDR" */
+    {13, CP_ATTR_NAME, 0x49, 0}, /* "MAX-NUM-RETRY" */
+    {19, CP_ATTR_NAME, 0x4A, 0}, /* "FIRST-RETRY-TIMEOUT" */
+    {15, CP_ATTR_NAME, 0x4B, 0}, /* "REREG-THRESHOLD" */
+    {5, CP_ATTR_NAME, 0x4C, 0}, /* "T-BIT" */
+    {11, CP_ATTR_NAME, 0x4E, 0}, /* "AUTH-ENTITY" */
+    {3, CP_ATTR_NAME, 0x4F, 0}, /* "SPI" */
+    {0, CP_ATTR_TYPE, 0x50, 0x50}, /* "" */
+    {9, CP_ATTR_TYPE, 0x51, 0}, /* "PXLOGICAL" */
+    {10, CP_ATTR_TYPE, 0x52, 0}, /* "PXPHYSICAL" */
+    {4, CP_ATTR_TYPE, 0x53, 0x53}, /* "PORT" */
+    {8, CP_ATTR_TYPE, 0x54, 0}, /* "VALIDITY" */
+    {6, CP_ATTR_TYPE, 0x55, 0}, /* "NAPDEF" */
+    {9, CP_ATTR_TYPE, 0x56, 0}, /* "BOOTSTRAP" */
+    {12, CP_ATTR_TYPE, 0x57, 0}, /* "VENDORCONFIG" */
+    {14, CP_ATTR_TYPE, 0x58, 0x58}, /* "CLIENTIDENTITY" */
+    {10, CP_ATTR_TYPE, 0x59, 0}, /* "PXAUTHINFO" */
+    {11, CP_ATTR_TYPE, 0x5A, 0}, /* "NAPAUTHINFO" */
+    {6, CP_ATTR_TYPE, 0x5B, 0}, /* "ACCESS" */
+    {10, CP_ATTR_TYPE, 0x5C, 0}, /* "BEARERINFO" */
+    {12, CP_ATTR_TYPE, 0x5D, 0}, /* "DNS-ADDRINFO" */
+    {7, CP_ATTR_NAME, 0, 0x2E}, /* "AACCEPT" */
+    {9, CP_ATTR_NAME, 0, 0x2F}, /* "AAUTHDATA" */
+    {10, CP_ATTR_NAME, 0, 0x30}, /* "AAUTHLEVEL" */
+    {9, CP_ATTR_NAME, 0, 0x31}, /* "AAUTHNAME" */
+    {11, CP_ATTR_NAME, 0, 0x32}, /* "AAUTHSECRET" */
+    {9, CP_ATTR_NAME, 0, 0x33}, /* "AAUTHTYPE" */
+    {4, CP_ATTR_NAME, 0, 0x34}, /* "ADDR" */
+    {8, CP_ATTR_NAME, 0, 0x35}, /* "ADDRTYPE" */
+    {5, CP_ATTR_NAME, 0, 0x36}, /* "APPID" */
+    {9, CP_ATTR_NAME, 0, 0x37}, /* "APROTOCOL" */
+    {11, CP_ATTR_NAME, 0, 0x38}, /* "PROVIDER-ID" */
+    {8, CP_ATTR_NAME, 0, 0x39}, /* "TO-PROXY" */
+    {3, CP_ATTR_NAME, 0, 0x3A}, /* "URI" */
+    {4, CP_ATTR_NAME, 0, 0x3B}, /* "RULE" */
+    {6, CP_ATTR_NAME, 0, 0x3C}, /* "APPREF" */
+    {9, CP_ATTR_NAME, 0, 0x3D}, /* "TO-APPREF" */
+    {11, CP_ATTR_TYPE, 0, 0x55}, /* "APPLICATION" */
+    {7, CP_ATTR_TYPE, 0, 0x56}, /* "APPADDR" */
+    {7, CP_ATTR_TYPE, 0, 0x57}, /* "APPAUTH" */
+    {8, CP_ATTR_TYPE, 0, 0x59}, /* "RESOURCE" */
+    {4, VALUE_KEY, 0x85, 0}, /* "IPV4" */
+    {4, VALUE_KEY, 0x86, 0x86}, /* "IPV6" */
+    {4, VALUE_KEY, 0x87, 0x87}, /* "E164" */
+    {5, VALUE_KEY, 0x88, 0x88}, /* "ALPHA" */
+    {3, VALUE_KEY, 0x89, 0}, /* "APN" */
+    {5, VALUE_KEY, 0x8A, 0}, /* "SCODE" */
+    {10, VALUE_KEY, 0x8B, 0}, /* "TETRA-ITSI" */
+    {3, VALUE_KEY, 0x8C, 0}, /* "MAN" */
+    {12, VALUE_KEY, 0x90, 0}, /* "ANALOG-MODEM" */
+    {5, VALUE_KEY, 0x91, 0}, /* "V.120" */
+    {5, VALUE_KEY, 0x92, 0}, /* "V.110" */
+    {4, VALUE_KEY, 0x93, 0}, /* "X.31" */
+    {15, VALUE_KEY, 0x94, 0}, /* "BIT-TRANSPARENT" */
+    {32, VALUE_KEY, 0x95, 0}, /* "DIRECT-ASYNCHRONOUS-DATA-SERVICE" */
+    {3, VALUE_KEY, 0x9A, 0}, /* "PAP" */
+    {4, VALUE_KEY, 0x9B, 0}, /* "CHAP" */
+    {10, VALUE_KEY, 0x9C, 0}, /* "HTTP-BASIC" */
+    {11, VALUE_KEY, 0x9D, 0}, /* "HTTP-DIGEST" */
+    {7, VALUE_KEY, 0x9E, 0}, /* "WTLS-SS" */
+    {3, VALUE_KEY, 0x9F, 0}, /* "MD5" */
+    {8, VALUE_KEY, 0xA2, 0}, /* "GSM-USSD" */
+    {7, VALUE_KEY, 0xA3, 0}, /* "GSM-SMS" */
+    {13, VALUE_KEY, 0xA4, 0}, /* "ANSI-136-GUTS" */
+    {14, VALUE_KEY, 0xA5, 0}, /* "IS-95-CDMA-SMS" */
+    {14, VALUE_KEY, 0xA6, 0}, /* "IS-95-CDMA-CSD" */
+    {17, VALUE_KEY, 0xA7, 0}, /* "IS-95-CDMA-PACKET" */
+    {12, VALUE_KEY, 0xA8, 0}, /* "ANSI-136-CSD" */
+    {13, VALUE_KEY, 0xA9, 0}, /* "ANSI-136-GPRS" */
+    {7, VALUE_KEY, 0xAA, 0}, /* "GSM-CSD" */
+    {8, VALUE_KEY, 0xAB, 0}, /* "GSM-GPRS" */
+    {9, VALUE_KEY, 0xAC, 0}, /* "AMPS-CDPD" */
+    {7, VALUE_KEY, 0xAD, 0}, /* "PDC-CSD" */
+    {10, VALUE_KEY, 0xAE, 0}, /* "PDC-PACKET" */
+    {8, VALUE_KEY, 0xAF, 0}, /* "IDEN-SMS" */
+    {8, VALUE_KEY, 0xB0, 0}, /* "IDEN-CSD" */
+    {11, VALUE_KEY, 0xB1, 0}, /* "IDEN-PACKET" */
+    {11, VALUE_KEY, 0xB2, 0}, /* "FLEX/REFLEX" */
+    {7, VALUE_KEY, 0xB3, 0}, /* "PHS-SMS" */
+    {7, VALUE_KEY, 0xB4, 0}, /* "PHS-CSD" */
+    {9, VALUE_KEY, 0xB5, 0}, /* "TETRA-SDS" */
+    {12, VALUE_KEY, 0xB6, 0}, /* "TETRA-PACKET" */
+    {14, VALUE_KEY, 0xB7, 0}, /* "ANSI-136-GHOST" */
+    {12, VALUE_KEY, 0xB8, 0}, /* "MOBITEX-MPAK" */
+    {21, VALUE_KEY, 0xB9, 0}, /* "CDMA2000-1X-SIMPLE-IP" */
+    {21, VALUE_KEY, 0xBA, 0}, /* "CDMA2000-1X-MOBILE-IP" */
+    {6, VALUE_KEY, 0xBB, 0}, /* "3G-GSM" */
+    {4, VALUE_KEY, 0xBC, 0}, /* "WLAN" */
+    {11, VALUE_KEY, 0xC5, 0}, /* "AUTOBAUDING" */
+    {6, VALUE_KEY, 0xCA, 0}, /* "CL-WSP" */
+    {6, VALUE_KEY, 0xCB, 0}, /* "CO-WSP" */
+    {10, VALUE_KEY, 0xCC, 0}, /* "CL-SEC-WSP" */
+    {10, VALUE_KEY, 0xCD, 0}, /* "CO-SEC-WSP" */
+    {10, VALUE_KEY, 0xCE, 0}, /* "CL-SEC-WTA" */
+    {10, VALUE_KEY, 0xCF, 0}, /* "CO-SEC-WTA" */
+    {11, VALUE_KEY, 0xD0, 0}, /* "OTA-HTTP-TO" */
+    {15, VALUE_KEY, 0xD1, 0}, /* "OTA-HTTP-TLS-TO" */
+    {11, VALUE_KEY, 0xD2, 0}, /* "OTA-HTTP-PO" */
+    {15, VALUE_KEY, 0xD3, 0}, /* "OTA-HTTP-TLS-PO" */
+    {3, VALUE_KEY, 0xE0, 0}, /* "AAA" */
+    {2, VALUE_KEY, 0xE1, 0}, /* "HA" */
+    {6, VALUE_KEY, 0, 0x8D}, /* "APPSRV" */
+    {4, VALUE_KEY, 0, 0x8E}, /* "OBEX" */
+    {1, VALUE_KEY, 0, 0x90}, /* "," */
+    {5, VALUE_KEY, 0, 0x91}, /* "HTTP-" */
+    {5, VALUE_KEY, 0, 0x92}, /* "BASIC" */
+    {6, VALUE_KEY, 0, 0x93}, /* "DIGEST" */
 };
 
 /* The longest string under each key: longer ones need no probe. */
@@ -512,12 +522,21 @@ static const uint64_t rev_last[VALUE_KEY + 1] = {
 
 #undef O_
 
+/* The string of entry e: its token's in the tables above (not a copy). */
+static const char *rev_str(const rev *e)
+{
+    unsigned page = e->tok0 != 0 ? 0 : 1, tok = page ? e->tok1 : e->tok0;
+    if (e->key == VALUE_KEY)
+        return cp_prov__value_tab[page][(tok - 0x80) & 0x7Fu].s;
+    return cp_prov__start_tab[page][tok & 0x7Fu].s;
+}
+
 static int rev_probe(unsigned key, const char *s, size_t n, uint8_t tok[2])
 {
     size_t i = rev_slot(key, (const unsigned char *)s, n);
     for (; rev_slots[i] != 0; i = (i + 1) % REV_SLOTS) {
         const rev *e = &rev_tab[rev_slots[i] - 1];
-        if (e->key == key && e->len == n && memcmp(e->s, s, n) == 0) {
+        if (e->key == key && e->len == n && memcmp(rev_str(e), s, n) == 0) {
             tok[0] = e->tok0;
             tok[1] = e->tok1;
             return 1;

@@ -4,7 +4,8 @@
  * One pass over the input with the bounds-checked reader, no recursion: the
  * open elements are the chain of parent pointers of the tree being built.
  * An attribute value that is exactly one token-table string (a start-token
- * prefix or a value token) is stored without a copy. A value that is
+ * prefix or a value token) is stored without a copy, and as a key or value
+ * marked as one (CP_NF_KEYLEN: the XML writer need not scan it). A value that is
  * exactly one string-table reference points into the document's one copy
  * of the string table (made when first needed), so a string the table
  * shares is stored once. A value that is one inline string is copied once
@@ -45,6 +46,8 @@ typedef struct dec {
     cp_doc *doc;
     const cp_kind_info *kinds;
     cp_node *cur;  /* innermost open element (one with content) */
+    uint32_t cur_ref;  /* its reference */
+    uint32_t cur_kids; /* the children its kind takes (cp_kind_info.kids) */
     cp_node *last; /* cur's last child, NULL: none yet */
     cp_node *node; /* element whose start tag is being read */
     uint32_t allowed; /* the attributes node may carry */
@@ -57,6 +60,7 @@ typedef struct dec {
     size_t rate;         /* arena bytes per input byte, in sixteenths */
     size_t rate_max;     /* SIZE_MAX / rate */
     size_t depth;  /* depth of cur, root = 1 */
+    size_t max_depth; /* the context's limit */
     int done;      /* the root is closed */
     size_t max_attr;
     /* the attribute value: a token string, an input span, or buf */
@@ -368,14 +372,23 @@ static const char *copy_str(dec *d, const char *s, size_t n)
     return cp_arena__strndup(&d->doc->arena, s, n);
 }
 
-/* Set attribute a of the element being read to s (kept as it is). */
-static inline cp_status store(dec *d, cp_attr a, const char *s)
+/*
+ * Set attribute a of the element being read to s (kept as it is); tok: s
+ * is a token-table string (escape-free, its length before it, see
+ * CP_NF_KEYLEN). Each attribute is stored once, on a node whose flags
+ * start clear.
+ */
+static inline cp_status store(dec *d, cp_attr a, const char *s, int tok)
 {
-    if ((int)a == d->key)
+    if ((int)a == d->key) {
         d->node->key = s;
-    else if (a == CP_ATTR_VALUE)
+        if (tok)
+            d->node->flags |= CP_NF_KEYLEN;
+    } else if (a == CP_ATTR_VALUE) {
         d->node->value = s;
-    else if (cp_doc__set_attr_static(d->doc, d->node, a, s) != CP_OK)
+        if (tok)
+            d->node->flags |= CP_NF_VALLEN;
+    } else if (cp_doc__set_attr_static(d->doc, d->node, a, s) != CP_OK)
         return fail(d, CP_E_NOMEM, "out of memory");
     return CP_OK;
 }
@@ -402,7 +415,7 @@ static inline cp_status val_finish(dec *d, cp_attr a,
         if (s == NULL)
             return fail(d, CP_E_NOMEM, "out of memory");
     }
-    return store(d, a, s);
+    return store(d, a, s, mode == V_STATIC);
 }
 
 /* ---- attribute lists ---------------------------------------------------- */
@@ -567,7 +580,7 @@ static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t 
         v = copy_str(d, (const char *)s, n);
     if (v == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
-    return store(d, a, v);
+    return store(d, a, v, 0);
 }
 
 /*
@@ -580,40 +593,50 @@ static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t 
 static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
                             const uint8_t *p, const uint8_t **next)
 {
-    const uint8_t *end = d->r.end, *z;
+    const uint8_t *end = d->r.end, *z, *q;
     const cp_prov_str *v;
     cp_rd r;
     uint32_t off;
 
     *next = p;
-    if (ends_value(p, end))
-        return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s);
-    if (e->len != 0 || p == end)
-        return NOT_FAST;
-    if (*p == T_STR_I) {
-        z = memchr(p + 1, 0, (size_t)(end - p - 1));
-        if (z == NULL || !ends_value(z + 1, end))
-            return NOT_FAST;
-        *next = z + 1;
-        return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
+    /* one item after a bare start token first: the usual value= case,
+       and none of these octets can end a value */
+    if (p != end && e->len == 0) {
+        if (*p == T_STR_I) {
+            z = memchr(p + 1, 0, (size_t)(end - p - 1));
+            if (z == NULL || !ends_value(z + 1, end))
+                return NOT_FAST;
+            *next = z + 1;
+            return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
+        }
+        if (*p == T_STR_T) {
+            if (end - p > 2 && p[1] < 0x80) { /* a one-octet offset */
+                off = p[1];
+                q = p + 2;
+            } else {
+                cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
+                if (cp_rd__mbu32(&r, &off) != CP_OK)
+                    return NOT_FAST;
+                q = r.p;
+            }
+            if (off >= d->tbl_len || !ends_value(q, end) ||
+                (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
+                return NOT_FAST;
+            *next = q;
+            return fast_string(d, a, d->tbl + off,
+                               (size_t)(z - d->tbl - off), V_TABLE);
+        }
+        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
+            v = cp_prov__value(d->apage, *p);
+            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
+                return NOT_FAST;
+            *next = p + 1;
+            return store(d, a, v->s, 1);
+        }
     }
-    if (*p == T_STR_T) {
-        cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
-        if (cp_rd__mbu32(&r, &off) != CP_OK || off >= d->tbl_len ||
-            !ends_value(r.p, end) ||
-            (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
-            return NOT_FAST;
-        *next = r.p;
-        return fast_string(d, a, d->tbl + off, (size_t)(z - d->tbl - off),
-                           V_TABLE);
-    }
-    if (*p < 0x80 || (*p & 0x3F) <= T_LITERAL || !ends_value(p + 1, end))
-        return NOT_FAST; /* not a value token, or not alone */
-    v = cp_prov__value(d->apage, *p);
-    if (v == NULL || v->len > d->max_attr)
-        return NOT_FAST;
-    *next = p + 1;
-    return store(d, a, v->s);
+    if (ends_value(p, end)) /* the start token's prefix alone */
+        return e->len > d->max_attr ? NOT_FAST : store(d, a, e->s, 1);
+    return NOT_FAST;
 }
 
 /*
@@ -625,43 +648,48 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
  */
 static cp_status attrs_fast(dec *d, uint32_t *seen)
 {
-    const uint8_t *p, *next;
-    const cp_prov_str *e;
-    unsigned b, a;
-    cp_status st;
+    /* the loop's state in locals, written back on the way out: the
+       stores through d would otherwise stay in the loop */
+    const uint8_t *p = d->r.p, *end = d->r.end, *next;
+    const cp_prov_str *tab = cp_prov__start_tab[d->apage], *e;
+    uint32_t got = *seen, allowed = d->allowed, bit;
+    unsigned b;
+    cp_status st = NOT_FAST;
 
-    for (;;) {
-        p = d->r.p;
-        if (p == d->r.end)
-            return NOT_FAST;
+    while (p != end) {
         b = *p;
         if (b == T_END) {
-            d->tok = p;
-            d->r.p = p + 1;
-            return CP_OK;
+            d->tok = p++;
+            st = CP_OK;
+            break;
         }
         if (b == T_SWITCH_PAGE) {
-            if (d->r.end - p < 2 || p[1] >= CP_PROV_PAGES)
-                return NOT_FAST;
+            if (end - p < 2 || p[1] >= CP_PROV_PAGES)
+                break;
             d->apage = p[1];
-            d->r.p = p + 2;
+            tab = cp_prov__start_tab[p[1]];
+            p += 2;
             continue;
         }
         if (b >= 0x80 || (b & 0x3F) <= T_LITERAL)
-            return NOT_FAST; /* a global token, LITERAL or a value token */
-        e = cp_prov__start(d->apage, b);
-        if (e == NULL)
-            return NOT_FAST;
-        a = e->attr;
-        if (!(d->allowed & ((uint32_t)1 << a)) || (*seen & ((uint32_t)1 << a)))
-            return NOT_FAST;
+            break; /* a global token, LITERAL or a value token */
+        e = &tab[b];
+        if (e->s == NULL)
+            break; /* unassigned */
+        bit = (uint32_t)1 << e->attr;
+        if (!(allowed & bit) || (got & bit))
+            break;
         d->tok = p;
-        st = fast_value(d, e, (cp_attr)a, p + 1, &next);
+        st = fast_value(d, e, (cp_attr)e->attr, p + 1, &next);
         if (st != CP_OK)
-            return st;
-        *seen |= (uint32_t)1 << a;
-        d->r.p = next;
+            break;
+        got |= bit;
+        p = next;
+        st = NOT_FAST;
     }
+    d->r.p = p;
+    *seen = got;
+    return st;
 }
 
 /*
@@ -815,18 +843,19 @@ static cp_status elem_node(dec *d, int kind, cp_node **out)
         *out = d->doc->root;
         return CP_OK;
     }
-    if (d->depth >= d->ctx->limits.max_depth)
+    if (d->depth >= d->max_depth)
         return fail(d, CP_E_LIMIT, "elements nested deeper than %lu",
-                    (unsigned long)d->ctx->limits.max_depth);
+                    (unsigned long)d->max_depth);
     /* cp_doc__add's checks, in its order, then its work inline */
-    if (!(d->kinds[d->cur->kind].kids & (1u << kind)))
+    if (!(d->cur_kids & (1u << kind)))
         return fail(d, CP_E_GRAMMAR, "%s not allowed inside %s",
                     cp_node_kind_name((cp_node_kind)kind),
                     cp_node_kind_name((cp_node_kind)d->cur->kind));
     if (d->doc->count >= d->doc->max_elements)
         return fail(d, CP_E_LIMIT, "more than %lu elements",
                     (unsigned long)d->ctx->limits.max_elements);
-    *out = cp_doc__append_after(d->doc, d->cur, d->last, (cp_node_kind)kind);
+    *out = cp_doc__append_after(d->doc, d->cur, d->cur_ref, d->last,
+                                (cp_node_kind)kind);
     if (*out == NULL)
         return fail(d, CP_E_NOMEM, "out of memory");
     d->last = *out;
@@ -839,15 +868,18 @@ static cp_status elem_start(dec *d, uint8_t b)
 {
     uint32_t seen = 0;
     cp_node *n = NULL;
+    const cp_kind_info *k;
     int kind, req;
     cp_status st = elem_kind(d, b, &kind);
     if (st == CP_OK)
         st = elem_node(d, kind, &n);
     if (st)
         return st;
+    k = &d->kinds[kind];
+    req = k->key;
     d->node = n;
-    d->allowed = d->kinds[kind].attrs;
-    d->key = d->kinds[kind].key;
+    d->allowed = k->attrs;
+    d->key = req;
     if (b & TAG_A) { /* the usual attributes first, then the rest */
         st = attrs_fast(d, &seen);
         if (st == NOT_FAST)
@@ -855,7 +887,6 @@ static cp_status elem_start(dec *d, uint8_t b)
         if (st)
             return st;
     }
-    req = d->kinds[kind].key;
     if (kind != CP_NODE_DOC && !(seen & ((uint32_t)1 << req)))
         return fail(d, CP_E_GRAMMAR, "%s without its %s attribute",
                     cp_node_kind_name((cp_node_kind)kind),
@@ -863,6 +894,8 @@ static cp_status elem_start(dec *d, uint8_t b)
     d->node = NULL;
     if (b & TAG_C) {
         d->cur = n;
+        d->cur_ref = cp_node__ref(n);
+        d->cur_kids = k->kids;
         d->last = NULL;
         d->depth++;
     } else if (n == d->doc->root) {
@@ -875,10 +908,13 @@ static cp_status elem_end(dec *d)
 {
     if (d->cur == NULL)
         return fail(d, CP_E_MALFORMED, "END outside any element");
-    if (d->cur == d->doc->root)
+    if (d->depth == 1) /* the root closes */
         d->done = 1;
     d->last = d->cur; /* the element closed is its parent's last child */
+    d->cur_ref = d->cur->parent;
     d->cur = cp_node__parent(d->cur);
+    if (d->cur != NULL)
+        d->cur_kids = d->kinds[d->cur->kind].kids;
     d->depth--;
     return CP_OK;
 }
@@ -1033,6 +1069,7 @@ CP_EXPORT cp_status cp_doc_decode_wbxml(cp_ctx *ctx, const uint8_t *in,
     d.ctx = ctx;
     d.kinds = cp_doc__kinds();
     d.max_attr = ctx->limits.max_attr_bytes;
+    d.max_depth = ctx->limits.max_depth;
     d.vmode = V_EMPTY;
     d.whole = in_len <= WHOLE_MAX;
     cp_rd__init(&d.r, in ? in : (const uint8_t *)"", in_len);

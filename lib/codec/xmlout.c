@@ -16,7 +16,10 @@
  * asked for includes that padding). A value is scanned once, through a
  * table, for its length up to the first byte that needs an escape; a value
  * without one goes out in one copy (put_bytes), and the usual element (key
- * and value, nothing to escape) is written in one step. When the guess was far
+ * and value, nothing to escape) is written in one step. A key or value the
+ * decoder took from the token tables is not scanned: its node says that
+ * it needs no escape and that its length is the byte before it
+ * (CP_NF_KEYLEN). When the guess was far
  * too large the buffer is cut to the text at the end. The walk has no
  * recursion, so a deep tree built through the API cannot exhaust the stack.
  */
@@ -59,6 +62,20 @@ static inline size_t plain_run(const char *s)
         p += 4;
     }
     return (size_t)(p - (const unsigned char *)s);
+}
+
+/*
+ * 1 when s needs no escape, with its length in *n: known (flag known, see
+ * CP_NF_KEYLEN: the byte before s) or scanned for.
+ */
+static inline int plain_len(const char *s, unsigned known, size_t *n)
+{
+    if (known) {
+        *n = ((const unsigned char *)s)[-1];
+        return 1;
+    }
+    *n = plain_run(s);
+    return s[*n] == '\0';
 }
 
 /* Writer state: the tables, the options, the output. */
@@ -303,8 +320,8 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     char *o;
 
     if (((n->flags & CP_NF_XATTR) && cp_node__xattrs(n) != NULL) ||
-        (key != NULL && key[kn = plain_run(key)] != '\0') ||
-        (val != NULL && val[vn = plain_run(val)] != '\0'))
+        (key != NULL && !plain_len(key, n->flags & CP_NF_KEYLEN, &kn)) ||
+        (val != NULL && !plain_len(val, n->flags & CP_NF_VALLEN, &vn)))
         return 0;
     if ((kn | vn | depth) > big) /* the general path says so */
         return 0;
@@ -363,10 +380,27 @@ static int container_of(xw *w, const cp_node *n)
     return w->kinds[n->kind].kids != 0;
 }
 
-/* Depth-first, iterative: descend to the first child, else close and climb. */
+/*
+ * The node of reference to (not 0), from n of reference ref: a document
+ * made in document order (decoded) has a node's first child or next
+ * sibling in the slot after it, found without a block look-up.
+ */
+static const cp_node *step(const cp_node *n, uint32_t ref, uint32_t to)
+{
+    if (to == ref + 1 && n->slot != 0xFFu) /* same block */
+        return n + 1;
+    return cp_node__at(n, to);
+}
+
+/*
+ * Depth-first, iterative: descend to the first child, else close and climb
+ * (every parent is a container) to the next sibling. End tags are written
+ * in one place, so that put_close is inlined.
+ */
 static void walk(xw *w, const cp_node *root)
 {
     const cp_node *n = root;
+    uint32_t ref = cp_node__ref(root), to;
     size_t depth = 0;
 
     for (;;) {
@@ -375,20 +409,27 @@ static void walk(xw *w, const cp_node *root)
             return;
         put_open(w, n, container, depth);
         if (container && n->child != 0) {
-            n = cp_node__child(n);
+            to = n->child;
+            n = step(n, ref, to);
+            ref = to;
             depth++;
             continue;
         }
-        if (container)
-            put_close(w, n, depth);
-        while (n != root && n->next == 0) {
+        for (;;) {
+            if (container)
+                put_close(w, n, depth);
+            if (n == root || w->st != CP_OK)
+                return;
+            if (n->next != 0)
+                break;
+            ref = n->parent;
             n = cp_node__parent(n);
             depth--;
-            put_close(w, n, depth);
+            container = 1;
         }
-        if (n == root || w->st != CP_OK)
-            return;
-        n = cp_node__next(n);
+        to = n->next;
+        n = step(n, ref, to);
+        ref = to;
     }
 }
 
@@ -400,12 +441,14 @@ static void walk(xw *w, const cp_node *root)
 /* Hand the text over, cut to its length when the guess left much over. */
 static cp_status finish(cp_ctx *ctx, xw *w, char **out, size_t *out_len)
 {
-    uint8_t *p = NULL, *q;
-    size_t len = 0, slack = w->b.cap - w->b.len;
-    cp_status st = cp_buf__take(&w->b, &p, &len);
+    uint8_t *p = w->b.p, *q;
+    size_t len = w->b.len, slack = w->b.cap - len;
 
-    if (st != CP_OK)
-        return st;
+    /* every piece left room for a NUL (room()): the buffer is handed
+       over without cp_buf__take's checks */
+    p[len] = 0;
+    w->b.p = NULL;
+    w->b.len = w->b.cap = 0;
     if (slack > 4096 && slack > len / 4) {
         q = cp_mem__realloc(&ctx->alloc, p, len + 1);
         if (q != NULL) /* else keep the larger block */
