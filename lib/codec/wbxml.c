@@ -873,8 +873,8 @@ static cp_status elem_start(dec *d, uint8_t b)
     cp_status st = elem_kind(d, b, &kind);
     if (st == CP_OK)
         st = elem_node(d, kind, &n);
-    if (st)
-        return st;
+    if (st != CP_OK || n == NULL) /* n is set whenever st is CP_OK */
+        return st != CP_OK ? st : CP_E_INTERNAL;
     k = &d->kinds[kind];
     req = k->key;
     d->node = n;
