@@ -756,6 +756,148 @@ static void test_e_damaged_metabase(void **state)
     cp_ctx_free(c2);
 }
 
+
+/* ---- F. the metabase's leaf cache ------------------------------------------------------------ */
+
+/*
+ * The pre-pass takes the entry in force of a parm from the metabase's
+ * cache when no entry lies directly below its characteristic (issue 18).
+ * Every answer below is the one the engine gave before that cache: each
+ * test holds on the engine without it.
+ */
+
+/* A host CSP "HOST" that takes any parm (value "fail": the CSP fails). */
+static cp_status hf_parm(void *user, cp_csp_session *s, const char *path,
+                         const char *name, const char *value, void *cookie)
+{
+    (void)s;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    (*(int *)user)++;
+    return value != NULL && strcmp(value, "fail") == 0 ? CP_E_CSP : CP_OK;
+}
+
+static cp_status hf_noparm(void *user, cp_csp_session *s, const char *path,
+                           const char *name, void *cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    return CP_OK;
+}
+
+static cp_status hf_query(void *user, cp_csp_session *s, const char *path,
+                          const char *name, void *cookie)
+{
+    (void)user;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    return cp_csp_answer(s, "v");
+}
+
+static cp_status hf_char_query(void *user, cp_csp_session *s,
+                               const char *path, int recursive, void *cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)recursive;
+    (void)cookie;
+    return CP_E_NOT_FOUND;
+}
+
+static int host_calls;
+
+static void host_register(cp_ctx *ctx)
+{
+    cp_csp_ops ops;
+    memset(&ops, 0, sizeof ops);
+    ops.struct_size = sizeof ops;
+    ops.flags = CP_CSP_INTERNAL_TX;
+    ops.parm = hf_parm;
+    ops.noparm = hf_noparm;
+    ops.parm_query = hf_query;
+    ops.characteristic_query = hf_char_query;
+    assert_int_equal(cp_csp_register(ctx, "HOST", &ops, &host_calls), CP_OK);
+}
+
+/* Set path's entry: rw, roles (0: MANAGER) and datatype. */
+static void host_entry(cp_ctx *ctx, const char *path, unsigned rw,
+                       uint32_t roles, cp_datatype dt)
+{
+    cp_meta m;
+    cp_meta_init(&m);
+    m.rw = rw;
+    if (roles)
+        m.access_roles = roles;
+    m.datatype = dt;
+    assert_int_equal(cp_meta_set(ctx, path, &m), CP_OK);
+}
+
+/* Process body (inside <characteristic type="HOST"><characteristic
+   type="net">) as roles: status st, and the output holds what (or NULL). */
+static void host_run(cp_ctx *ctx, uint32_t roles, const char *body,
+                     cp_status st, const char *what)
+{
+    tu_sbuf doc = {NULL, 0, 0};
+    char *out = NULL;
+    cp_status got;
+    tu_sb_add(&doc, "<wap-provisioningdoc><characteristic type=\"HOST\">"
+                    "<characteristic type=\"net\">%s</characteristic>"
+                    "</characteristic></wap-provisioningdoc>",
+              body);
+    got = tu_proc(ctx, roles, doc.p, &out);
+    if (got != st || (what != NULL && (out == NULL || !strstr(out, what))))
+        print_error("roles 0x%x, %s:\nstatus %d (want %d): %s\n",
+                    (unsigned)roles, body, got, st, out ? out : "(none)");
+    assert_int_equal(got, st);
+    if (what != NULL)
+        contains(out, what);
+    free(out);
+    free(doc.p);
+}
+
+#define P(name, value) "<parm name=\"" name "\" value=\"" value "\"/>"
+#define PQ(name) "<parm-query name=\"" name "\"/>"
+
+/*
+ * A parm name holding a separator makes the metabase's last parent one
+ * level below the characteristic ("HOST/net/x"): a later plain parm of the
+ * same characteristic is not a leaf of it, and keeps its own entry.
+ */
+static void test_f_parent_below_characteristic(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_entry(f->ctx, "HOST/net/ab", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("ab", "3"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not writable");
+    host_run(f->ctx, MGR, P("x\\y", "1") P("x\\z", "2") P("ab", "3"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not writable");
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("q/z", "2"), CP_OK,
+             NULL);
+    /* reads: a setting that is not readable */
+    host_entry(f->ctx, "HOST/net/ab", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, PQ("x/y") PQ("x/z") PQ("ab"), CP_E_ACCESS_DENIED,
+             "HOST/net/ab is not readable");
+    host_run(f->ctx, MGR,
+             "<characteristic-query type=\"x/y\"/>" PQ("x/z") PQ("ab"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not readable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/ab"), CP_OK);
+    /* the value rules of the deeper parent are not the plain parm's */
+    host_entry(f->ctx, "HOST/net/x", CP_RW_READ | CP_RW_WRITE, 0,
+               CP_DT_INTEGER);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("ab", "text"), CP_OK,
+             NULL);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("x/w", "text"),
+             CP_E_BAD_DOC, "HOST/net/x/w takes a decimal integer");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tu_teardown)
 
 int main(void)
@@ -776,6 +918,7 @@ int main(void)
         T(test_d_secret_writable),
         T(test_d_secret_metabase_csp),
         T(test_e_damaged_metabase),
+        T(test_f_parent_below_characteristic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
