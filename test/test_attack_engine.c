@@ -1360,6 +1360,43 @@ static void test_f_metadata(void **state)
     free(out);
 }
 
+
+/* The characteristic spelled in other capitals; top-level elements. */
+static void test_f_other_spellings_and_top(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"host\"><characteristic type=\"NET\">"
+                LEARN P("b", "1") "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/NET/b is not writable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
+                LEARN "</characteristic><characteristic type=\"Net\">"
+                P("b", "1") "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/Net/b is not writable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
+                LEARN "<characteristic type=\"d\">" P("a", "1")
+                "</characteristic>" P("b", "1")
+                "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx, DOC("<characteristic-query type=\"HOST\"/>"),
+            CP_E_ACCESS_DENIED, "HOST is not readable");
+    host_entry(f->ctx, "HOST", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx, DOC("<nocharacteristic type=\"HOST\"/>"),
+            CP_E_ACCESS_DENIED, "HOST is not writable");
+    host_run(f->ctx, MGR, LEARN, CP_E_ACCESS_DENIED,
+             "HOST/net/a is not writable");
+    host_run(f->ctx, MGR, PQ("a") PQ("c"), CP_OK, NULL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tu_teardown)
 
 int main(void)
@@ -1391,6 +1428,7 @@ int main(void)
         T(test_f_parent_bits),
         T(test_f_builtin_entries),
         T(test_f_metadata),
+        T(test_f_other_spellings_and_top),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
