@@ -1129,6 +1129,25 @@ static void test_f_metabase_same_document(void **state)
                 "</characteristic>" HOST_NET(P("a", "1") P("c", "7"))),
             CP_E_BAD_DOC, "value of HOST/net/c out of range");
     host_run(f->ctx, MGR, P("a", "1") P("c", "7"), CP_OK, NULL);
+    /* the Metabase locked by its own first entry: the next one refused */
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"Metabase\"><characteristic "
+                "type=\"Metabase\"><parm name=\"rw-access\" value=\"1\"/>"
+                "</characteristic><characteristic type=\"HOST/net/b\">"
+                "<parm name=\"rw-access\" value=\"1\"/><parm "
+                "name=\"access-role\" value=\"8\"/></characteristic>"
+                "</characteristic>"),
+            CP_E_ACCESS_DENIED, "Metabase/HOST/net/b/rw-access is not");
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    /* a name past the longest setting path */
+    {
+        char body[1200];
+        memset(body, 'n', sizeof body);
+        memcpy(body, "<parm name=\"", 12);
+        /* the end of the element and its NUL */
+        memcpy(body + sizeof body - 20, "\" value=\"1\"/>", 14);
+        host_run(f->ctx, MGR, body, CP_E_LIMIT, "setting path longer than");
+    }
 }
 
 /* A document that changed the metabase and failed: rolled back, the
