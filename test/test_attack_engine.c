@@ -756,6 +756,699 @@ static void test_e_damaged_metabase(void **state)
     cp_ctx_free(c2);
 }
 
+
+/* ---- F. the metabase's leaf cache ------------------------------------------------------------ */
+
+/*
+ * The pre-pass takes the entry in force of a parm from the metabase's
+ * cache when no entry lies directly below its characteristic (issue 18).
+ * Every answer below is the one the engine gave before that cache: each
+ * test holds on the engine without it.
+ */
+
+/* A host CSP "HOST" that takes any parm (value "fail": the CSP fails). */
+static cp_status hf_parm(void *user, cp_csp_session *s, const char *path,
+                         const char *name, const char *value, void *cookie)
+{
+    (void)s;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    (*(int *)user)++;
+    return value != NULL && strcmp(value, "fail") == 0 ? CP_E_CSP : CP_OK;
+}
+
+static cp_status hf_noparm(void *user, cp_csp_session *s, const char *path,
+                           const char *name, void *cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    return CP_OK;
+}
+
+static cp_status hf_query(void *user, cp_csp_session *s, const char *path,
+                          const char *name, void *cookie)
+{
+    (void)user;
+    (void)path;
+    (void)name;
+    (void)cookie;
+    return cp_csp_answer(s, "v");
+}
+
+static cp_status hf_char_query(void *user, cp_csp_session *s,
+                               const char *path, int recursive, void *cookie)
+{
+    (void)user;
+    (void)s;
+    (void)path;
+    (void)recursive;
+    (void)cookie;
+    return CP_E_NOT_FOUND;
+}
+
+static int host_calls;
+
+static void host_register(cp_ctx *ctx)
+{
+    cp_csp_ops ops;
+    memset(&ops, 0, sizeof ops);
+    ops.struct_size = sizeof ops;
+    ops.flags = CP_CSP_INTERNAL_TX;
+    ops.parm = hf_parm;
+    ops.noparm = hf_noparm;
+    ops.parm_query = hf_query;
+    ops.characteristic_query = hf_char_query;
+    assert_int_equal(cp_csp_register(ctx, "HOST", &ops, &host_calls), CP_OK);
+}
+
+/* Set path's entry: rw, roles (0: MANAGER) and datatype. */
+static void host_entry(cp_ctx *ctx, const char *path, unsigned rw,
+                       uint32_t roles, cp_datatype dt)
+{
+    cp_meta m;
+    cp_meta_init(&m);
+    m.rw = rw;
+    if (roles)
+        m.access_roles = roles;
+    m.datatype = dt;
+    assert_int_equal(cp_meta_set(ctx, path, &m), CP_OK);
+}
+
+/* Process body (inside <characteristic type="HOST"><characteristic
+   type="net">) as roles: status st, and the output holds what (or NULL). */
+static void host_run(cp_ctx *ctx, uint32_t roles, const char *body,
+                     cp_status st, const char *what)
+{
+    tu_sbuf doc = {NULL, 0, 0};
+    char *out = NULL;
+    cp_status got;
+    tu_sb_add(&doc, "<wap-provisioningdoc><characteristic type=\"HOST\">"
+                    "<characteristic type=\"net\">%s</characteristic>"
+                    "</characteristic></wap-provisioningdoc>",
+              body);
+    got = tu_proc(ctx, roles, doc.p, &out);
+    if (got != st || (what != NULL && (out == NULL || !strstr(out, what))))
+        print_error("roles 0x%x, %s:\nstatus %d (want %d): %s\n",
+                    (unsigned)roles, body, got, st, out ? out : "(none)");
+    assert_int_equal(got, st);
+    if (what != NULL)
+        contains(out, what);
+    free(out);
+    free(doc.p);
+}
+
+#define P(name, value) "<parm name=\"" name "\" value=\"" value "\"/>"
+#define PQ(name) "<parm-query name=\"" name "\"/>"
+
+/*
+ * A parm name holding a separator makes the metabase's last parent one
+ * level below the characteristic ("HOST/net/x"): a later plain parm of the
+ * same characteristic is not a leaf of it, and keeps its own entry.
+ */
+static void test_f_parent_below_characteristic(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_entry(f->ctx, "HOST/net/ab", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("ab", "3"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not writable");
+    host_run(f->ctx, MGR, P("x\\y", "1") P("x\\z", "2") P("ab", "3"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not writable");
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("q/z", "2"), CP_OK,
+             NULL);
+    /* reads: a setting that is not readable */
+    host_entry(f->ctx, "HOST/net/ab", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, PQ("x/y") PQ("x/z") PQ("ab"), CP_E_ACCESS_DENIED,
+             "HOST/net/ab is not readable");
+    host_run(f->ctx, MGR,
+             "<characteristic-query type=\"x/y\"/>" PQ("x/z") PQ("ab"),
+             CP_E_ACCESS_DENIED, "HOST/net/ab is not readable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/ab"), CP_OK);
+    /* the value rules of the deeper parent are not the plain parm's */
+    host_entry(f->ctx, "HOST/net/x", CP_RW_READ | CP_RW_WRITE, 0,
+               CP_DT_INTEGER);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("ab", "text"), CP_OK,
+             NULL);
+    host_run(f->ctx, MGR, P("x/y", "1") P("x/z", "2") P("x/w", "text"),
+             CP_E_BAD_DOC, "HOST/net/x/w takes a decimal integer");
+}
+
+
+/* Learn: a run whose parms leave the cache holding "HOST/net". */
+#define LEARN P("a", "1") P("c", "2")
+
+/* Parm names in other capitals, with separators, escapes, long, not ASCII. */
+static void test_f_parm_names(void **state)
+{
+    static const struct {
+        const char *entry, *name; /* entry NULL: none set */
+        cp_status st;
+        const char *why;
+    } t[] = {
+        {"HOST/net/b", "B", CP_E_ACCESS_DENIED, "HOST/net/B is not writable"},
+        {"host/NET/B", "b", CP_E_ACCESS_DENIED, "HOST/net/b is not writable"},
+        {"HOST\\net\\b", "b", CP_E_ACCESS_DENIED, "HOST/net/b is not"},
+        {"HOST/net/x/y", "x\\y", CP_E_ACCESS_DENIED, "HOST/net/x\\y is not"},
+        {"HOST/net/x\\y", "x/y", CP_E_ACCESS_DENIED, "HOST/net/x/y is not"},
+        {"HOST/net/%2F", "%2F", CP_E_ACCESS_DENIED, "HOST/net/%2F is not"},
+        {"HOST/net/b", "%2Fb", CP_OK, NULL},
+        {"HOST/net/b", "b%2F", CP_OK, NULL},
+        {"HOST/net/b", "b/", CP_E_ACCESS_DENIED, "HOST/net/b/ is not"},
+        {"HOST/net/b", "b\\", CP_E_ACCESS_DENIED, "HOST/net/b\\ is not"},
+        {"HOST/net/b", "/b", CP_OK, NULL},
+        /* an entry whose path ends in a separator: the empty leaf */
+        {"HOST/net\\", "", CP_E_ACCESS_DENIED, "HOST/net/ is not writable"},
+        {"HOST/net\\", "/", CP_E_ACCESS_DENIED, "HOST/net// is not"},
+        {"HOST/net\\", "\\", CP_E_ACCESS_DENIED, "HOST/net/\\ is not"},
+        {"HOST/net/abcdefghi", "abcdefghi", CP_E_ACCESS_DENIED,
+         "HOST/net/abcdefghi is not"},
+        {"HOST/net/abcdefgh", "ABCDEFGH", CP_E_ACCESS_DENIED,
+         "HOST/net/ABCDEFGH is not"},
+        {"HOST/net/\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9", CP_E_ACCESS_DENIED,
+         "is not writable"},
+        /* octets whose low seven bits are '/' and '\\' (U+072F, U+071C) */
+        {"HOST/net/a\xdc\xaf\xdc\x9c", "a\xdc\xaf\xdc\x9c", CP_E_ACCESS_DENIED,
+         "is not writable"},
+        {"HOST/net/a\xdc\xaf\xdc\x9c", "a\xdc\xaf\xdc\x9cz", CP_OK, NULL},
+        {"HOST/net/net", "net", CP_E_ACCESS_DENIED, "HOST/net/net is not"},
+        {"HOST/net/HOST", "host", CP_E_ACCESS_DENIED, "HOST/net/host is not"},
+        {"HOST/net/b", "b\" value=\"1\"/><parm name=\"b", CP_E_ACCESS_DENIED,
+         "HOST/net/b is not"},
+    };
+    fixture *f = *state;
+    char body[512], lng[400];
+    size_t i;
+    NEED_XML();
+    host_register(f->ctx);
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+        host_entry(f->ctx, t[i].entry, CP_RW_READ, 0, CP_DT_UNKNOWN);
+        snprintf(body, sizeof body, LEARN P("%s", "3"), t[i].name);
+        host_run(f->ctx, MGR, body, t[i].st, t[i].why);
+        /* and with the cache held by the same document's first parms */
+        snprintf(body, sizeof body, P("a", "1") P("%s", "3") P("a", "1"),
+                 t[i].name);
+        host_run(f->ctx, MGR, body, t[i].st, t[i].why);
+        assert_int_equal(cp_meta_remove(f->ctx, t[i].entry), CP_OK);
+        snprintf(body, sizeof body, LEARN P("%s", "3"), t[i].name);
+        host_run(f->ctx, MGR, body, CP_OK, NULL);
+    }
+    /* long names: 255 octets, and past the longest setting path */
+    memset(lng, 'k', sizeof lng - 1);
+    lng[sizeof lng - 1] = '\0';
+    lng[255] = '\0';
+    snprintf(body, sizeof body, "HOST/net/%s", lng);
+    host_entry(f->ctx, body, CP_RW_READ, 0, CP_DT_UNKNOWN);
+    snprintf(body, sizeof body, LEARN P("%s", "3"), lng);
+    host_run(f->ctx, MGR, body, CP_E_ACCESS_DENIED, "desc=\"HOST/net/kkkk");
+    lng[255] = 'k';
+    snprintf(body, sizeof body, LEARN P("%s", "3"), lng);
+    host_run(f->ctx, MGR, body, CP_OK, NULL);
+}
+
+/* The same parm twice, noparm, parm-query and characteristic-query. */
+static void test_f_element_kinds(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1") P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    host_run(f->ctx, MGR, LEARN "<noparm name=\"b\"/>", CP_E_ACCESS_DENIED,
+             "<noparm-error name=\"b\"");
+    host_run(f->ctx, MGR, LEARN PQ("b") PQ("a"), CP_OK, "value=\"v\"");
+    host_entry(f->ctx, "HOST/net/b", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    host_run(f->ctx, MGR, PQ("a") PQ("c") PQ("b"), CP_E_ACCESS_DENIED,
+             "<parm-query-error name=\"b\"");
+    host_run(f->ctx, MGR,
+             PQ("a") "<characteristic-query type=\"b\"/>",
+             CP_E_ACCESS_DENIED, "HOST/net/b is not readable");
+    host_run(f->ctx, MGR, PQ("a") "<nocharacteristic type=\"b\"/>",
+             CP_E_UNSUPPORTED, NULL);
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    host_run(f->ctx, MGR, PQ("a") PQ("c") PQ("b"), CP_OK, NULL);
+}
+
+/* The answer is the entry; the caller's roles are checked on each call. */
+static void test_f_roles(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_entry(f->ctx, "HOST/net", CP_RW_READ | CP_RW_WRITE, MGR | OP,
+               CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    host_run(f->ctx, UA, LEARN, CP_E_ACCESS_DENIED,
+             "access denied to HOST/net/a: roles 0x10");
+    host_run(f->ctx, OP, LEARN P("b", "1"), CP_OK, NULL);
+    host_run(f->ctx, UNAUTH | CP_ROLE_ANY_PUSH_SOURCE, PQ("a"),
+             CP_E_ACCESS_DENIED, "access denied to HOST/net/a");
+    host_run(f->ctx, UI, LEARN, CP_OK, NULL);
+    host_run(f->ctx, PUSHED, LEARN, CP_OK, NULL);
+    host_run(f->ctx, UA, PQ("b"), CP_E_ACCESS_DENIED,
+             "access denied to HOST/net/b");
+    host_run(f->ctx, UA | OP, LEARN, CP_OK, NULL);
+    /* grant policy 4120 gives USER_AUTH's caller nothing more here */
+    host_run(f->ctx, CP_ROLE_USER_UNAUTH, LEARN, CP_E_ACCESS_DENIED, NULL);
+}
+
+/* cp_meta_set / cp_meta_remove between calls: the parent, above, below. */
+static void test_f_api_between_calls(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN, CP_E_ACCESS_DENIED,
+             "HOST/net/a is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net"), CP_OK);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "host", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN, CP_E_ACCESS_DENIED,
+             "HOST/net/a is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST"), CP_OK);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net", CP_RW_READ | CP_RW_WRITE, 0, CP_DT_BOOLEAN);
+    host_run(f->ctx, MGR, P("a", "1") P("c", "2"), CP_E_BAD_DOC,
+             "HOST/net/c takes a boolean");
+    host_entry(f->ctx, "HOST/net", CP_RW_READ | CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, P("a", "1") P("c", "2"), CP_OK, NULL);
+    /* an entry below the leaves does not touch them, only its own path */
+    host_entry(f->ctx, "HOST/net/x/y", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("x", "1"), CP_OK, NULL);
+    host_run(f->ctx, MGR, LEARN P("x/y", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/x/y is not writable");
+    host_entry(f->ctx, "HOST/other/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    {
+        cp_meta m;
+        int exact = 1;
+        assert_int_equal(cp_meta_get(f->ctx, "HOST/net/zz", &m, &exact),
+                         CP_OK);
+        assert_int_equal(exact, 0);
+        assert_int_equal(m.rw, CP_RW_READ | CP_RW_WRITE);
+        host_entry(f->ctx, "HOST/net/zz", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+        assert_int_equal(cp_meta_get(f->ctx, "host/net\\ZZ", &m, &exact),
+                         CP_OK);
+        assert_int_equal(exact, 1);
+        assert_int_equal(m.rw, CP_RW_WRITE);
+        assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/zz"), CP_OK);
+        assert_int_equal(cp_meta_get(f->ctx, "HOST/net/zz", &m, &exact),
+                         CP_OK);
+        assert_int_equal(exact, 0);
+        assert_int_equal(m.rw, CP_RW_READ | CP_RW_WRITE);
+    }
+}
+
+#define MB_SET(path, rw)                                                    \
+    "<characteristic type=\"Metabase\"><characteristic type=\"" path "\">" \
+    "<parm name=\"rw-access\" value=\"" rw "\"/></characteristic>"          \
+    "</characteristic>"
+#define MB_DEL(path)                                                       \
+    "<characteristic type=\"Metabase\"><nocharacteristic type=\"" path    \
+    "\"/></characteristic>"
+#define HOST_NET(body)                                                     \
+    "<characteristic type=\"HOST\"><characteristic type=\"net\">" body    \
+    "</characteristic></characteristic>"
+
+/* Process DOC(xml) as MANAGER: status st, and out holds what (or NULL). */
+static void mgr_run(cp_ctx *ctx, const char *xml, cp_status st,
+                    const char *what)
+{
+    char *out = NULL;
+    cp_status got = tu_proc(ctx, MGR, xml, &out);
+    if (got != st)
+        print_error("%s:\nstatus %d (want %d): %s\n", xml, got, st,
+                    out ? out : "(none)");
+    assert_int_equal(got, st);
+    if (what != NULL)
+        contains(out, what);
+    free(out);
+}
+
+/* A document that writes the metabase, then parms under what it set. */
+static void test_f_metabase_same_document(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    mgr_run(f->ctx, DOC(MB_SET("HOST/net/b", "1") HOST_NET(LEARN P("b", "1"))),
+            CP_E_ACCESS_DENIED, "HOST/net/b is not writable");
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL); /* rolled back */
+    mgr_run(f->ctx, DOC(MB_SET("HOST/net", "1") HOST_NET(LEARN)),
+            CP_E_ACCESS_DENIED, "HOST/net/a is not writable");
+    mgr_run(f->ctx, DOC(MB_SET("HOST", "1") HOST_NET(LEARN)),
+            CP_E_ACCESS_DENIED, "HOST/net/a is not writable");
+    mgr_run(f->ctx, DOC(MB_SET("host/NET/B", "1") HOST_NET(P("a", "1")
+                                                           P("B", "1"))),
+            CP_E_ACCESS_DENIED, "HOST/net/B is not writable");
+    mgr_run(f->ctx, DOC(HOST_NET(LEARN P("b", "1")) MB_SET("HOST/net/b", "1")),
+            CP_OK, NULL);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    /* removed in the document: the pre-pass saw it (before anything ran) */
+    mgr_run(f->ctx, DOC(MB_DEL("HOST/net/b") HOST_NET(LEARN P("b", "1"))),
+            CP_E_ACCESS_DENIED, "HOST/net/b is not writable");
+    mgr_run(f->ctx, DOC(MB_DEL("HOST/net/b") HOST_NET(LEARN)), CP_OK, NULL);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    /* the value rules an entry set in the same document gives */
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"Metabase\"><characteristic "
+                "type=\"HOST/net\"><parm name=\"datatype\" value=\"integer\"/>"
+                "<parm name=\"maxvalue\" value=\"5\"/></characteristic>"
+                "</characteristic>" HOST_NET(P("a", "1") P("c", "7"))),
+            CP_E_BAD_DOC, "value of HOST/net/c out of range");
+    host_run(f->ctx, MGR, P("a", "1") P("c", "7"), CP_OK, NULL);
+    /* the Metabase locked by its own first entry: the next one refused */
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"Metabase\"><characteristic "
+                "type=\"Metabase\"><parm name=\"rw-access\" value=\"1\"/>"
+                "</characteristic><characteristic type=\"HOST/net/b\">"
+                "<parm name=\"rw-access\" value=\"1\"/><parm "
+                "name=\"access-role\" value=\"8\"/></characteristic>"
+                "</characteristic>"),
+            CP_E_ACCESS_DENIED, "Metabase/HOST/net/b/rw-access is not");
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    /* a name past the longest setting path */
+    {
+        char body[1200];
+        memset(body, 'n', sizeof body);
+        memcpy(body, "<parm name=\"", 12);
+        /* the end of the element and its NUL */
+        memcpy(body + sizeof body - 20, "\" value=\"1\"/>", 14);
+        host_run(f->ctx, MGR, body, CP_E_LIMIT, "setting path longer than");
+    }
+}
+
+/* A document that changed the metabase and failed: rolled back, the
+   entries in force are the stored ones again. */
+static void test_f_rollback(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx, DOC(MB_DEL("HOST/net/b") HOST_NET(LEARN P("d", "fail"))),
+            CP_E_CSP, NULL);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    mgr_run(f->ctx, DOC(MB_SET("HOST/net/b", "1") HOST_NET(LEARN P("d", "fail"))),
+            CP_E_CSP, NULL);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    mgr_run(f->ctx, DOC(MB_SET("HOST/net", "1") HOST_NET(P("d", "fail"))),
+            CP_E_ACCESS_DENIED, NULL);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    /* a commit that fails to store */
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    f->ms.fail_saves = 1;
+    mgr_run(f->ctx, DOC(MB_DEL("HOST/net/b") HOST_NET(LEARN)), CP_E_STORAGE,
+            NULL);
+    f->ms.fail_saves = 0;
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+}
+
+/* No-op storage lock hooks: each call then reads the store afresh. */
+static cp_status lk_lock(void *user)
+{
+    (void)user;
+    return CP_OK;
+}
+
+static void lk_unlock(void *user)
+{
+    (void)user;
+}
+
+/* A device that shares its store with others (cp_storage_ext.lock). */
+static cp_ctx *device_locked(memstore *ms)
+{
+    cp_config cfg;
+    cp_ctx *ctx = NULL;
+    cp_config_init(&cfg);
+    ms_attach(&cfg, ms);
+    cfg.storage_ext.lock = lk_lock;
+    cfg.storage_ext.unlock = lk_unlock;
+    assert_int_equal(cp_ctx_new(&cfg, &ctx), CP_OK);
+    assert_int_equal(cp_csp_register_builtins(ctx), CP_OK);
+    host_register(ctx);
+    return ctx;
+}
+
+/* Two contexts on one store, each call reading it afresh; a stored
+   metabase damaged under a context that holds the cache. */
+static void test_f_contexts_and_reload(void **state)
+{
+    fixture *f = *state;
+    cp_ctx *c1, *c2;
+    size_t len = 0;
+    uint8_t *copy;
+    const uint8_t *blob;
+    NEED_XML();
+    c1 = device_locked(&f->ms);
+    c2 = device_locked(&f->ms);
+    host_run(c1, MGR, LEARN, CP_OK, NULL);
+    host_run(c2, MGR, LEARN, CP_OK, NULL);
+    host_entry(c2, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(c2, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    host_run(c1, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(c1, "HOST/net/b"), CP_OK);
+    host_run(c2, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    host_run(c1, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    mgr_run(c2, DOC(MB_SET("HOST/net", "1")), CP_OK, NULL);
+    host_run(c1, MGR, LEARN, CP_E_ACCESS_DENIED, "HOST/net/a is not writable");
+    assert_int_equal(cp_meta_remove(c2, "HOST/net"), CP_OK);
+    host_run(c1, MGR, LEARN, CP_OK, NULL);
+    /* damaged while c1 holds the cache */
+    host_entry(c2, "HOST/other", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(c1, MGR, LEARN, CP_OK, NULL);
+    blob = ms_get(&f->ms, "metabase", &len);
+    assert_non_null(blob);
+    copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, blob, len);
+    copy[len / 2] ^= 0x40;
+    ms_put(&f->ms, "metabase", copy, len);
+    free(copy);
+    host_run(c1, MGR, LEARN, CP_E_CORRUPT, "metabase is damaged");
+    host_run(c1, MGR, PQ("a"), CP_E_CORRUPT, "metabase is damaged");
+    host_run(c1, UI, LEARN, CP_OK, NULL);
+    host_run(c1, MGR, LEARN, CP_E_CORRUPT, "metabase is damaged");
+    host_entry(c2, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(c1, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    host_run(c1, MGR, LEARN, CP_OK, NULL);
+    cp_ctx_free(c1);
+    cp_ctx_free(c2);
+}
+
+/* The metabase's hash of a path (FNV-1a, 0x20 set, '\\' as '/'): the bit
+   of the 256 a parent path takes is its low octet. */
+static uint32_t path_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        uint8_t o = (uint8_t)*s;
+        h = (h ^ (o == '\\' ? (uint32_t)'/' : (uint32_t)(o | 0x20u))) *
+            16777619u;
+    }
+    return h;
+}
+
+/* Parents whose hashes share a bit; removal, growth and a reload. */
+static void test_f_parent_bits(void **state)
+{
+    fixture *f = *state;
+    char other[64], path[80];
+    unsigned i, found = 0;
+    cp_ctx *c2;
+    NEED_XML();
+    host_register(f->ctx);
+    for (i = 0; i < 100000 && !found; i++) {
+        snprintf(other, sizeof other, "HOST/c%u", i);
+        found = (path_hash(other) & 0xFF) == (path_hash("HOST/net") & 0xFF);
+    }
+    assert_true(found);
+    /* the other parent's entry alone: no fast answer, the same one */
+    snprintf(path, sizeof path, "%s/k", other);
+    host_entry(f->ctx, path, CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, path), CP_OK); /* same bit */
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    /* the table grows past 16, 32 and 64 slots */
+    for (i = 0; i < 40; i++) {
+        snprintf(path, sizeof path, "HOST/g%u/k", i);
+        host_entry(f->ctx, path, CP_RW_READ, 0, CP_DT_UNKNOWN);
+        host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+                 "HOST/net/b is not writable");
+    }
+    for (i = 0; i < 40; i += 3) {
+        snprintf(path, sizeof path, "HOST/g%u/k", i);
+        assert_int_equal(cp_meta_remove(f->ctx, path), CP_OK);
+    }
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    snprintf(path, sizeof path, "%s/k", other);
+    host_entry(f->ctx, path, CP_RW_READ, 0, CP_DT_UNKNOWN);
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    snprintf(path, sizeof path, "%s/c", other);
+    host_entry(f->ctx, path, CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_run(f->ctx, MGR, LEARN P("b", "1"), CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    /* the table as loaded from the store by another context */
+    c2 = device(&f->ms);
+    host_register(c2);
+    host_run(c2, MGR, LEARN P("b", "1"), CP_E_ACCESS_DENIED,
+             "HOST/net/b is not writable");
+    host_run(c2, MGR, LEARN, CP_OK, NULL);
+    cp_ctx_free(c2);
+}
+
+/* Built-in entries: secrets (rw only) and the policies' datatype. */
+static void test_f_builtin_entries(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"NAPDEF\"><characteristic type=\"N1\">"
+                "<characteristic type=\"NAPAUTHINFO\">"
+                "<parm-query name=\"AUTHTYPE\"/><parm-query name=\"AUTHNAME\"/>"
+                "<parm-query name=\"AUTHSECRET\"/></characteristic>"
+                "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "AUTHSECRET is not readable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"APPLICATION\"><characteristic "
+                "type=\"w2\"><characteristic type=\"APPAUTH\">"
+                "<parm-query name=\"AAUTHNAME\"/>"
+                "<parm-query name=\"AAUTHDATA\"/></characteristic>"
+                "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "AAUTHDATA is not readable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"SecurityPolicy\">"
+                "<parm name=\"4141\" value=\"1\"/><parm name=\"4142\" "
+                "value=\"1\"/><parm name=\"4143\" value=\"yes\"/>"
+                "</characteristic>"),
+            CP_E_BAD_DOC, "takes a decimal integer");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"SecurityPolicy\">"
+                "<parm name=\"4097\" value=\"1\"/><parm name=\"4097\" "
+                "value=\"2\"/>"
+                "</characteristic>"),
+            CP_OK, NULL);
+}
+
+/* CP_METADATA answers each parm's entry in force. */
+static void test_f_metadata(void **state)
+{
+    fixture *f = *state;
+    char *out = NULL;
+    NEED_XML();
+    host_register(f->ctx);
+    host_entry(f->ctx, "HOST/net/ab", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    host_entry(f->ctx, "HOST/net/x", CP_RW_READ | CP_RW_WRITE, 0,
+               CP_DT_INTEGER);
+    assert_int_equal(
+        tu_proc_flags(f->ctx, MGR,
+                      DOC(HOST_NET(P("x/y", "1") P("x/z", "2") P("ab", "3")
+                                       P("cd", "4"))),
+                      CP_METADATA, &out),
+        CP_OK);
+    contains(out, "name=\"x/z\" value=\"2\" datatype=\"integer\" "
+                  "rw-access=\"3\"");
+    contains(out, "name=\"ab\" value=\"3\" rw-access=\"1\"");
+    contains(out, "name=\"cd\" value=\"4\" rw-access=\"3\"");
+    free(out);
+}
+
+
+/* The characteristic spelled in other capitals; top-level elements. */
+static void test_f_other_spellings_and_top(void **state)
+{
+    fixture *f = *state;
+    NEED_XML();
+    host_register(f->ctx);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST/net/b", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"host\"><characteristic type=\"NET\">"
+                LEARN P("b", "1") "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/NET/b is not writable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
+                LEARN "</characteristic><characteristic type=\"Net\">"
+                P("b", "1") "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/Net/b is not writable");
+    mgr_run(f->ctx,
+            DOC("<characteristic type=\"HOST\"><characteristic type=\"net\">"
+                LEARN "<characteristic type=\"d\">" P("a", "1")
+                "</characteristic>" P("b", "1")
+                "</characteristic></characteristic>"),
+            CP_E_ACCESS_DENIED, "HOST/net/b is not writable");
+    assert_int_equal(cp_meta_remove(f->ctx, "HOST/net/b"), CP_OK);
+    host_run(f->ctx, MGR, LEARN, CP_OK, NULL);
+    host_entry(f->ctx, "HOST", CP_RW_WRITE, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx, DOC("<characteristic-query type=\"HOST\"/>"),
+            CP_E_ACCESS_DENIED, "HOST is not readable");
+    host_entry(f->ctx, "HOST", CP_RW_READ, 0, CP_DT_UNKNOWN);
+    mgr_run(f->ctx, DOC("<nocharacteristic type=\"HOST\"/>"),
+            CP_E_ACCESS_DENIED, "HOST is not writable");
+    host_run(f->ctx, MGR, LEARN, CP_E_ACCESS_DENIED,
+             "HOST/net/a is not writable");
+    host_run(f->ctx, MGR, PQ("a") PQ("c"), CP_OK, NULL);
+}
+
+
+/* PROV names with one lower-case letter at each place (the settings CSP
+   looks for one four octets a step): each is refused. */
+static void test_f_prov_name_one_lower(void **state)
+{
+    static const char *const names[] = {"NAPID", "BEARER", "CALLTYPE",
+                                        "NAP-ADDRESS", "NAP-ADDRTYPE",
+                                        "LOCAL-ADDRTYPE", "LINGER"};
+    fixture *f = *state;
+    size_t i, k;
+    NEED_XML();
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        for (k = 0; names[i][k] != '\0'; k++) {
+            char name[32], in[256], *out = NULL;
+            cp_status st;
+            if (names[i][k] < 'A' || names[i][k] > 'Z')
+                continue;
+            snprintf(name, sizeof name, "%s", names[i]);
+            name[k] = (char)(name[k] - 'A' + 'a');
+            snprintf(in, sizeof in,
+                     DOC("<characteristic type=\"NAPDEF\"><parm name=\"NAPID\" "
+                         "value=\"N1\"/><parm name=\"%s\" value=\"1\"/>"
+                         "</characteristic>"),
+                     name);
+            st = tu_proc(f->ctx, MGR, in, &out);
+            if (st != CP_E_BAD_DOC)
+                print_error("%s: status %d: %s\n", name, st, out ? out : "");
+            assert_int_equal(st, CP_E_BAD_DOC);
+            contains(out, "not the canonical spelling");
+            free(out);
+        }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tu_teardown)
 
 int main(void)
@@ -776,6 +1469,19 @@ int main(void)
         T(test_d_secret_writable),
         T(test_d_secret_metabase_csp),
         T(test_e_damaged_metabase),
+        T(test_f_parent_below_characteristic),
+        T(test_f_parm_names),
+        T(test_f_element_kinds),
+        T(test_f_roles),
+        T(test_f_api_between_calls),
+        T(test_f_metabase_same_document),
+        T(test_f_rollback),
+        T(test_f_contexts_and_reload),
+        T(test_f_parent_bits),
+        T(test_f_builtin_entries),
+        T(test_f_metadata),
+        T(test_f_other_spellings_and_top),
+        T(test_f_prov_name_one_lower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

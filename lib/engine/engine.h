@@ -128,12 +128,12 @@ cp_status cp_meta__check_in(cp_ctx *ctx, cp_engine *e, uint32_t roles,
  * without a lookup: path is one level below the parent it looked up last
  * (spelled alike), and no entry lies directly below that parent. NULL:
  * use cp_meta__check_in. Valid until the next metabase call. *seen: 0,
- * or what the last call left there when path's parent and separator are
- * the same octets in the same place since (the parent is not compared
- * again); a hit leaves its mark there.
+ * or what the last call left there when path[0..at) is the same octets
+ * since (the parent is not compared again); a hit leaves its mark there
+ * only when the parent and its separator are path[0..at) (at = 0: never).
  */
 const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
-                                  size_t n, unsigned long *seen);
+                                  size_t n, size_t at, unsigned long *seen);
 
 /*
  * The same for every stored setting below the characteristic n, whose

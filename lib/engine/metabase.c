@@ -312,13 +312,15 @@ static const cp_meta *leaf_cached(const cp_engine *e,
 }
 
 const cp_meta *cp_meta__leaf_fast(const cp_engine *e, const char *path,
-                                  size_t n, unsigned long *seen)
+                                  size_t n, size_t at, unsigned long *seen)
 {
     const cp_meta *m;
     if (e == NULL || !e->meta_loaded || e->meta_damaged)
         return NULL;
     m = leaf_cached(e, e->pcache, path, n, *seen);
-    if (m != NULL)
+    /* a parent deeper than the caller's prefix (a leaf "x/y" of it) is
+       not the parent of the caller's next leaf: no mark then */
+    if (m != NULL && e->pcache->len + 1 == at)
         *seen = e->pcache->serial;
     return m;
 }
@@ -359,7 +361,7 @@ static cp_status lookup_len(cp_ctx *ctx, cp_engine *e, const char *path,
     }
     if (e->meta_damaged)
         return damaged(ctx, m, exact);
-    if ((hit = cp_meta__leaf_fast(e, path, n, &none)) != NULL) {
+    if ((hit = cp_meta__leaf_fast(e, path, n, 0, &none)) != NULL) {
         *m = *hit;
         if (exact)
             *exact = 0; /* the entry in force lies above the leaf */

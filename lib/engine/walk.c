@@ -132,7 +132,10 @@ static cp_status allowed(cp_walker *w, cp_node *n, const char *spath,
 static const cp_meta *fast_allowed(cp_walker *w, const char *spath,
                                    size_t len, unsigned need)
 {
-    const cp_meta *f = cp_meta__leaf_fast(w->e, spath, len, &w->leaf_seen);
+    /* the prefix that stays: w->path and its separator (none at the top) */
+    size_t at = w->plen ? w->plen + 1 : 0;
+    const cp_meta *f =
+        cp_meta__leaf_fast(w->e, spath, len, at, &w->leaf_seen);
     uint32_t roles = w->s.roles;
     if (f == NULL || (!(roles & CP_ROLE_EXEMPT) &&
                       ((f->rw & need) != need || (roles & f->access_roles) == 0)))

@@ -74,7 +74,8 @@ typedef struct cp_walker {
        name); 0: not. cp_walk__path_push and _pop clear it. */
     size_t spath_at;
     /* cp_meta__leaf_fast's mark of the last parm it served under this
-       prefix (0: none); cleared whenever the prefix is written again */
+       prefix, whose parent was this prefix (0: none); cleared whenever
+       the prefix is written again */
     unsigned long leaf_seen;
     char cpath[CP_PATH_MAX + 1]; /* a canonical path (cp_walk__canonical) */
     char tpath[CP_PATH_MAX + 1]; /* tree_walk's path */
