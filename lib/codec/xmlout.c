@@ -292,15 +292,27 @@ static char *end_open(const xw *w, char *o, const cp_node *n, int container)
     return o;
 }
 
+/*
+ * ' name="' of the attributes an element's one-step start tag may carry
+ * (the keys: version, type, name; and value), by cp_attr, padded with
+ * NULs to PIECE_PAD bytes: one copy of a fixed size, as for a cp_name,
+ * instead of a space, the name and '="' one after the other.
+ */
+#define PIECE_PAD 16
+typedef struct piece {
+    char s[PIECE_PAD];
+    uint8_t len;
+} piece;
+#define PC(name) {" " name "=\"", sizeof(" " name "=\"") - 1}
+static const piece plain_pieces[CP_ATTR_VALUE + 1] = {
+    PC("version"), PC("type"), PC("name"), PC("value")};
+
 /* ' name="value"' for a value s[0..n) without bytes to escape. */
-static char *put_plain_attr(char *o, const cp_name *nm, const char *s,
+static char *put_plain_attr(char *o, const piece *pc, const char *s,
                             size_t n)
 {
-    *o++ = ' ';
-    o = put_name(o, nm);
-    *o++ = '=';
-    *o++ = '"';
-    o = put_bytes(o, s, n);
+    memcpy(o, pc->s, PIECE_PAD);
+    o = put_bytes(o + pc->len, s, n);
     *o++ = '"';
     return o;
 }
@@ -330,10 +342,10 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     o = put_indent(w, out_at(w), depth);
     *o++ = '<';
     o = put_name(o, &k->name);
-    if (key != NULL)
-        o = put_plain_attr(o, &w->attrs[k->key], key, kn);
+    if (key != NULL) /* k->key is one of the first three */
+        o = put_plain_attr(o, &plain_pieces[k->key], key, kn);
     if (val != NULL)
-        o = put_plain_attr(o, &w->attrs[CP_ATTR_VALUE], val, vn);
+        o = put_plain_attr(o, &plain_pieces[CP_ATTR_VALUE], val, vn);
     out_to(w, end_open(w, o, n, container));
     return 1;
 }
