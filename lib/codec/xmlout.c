@@ -294,25 +294,24 @@ static char *end_open(const xw *w, char *o, const cp_node *n, int container)
 
 /*
  * ' name="' of the attributes an element's one-step start tag may carry
- * (the keys: version, type, name; and value), by cp_attr, padded with
- * NULs to PIECE_PAD bytes: one copy of a fixed size, as for a cp_name,
- * instead of a space, the name and '="' one after the other.
+ * (the keys: version, type, name; and value), by cp_attr, in PIECE bytes
+ * whose last holds the length: one copy of a fixed size, as for a
+ * cp_name, instead of a space, the name and '="' one after the other; the
+ * bytes copied past the length are overwritten by what follows or left
+ * past the end of the text.
  */
-#define PIECE_PAD 16
-typedef struct piece {
-    char s[PIECE_PAD];
-    uint8_t len;
-} piece;
-#define PC(name) {" " name "=\"", sizeof(" " name "=\"") - 1}
-static const piece plain_pieces[CP_ATTR_VALUE + 1] = {
-    PC("version"), PC("type"), PC("name"), PC("value")};
+#define PIECE 16
+static const char plain_pieces[CP_ATTR_VALUE + 1][PIECE] = {
+    " version=\"\0\0\0\0\0\012",    /* 10 bytes */
+    " type=\"\0\0\0\0\0\0\0\0\007",  /* 7 */
+    " name=\"\0\0\0\0\0\0\0\0\007",  /* 7 */
+    " value=\"\0\0\0\0\0\0\0\010"};  /* 8 */
 
 /* ' name="value"' for a value s[0..n) without bytes to escape. */
-static char *put_plain_attr(char *o, const piece *pc, const char *s,
-                            size_t n)
+static char *put_plain_attr(char *o, const char *pc, const char *s, size_t n)
 {
-    memcpy(o, pc->s, PIECE_PAD);
-    o = put_bytes(o + pc->len, s, n);
+    memcpy(o, pc, PIECE);
+    o = put_bytes(o + (unsigned char)pc[PIECE - 1], s, n);
     *o++ = '"';
     return o;
 }
@@ -343,9 +342,9 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     *o++ = '<';
     o = put_name(o, &k->name);
     if (key != NULL) /* k->key is one of the first three */
-        o = put_plain_attr(o, &plain_pieces[k->key], key, kn);
+        o = put_plain_attr(o, plain_pieces[k->key], key, kn);
     if (val != NULL)
-        o = put_plain_attr(o, &plain_pieces[CP_ATTR_VALUE], val, vn);
+        o = put_plain_attr(o, plain_pieces[CP_ATTR_VALUE], val, vn);
     out_to(w, end_open(w, o, n, container));
     return 1;
 }
