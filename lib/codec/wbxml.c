@@ -642,8 +642,16 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
 
     *next = p;
     /* one item after a bare start token first: the usual value= case,
-       and none of these octets can end a value */
+       and none of these octets can end a value; a value token before the
+       strings, which cost more than the tests before them */
     if (p != end && e->len == 0) {
+        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
+            v = cp_prov__value(d->apage, *p);
+            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
+                return NOT_FAST;
+            *next = p + 1;
+            return store(d, a, v->s, 1);
+        }
         if (*p == T_STR_I) {
             z = str_end(p + 1, end, &high);
             if (z == NULL || !ends_value(z + 1, end))
@@ -672,13 +680,6 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
             *next = q;
             return fast_string(d, a, d->tbl + off,
                                (size_t)(z - d->tbl - off), V_TABLE, high);
-        }
-        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
-            v = cp_prov__value(d->apage, *p);
-            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
-                return NOT_FAST;
-            *next = p + 1;
-            return store(d, a, v->s, 1);
         }
     }
     if (ends_value(p, end)) /* the start token's prefix alone */
