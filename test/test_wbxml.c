@@ -1159,6 +1159,96 @@ static void test_string_table(void **state)
     check_spec(PARM_V("C3 03 '<&>'"), CP_OK, PARM_XML("&lt;&amp;&gt;"));
 }
 
+/*
+ * A value that is one inline or string-table string, of every length up to
+ * 40, with a byte of interest at every position: the decoder finds its end
+ * and tests its octets a word at a time, so the ends of words and of the
+ * input (fewer than 8 octets after the string) are where it could go
+ * wrong. Each case is checked against the text the value must become.
+ */
+static void one_string(const char *head, const char *text, size_t n,
+                       cp_status want, const char *xml_value)
+{
+    bytes b;
+    char xml[256];
+    size_t i;
+    set(&b, head);
+    add(&b, "45 C6 55 01 87 05 03 'N' 00 06 03");
+    for (i = 0; i < n; i++)
+        put(&b, (uint8_t)text[i]);
+    add(&b, "00 01 01 01");
+    snprintf(xml, sizeof xml, PARM_XML("%s"), xml_value);
+    check_dec(head, NULL, &b, want, want == CP_OK ? xml : NULL);
+}
+
+static const char *parm_xml(char *buf, size_t cap, const char *value)
+{
+    snprintf(buf, cap, PARM_XML("%s"), value);
+    return buf;
+}
+
+static void test_one_string_forms(void **state)
+{
+    char text[48], utf[64], esc[80], xml[256];
+    size_t n, i, k;
+    bytes b;
+    (void)state;
+    for (n = 0; n <= 40; n++) {
+        for (i = 0; i < n; i++)
+            text[i] = (char)('a' + i % 26);
+        text[n] = 0;
+        one_string(H0, text, n, CP_OK, text);
+        for (i = 0; i < n; i++) {
+            /* an octet above 0x7F: ISO-8859-1 converts it, US-ASCII and
+               UTF-8 (a lone continuation octet) refuse it */
+            text[i] = (char)0xE9;
+            memcpy(utf, text, i);
+            memcpy(utf + i, "\xC3\xA9", 2);
+            memcpy(utf + i + 2, text + i + 1, n - i);
+            one_string("03 0B 04 00 ", text, n, CP_OK, utf);
+            one_string("03 0B 03 00 ", text, n, CP_E_CHARSET, NULL);
+            one_string(H0, text, n, CP_E_CHARSET, NULL);
+            one_string(H0, utf, n + 1, CP_OK, utf);
+            /* a byte the writer escapes */
+            text[i] = '&';
+            memcpy(esc, text, i);
+            memcpy(esc + i, "&amp;", 5);
+            memcpy(esc + i + 5, text + i + 1, n - i);
+            one_string(H0, text, n, CP_OK, esc);
+            text[i] = (char)('a' + i % 26);
+        }
+    }
+    /* no NUL before the end, at every distance from it */
+    for (n = 0; n <= 20; n++) {
+        set(&b, H0 "45 C6 55 01 87 05 03 'N' 00 06 03");
+        for (i = 0; i < n; i++)
+            put(&b, 'x');
+        check_dec("unterminated", NULL, &b, CP_E_TRUNCATED, NULL);
+    }
+    /* string-table strings: one- and two-octet offsets (the second with
+       and without a leading zero group), strings of every length */
+    for (k = 0; k <= 20; k++) {
+        char spec[64];
+        set(&b, "03 0B 6A 81 10"); /* a table of 144 octets */
+        for (i = 0; i < 128; i++)
+            put(&b, i == 5 + k ? 0 : 'y');
+        for (i = 0; i < 16; i++)
+            put(&b, i < k && i < 15 ? (uint8_t)('A' + i) : 0);
+        add(&b, "45 C6 55 01 87 05 03 'N' 00 06 83 81 00 01 01 01");
+        for (i = 0; i < k && i < 15; i++)
+            text[i] = (char)('A' + i);
+        text[i] = 0;
+        snprintf(spec, sizeof spec, "table, %lu octets", (unsigned long)k);
+        check_dec(spec, NULL, &b, CP_OK, parm_xml(xml, sizeof xml, text));
+        b.n -= 6; /* the same string at offset 5, in two octets: 80 05 */
+        add(&b, "83 80 05 01 01 01");
+        for (i = 0; i < k; i++)
+            text[i] = 'y';
+        text[k] = 0;
+        check_dec(spec, NULL, &b, CP_OK, parm_xml(xml, sizeof xml, text));
+    }
+}
+
 static void test_mb_u_int32(void **state)
 {
     (void)state;
@@ -1929,6 +2019,7 @@ int main(void)
         cmocka_unit_test(test_prov_value_tokens_encode),
         cmocka_unit_test(test_code_pages),
         cmocka_unit_test(test_string_table),
+        cmocka_unit_test(test_one_string_forms),
         cmocka_unit_test(test_mb_u_int32),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_charsets),

@@ -171,8 +171,20 @@ char *cp_arena__strndup(cp_arena *ar, const char *s, size_t n)
     }
     c->hi -= n + 1;
     d = (char *)payload(c) + c->hi;
-    if (n)
+    /* most strings are short: two overlapping copies of a fixed size,
+       which the compiler inlines, cost less than a call to memcpy */
+    if (n > 16 && n <= 32) {
+        memcpy(d, s, 16);
+        memcpy(d + n - 16, s + n - 16, 16);
+    } else if (n >= 8 && n <= 16) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n != 0) {
         memcpy(d, s, n);
+    }
     d[n] = '\0';
     return d;
 }

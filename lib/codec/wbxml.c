@@ -561,18 +561,59 @@ static inline int ends_value(const uint8_t *p, const uint8_t *end)
 }
 
 /*
+ * The NUL that ends the string at s, looked for before end, or NULL; *high
+ * says whether a byte before it has bit 7 set (the string is not ASCII).
+ * The strings are mostly a few bytes long, so a word at a time inline
+ * costs less than a call to memchr and a second pass for the ASCII test.
+ * Nothing at or past end is read.
+ */
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline)) /* keeps the hot loops lean */
+#else
+#define NOINLINE
+#endif
+static NOINLINE const uint8_t *str_end(const uint8_t *s, const uint8_t *end,
+                                     int *high)
+{
+    uint64_t w = 0, acc = 0;
+    while (end - s >= 8) {
+        memcpy(&w, s, sizeof w);
+        if (((w - ONES) & ~w & HIGHS) != 0) /* a NUL in these 8 */
+            break;
+        acc |= w;
+        s += 8;
+    }
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - s >= 8) { /* the lowest flag is the first NUL */
+        unsigned k = (unsigned)__builtin_ctzll((w - ONES) & ~w & HIGHS) / 8;
+        acc |= w & (((uint64_t)1 << (8 * k)) - 1); /* the bytes before it */
+        *high = (acc & HIGHS) != 0;
+        return s + k;
+    }
+#endif
+    for (; s != end && *s != 0; s++) /* the word with the NUL, or the tail */
+        acc |= *s;
+    *high = (acc & HIGHS) != 0;
+    return s != end ? s : NULL;
+}
+
+/*
  * The value of attribute a when it is one string s[0..n), an inline string
- * (mode V_SPAN) or a string-table string (V_TABLE): stored as it is or
+ * (mode V_SPAN) or a string-table string (V_TABLE), with a byte above 0x7F
+ * when high: stored as it is or
  * NOT_FAST, with nothing stored, when the string needs a conversion or
  * breaks a rule (attr_list then reads it item by item and says why).
  */
-static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s, size_t n,
-                             int mode)
+static inline cp_status fast_string(dec *d, cp_attr a, const uint8_t *s,
+                                    size_t n, int mode, int high)
 {
     const char *v;
     if (n > d->max_attr)
         return NOT_FAST;
-    if (!ascii(s, n) && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
+    if (high && (d->charset != CS_UTF8 || !cp_utf8__valid(s, n)))
         return NOT_FAST; /* invalid, or needs a conversion */
     if (mode == V_TABLE || d->whole) /* an inline string ends with NUL */
         v = table_str(d, (const char *)s);
@@ -597,22 +638,35 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
     const cp_prov_str *v;
     cp_rd r;
     uint32_t off;
+    int high;
 
     *next = p;
     /* one item after a bare start token first: the usual value= case,
-       and none of these octets can end a value */
+       and none of these octets can end a value; a value token before the
+       strings, which cost more than the tests before them */
     if (p != end && e->len == 0) {
+        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
+            v = cp_prov__value(d->apage, *p);
+            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
+                return NOT_FAST;
+            *next = p + 1;
+            return store(d, a, v->s, 1);
+        }
         if (*p == T_STR_I) {
-            z = memchr(p + 1, 0, (size_t)(end - p - 1));
+            z = str_end(p + 1, end, &high);
             if (z == NULL || !ends_value(z + 1, end))
                 return NOT_FAST;
             *next = z + 1;
-            return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN);
+            return fast_string(d, a, p + 1, (size_t)(z - p - 1), V_SPAN,
+                               high);
         }
         if (*p == T_STR_T) {
             if (end - p > 2 && p[1] < 0x80) { /* a one-octet offset */
                 off = p[1];
                 q = p + 2;
+            } else if (end - p > 3 && p[2] < 0x80) { /* two octets */
+                off = (uint32_t)(p[1] & 0x7F) << 7 | p[2];
+                q = p + 3;
             } else {
                 cp_rd__init(&r, p + 1, (size_t)(end - p - 1));
                 if (cp_rd__mbu32(&r, &off) != CP_OK)
@@ -620,18 +674,12 @@ static cp_status fast_value(dec *d, const cp_prov_str *e, cp_attr a,
                 q = r.p;
             }
             if (off >= d->tbl_len || !ends_value(q, end) ||
-                (z = memchr(d->tbl + off, 0, d->tbl_len - off)) == NULL)
+                (z = str_end(d->tbl + off, d->tbl + d->tbl_len, &high)) ==
+                    NULL)
                 return NOT_FAST;
             *next = q;
             return fast_string(d, a, d->tbl + off,
-                               (size_t)(z - d->tbl - off), V_TABLE);
-        }
-        if (*p >= 0x80 && (*p & 0x3F) > T_LITERAL) { /* a value token */
-            v = cp_prov__value(d->apage, *p);
-            if (v == NULL || v->len > d->max_attr || !ends_value(p + 1, end))
-                return NOT_FAST;
-            *next = p + 1;
-            return store(d, a, v->s, 1);
+                               (size_t)(z - d->tbl - off), V_TABLE, high);
         }
     }
     if (ends_value(p, end)) /* the start token's prefix alone */

@@ -292,15 +292,26 @@ static char *end_open(const xw *w, char *o, const cp_node *n, int container)
     return o;
 }
 
+/*
+ * ' name="' of the attributes an element's one-step start tag may carry
+ * (the keys: version, type, name; and value), by cp_attr, in PIECE bytes
+ * whose last holds the length: one copy of a fixed size, as for a
+ * cp_name, instead of a space, the name and '="' one after the other; the
+ * bytes copied past the length are overwritten by what follows or left
+ * past the end of the text.
+ */
+#define PIECE 16
+static const char plain_pieces[CP_ATTR_VALUE + 1][PIECE] = {
+    " version=\"\0\0\0\0\0\012",    /* 10 bytes */
+    " type=\"\0\0\0\0\0\0\0\0\007",  /* 7 */
+    " name=\"\0\0\0\0\0\0\0\0\007",  /* 7 */
+    " value=\"\0\0\0\0\0\0\0\010"};  /* 8 */
+
 /* ' name="value"' for a value s[0..n) without bytes to escape. */
-static char *put_plain_attr(char *o, const cp_name *nm, const char *s,
-                            size_t n)
+static char *put_plain_attr(char *o, const char *pc, const char *s, size_t n)
 {
-    *o++ = ' ';
-    o = put_name(o, nm);
-    *o++ = '=';
-    *o++ = '"';
-    o = put_bytes(o, s, n);
+    memcpy(o, pc, PIECE);
+    o = put_bytes(o + (unsigned char)pc[PIECE - 1], s, n);
     *o++ = '"';
     return o;
 }
@@ -330,10 +341,10 @@ static int put_open_plain(xw *w, const cp_node *n, int container,
     o = put_indent(w, out_at(w), depth);
     *o++ = '<';
     o = put_name(o, &k->name);
-    if (key != NULL)
-        o = put_plain_attr(o, &w->attrs[k->key], key, kn);
+    if (key != NULL) /* k->key is one of the first three */
+        o = put_plain_attr(o, plain_pieces[k->key], key, kn);
     if (val != NULL)
-        o = put_plain_attr(o, &w->attrs[CP_ATTR_VALUE], val, vn);
+        o = put_plain_attr(o, plain_pieces[CP_ATTR_VALUE], val, vn);
     out_to(w, end_open(w, o, n, container));
     return 1;
 }
