@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         cp_state_load(ctx) == CP_OK &&
         cp_csp_register_builtins(ctx) == CP_OK &&
         cp_csp_register(ctx, "NAPDEF", &ops, NULL) == CP_OK &&
-        cp_policy_set(ctx, 4141u, 1u, CP_ROLE_MANAGER) == CP_OK &&
+        cp_policy_set(ctx, 4113u, 1u, CP_ROLE_MANAGER) == CP_OK && /* WSPPush on */
         cp_sms_new(ctx, NULL, &sms) == CP_OK)
         n = on_tpdu(ctx, sms, (const uint8_t *)argv[0], (size_t)argc, 1000u,
                     tps, sizeof tps);
